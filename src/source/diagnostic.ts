@@ -1,0 +1,60 @@
+/**
+ * Diagnostics are values, never exceptions: every compiler stage returns its output together with
+ * a list of these. Codes are stable (`QG0xx`) and documented in docs/diagnostics.md.
+ */
+import type { Span } from "./span.js";
+
+export type Severity = "error" | "warning";
+
+/** A secondary location that helps explain a diagnostic (e.g. "first defined here"). */
+export interface Label {
+  span: Span;
+  message: string;
+}
+
+export interface Diagnostic {
+  /** Stable code, e.g. `QG012`. */
+  code: string;
+  severity: Severity;
+  /** One line, lowercase start, no trailing period (Cedar style). */
+  message: string;
+  span: Span;
+  labels: Label[];
+  /** How to fix it, when we can say. */
+  help?: string;
+  /** Requirement ids of ../shared/design/ARTICLES.md that this diagnostic enforces, if any. */
+  reqs?: string[];
+}
+
+export function diagnostic(
+  code: string,
+  severity: Severity,
+  span: Span,
+  message: string,
+  extra: { help?: string; labels?: Label[]; reqs?: string[] } = {},
+): Diagnostic {
+  const d: Diagnostic = { code, severity, message, span, labels: extra.labels ?? [] };
+  if (extra.help !== undefined) d.help = extra.help;
+  if (extra.reqs !== undefined && extra.reqs.length > 0) d.reqs = extra.reqs;
+  return d;
+}
+
+export const error = (code: string, span: Span, message: string, extra?: Parameters<typeof diagnostic>[4]) =>
+  diagnostic(code, "error", span, message, extra);
+export const warning = (code: string, span: Span, message: string, extra?: Parameters<typeof diagnostic>[4]) =>
+  diagnostic(code, "warning", span, message, extra);
+
+/** Sorted by file, then position, then code, so output is stable whatever order stages found them in. */
+export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
+  return [...ds].sort(
+    (a, b) =>
+      a.span.file.localeCompare(b.span.file) ||
+      a.span.start.offset - b.span.start.offset ||
+      a.code.localeCompare(b.code) ||
+      a.message.localeCompare(b.message),
+  );
+}
+
+export function hasErrors(ds: readonly Diagnostic[]): boolean {
+  return ds.some((d) => d.severity === "error");
+}

@@ -1,0 +1,97 @@
+/**
+ * The event vocabulary of ../shared/design/EVENTS.md (interface v1), shared by every stage: the
+ * checker types rule conditions against it, the emitter lowers sections onto it, the engine
+ * validates events with it.
+ */
+
+/** Every event type of interface v1. */
+export const EVENT_TYPES = [
+  "user.registered",
+  "user.verified",
+  "user.credit",
+  "agreement.published",
+  "agreement.accepted",
+  "group.create",
+  "group.join",
+  "group.leave",
+  "group.info",
+  "group.role",
+  "group.manage",
+  "message.post",
+  "content.flagged",
+  "complaint.filed",
+  "complaint.resolved",
+  "records.purge",
+  "clock",
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Event types that get `allow` or `deny`; only these can be named in `rule … on …`. */
+export const DECIDED_EVENTS = [
+  "group.create",
+  "group.join",
+  "group.info",
+  "group.role",
+  "group.manage",
+  "message.post",
+  "records.purge",
+] as const;
+export type DecidedEvent = (typeof DECIDED_EVENTS)[number];
+
+/** The services a policy grants or withholds (agreement, identity, blacklist sections). */
+export const SERVICES = ["create", "join", "post", "manage", "set-info"] as const;
+export type Service = (typeof SERVICES)[number];
+
+/** Which decided events each service covers. */
+export const SERVICE_EVENTS: Readonly<Record<Service, readonly DecidedEvent[]>> = {
+  create: ["group.create"],
+  join: ["group.join"],
+  post: ["message.post"],
+  manage: ["group.role", "group.manage"],
+  "set-info": ["group.info"],
+};
+
+/** The service an event belongs to, if any (records.purge belongs to none). */
+export function serviceOf(type: string): Service | undefined {
+  for (const s of SERVICES) if ((SERVICE_EVENTS[s] as readonly string[]).includes(type)) return s;
+  return undefined;
+}
+
+/** Information-release services in the sense of Article 6. */
+export const INFORMATION_RELEASE_SERVICES: readonly Service[] = ["post", "create", "set-info"];
+
+export const MANAGE_ACTIONS = ["remove-member", "delete-message", "mute"] as const;
+export type ManageAction = (typeof MANAGE_ACTIONS)[number];
+
+/** Roles in a group (A2.roles). `none` means not a member. */
+export const ROLES = ["creator", "manager", "member", "none"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles that `group.role` can grant. */
+export const GRANTABLE_ROLES = ["manager", "member"] as const;
+
+export type FieldType = "string" | "timestamp" | "object" | "level" | "role" | "action" | "severity";
+
+/**
+ * Required and optional fields per event type, beyond `id`, `type` and `at`. The engine's event
+ * validator and the JSON Schemas in src/ir/event-schema.ts are both built from this table.
+ */
+export const EVENT_FIELDS: Readonly<Record<EventType, { required: Record<string, FieldType>; optional: Record<string, FieldType> }>> = {
+  "user.registered": { required: { user: "string" }, optional: {} },
+  "user.verified": { required: { user: "string", identity: "object" }, optional: {} },
+  "user.credit": { required: { user: "string", level: "level" }, optional: {} },
+  "agreement.published": { required: { version: "string" }, optional: {} },
+  "agreement.accepted": { required: { user: "string", version: "string" }, optional: {} },
+  "group.create": { required: { user: "string", group: "string", category: "string" }, optional: { name: "string" } },
+  "group.join": { required: { user: "string", group: "string" }, optional: { approvedBy: "string" } },
+  "group.leave": { required: { user: "string", group: "string" }, optional: {} },
+  "group.info": { required: { actor: "string", group: "string", name: "string", category: "string" }, optional: {} },
+  "group.role": { required: { actor: "string", group: "string", user: "string", role: "role" }, optional: {} },
+  "group.manage": { required: { actor: "string", group: "string", action: "action", target: "string" }, optional: {} },
+  "message.post": { required: { user: "string", group: "string", message: "string" }, optional: {} },
+  "content.flagged": { required: { group: "string", user: "string", message: "string", category: "string" }, optional: { severity: "severity" } },
+  "complaint.filed": { required: { complaint: "string" }, optional: { by: "string", group: "string", user: "string", message: "string" } },
+  "complaint.resolved": { required: { complaint: "string", actor: "string" }, optional: {} },
+  "records.purge": { required: { actor: "string", before: "timestamp" }, optional: {} },
+  clock: { required: {}, optional: {} },
+};
