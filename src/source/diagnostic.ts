@@ -58,3 +58,21 @@ export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
 export function hasErrors(ds: readonly Diagnostic[]): boolean {
   return ds.some((d) => d.severity === "error");
 }
+
+/**
+ * What docs/diagnostics.md says about a code; each stage keeps a catalogue of its own codes
+ * (src/syntax/codes.ts, src/check/codes.ts, src/ir/codes.ts), gathered in src/diagnostics-catalog.ts.
+ * `bad` must produce the code and `fixed` must not: test/unit/diagnostics-catalog.test.ts runs both.
+ */
+export interface CodeInfo {
+  code: string;
+  severity: Severity;
+  title: string;
+  /** Why the rule exists, one or two sentences. */
+  explanation: string;
+  /** A complete `.qg` file (or, for IR codes, an IR JSON text) that produces the code. */
+  bad: string;
+  /** The same, fixed. */
+  fixed: string;
+  reqs?: string[];
+}
