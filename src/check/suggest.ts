@@ -1,0 +1,55 @@
+/** "Did you mean …?" for misspelt names: the closest candidate by edit distance, if close enough. */
+
+/** Optimal string alignment distance (Levenshtein plus adjacent transpositions), case-insensitive. */
+export function editDistance(a: string, b: string): number {
+  const s = a.toLowerCase();
+  const t = b.toLowerCase();
+  const rows = s.length + 1;
+  const cols = t.length + 1;
+  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[s.length]![t.length]!;
+}
+
+/** The candidate closest to `name`, when it is close enough to be a likely typo. */
+export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  const limit = Math.max(1, Math.floor(name.length / 3));
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    if (c === name) continue;
+    const dist = editDistance(name, c);
+    if (dist < bestDistance || (dist === bestDistance && best !== undefined && c < best)) {
+      best = c;
+      bestDistance = dist;
+    }
+  }
+  return best !== undefined && bestDistance <= limit ? best : undefined;
+}
+
+/** `did you mean `x`?`, or undefined when nothing is close. */
+export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
+  const c = closest(name, candidates);
+  return c === undefined ? undefined : `did you mean \`${c}\`?`;
+}
+
+/** `a`, `a` or `b`, `a`, `b` or `c` — for help lines listing what is allowed. */
+export function orList(items: readonly string[], quote = true): string {
+  const q = items.map((i) => (quote ? `\`${i}\`` : i));
+  if (q.length <= 1) return q.join("");
+  return `${q.slice(0, -1).join(", ")} or ${q[q.length - 1]}`;
+}
+
+/** `a`, `a` and `b`, `a`, `b` and `c`. */
+export function andList(items: readonly string[], quote = true): string {
+  const q = items.map((i) => (quote ? `\`${i}\`` : i));
+  if (q.length <= 1) return q.join("");
+  return `${q.slice(0, -1).join(", ")} and ${q[q.length - 1]}`;
+}

@@ -1,0 +1,67 @@
+/**
+ * The `qungui` command line: one file per command, wired here with commander. `main` returns the
+ * exit code instead of exiting so tests can run commands in-process.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { runCheck } from "./check.js";
+import { runCompile } from "./compile.js";
+import { runFmt } from "./fmt.js";
+import { EXIT, processIo, UsageError, type Io } from "./io.js";
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  success
+  1  the input has errors (diagnostics, failed tests, failed requirements)
+  2  usage or I/O error (bad flag, missing file)`;
+
+function build(io: Io, setStatus: (code: number) => void): Command {
+  const program = new Command("qungui")
+    .description("Policy language, compiler and rules engine for 互联网群组信息服务管理规定 (CAC 2017)")
+    .version("0.1.0")
+    .addHelpText("after", EXIT_CODES_HELP)
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .exitOverride();
+
+  program
+    .command("check")
+    .description("parse and check policies (.qg) or IR (.json); print every diagnostic")
+    .argument("<files...>", "policy files")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action((files: string[], opts: { format: string }) => setStatus(runCheck(files, opts, io)));
+
+  program
+    .command("fmt")
+    .description("format policies canonically (prints to stdout unless --check or --write)")
+    .argument("<files...>", "policy files")
+    .option("--check", "list files that are not formatted; exit 1 if any")
+    .option("--write", "rewrite files in place")
+    .action((files: string[], opts: { check?: boolean; write?: boolean }) => setStatus(runFmt(files, opts, io)));
+
+  program
+    .command("compile")
+    .description("compile a policy to its IR (JSON)")
+    .argument("<file>", "policy file")
+    .option("-o, --output <file>", "write the IR to a file instead of stdout")
+    .action((file: string, opts: { output?: string }) => setStatus(runCompile(file, opts, io)));
+
+  return program;
+}
+
+/** Runs the CLI with `argv` (as in `process.argv`) and returns the exit code. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let status: number = EXIT.ok;
+  const program = build(io, (code) => {
+    status = code;
+  });
+  try {
+    await program.parseAsync(argv);
+    return status;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (e instanceof UsageError) {
+      io.err(`qungui: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+}
