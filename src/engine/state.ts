@@ -1,0 +1,415 @@
+/**
+ * The engine's state: plain data, serialisable with `JSON.stringify` and restored with
+ * {@link restoreState} to behave identically. Id-keyed tables are null-prototype records, so a
+ * user or group called `__proto__` or `constructor` is an ordinary key and restoring hostile JSON
+ * cannot reach any prototype. Personal information is never stored: `user.verified` keeps a
+ * boolean, not the identity.
+ */
+import type { ActionIR, Cite } from "../ir/types.js";
+import { heapify } from "./timers.js";
+
+export const STATE_VERSION = 1 as const;
+
+export type MemberRole = "creator" | "manager" | "member";
+
+/** One content flag, kept for windowed counts (`… within D`, measure triggers). */
+export interface FlagRecord {
+  /** Engine time the flag was judged at. */
+  t: number;
+  severity: string;
+  category: string;
+}
+
+export interface UserState {
+  /** Engine time of the first accepted event that mentioned the user. */
+  firstSeen: number;
+  registeredAt: number | null;
+  verified: boolean;
+  /** Null: the default level of the version in force. */
+  credit: string | null;
+  /** Agreement versions accepted, in acceptance order, without duplicates. */
+  accepted: string[];
+  /** Groups created that are not closed. */
+  groupsCreated: number;
+  /** Groups the user is a member of, created ones included. */
+  groupsJoined: number;
+  blacklisted: boolean;
+  /** Null with `blacklisted`: for ever. */
+  blacklistedUntil: number | null;
+  blacklistTimer: number | null;
+  managementSuspendedUntil: number | null;
+  managementTimer: number | null;
+  creationCancelled: boolean;
+  flags: FlagRecord[];
+  /** Flags ever recorded against the user (never pruned; rectify timers compare it). */
+  flagTotal: number;
+}
+
+/** A flag waiting for the creator or a manager to handle it (A11.responsibility). */
+export interface PendingFlag {
+  timer: number;
+  message: string;
+  user: string;
+}
+
+export interface GroupState {
+  category: string;
+  creator: string;
+  name: string | null;
+  hasInfoPage: boolean;
+  createdAt: number;
+  closed: boolean;
+  blacklisted: boolean;
+  blacklistedUntil: number | null;
+  blacklistTimer: number | null;
+  postingSuspendedUntil: number | null;
+  postingTimer: number | null;
+  members: Record<string, MemberRole>;
+  memberCount: number;
+  managerCount: number;
+  /** User → muted until. */
+  muted: Record<string, number>;
+  flags: FlagRecord[];
+  flagTotal: number;
+  /** Engine times of allowed posts, ascending; older than 24 hours are pruned. */
+  activity: number[];
+  pending: PendingFlag[];
+}
+
+export interface ComplaintState {
+  filedAt: number;
+  due: number | null;
+  by: string | null;
+  group: string | null;
+  user: string | null;
+  message: string | null;
+  resolved: boolean;
+  resolvedAt: number | null;
+  overdue: boolean;
+  timer: number | null;
+}
+
+export type TimerKind =
+  | "complaint-due"
+  | "responsibility-due"
+  | "posting-resumes"
+  | "management-restored"
+  | "blacklist-lifted"
+  | "rectify-due";
+
+export const TIMER_KINDS: readonly TimerKind[] = [
+  "complaint-due",
+  "responsibility-due",
+  "posting-resumes",
+  "management-restored",
+  "blacklist-lifted",
+  "rectify-due",
+];
+
+/** A pending timer. One shape for every kind; fields a kind does not use are null. */
+export interface Timer {
+  due: number;
+  seq: number;
+  kind: TimerKind;
+  /** Index of the policy version that set the timer; it judges the firing. */
+  version: number;
+  group: string | null;
+  user: string | null;
+  complaint: string | null;
+  message: string | null;
+  /** rectify-due: the deciding name (`<measure>`), cites and the `otherwise` actions to apply. */
+  rule: string | null;
+  cites: Cite[] | null;
+  actions: ActionIR[] | null;
+  /** rectify-due: who was warned (`group` or `user`) and their flag total at the warning. */
+  watch: "group" | "user" | null;
+  mark: number;
+}
+
+export interface EngineState {
+  v: typeof STATE_VERSION;
+  /** Greatest accepted `at` (ms), or null before the first event. */
+  clock: number | null;
+  /** Timer sequence counter. */
+  seq: number;
+  /** Ids of accepted events (duplicates are dead letters). */
+  seen: Record<string, 1>;
+  users: Record<string, UserState>;
+  groups: Record<string, GroupState>;
+  complaints: Record<string, ComplaintState>;
+  /** Binary min-heap by (due, seq); see ./timers.ts. */
+  timers: Timer[];
+  agreement: { version: string | null; publishedAt: number | null };
+  /** Records before this instant have been purged (A13.retention), or null. */
+  purgedBefore: number | null;
+}
+
+export function record<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+export function emptyState(): EngineState {
+  return {
+    v: STATE_VERSION,
+    clock: null,
+    seq: 0,
+    seen: record<1>(),
+    users: record<UserState>(),
+    groups: record<GroupState>(),
+    complaints: record<ComplaintState>(),
+    timers: [],
+    agreement: { version: null, publishedAt: null },
+    purgedBefore: null,
+  };
+}
+
+export function newUser(now: number): UserState {
+  return {
+    firstSeen: now,
+    registeredAt: null,
+    verified: false,
+    credit: null,
+    accepted: [],
+    groupsCreated: 0,
+    groupsJoined: 0,
+    blacklisted: false,
+    blacklistedUntil: null,
+    blacklistTimer: null,
+    managementSuspendedUntil: null,
+    managementTimer: null,
+    creationCancelled: false,
+    flags: [],
+    flagTotal: 0,
+  };
+}
+
+/** The user, created with defaults on first mention. */
+export function ensureUser(st: EngineState, id: string, now: number): UserState {
+  let u = st.users[id];
+  if (u === undefined) {
+    u = newUser(now);
+    st.users[id] = u;
+  }
+  return u;
+}
+
+export function newGroup(creator: string, category: string, name: string | null, now: number): GroupState {
+  const members = record<MemberRole>();
+  members[creator] = "creator";
+  return {
+    category,
+    creator,
+    name,
+    hasInfoPage: false,
+    createdAt: now,
+    closed: false,
+    blacklisted: false,
+    blacklistedUntil: null,
+    blacklistTimer: null,
+    postingSuspendedUntil: null,
+    postingTimer: null,
+    members,
+    memberCount: 1,
+    managerCount: 0,
+    muted: record<number>(),
+    flags: [],
+    flagTotal: 0,
+    activity: [],
+    pending: [],
+  };
+}
+
+/** The state as JSON text (what `JSON.stringify(state)` gives). */
+export function snapshotState(st: EngineState): string {
+  return JSON.stringify(st);
+}
+
+export class StateError extends Error {
+  override name = "StateError";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Restoring: every field is checked; nothing from the input is trusted as an object prototype.
+
+type Check<T> = (v: unknown, path: string) => T;
+
+function fail(path: string, what: string): never {
+  throw new StateError(`invalid engine state at ${path}: expected ${what}`);
+}
+
+const num: Check<number> = (v, p) => (typeof v === "number" && Number.isFinite(v) ? v : fail(p, "a finite number"));
+const int: Check<number> = (v, p) => (Number.isSafeInteger(v) ? (v as number) : fail(p, "an integer"));
+const str: Check<string> = (v, p) => (typeof v === "string" ? v : fail(p, "a string"));
+const bool: Check<boolean> = (v, p) => (typeof v === "boolean" ? v : fail(p, "a boolean"));
+const orNull =
+  <T>(c: Check<T>): Check<T | null> =>
+  (v, p) =>
+    v === null ? null : c(v, p);
+const arr =
+  <T>(c: Check<T>): Check<T[]> =>
+  (v, p) => {
+    if (!Array.isArray(v)) fail(p, "an array");
+    return v.map((x, i) => c(x, `${p}[${i}]`));
+  };
+const rec =
+  <T>(c: Check<T>): Check<Record<string, T>> =>
+  (v, p) => {
+    const o = obj(v, p);
+    const out = record<T>();
+    for (const k of Object.keys(o)) out[k] = c(o[k], `${p}[${JSON.stringify(k)}]`);
+    return out;
+  };
+const oneOf =
+  <T extends string>(values: readonly T[]): Check<T> =>
+  (v, p) =>
+    typeof v === "string" && (values as readonly string[]).includes(v) ? (v as T) : fail(p, values.join(" | "));
+
+function obj(v: unknown, p: string): Record<string, unknown> {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) fail(p, "an object");
+  return v as Record<string, unknown>;
+}
+
+function fields<T>(v: unknown, p: string, shape: { [K in keyof T]: Check<T[K]> }): T {
+  const o = obj(v, p);
+  const out = {} as T;
+  for (const k of Object.keys(shape) as (keyof T & string)[]) out[k] = shape[k](o[k], `${p}.${k}`);
+  return out;
+}
+
+const flagRecord: Check<FlagRecord> = (v, p) => fields<FlagRecord>(v, p, { t: num, severity: str, category: str });
+
+const userState: Check<UserState> = (v, p) =>
+  fields<UserState>(v, p, {
+    firstSeen: num,
+    registeredAt: orNull(num),
+    verified: bool,
+    credit: orNull(str),
+    accepted: arr(str),
+    groupsCreated: int,
+    groupsJoined: int,
+    blacklisted: bool,
+    blacklistedUntil: orNull(num),
+    blacklistTimer: orNull(int),
+    managementSuspendedUntil: orNull(num),
+    managementTimer: orNull(int),
+    creationCancelled: bool,
+    flags: arr(flagRecord),
+    flagTotal: int,
+  });
+
+const groupState: Check<GroupState> = (v, p) => {
+  const g = fields<GroupState>(v, p, {
+    category: str,
+    creator: str,
+    name: orNull(str),
+    hasInfoPage: bool,
+    createdAt: num,
+    closed: bool,
+    blacklisted: bool,
+    blacklistedUntil: orNull(num),
+    blacklistTimer: orNull(int),
+    postingSuspendedUntil: orNull(num),
+    postingTimer: orNull(int),
+    members: rec(oneOf<MemberRole>(["creator", "manager", "member"])),
+    memberCount: int,
+    managerCount: int,
+    muted: rec(num),
+    flags: arr(flagRecord),
+    flagTotal: int,
+    activity: arr(num),
+    pending: arr((x, q) => fields<PendingFlag>(x, q, { timer: int, message: str, user: str })),
+  });
+  // Derived counts are recomputed, so a hand-edited state cannot disagree with its member table.
+  let members = 0;
+  let managers = 0;
+  for (const k in g.members) {
+    members++;
+    if (g.members[k] === "manager") managers++;
+  }
+  if (g.members[g.creator] !== "creator") fail(`${p}.members`, "the creator as a member with role creator");
+  g.memberCount = members;
+  g.managerCount = managers;
+  return g;
+};
+
+const complaintState: Check<ComplaintState> = (v, p) =>
+  fields<ComplaintState>(v, p, {
+    filedAt: num,
+    due: orNull(num),
+    by: orNull(str),
+    group: orNull(str),
+    user: orNull(str),
+    message: orNull(str),
+    resolved: bool,
+    resolvedAt: orNull(num),
+    overdue: bool,
+    timer: orNull(int),
+  });
+
+const cite: Check<Cite> = (v, p) => fields<Cite>(v, p, { article: int, req: str });
+
+/** Actions are IR data; their detailed shape is the IR schema's job, here they must be objects with a kind. */
+const action: Check<ActionIR> = (v, p) => {
+  const o = obj(v, p);
+  str(o["kind"], `${p}.kind`);
+  return JSON.parse(JSON.stringify(o), (k, x: unknown) => (k === "__proto__" ? undefined : x)) as ActionIR;
+};
+
+const timer: Check<Timer> = (v, p) =>
+  fields<Timer>(v, p, {
+    due: num,
+    seq: int,
+    kind: oneOf(TIMER_KINDS),
+    version: int,
+    group: orNull(str),
+    user: orNull(str),
+    complaint: orNull(str),
+    message: orNull(str),
+    rule: orNull(str),
+    cites: orNull(arr(cite)),
+    actions: orNull(arr(action)),
+    watch: orNull(oneOf<"group" | "user">(["group", "user"])),
+    mark: int,
+  });
+
+/**
+ * Rebuilds a state from its JSON text (or an already-parsed value), checking every field.
+ * Throws {@link StateError} naming the first bad path.
+ */
+export function restoreState(input: string | unknown): EngineState {
+  let value: unknown = input;
+  if (typeof input === "string") {
+    try {
+      value = JSON.parse(input);
+    } catch {
+      throw new StateError("invalid engine state: not JSON");
+    }
+  }
+  const o = obj(value, "state");
+  if (o["v"] !== STATE_VERSION) fail("state.v", String(STATE_VERSION));
+  const seenIn = obj(o["seen"], "state.seen");
+  const seen = record<1>();
+  for (const k of Object.keys(seenIn)) {
+    if (seenIn[k] !== 1) fail(`state.seen[${JSON.stringify(k)}]`, "1");
+    seen[k] = 1;
+  }
+  const agreement = fields<EngineState["agreement"]>(o["agreement"], "state.agreement", {
+    version: orNull(str),
+    publishedAt: orNull(num),
+  });
+  const st: EngineState = {
+    v: STATE_VERSION,
+    clock: orNull(num)(o["clock"], "state.clock"),
+    seq: int(o["seq"], "state.seq"),
+    seen,
+    users: rec(userState)(o["users"], "state.users"),
+    groups: rec(groupState)(o["groups"], "state.groups"),
+    complaints: rec(complaintState)(o["complaints"], "state.complaints"),
+    timers: arr(timer)(o["timers"], "state.timers"),
+    agreement,
+    purgedBefore: orNull(num)(o["purgedBefore"], "state.purgedBefore"),
+  };
+  for (const t of st.timers) if (t.seq >= st.seq) fail("state.seq", "a sequence number above every timer's");
+  heapify(st.timers);
+  return st;
+}
