@@ -1,0 +1,305 @@
+/**
+ * The static requirements of ARTICLES.md, checked on the IR alone. They read the IR (not the AST),
+ * so they judge any policy, including hand-written IR or one compiled elsewhere, and they re-check
+ * what the compiler's checker already enforces: verify trusts nothing upstream.
+ *
+ * Each check returns findings; an empty list means the requirement holds on every version.
+ */
+import { REGULATION_EFFECTIVE_MS } from "../law/articles.js";
+import type { ActionIR, ExprIR, PolicyIR, RuleIR, SpanIR, TierTableIR, VersionIR } from "../ir/types.js";
+import { addDuration, parseRfc3339 } from "../source/time.js";
+import type { Service } from "../vocab/events.js";
+
+export interface StaticFinding {
+  req: string;
+  /** One sentence, naming the version and the thing that is wrong. */
+  message: string;
+  /** The IR node at fault, for its source span. */
+  node: string | null;
+}
+
+export interface StaticCheck {
+  req: string;
+  /** What is checked, for reports and docs/verify.md. */
+  description: string;
+  /** Not applicable when the policy has nothing this requirement speaks about. */
+  applies(ir: PolicyIR): boolean;
+  run(ir: PolicyIR): StaticFinding[];
+}
+
+const label = (v: VersionIR) => `version ${v.version}`;
+
+/** Per category the tier table that governs it; the default table covers the rest. */
+function tablesByCategory(v: VersionIR): { category: string; table: TierTableIR | undefined }[] {
+  const fallback = v.tiers.find((t) => t.categories === null);
+  return v.categories.map((c) => ({ category: c.name, table: v.tiers.find((t) => t.categories?.includes(c.name)) ?? fallback }));
+}
+
+/** The member cap a table serves: the platform cap, or the top band when there is none. */
+function capOf(v: VersionIR, table: TierTableIR): number {
+  return v.limits.membersPerGroup ?? Math.max(0, ...table.tiers.map((t) => t.maxMembers));
+}
+
+/** Gaps and overlaps of a table's bands over 1..cap, as readable ranges. */
+export function bandProblems(table: TierTableIR, cap: number): { gaps: [number, number][]; overlaps: [number, number, string, string][] } {
+  const tiers = [...table.tiers].sort((a, b) => a.minMembers - b.minMembers);
+  const gaps: [number, number][] = [];
+  const overlaps: [number, number, string, string][] = [];
+  let covered = 0;
+  let lastName = "";
+  for (const t of tiers) {
+    if (t.minMembers > covered + 1 && covered + 1 <= cap) gaps.push([covered + 1, Math.min(t.minMembers - 1, cap)]);
+    if (t.minMembers <= covered) overlaps.push([t.minMembers, Math.min(covered, t.maxMembers), lastName, t.name]);
+    if (t.maxMembers > covered) {
+      covered = t.maxMembers;
+      lastName = t.name;
+    }
+  }
+  if (covered < cap) gaps.push([covered + 1, cap]);
+  return { gaps, overlaps };
+}
+
+const tiers: StaticCheck = {
+  req: "A7.tiers",
+  description: "per category, the tier bands cover every member count from 1 to the cap, without gaps or overlaps",
+  applies: () => true,
+  run(ir) {
+    const out: StaticFinding[] = [];
+    for (const v of ir.versions) {
+      if (v.categories.length === 0) out.push({ req: "A7.tiers", message: `${label(v)} declares no group categories`, node: v.id });
+      for (const { category, table } of tablesByCategory(v)) {
+        if (!table || table.tiers.length === 0) {
+          out.push({ req: "A7.tiers", message: `${label(v)}: category ${category} has no tiers`, node: v.id });
+          continue;
+        }
+        const { gaps, overlaps } = bandProblems(table, capOf(v, table));
+        for (const [a, b] of gaps) out.push({ req: "A7.tiers", message: `${label(v)}: no tier for ${a}..${b} members in category ${category}`, node: table.id });
+        for (const [a, b, x, y] of overlaps) {
+          out.push({ req: "A7.tiers", message: `${label(v)}: members ${a}..${b} of category ${category} are in both ${x} and ${y}`, node: table.id });
+        }
+      }
+    }
+    return out;
+  },
+};
+
+/** Walks an expression in negation normal form, reporting each credit comparison with its polarity. */
+function creditPolarities(e: ExprIR, positive: boolean, visit: (cmp: ExprIR & { kind: "cmp" | "in" }, positive: boolean) => void): void {
+  switch (e.kind) {
+    case "not":
+      return creditPolarities(e.arg, !positive, visit);
+    case "and":
+    case "or":
+      return e.args.forEach((a) => creditPolarities(a, positive, visit));
+    case "if":
+      creditPolarities(e.cond, positive, visit);
+      creditPolarities(e.cond, !positive, visit);
+      creditPolarities(e.then, positive, visit);
+      return creditPolarities(e.else, positive, visit);
+    case "cmp":
+    case "in":
+      if (mentionsCredit(e)) visit(e, positive);
+      return;
+    default:
+      return;
+  }
+}
+
+function mentionsCredit(e: ExprIR): boolean {
+  switch (e.kind) {
+    case "path":
+      return e.path.endsWith(".credit");
+    case "cmp":
+    case "arith":
+      return mentionsCredit(e.left) || mentionsCredit(e.right);
+    case "in":
+    case "between":
+      return mentionsCredit(e.left);
+    case "if":
+      return mentionsCredit(e.cond) || mentionsCredit(e.then) || mentionsCredit(e.else);
+    default:
+      return false;
+  }
+}
+
+/**
+ * A deny that holds for *more* credit breaks monotonicity: `credit >= B` in a deny (positively)
+ * takes a service away from users as they rise. Credit-stepped limits compare credit inside the
+ * cap expression, where higher credit must mean a cap at least as high; those are checked on the
+ * limits data instead.
+ */
+function denyRaisesWithCredit(rule: RuleIR): string | undefined {
+  let problem: string | undefined;
+  creditPolarities(rule.when, true, (c, positive) => {
+    if (c.kind === "in") {
+      problem ??= "tests credit for membership in a set of levels, which is not monotone";
+      return;
+    }
+    const creditOnLeft = c.left.kind === "path" && c.left.path.endsWith(".credit");
+    const creditOnRight = c.right.kind === "path" && c.right.path.endsWith(".credit");
+    if (!creditOnLeft && !creditOnRight) return; // e.g. a cap expression: checked on the limits data
+    let op = c.op;
+    if (creditOnRight) op = ({ "<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!=" } as const)[op];
+    const deniesHigher = positive ? op === ">" || op === ">=" : op === "<" || op === "<=";
+    if (op === "==" || op === "!=") problem ??= `compares credit with ${op}, which is not monotone`;
+    else if (deniesHigher) problem ??= "denies more as credit rises";
+  });
+  return problem;
+}
+
+const credit: StaticCheck = {
+  req: "A7.credit",
+  description: "services are monotone in credit: no deny rule bites harder as credit rises, credit-stepped caps never fall, tier qualifications never weaken up the tiers",
+  applies: () => true,
+  run(ir) {
+    const out: StaticFinding[] = [];
+    for (const v of ir.versions) {
+      const rank = (l: string) => v.credit.levels.indexOf(l);
+      for (const r of v.rules) {
+        if (r.effect !== "deny") continue;
+        const problem = denyRaisesWithCredit(r);
+        if (problem) out.push({ req: "A7.credit", message: `${label(v)}: rule ${r.name} ${problem}`, node: r.id });
+      }
+      for (const key of ["groupsCreated", "groupsJoined"] as const) {
+        const s = v.limits[key];
+        if (!s) continue;
+        let previous = s.base;
+        let previousRank = -1;
+        for (const step of [...s.steps].sort((a, b) => rank(a.atLeast) - rank(b.atLeast))) {
+          if (step.value < previous) {
+            out.push({ req: "A7.credit", message: `${label(v)}: ${key} falls to ${step.value} at credit ${step.atLeast} from ${previous} below it`, node: v.limits.id });
+          }
+          if (rank(step.atLeast) === previousRank) out.push({ req: "A7.credit", message: `${label(v)}: ${key} has two steps at ${step.atLeast}`, node: v.limits.id });
+          previous = step.value;
+          previousRank = rank(step.atLeast);
+        }
+      }
+      for (const table of v.tiers) {
+        let needed = -1;
+        for (const t of [...table.tiers].sort((a, b) => a.minMembers - b.minMembers)) {
+          const r = t.creator.minCredit === null ? -1 : rank(t.creator.minCredit);
+          if (r < needed) out.push({ req: "A7.credit", message: `${label(v)}: tier ${t.name} asks less credit of its creator than a smaller tier`, node: t.id });
+          needed = Math.max(needed, r);
+        }
+      }
+    }
+    return out;
+  },
+};
+
+function actionKinds(actions: readonly ActionIR[]): Set<string> {
+  return new Set(actions.map((a) => a.kind));
+}
+
+const SANCTIONS = new Set(["warn", "suspend-posting", "close-group", "blacklist", "lower-credit", "suspend-management", "cancel-creation"]);
+
+/** Every list of actions that applies a sanction must also record and report, nested lists included. */
+function unreported(actions: readonly ActionIR[], where: string): string[] {
+  const kinds = actionKinds(actions);
+  const out: string[] = [];
+  const sanctions = actions.some((a) => SANCTIONS.has(a.kind));
+  if (sanctions && !kinds.has("record")) out.push(`${where} applies a measure without a record`);
+  if (sanctions && !kinds.has("report")) out.push(`${where} applies a measure without a report to the authority`);
+  for (const a of actions) if (a.kind === "warn" && a.otherwise.length) out.push(...unreported([...a.otherwise, ...actions.filter((x) => x.kind === "record" || x.kind === "report")], `${where} (its rectification fallback)`));
+  return out;
+}
+
+const recordReport: StaticCheck = {
+  req: "A11.record-report",
+  description: "every measure, the responsibility fallback and the complaint escalation record and report to the authority",
+  applies: (ir) => ir.versions.some((v) => v.measures.length > 0 || v.responsibility !== null),
+  run(ir) {
+    const out: StaticFinding[] = [];
+    for (const v of ir.versions) {
+      for (const m of v.measures) for (const msg of unreported(m.actions, `measure ${m.name}`)) out.push({ req: "A11.record-report", message: `${label(v)}: ${msg}`, node: m.id });
+      if (v.responsibility) {
+        for (const msg of unreported(v.responsibility.otherwise, "the responsibility fallback")) out.push({ req: "A11.record-report", message: `${label(v)}: ${msg}`, node: v.responsibility.id });
+      }
+    }
+    return out;
+  },
+};
+
+/** The shortest time `keepLogs` can be, compared with six calendar months, from the worst start day. */
+export function retentionShortfall(v: VersionIR): string | undefined {
+  if (!v.retention) return "keeps no logs: there is no retention section";
+  const keep = v.retention.keepLogs;
+  // Six calendar months are longest (184 days) from a start such as 31 August; try every day of a
+  // leap and a common year so that month lengths and February are all covered.
+  const start = Date.UTC(2019, 0, 1);
+  for (let day = 0; day < 731; day++) {
+    const t = start + day * 86_400_000;
+    if (addDuration(t, keep, v.zone) < addDuration(t, { amount: 6, unit: "month" }, v.zone)) {
+      return `keeps logs ${keep.amount} ${keep.unit}${keep.amount === 1 ? "" : "s"}, less than six calendar months from some start days`;
+    }
+  }
+  return undefined;
+}
+
+const retention: StaticCheck = {
+  req: "A13.retention",
+  description: "logs are kept at least six calendar months, whatever the start day",
+  applies: () => true,
+  run(ir) {
+    return ir.versions.flatMap((v) => {
+      const problem = retentionShortfall(v);
+      return problem ? [{ req: "A13.retention", message: `${label(v)} ${problem}`, node: v.retention?.id ?? v.id }] : [];
+    });
+  },
+};
+
+const effective: StaticCheck = {
+  req: "A15.effective",
+  description: "no version takes effect before 2017-10-08 00:00 China Standard Time, and versions are in date order",
+  applies: () => true,
+  run(ir) {
+    const out: StaticFinding[] = [];
+    let previous = -Infinity;
+    for (const v of ir.versions) {
+      const ms = parseRfc3339(v.effective);
+      if (ms === undefined) out.push({ req: "A15.effective", message: `${label(v)} has no valid effective instant`, node: v.id });
+      else if (ms < REGULATION_EFFECTIVE_MS) out.push({ req: "A15.effective", message: `${label(v)} takes effect at ${v.effective}, before the regulation (2017-10-08T00:00:00+08:00)`, node: v.id });
+      else if (ms <= previous) out.push({ req: "A15.effective", message: `${label(v)} takes effect no later than the version before it`, node: v.id });
+      if (ms !== undefined) previous = ms;
+    }
+    return out;
+  },
+};
+
+function coverage(req: string, needed: readonly Service[], pick: (v: VersionIR) => readonly Service[] | undefined, what: string): StaticCheck {
+  return {
+    req,
+    description: `${what} is required for ${needed.join(", ")}`,
+    applies: () => true,
+    run(ir) {
+      return ir.versions.flatMap((v) => {
+        const have = pick(v) ?? [];
+        const missing = needed.filter((s) => !have.includes(s));
+        return missing.length ? [{ req, message: `${label(v)}: ${what} is not required for ${missing.join(", ")}`, node: v.id }] : [];
+      });
+    },
+  };
+}
+
+/** Article 5 names group services (create, join, post, manage); Article 6 names information release. */
+const agreementCoverage = coverage("A5.agreement", ["create", "join", "post", "manage"], (v) => v.agreement?.requiredFor, "acceptance of the service agreement");
+const identityCoverage = coverage("A6.real-name", ["post", "create", "set-info"], (v) => v.identity?.requiredFor, "a verified real identity");
+
+const memberCap: StaticCheck = {
+  req: "A8.member-cap",
+  description: "every group has a finite member cap",
+  applies: () => true,
+  run(ir) {
+    return ir.versions.flatMap((v) =>
+      v.limits.membersPerGroup === null && v.tiers.length === 0 ? [{ req: "A8.member-cap", message: `${label(v)} sets no member cap and no tiers`, node: v.id }] : [],
+    );
+  },
+};
+
+/** Every static check, in requirement order. */
+export const STATIC_CHECKS: readonly StaticCheck[] = [agreementCoverage, identityCoverage, tiers, credit, memberCap, recordReport, retention, effective];
+
+/** The span of an IR node, for reports. */
+export function spanOf(ir: PolicyIR, node: string | null): SpanIR | undefined {
+  return node ? ir.spans[node] : undefined;
+}
