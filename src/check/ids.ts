@@ -21,10 +21,9 @@ export const CODES = {
   // header and time
   missingEffective: "QG024",
   unknownZone: "QG025",
-  invalidDate: "QG026",
-  beforeRegulation: "QG027",
-  amendmentOrder: "QG028",
-  calendarTolerance: "QG029",
+  beforeRegulation: "QG026",
+  amendmentOrder: "QG027",
+  calendarTolerance: "QG028",
   // types
   typeMismatch: "QG030",
   badOperator: "QG031",

@@ -31,7 +31,7 @@ export function checkTiers(ctx: Ctx): void {
   if (!tiers) return;
   const limits = sectionOf(ctx.version, "LimitsSection");
   const cap = limits?.membersPerGroup ?? null;
-  const note = noteFor(ctx, tiers) || (limits && !ctx.version.own.has(limits) ? "" : "");
+  const note = noteFor(ctx, tiers);
   if (tiers.tiers.length > 0) checkTable(ctx, tiers.tiers, null, cap, note);
   for (const o of tiers.overrides) checkTable(ctx, o.tiers, o, cap, note);
   checkCategoryTables(ctx, tiers, note);

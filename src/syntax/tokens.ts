@@ -135,9 +135,22 @@ function identifierStartHint(): (string | number)[] {
   return hint;
 }
 
+/**
+ * A letter or `_`, then letters, combining marks, decimal digits and `_`, with single `-` between
+ * parts (`news-discussion`, `小组`, `set-info`; `x-` is `x` then `-`). Chevrotain drops a pattern's
+ * `u` flag when it compiles it, so the Unicode classes run in a custom matcher.
+ */
+const IDENTIFIER = /[\p{L}_][\p{L}\p{M}\p{Nd}_]*(?:-[\p{L}\p{M}\p{Nd}_]+)*/uy;
+
 export const Identifier = createToken({
   name: "Identifier",
-  pattern: /[\p{L}_][\p{L}\p{M}\p{Nd}_]*(?:-[\p{L}\p{M}\p{Nd}_]+)*/u,
+  pattern: {
+    exec(text: string, offset: number) {
+      IDENTIFIER.lastIndex = offset;
+      return IDENTIFIER.exec(text);
+    },
+  },
+  line_breaks: false,
   start_chars_hint: identifierStartHint(),
   categories: [Ident],
   label: "identifier",

@@ -1,0 +1,118 @@
+/**
+ * The semantic checker: everything about a parsed policy that the grammar cannot say. It reports
+ * every problem at once, as diagnostics QG010–QG069 (catalogue and examples in ./codes.ts and
+ * docs/diagnostics.md), sorted by position, and never throws.
+ *
+ * API
+ * - `check(ast)` → `Diagnostic[]`: all findings, sorted with `sortDiagnostics`.
+ * - `analyze(ast)` → `CheckedPolicy`: the findings plus what the IR emitter needs:
+ *   - `types`: the value type of every expression node the checker could type
+ *     (`Map<Expr, ValueType>`). A bare name (`PathExpr` with one part that is not a root, see
+ *     `isEnumLiteral`) is an enumeration literal whose type is its entry here (`level`,
+ *     `category`, `tier`, `severity`, `role` or `action`). `ParenExpr`, `IfExpr` and `ArithExpr`
+ *     nodes have their result type. A rule inherited by an amendment is typed once, in the first
+ *     version that has it.
+ *   - `versions`: the base version and one per amendment, with the sections, rules and measures in
+ *     force and the declared names (`symbols`).
+ * - `typeOfExprs(ast)`: just `analyze(ast).types`.
+ * - `zonedInstant(text, zone)` (from ./zone.ts): a local date-time in an IANA zone or fixed offset
+ *   as epoch milliseconds, or undefined when either is invalid.
+ *
+ * The checks, one module each: names.ts (sections once, names once, names defined, removals),
+ * citations.ts (`serves`), header.ts (effective dates, zones), rules.ts and types.ts (events,
+ * condition types, `because` templates), tiers.ts (A7.tiers bands), limits.ts (A8 caps, A7.credit
+ * monotony), measures.ts (A11 record and report, A12 escalation, targets), retention.ts (A13),
+ * sections.ts (required clauses), reachability.ts with logic.ts (rules that never fire, allow
+ * rules a deny overrides).
+ */
+import type * as A from "../ast/nodes.js";
+import { sortDiagnostics, diagnostic, type Diagnostic } from "../source/diagnostic.js";
+import type { ValueType } from "../vocab/paths.js";
+import type { Ctx } from "./context.js";
+import { checkCitations } from "./citations.js";
+import { checkHeader } from "./header.js";
+import { checkLimits } from "./limits.js";
+import { checkMeasures } from "./measures.js";
+import { checkDuplicateNames, checkDuplicateSections, checkListedTwice, checkRemovals, checkSectionNames } from "./names.js";
+import { analyseRule, checkOverlaps, type AnalysedRule } from "./reachability.js";
+import { checkRetention, checkRetentionExists } from "./retention.js";
+import { checkRule } from "./rules.js";
+import { checkSectionClauses } from "./sections.js";
+import { Sink } from "./sink.js";
+import { checkTiers } from "./tiers.js";
+import { buildVersions, type VersionView } from "./versions.js";
+import { isBareName } from "./exprs.js";
+import { noteFor } from "./context.js";
+
+export { zonedInstant } from "./zone.js";
+export { CHECK_CODES } from "./codes.js";
+export { CODES } from "./ids.js";
+export type { VersionView, Symbols, SectionKind } from "./versions.js";
+
+export interface CheckedPolicy {
+  diagnostics: Diagnostic[];
+  types: Map<A.Expr, ValueType>;
+  versions: VersionView[];
+}
+
+/** Code of the one diagnostic that is not about the policy: a bug in the checker itself. */
+export const INTERNAL_ERROR = "QG069";
+
+/** A bare name in an expression is an enumeration literal; its type is in `CheckedPolicy.types`. */
+export function isEnumLiteral(e: A.Expr): e is A.PathExpr {
+  return isBareName(e);
+}
+
+export function analyze(ast: A.PolicyFile): CheckedPolicy {
+  const sink = new Sink();
+  const types = new Map<A.Expr, ValueType>();
+  let versions: VersionView[] = [];
+  // Each stage runs on its own: a bug in one still lets the others report, and never escapes.
+  const stage = (name: string, fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      sink.diagnostics.push(diagnostic(INTERNAL_ERROR, "error", ast.span, `internal error in the checker (${name}): ${message}`, { help: "this is a bug in qungui, not in the policy; please report it" }));
+    }
+  };
+  stage("versions", () => {
+    versions = buildVersions(ast);
+  });
+  stage("sections", () => checkDuplicateSections(ast, sink));
+  stage("names", () => checkDuplicateNames(ast, sink));
+  stage("lists", () => checkListedTwice(ast, sink));
+  stage("citations", () => checkCitations(ast, sink));
+  stage("header", () => checkHeader(ast, versions, sink));
+  stage("removals", () => checkRemovals(versions, sink));
+  if (versions[0]) stage("retention", () => checkRetentionExists(ast, versions[0]!, sink));
+  for (const version of versions) {
+    const ctx: Ctx = { sink, version, versions, types };
+    stage("section names", () => checkSectionNames(ctx));
+    stage("section clauses", () => checkSectionClauses(ctx));
+    stage("tiers", () => checkTiers(ctx));
+    stage("limits", () => checkLimits(ctx));
+    stage("measures", () => checkMeasures(ctx));
+    stage("retention", () => checkRetention(ctx));
+    stage("rules", () => {
+      const analysed: AnalysedRule[] = [];
+      for (const rule of version.ruleNodes) {
+        const env = checkRule(ctx, rule);
+        if (env.errors > 0) continue;
+        analysed.push(analyseRule(ctx, rule, env.events.map((e) => e.event), noteFor(ctx, rule)));
+      }
+      checkOverlaps(ctx, analysed);
+    });
+  }
+  return { diagnostics: sortDiagnostics(sink.diagnostics), types, versions };
+}
+
+/** Every semantic problem of a parsed policy, sorted by position. Never throws. */
+export function check(ast: A.PolicyFile): Diagnostic[] {
+  return analyze(ast).diagnostics;
+}
+
+/** The inferred type of each expression node (see `analyze`). */
+export function typeOfExprs(ast: A.PolicyFile): Map<A.Expr, ValueType> {
+  return analyze(ast).types;
+}

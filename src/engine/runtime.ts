@@ -1,0 +1,107 @@
+/**
+ * What the judging modules share: the compiled versions, the reusable context, and small builders
+ * for decisions and subjects.
+ */
+import type { Cite, RuleIR } from "../ir/types.js";
+import { articleOf } from "../law/articles.js";
+import type { DecidedEvent, Role } from "../vocab/events.js";
+import type { Ctx } from "./context.js";
+import type { Decision, Effect, Outcome, Subject } from "./decision.js";
+import type { Event } from "./event.js";
+import type { Compiled, Tracer } from "./expr.js";
+import type { EventRules } from "./rules.js";
+import type { EngineState } from "./state.js";
+import type { VersionData } from "./version.js";
+
+export interface CompiledVersion {
+  data: VersionData;
+  rules: ReadonlyMap<DecidedEvent, EventRules>;
+  responsibilityCites: readonly Cite[];
+  complaintsCites: readonly Cite[];
+}
+
+/** One rule's traced evaluation, collected while explaining. */
+export interface RuleTrace {
+  rule: RuleIR;
+  holds: boolean;
+  tracer: Tracer;
+}
+
+export interface ExplainSink {
+  version: CompiledVersion | null;
+  now: number;
+  traces: RuleTrace[];
+  /** Set when the rules allowed but an integrity guard refused the state change. */
+  guard: string | null;
+}
+
+export interface Runtime {
+  versions: readonly CompiledVersion[];
+  /** Flags older than this are pruned from the windows (Infinity: never). */
+  flagHorizonMs: number;
+  ctx: Ctx;
+  explain: ExplainSink | null;
+  traced: Map<RuleIR, { when: Compiled; tracer: Tracer }>;
+}
+
+/** The firing event (or `advance` call) decisions are attributed to. */
+export interface Firing {
+  id: string | null;
+  at: string;
+  type: Event["type"];
+}
+
+const citeCache = new Map<string, readonly Cite[]>();
+
+/** Frozen cites of requirement ids (`cites("A6.real-name", "A6.pii")`). */
+export function cites(...reqs: string[]): readonly Cite[] {
+  const key = reqs.join(",");
+  let c = citeCache.get(key);
+  if (c === undefined) {
+    c = Object.freeze(reqs.map((req) => Object.freeze({ article: articleOf(req) ?? 0, req })));
+    citeCache.set(key, c);
+  }
+  return c;
+}
+
+export function decision(
+  f: Firing,
+  outcome: Outcome,
+  subject: Subject,
+  rule: string,
+  reason: string,
+  cites: readonly Cite[],
+  effects: readonly Effect[],
+  policy: string | null,
+): Decision {
+  return { v: 1, event: f.id, at: f.at, type: f.type, outcome, subject, rule, reason, cites, effects, policy };
+}
+
+export function timerDecision(
+  f: Firing,
+  due: string,
+  outcome: Outcome,
+  subject: Subject,
+  rule: string,
+  reason: string,
+  cites: readonly Cite[],
+  effects: readonly Effect[],
+  policy: string | null,
+): Decision {
+  return { v: 1, event: f.id, at: f.at, type: f.type, trigger: "timer", due, outcome, subject, rule, reason, cites, effects, policy };
+}
+
+export function roleIn(st: EngineState, group: string, user: string): Role {
+  const g = st.groups[group];
+  return g === undefined ? "none" : (g.members[user] ?? "none");
+}
+
+/** `{user, group, role}` with each part present only when known; role when both user and group are. */
+export function subjectOf(st: EngineState, user: string | null, group: string | null, complaint: string | null = null): Subject {
+  const s: Subject = {};
+  if (user !== null) s.user = user;
+  if (group !== null) s.group = group;
+  if (user !== null && group !== null) s.role = roleIn(st, group, user);
+  if (complaint !== null) s.complaint = complaint;
+  return s;
+}
