@@ -31,7 +31,7 @@ export function visitExpr(e: A.Expr, fn: (e: A.Expr) => void): void {
 }
 
 /** A single name that is not a path root: an enumeration literal (`B`, `news-discussion`, `manager`). */
-export function isBareName(e: A.Expr): e is A.PathExpr {
+export function isBareName(e: A.Expr): boolean {
   return e.kind === "PathExpr" && e.parts.length === 1 && !(ROOTS as readonly string[]).includes(e.parts[0]!);
 }
 

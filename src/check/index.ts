@@ -60,7 +60,7 @@ export const INTERNAL_ERROR = "QG069";
 
 /** A bare name in an expression is an enumeration literal; its type is in `CheckedPolicy.types`. */
 export function isEnumLiteral(e: A.Expr): e is A.PathExpr {
-  return isBareName(e);
+  return e.kind === "PathExpr" && isBareName(e);
 }
 
 export function analyze(ast: A.PolicyFile): CheckedPolicy {

@@ -50,14 +50,15 @@ function checkTable(ctx: Ctx, list: readonly A.TierDecl[], override: A.TierOverr
       continue;
     }
     let from = t.members.from.value;
-    const to = t.members.to.value;
+    let to = t.members.to.value;
     if (from > to) {
       sink.error(CODES.badBand, t.members.span, `the member band ${from}..${to} of tier \`${t.name.name}\` runs backwards`, {
         help: `write it from low to high: \`members ${to}..${from}\``,
         reqs: ["A7.tiers"],
         note,
       });
-      continue;
+      // Read it the way it was surely meant, so one slip does not also show up as a gap.
+      [from, to] = [to, from];
     }
     if (from < 1) {
       sink.error(CODES.badBand, t.members.from.span, `the member band of tier \`${t.name.name}\` starts at ${from}, but every group has at least its creator`, {

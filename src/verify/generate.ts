@@ -1,0 +1,214 @@
+/**
+ * fast-check arbitraries for event streams aimed at one policy: valid by the EVENTS.md contract,
+ * drawn from small universes (four users, two groups, a handful of messages) so that actions
+ * collide, and spaced by gaps chosen around the policy's own thresholds and deadlines (a second
+ * before and after each window, suspension and complaint deadline), starting around its effective
+ * instants. A `fill` step grows a group to just around a tier boundary or the cap in one stroke.
+ *
+ * Streams are lists of steps; fast-check shrinks them by dropping steps and shrinking each step's
+ * fields, so counterexamples come out short.
+ */
+import fc from "fast-check";
+import type { DurationIR, PolicyIR } from "../ir/types.js";
+import { addDuration, formatInstant, parseRfc3339 } from "../source/time.js";
+import { GRANTABLE_ROLES, MANAGE_ACTIONS } from "../vocab/events.js";
+import type { GenEvent } from "./oracle.js";
+
+export type Step =
+  | { kind: "event"; gap: number; type: string; fields: Record<string, unknown> }
+  /** Sign up a user fully: register, verify (with a synthetic identity) and accept the current agreement. */
+  | { kind: "onboard"; gap: number; user: string; verify: boolean; accept: boolean }
+  /** Add `count` fresh, onboarded members to a group, each approved by its creator. */
+  | { kind: "fill"; gap: number; group: string; count: number };
+
+export interface Universe {
+  users: string[];
+  groups: string[];
+  messages: string[];
+  complaints: string[];
+  categories: string[];
+  levels: string[];
+  contentCategories: string[];
+  severities: string[];
+  agreementVersions: string[];
+  starts: number[];
+  gaps: number[];
+  fillSizes: number[];
+  zone: string;
+}
+
+const SECOND = 1000;
+const DAY = 86_400_000;
+
+function durationMs(d: DurationIR, zone: string, from: number): number {
+  return addDuration(from, d, zone) - from;
+}
+
+/** Everything the generator draws from, derived from the policy. */
+export function universeOf(ir: PolicyIR): Universe {
+  const v = ir.versions[ir.versions.length - 1]!;
+  const base = parseRfc3339(ir.versions[0]!.effective)!;
+  const zone = v.zone;
+  const windows: number[] = [];
+  const addWindow = (d: DurationIR | null | undefined) => {
+    if (d) windows.push(durationMs(d, zone, base));
+  };
+  for (const version of ir.versions) {
+    addWindow(version.complaints?.resolveWithin);
+    addWindow(version.responsibility?.window);
+    addWindow(version.retention?.keepLogs);
+    addWindow(version.management.muteFor);
+    for (const m of version.measures) {
+      addWindow(m.trigger.within);
+      for (const a of m.actions) {
+        if (a.kind === "suspend-posting" || a.kind === "suspend-management") addWindow(a.duration);
+        if (a.kind === "blacklist") addWindow(a.duration);
+        if (a.kind === "warn") addWindow(a.rectifyWithin);
+      }
+    }
+    if (version.toleranceMs) windows.push(version.toleranceMs);
+  }
+  const gaps = new Set<number>([0, SECOND, 60 * SECOND, 3_600_000, DAY, 183 * DAY]);
+  for (const w of windows) for (const g of [w - SECOND, w, w + SECOND]) if (g >= 0) gaps.add(g);
+  const starts = new Set<number>();
+  for (const version of ir.versions) {
+    const eff = parseRfc3339(version.effective)!;
+    for (const s of [eff - DAY, eff - SECOND, eff, eff + 3_600_000]) starts.add(s);
+  }
+  const fillSizes = new Set<number>();
+  for (const version of ir.versions) {
+    for (const table of version.tiers) for (const t of table.tiers) for (const n of [t.maxMembers - 1, t.maxMembers, t.maxMembers + 1]) if (n > 0) fillSizes.add(n);
+    if (version.limits.membersPerGroup) for (const n of [version.limits.membersPerGroup - 1, version.limits.membersPerGroup, version.limits.membersPerGroup + 1]) fillSizes.add(n);
+    if (version.limits.infoPage) for (const n of [version.limits.infoPage.from - 2, version.limits.infoPage.from - 1, version.limits.infoPage.from]) if (n > 0) fillSizes.add(n);
+  }
+  fillSizes.add(1);
+  fillSizes.add(2);
+  const agreementVersions = [...new Set(ir.versions.map((x) => x.agreement?.currentVersion).filter((x): x is string => !!x)), "v-next"];
+  return {
+    users: ["u1", "u2", "u3", "u4"],
+    groups: ["g1", "g2"],
+    messages: ["m1", "m2", "m3"],
+    complaints: ["c1", "c2"],
+    categories: v.categories.map((c) => c.name),
+    levels: v.credit.levels,
+    contentCategories: v.prohibited.categories.map((c) => c.name),
+    severities: v.prohibited.severities,
+    agreementVersions,
+    starts: [...starts].sort((a, b) => a - b),
+    gaps: [...gaps].sort((a, b) => a - b),
+    fillSizes: [...fillSizes].filter((n) => n <= 2100).sort((a, b) => a - b),
+    zone,
+  };
+}
+
+const or1 = <T>(xs: T[], fallback: T): T[] => (xs.length ? xs : [fallback]);
+
+function eventStep(u: Universe): fc.Arbitrary<Step> {
+  const user = fc.constantFrom(...u.users);
+  const group = fc.constantFrom(...u.groups);
+  const message = fc.constantFrom(...u.messages);
+  const gap = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...u.gaps) }, { weight: 2, arbitrary: fc.integer({ min: 0, max: 2 * DAY }) });
+  const ev = (type: string, fields: fc.Arbitrary<Record<string, unknown>>, weight: number) => ({
+    weight,
+    arbitrary: fc.record({ gap, fields }).map(({ gap: g, fields: f }): Step => ({ kind: "event", gap: g, type, fields: f })),
+  });
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.record({ gap, user, verify: fc.boolean(), accept: fc.boolean() }).map((s): Step => ({ kind: "onboard", ...s })) },
+    { weight: 1, arbitrary: fc.record({ gap, group, count: fc.constantFrom(...u.fillSizes) }).map((s): Step => ({ kind: "fill", ...s })) },
+    ev("group.create", fc.record({ user, group, category: fc.constantFrom(...or1(u.categories, "general")) }), 4),
+    ev("group.join", fc.record({ user, group, approvedBy: fc.option(user, { nil: undefined }) }, { requiredKeys: ["user", "group"] }), 5),
+    ev("message.post", fc.record({ user, group, message }), 5),
+    ev(
+      "content.flagged",
+      fc.record(
+        { group, user, message, category: fc.constantFrom(...or1(u.contentCategories, "spam")), severity: fc.option(fc.constantFrom(...u.severities), { nil: undefined }) },
+        { requiredKeys: ["group", "user", "message", "category"] },
+      ),
+      4,
+    ),
+    ev("group.manage", fc.record({ actor: user, group, action: fc.constantFrom(...MANAGE_ACTIONS), target: fc.oneof(user, message) }), 3),
+    ev("group.role", fc.record({ actor: user, group, user, role: fc.constantFrom(...GRANTABLE_ROLES) }), 2),
+    ev("group.info", fc.record({ actor: user, group, name: fc.constantFrom("群", "Group"), category: fc.constantFrom(...or1(u.categories, "general")) }), 1),
+    ev("group.leave", fc.record({ user, group }), 1),
+    ev("user.credit", fc.record({ user, level: fc.constantFrom(...u.levels) }), 2),
+    ev("user.verified", fc.record({ user }), 1),
+    ev("agreement.published", fc.record({ version: fc.constantFrom(...u.agreementVersions) }), 1),
+    ev("agreement.accepted", fc.record({ user, version: fc.constantFrom(...u.agreementVersions) }), 1),
+    ev("complaint.filed", fc.record({ complaint: fc.constantFrom(...u.complaints), by: fc.option(user, { nil: undefined }), group: fc.option(group, { nil: undefined }) }, { requiredKeys: ["complaint"] }), 2),
+    ev("complaint.resolved", fc.record({ complaint: fc.constantFrom(...u.complaints), actor: fc.constant("staff") }), 2),
+    ev("records.purge", fc.record({ actor: fc.constant("ops"), monthsBack: fc.constantFrom(0, 1, 5, 6, 7, 12) }), 1),
+    ev("clock", fc.constant({}), 2),
+  );
+}
+
+export interface GeneratedStream {
+  start: number;
+  steps: Step[];
+}
+
+/** A stream: a start instant and up to `maxSteps` steps. */
+export function streamArbitrary(u: Universe, maxSteps = 24): fc.Arbitrary<GeneratedStream> {
+  return fc.record({ start: fc.constantFrom(...u.starts), steps: fc.array(eventStep(u), { maxLength: maxSteps }) });
+}
+
+/** Identity values the generator puts into `user.verified`; they must never be echoed. */
+export function identityOf(user: string): { name: string; idNumber: string } {
+  return { name: `实名${user}张三`, idNumber: `PII-${user}-110101199001011234` };
+}
+
+/** Expands steps into concrete events with ids and timestamps. */
+export function expand(stream: GeneratedStream, u: Universe): GenEvent[] {
+  const out: GenEvent[] = [];
+  let now = stream.start;
+  let seq = 0;
+  let fresh = 0;
+  const creators = new Map<string, string>();
+  const push = (type: string, fields: Record<string, unknown>) => {
+    out.push({ id: `e${++seq}`, type, at: formatInstant(now, u.zone), ...fields });
+  };
+  const current = u.agreementVersions[0] ?? "1";
+  for (const step of stream.steps) {
+    now += step.gap;
+    switch (step.kind) {
+      case "onboard":
+        push("user.registered", { user: step.user });
+        if (step.verify) push("user.verified", { user: step.user, identity: identityOf(step.user) });
+        if (step.accept) push("agreement.accepted", { user: step.user, version: current });
+        break;
+      case "fill": {
+        const creator = creators.get(step.group);
+        for (let i = 0; i < step.count; i++) {
+          const m = `f${++fresh}`;
+          push("agreement.accepted", { user: m, version: current });
+          push("group.join", { user: m, group: step.group, ...(creator ? { approvedBy: creator } : {}) });
+        }
+        break;
+      }
+      case "event": {
+        const fields: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(step.fields)) if (v !== undefined) fields[k] = v;
+        if (step.type === "group.create" && !creators.has(fields["group"] as string)) creators.set(fields["group"] as string, fields["user"] as string);
+        if (step.type === "records.purge") {
+          const months = fields["monthsBack"] as number;
+          delete fields["monthsBack"];
+          fields["before"] = formatInstant(addDuration(now, { amount: months, unit: "month" }, u.zone, -1), u.zone);
+        }
+        if (step.type === "user.verified") fields["identity"] = identityOf(fields["user"] as string);
+        push(step.type, fields);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Every identity value a stream contains. */
+export function secretsOf(events: readonly GenEvent[]): string[] {
+  const out = new Set<string>();
+  for (const e of events) {
+    if (e.type === "user.verified" && typeof e["identity"] === "object" && e["identity"] !== null) {
+      for (const v of Object.values(e["identity"] as Record<string, unknown>)) if (typeof v === "string") out.add(v);
+    }
+  }
+  return [...out];
+}
