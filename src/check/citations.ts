@@ -110,7 +110,6 @@ function checkServes(serves: A.Serves, sink: Sink): void {
     } else if (req.declaratory) {
       sink.warning(CODES.declaratoryCited, r.span, `\`${r.id}\` is declaratory: article ${req.article} has nothing a rule can implement`, {
         help: "cite the executable requirement the block implements instead; the reviewer document lists declaratory articles on its own",
-        reqs: [r.id],
       });
     }
   }
@@ -126,6 +125,7 @@ export function checkCitations(ast: A.PolicyFile, sink: Sink): void {
     const fits = fittingRequirements(item);
     sink.error(CODES.missingServes, startSpan(item), `${describe(item)} does not say which requirement it serves`, {
       help: fits.length > 0 ? `add \`serves ${fits.join(", ")}\` (or whichever of these it implements)` : "add `serves` with the requirement ids it implements",
+      reqs: ["A5.published-rules"],
     });
   };
   for (const item of ast.items) {

@@ -6,7 +6,7 @@
 import type { TriggerIR } from "../ir/types.js";
 import type { DecidedEvent } from "../vocab/events.js";
 import { DECIDED_EVENTS } from "../vocab/events.js";
-import { DAY_MS, flagsIn, resetCtx, tierAfter, tierNow, type Ctx } from "./context.js";
+import { DAY_MS, resetCtx, tierAfter, tierNow, type Ctx } from "./context.js";
 import { mergeCites, NO_CITES, NO_EFFECTS, type Decision, type Effect } from "./decision.js";
 import type { Event } from "./event.js";
 import { applyActions, schedule } from "./measures.js";
@@ -519,4 +519,3 @@ function manage(c: Ctx, cv: CompiledVersion, st: EngineState, now: number): read
   return effects;
 }
 
-export { flagsIn };

@@ -1,0 +1,157 @@
+/**
+ * `explain`: every rule considered for an event, each condition's value node by node with the IR
+ * node ids (and source spans when the IR has them), and why the outcome won. The values come from
+ * the same compiled closures evaluation uses, wrapped by a tracer (./expr.ts).
+ */
+import type { Cite, ExprIR, PolicyIR, RuleOrigin, SpanIR } from "../ir/types.js";
+import type { Decision, Outcome } from "./decision.js";
+import { exprText, typeOf } from "./expr.js";
+import type { DeadLetter } from "./intake.js";
+import type { ExplainSink } from "./runtime.js";
+import { renderValue } from "./template.js";
+import { formatInstant } from "./time.js";
+import type { VersionData } from "./version.js";
+
+export interface ExprTrace {
+  kind: ExprIR["kind"];
+  id?: string;
+  span?: SpanIR;
+  text: string;
+  /** The value as rendered in reasons; null when short-circuiting skipped the node. */
+  value: string | null;
+  args?: ExprTrace[];
+}
+
+export interface RuleExplanation {
+  rule: string;
+  id: string;
+  origin: RuleOrigin;
+  section: string | null;
+  effect: "allow" | "deny";
+  holds: boolean;
+  span?: SpanIR;
+  cites: Cite[];
+  condition: ExprTrace;
+}
+
+export interface Explanation {
+  event: string | null;
+  type: string | null;
+  at: string | null;
+  /** The policy version that judged the event; null when ungoverned or dead-lettered. */
+  policy: string | null;
+  governed: boolean;
+  /** The engine clock the event was judged at. */
+  now: string | null;
+  outcome: Outcome | null;
+  rule: string | null;
+  why: string;
+  /** Every rule on the event's type in precedence order (empty for events rules do not decide). */
+  rules: RuleExplanation[];
+  /** What `evaluate` returns for the event (timer decisions first). */
+  decisions: Decision[];
+  deadLetter?: DeadLetter;
+}
+
+function children(e: ExprIR): ExprIR[] {
+  switch (e.kind) {
+    case "not":
+      return [e.arg];
+    case "and":
+    case "or":
+      return e.args;
+    case "cmp":
+    case "arith":
+      return [e.left, e.right];
+    case "in":
+      return [e.left, ...e.items];
+    case "between":
+      return [e.left];
+    case "if":
+      return [e.cond, e.then, e.else];
+    default:
+      return [];
+  }
+}
+
+/** Rebuilds the node tree from the tracer's pre-order values (the order compileExpr visits nodes). */
+function traceTree(e: ExprIR, values: readonly unknown[], counter: { i: number }, v: VersionData, spans: PolicyIR["spans"]): ExprTrace {
+  const raw = values[counter.i++];
+  const t: ExprTrace = {
+    kind: e.kind,
+    text: exprText(e),
+    value: raw === undefined ? null : renderValue(raw as never, typeOf(e), v),
+  };
+  if (e.id !== undefined) {
+    t.id = e.id;
+    const span = spans[e.id];
+    if (span !== undefined) t.span = span;
+  }
+  const kids = children(e);
+  if (kids.length > 0) t.args = kids.map((k) => traceTree(k, values, counter, v, spans));
+  return t;
+}
+
+export function buildExplanation(ir: PolicyIR, sink: ExplainSink, decisions: Decision[], deadLetter: DeadLetter | undefined, event: { id: string; type: string; at: string } | null): Explanation {
+  const v = sink.version?.data ?? null;
+  const base = {
+    event: event?.id ?? null,
+    type: event?.type ?? null,
+    at: event?.at ?? null,
+  };
+  if (deadLetter !== undefined) {
+    return { ...base, policy: null, governed: false, now: null, outcome: null, rule: null, why: `dead letter: ${deadLetter.reason}`, rules: [], decisions, deadLetter };
+  }
+  const primary = decisions[decisions.length - 1]!;
+  const rules: RuleExplanation[] = sink.traces.map((tr) => {
+    const r = tr.rule;
+    const out: RuleExplanation = {
+      rule: r.name,
+      id: r.id,
+      origin: r.origin,
+      section: r.section,
+      effect: r.effect,
+      holds: tr.holds,
+      cites: r.cites.map((c) => ({ article: c.article, req: c.req })),
+      condition: traceTree(r.when, tr.tracer.values, { i: 0 }, v!, ir.spans),
+    };
+    const span = ir.spans[r.id];
+    if (span !== undefined) out.span = span;
+    return out;
+  });
+  return {
+    ...base,
+    policy: primary.policy,
+    governed: primary.outcome !== "ungoverned",
+    now: v === null ? null : formatInstant(sink.now, v.zone),
+    outcome: primary.outcome,
+    rule: primary.rule,
+    why: why(primary, rules, sink.guard),
+    rules,
+    decisions,
+  };
+}
+
+function why(d: Decision, rules: RuleExplanation[], guard: string | null): string {
+  const holding = (effect: "allow" | "deny"): string[] => rules.filter((r) => r.effect === effect && r.holds).map((r) => r.rule);
+  const denies = holding("deny");
+  const allows = holding("allow");
+  switch (d.outcome) {
+    case "deny":
+      if (guard !== null) {
+        return `deny: the rules allow it (${allows[0] ?? "?"} holds), but ${guard} refuses a state change that cannot be applied: ${d.reason}`;
+      }
+      if (d.rule === "engine/no-permit") return `deny: no deny rule holds, and no allow rule holds, so nothing permits ${d.type}`;
+      return (
+        `deny: ${d.rule} is the first deny rule that holds, and any deny wins over allow` +
+        (denies.length > 1 ? ` (deny rules holding: ${denies.join(", ")})` : "") +
+        (allows.length > 0 ? ` (allow rules holding: ${allows.join(", ")})` : "")
+      );
+    case "allow":
+      return `allow: no deny rule holds; ${d.rule} is the first allow rule that holds`;
+    case "ungoverned":
+      return `ungoverned: the event is before the policy's first effective instant; its facts are recorded, nothing is judged`;
+    default:
+      return `${d.outcome}: ${d.type} is not decided by allow/deny rules; ${d.rule}: ${d.reason}`;
+  }
+}

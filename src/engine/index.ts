@@ -1,0 +1,21 @@
+/**
+ * The engine's public API: compile a policy IR into a program, keep an engine state, feed it
+ * events, get decisions (docs/engine.md).
+ */
+export { compileProgram, type Program, type EvaluateResult, type ProgramVersion } from "./program.js";
+export { ProgramError } from "./version.js";
+export { emptyState, restoreState, snapshotState, StateError, type EngineState } from "./state.js";
+export {
+  serializeDecision,
+  type Decision,
+  type Effect,
+  type EffectTarget,
+  type MeasureKind,
+  type Outcome,
+  type Subject,
+} from "./decision.js";
+export { parseEventLine, validateEvent, type DeadLetter, type IntakeContext, type IntakeResult, type IntakeVocab } from "./intake.js";
+export type { Event } from "./event.js";
+export type { Explanation, RuleExplanation, ExprTrace } from "./explain.js";
+export { runStream, splitLines, serializeDeadLetter, AccountingError, type StreamCounts, type StreamSinks } from "./stream.js";
+export { addDuration, formatInstant, parseRfc3339, zoneOf, type Zone } from "./time.js";

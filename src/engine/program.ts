@@ -1,0 +1,257 @@
+/**
+ * `compileProgram(ir) → Program`: every version's rules compiled once and indexed by event type;
+ * the version judging an event is the one whose `effective` is the latest at or before its `at`.
+ * `evaluate` never throws: a bad input is a dead letter, and so is an internal error (reported as
+ * `internal error: …`, never turned into a made-up decision).
+ */
+import type { ExprIR, PolicyIR, RuleIR } from "../ir/types.js";
+import { newCtx } from "./context.js";
+import type { Decision } from "./decision.js";
+import type { Event } from "./event.js";
+import { buildExplanation, type Explanation } from "./explain.js";
+import { fireDue } from "./fire.js";
+import { intakeValue, parseEventLine, rawOfValue, type DeadLetter, type IntakeContext, type IntakeResult } from "./intake.js";
+import { judge, judgeUngoverned } from "./judge.js";
+import { checkActions } from "./measures.js";
+import { compileRules, freezeCites } from "./rules.js";
+import { cites, type CompiledVersion, type ExplainSink, type Firing, type Runtime } from "./runtime.js";
+import { emptyState, restoreState, snapshotState, type EngineState } from "./state.js";
+import { formatInstant, maxDurationMs } from "./time.js";
+import { compileVersionData, ProgramError } from "./version.js";
+
+export interface EvaluateResult {
+  /** Timer decisions in due order, then the event's primary decision (absent for a dead letter). */
+  decisions: Decision[];
+  /** Set when the input was not evaluated: the primary decision is missing and this takes its place. */
+  deadLetter?: DeadLetter;
+}
+
+export interface ProgramVersion {
+  version: string;
+  effective: string;
+  effectiveMs: number;
+  zone: string;
+  toleranceMs: number;
+}
+
+export interface Program {
+  readonly name: string;
+  readonly ir: PolicyIR;
+  /** In effective order. */
+  readonly versions: readonly ProgramVersion[];
+  /** Judges one parsed event object (library and HTTP callers). */
+  evaluate(input: unknown, state: EngineState): EvaluateResult;
+  /** Judges one input line of a JSON Lines stream. */
+  evaluateLine(line: string, lineNo: number | null, state: EngineState): EvaluateResult;
+  /** What `evaluate` would do, with every rule's condition values, without changing `state`. A string is read as an input line. */
+  explain(input: unknown, state: EngineState): Explanation;
+  /** Moves the clock to `toMs` (never back) and fires the timers due, without an event. */
+  advance(toMs: number, state: EngineState): EvaluateResult;
+  /** The intake view of a state (for `parseEventLine`). */
+  intake(state: EngineState): IntakeContext;
+}
+
+function windowsOf(e: ExprIR, out: ExprIR[]): void {
+  if (e.kind === "window") out.push(e);
+  switch (e.kind) {
+    case "not":
+      windowsOf(e.arg, out);
+      break;
+    case "and":
+    case "or":
+      for (const a of e.args) windowsOf(a, out);
+      break;
+    case "cmp":
+    case "arith":
+      windowsOf(e.left, out);
+      windowsOf(e.right, out);
+      break;
+    case "in":
+      windowsOf(e.left, out);
+      for (const a of e.items) windowsOf(a, out);
+      break;
+    case "between":
+      windowsOf(e.left, out);
+      break;
+    case "if":
+      windowsOf(e.cond, out);
+      windowsOf(e.then, out);
+      windowsOf(e.else, out);
+      break;
+    default:
+      break;
+  }
+}
+
+/** How long flag history must be kept for every window and multi-flag trigger of every version. */
+function flagHorizon(ir: PolicyIR): number {
+  let h = 0;
+  for (const v of ir.versions) {
+    for (const m of v.measures) {
+      if (m.trigger.count <= 1) continue;
+      if (m.trigger.within === null) return Infinity;
+      h = Math.max(h, maxDurationMs(m.trigger.within));
+    }
+    const ws: ExprIR[] = [];
+    for (const r of v.rules) windowsOf(r.when, ws);
+    for (const w of ws) if (w.kind === "window") h = Math.max(h, maxDurationMs(w.within));
+  }
+  return h;
+}
+
+class CompiledProgram implements Program {
+  readonly name: string;
+  readonly versions: readonly ProgramVersion[];
+  private readonly rt: Runtime;
+  private readonly compiled: readonly CompiledVersion[];
+
+  constructor(readonly ir: PolicyIR) {
+    if (ir === null || typeof ir !== "object" || ir.kind !== "policy") throw new ProgramError("not a policy IR document");
+    if (ir.versions.length === 0) throw new ProgramError("the policy has no version");
+    const errors: string[] = [];
+    const compiled: CompiledVersion[] = [];
+    const order = ir.versions.map((v, i) => ({ v, i })).sort((a, b) => Date.parse(a.v.effective) - Date.parse(b.v.effective) || a.i - b.i);
+    for (const { v } of order) {
+      try {
+        const data = compileVersionData(v, compiled.length);
+        for (const m of v.measures) checkActions(m.actions, `version ${v.version}, measure ${m.name}`);
+        if (v.responsibility) checkActions(v.responsibility.otherwise, `version ${v.version}, responsibility`);
+        if (v.complaints) checkActions(v.complaints.otherwise, `version ${v.version}, complaints`);
+        compiled.push({
+          data,
+          rules: compileRules(data, v.rules),
+          responsibilityCites: freezeCites(v.responsibility?.cites ?? cites("A11.responsibility")),
+          complaintsCites: freezeCites(v.complaints?.cites ?? cites("A12.complaints")),
+        });
+      } catch (e) {
+        if (!(e instanceof ProgramError)) throw e;
+        errors.push(e.message);
+      }
+    }
+    if (errors.length > 0) throw new ProgramError(errors.join("; "));
+    for (let i = 1; i < compiled.length; i++) {
+      if (compiled[i]!.data.effectiveMs <= compiled[i - 1]!.data.effectiveMs) {
+        throw new ProgramError(`versions ${compiled[i - 1]!.data.version} and ${compiled[i]!.data.version} take effect at the same instant`);
+      }
+    }
+    this.compiled = compiled;
+    this.name = ir.name;
+    this.versions = compiled.map((c) => ({
+      version: c.data.version,
+      effective: c.data.ir.effective,
+      effectiveMs: c.data.effectiveMs,
+      zone: c.data.ir.zone,
+      toleranceMs: c.data.toleranceMs,
+    }));
+    const first = compiled[0]!;
+    this.rt = {
+      versions: compiled,
+      flagHorizonMs: flagHorizon(ir),
+      ctx: newCtx(emptyState(), first.data, null as unknown as Event),
+      explain: null,
+      traced: new Map<RuleIR, never>(),
+    };
+  }
+
+  /** Index of the version in force at `ms`, or -1 before the first. */
+  private versionIndexAt(ms: number): number {
+    const cs = this.compiled;
+    for (let i = cs.length - 1; i >= 0; i--) if (cs[i]!.data.effectiveMs <= ms) return i;
+    return -1;
+  }
+
+  intake(state: EngineState): IntakeContext {
+    const cs = this.compiled;
+    return {
+      vocabAt: (ms) => cs[Math.max(0, this.versionIndexAt(ms))]!.data.vocab,
+      seen: (id) => state.seen[id] === 1,
+      clock: () => state.clock,
+    };
+  }
+
+  evaluate(input: unknown, state: EngineState): EvaluateResult {
+    return this.run(state, null, () => intakeValue(input, null, this.intake(state)), () => rawOfValue(input));
+  }
+
+  evaluateLine(line: string, lineNo: number | null, state: EngineState): EvaluateResult {
+    return this.run(state, lineNo, () => parseEventLine(line, lineNo, this.intake(state)), () => "[input line withheld after an internal error]");
+  }
+
+  private run(state: EngineState, lineNo: number | null, intake: () => IntakeResult, raw: () => string): EvaluateResult {
+    const decisions: Decision[] = [];
+    try {
+      const r = intake();
+      if (r.deadLetter !== undefined) return { decisions, deadLetter: r.deadLetter };
+      this.evaluateEvent(r.event, state, decisions);
+      return { decisions };
+    } catch (e) {
+      return { decisions, deadLetter: { line: lineNo, reason: internalReason(e), raw: safeRaw(raw) } };
+    }
+  }
+
+  private evaluateEvent(ev: Event, st: EngineState, out: Decision[]): void {
+    const idx = this.versionIndexAt(ev.atMs);
+    const now = st.clock === null || ev.atMs > st.clock ? ev.atMs : st.clock;
+    st.clock = now;
+    fireDue(this.compiled, st, now, { id: ev.id, at: ev.at, type: ev.type }, out);
+    const sink = this.rt.explain;
+    if (sink !== null) {
+      sink.version = idx < 0 ? null : this.compiled[idx]!;
+      sink.now = now;
+    }
+    out.push(idx < 0 ? judgeUngoverned(ev, st, now, this.compiled[0]!) : judge(this.rt, this.compiled[idx]!, ev, st, now));
+    st.seen[ev.id] = 1;
+  }
+
+  advance(toMs: number, state: EngineState): EvaluateResult {
+    const decisions: Decision[] = [];
+    try {
+      if (!Number.isFinite(toMs)) throw new Error("advance needs a finite instant");
+      const now = state.clock === null || toMs > state.clock ? toMs : state.clock;
+      state.clock = now;
+      const cv = this.compiled[Math.max(0, this.versionIndexAt(now))]!;
+      const f: Firing = { id: null, at: formatInstant(now, cv.data.zone), type: "clock" };
+      fireDue(this.compiled, state, now, f, decisions);
+      return { decisions };
+    } catch (e) {
+      return { decisions, deadLetter: { line: null, reason: internalReason(e), raw: "" } };
+    }
+  }
+
+  explain(input: unknown, state: EngineState): Explanation {
+    const copy = restoreState(snapshotState(state));
+    const sink: ExplainSink = { version: null, now: 0, traces: [], guard: null };
+    this.rt.explain = sink;
+    let result: EvaluateResult;
+    try {
+      result = typeof input === "string" ? this.evaluateLine(input, null, copy) : this.evaluate(input, copy);
+    } finally {
+      this.rt.explain = null;
+    }
+    const primary = result.decisions[result.decisions.length - 1];
+    const event = result.deadLetter === undefined && primary !== undefined ? { id: primary.event ?? "", type: primary.type, at: primary.at } : null;
+    return buildExplanation(this.ir, sink, result.decisions, result.deadLetter, event);
+  }
+}
+
+function internalReason(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return `internal error: ${msg.replace(/[\r\n]+/g, " ").slice(0, 200)}`;
+}
+
+function safeRaw(raw: () => string): string {
+  try {
+    return raw();
+  } catch {
+    return "[unserialisable input]";
+  }
+}
+
+/**
+ * Compiles a policy IR into a program. Throws {@link ProgramError} (listing every problem found)
+ * when the IR cannot run: an unknown zone, path, level or tier, an action on the wrong kind of
+ * target, two versions effective at the same instant.
+ */
+export function compileProgram(ir: PolicyIR): Program {
+  return new CompiledProgram(ir);
+}

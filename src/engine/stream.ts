@@ -1,0 +1,69 @@
+/**
+ * Running a JSON Lines stream through a program (the CLI's `run`): each line through intake and
+ * evaluation, decisions and dead letters written to their sinks in input order, with the
+ * accounting of docs/engine.md checked at the end.
+ */
+import { serializeDecision, type Decision } from "./decision.js";
+import type { DeadLetter } from "./intake.js";
+import type { Program } from "./program.js";
+import type { EngineState } from "./state.js";
+
+export interface StreamSinks {
+  decision?(json: string, d: Decision): void;
+  deadLetter?(json: string, dl: DeadLetter): void;
+}
+
+export interface StreamCounts {
+  /** Non-blank input lines. */
+  inputs: number;
+  /** Empty or whitespace-only lines, skipped (a trailing newline is not an input). */
+  blankLines: number;
+  decisions: number;
+  primaryDecisions: number;
+  timerDecisions: number;
+  deadLetters: number;
+}
+
+export function serializeDeadLetter(dl: DeadLetter): string {
+  return `{"line":${dl.line === null ? "null" : dl.line},"reason":${JSON.stringify(dl.reason)},"raw":${JSON.stringify(dl.raw)}}`;
+}
+
+export class AccountingError extends Error {
+  override name = "AccountingError";
+}
+
+export function runStream(program: Program, lines: Iterable<string>, state: EngineState, sinks: StreamSinks = {}): StreamCounts {
+  const counts: StreamCounts = { inputs: 0, blankLines: 0, decisions: 0, primaryDecisions: 0, timerDecisions: 0, deadLetters: 0 };
+  let lineNo = 0;
+  for (const rawLine of lines) {
+    lineNo++;
+    const line = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;
+    if (line.trim().length === 0) {
+      counts.blankLines++;
+      continue;
+    }
+    counts.inputs++;
+    const r = program.evaluateLine(line, lineNo, state);
+    for (const d of r.decisions) {
+      counts.decisions++;
+      if (d.trigger === "timer") counts.timerDecisions++;
+      else counts.primaryDecisions++;
+      sinks.decision?.(serializeDecision(d), d);
+    }
+    if (r.deadLetter !== undefined) {
+      counts.deadLetters++;
+      sinks.deadLetter?.(serializeDeadLetter(r.deadLetter), r.deadLetter);
+    }
+  }
+  if (counts.inputs !== counts.primaryDecisions + counts.deadLetters) {
+    throw new AccountingError(`accounting violated: ${counts.inputs} inputs, ${counts.primaryDecisions} primary decisions, ${counts.deadLetters} dead letters`);
+  }
+  return counts;
+}
+
+/** Splits a text into lines for {@link runStream} (LF or CRLF). */
+export function splitLines(text: string): string[] {
+  const lines = text.split("\n");
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  return lines;
+}

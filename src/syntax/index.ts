@@ -1,0 +1,174 @@
+/**
+ * `parse`: `.qg` text → AST plus every lexer, parser and lowering diagnostic of the file, in one
+ * run. Errors are values: `parse` never throws, whatever the input.
+ */
+import { EOF, type IRecognitionException, type IToken } from "chevrotain";
+import type { Comment, PolicyFile } from "../ast/nodes.js";
+import { error, sortDiagnostics, type Diagnostic, type Label } from "../source/diagnostic.js";
+import type { Source, Span } from "../source/span.js";
+import { CODE } from "./codes.js";
+import { lower } from "./lower.js";
+import { HELP_SEPARATOR, parser } from "./parser.js";
+import { LBrace, LBracket, LParen, RBrace, RBracket, RParen, scan } from "./tokens.js";
+
+export { SYNTAX_CODES } from "./codes.js";
+
+export interface ParseResult {
+  /** The AST; null only if the parser itself failed (reported as a QG002 diagnostic). */
+  ast: PolicyFile | null;
+  /** Every lexer, parser and lowering diagnostic, sorted by position. */
+  diagnostics: Diagnostic[];
+  /** The comments of the file, in source order (also on `ast.comments`). */
+  comments: Comment[];
+}
+
+/**
+ * Deeper bracket nesting than this is refused before parsing: the recursive-descent parser would
+ * run out of stack long before any real policy got there.
+ */
+export const MAX_NESTING = 64;
+
+/** Parses one `.qg` file. */
+export function parse(source: Source): ParseResult {
+  let comments: Comment[] = [];
+  const diagnostics: Diagnostic[] = [];
+  try {
+    const scanned = scan(source);
+    comments = scanned.comments;
+    diagnostics.push(...scanned.diagnostics);
+    const tokens = scanned.tokens;
+
+    const tooDeep = nestingLimit(tokens);
+    if (tooDeep !== undefined) {
+      diagnostics.push(
+        error(CODE.unexpectedToken, tokenSpan(source, tooDeep), `brackets nested more than ${MAX_NESTING} deep`, {
+          help: "split the condition into simpler parts",
+        }),
+      );
+      return { ast: null, diagnostics: sortDiagnostics(diagnostics), comments };
+    }
+
+    parser.input = tokens;
+    const cst = parser.file();
+    const syntaxErrors = dedupe(parser.errors.map((e) => syntaxDiagnostic(source, tokens, e)));
+    diagnostics.push(...syntaxErrors);
+
+    try {
+      const lowered = lower(
+        cst,
+        source,
+        comments,
+        syntaxErrors.map((d) => d.span.start.offset),
+      );
+      diagnostics.push(...lowered.diagnostics);
+      return { ast: lowered.ast, diagnostics: sortDiagnostics(diagnostics), comments };
+    } catch (e) {
+      diagnostics.push(internalError(source, e));
+      return { ast: null, diagnostics: sortDiagnostics(diagnostics), comments };
+    }
+  } catch (e) {
+    diagnostics.push(internalError(source, e));
+    return { ast: null, diagnostics: sortDiagnostics(diagnostics), comments };
+  } finally {
+    // Do not keep the last file's tokens alive in the shared parser.
+    try {
+      parser.input = [];
+    } catch {
+      // resetting cannot fail in practice; never let it escape
+    }
+  }
+}
+
+function internalError(source: Source, e: unknown): Diagnostic {
+  const what = e instanceof Error ? e.message : String(e);
+  return error(CODE.unexpectedToken, source.span(0, 0), `the parser failed on this file: ${what.split("\n")[0]}`, {
+    help: "this is a bug in qungui; please report it with the file",
+  });
+}
+
+function tokenEnd(t: IToken): number {
+  return t.startOffset + t.image.length;
+}
+
+function tokenSpan(source: Source, t: IToken): Span {
+  return source.span(t.startOffset, tokenEnd(t));
+}
+
+/** The first opening bracket that is more than {@link MAX_NESTING} deep, if any. */
+function nestingLimit(tokens: readonly IToken[]): IToken | undefined {
+  let depth = 0;
+  for (const t of tokens) {
+    const type = t.tokenType;
+    if (type === LBrace || type === LBracket || type.CATEGORIES?.includes(LParen)) {
+      if (++depth > MAX_NESTING) return t;
+    } else if (type === RBrace || type === RBracket || type.CATEGORIES?.includes(RParen)) {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  // `not not not …` and `if if if …` nest without brackets.
+  let run = 0;
+  for (const t of tokens) {
+    const image = t.image;
+    run = image === "not" || image === "if" ? run + 1 : 0;
+    if (run > MAX_NESTING) return t;
+  }
+  return undefined;
+}
+
+/** Index of the first token starting at or after `offset`. */
+function tokenIndexAt(tokens: readonly IToken[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.startOffset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The innermost `{` still open before token index `upTo`. */
+function unclosedBrace(tokens: readonly IToken[], upTo: number): IToken | undefined {
+  const open: IToken[] = [];
+  for (let i = 0; i < upTo && i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.tokenType === LBrace) open.push(t);
+    else if (t.tokenType === RBrace) open.pop();
+  }
+  return open[open.length - 1];
+}
+
+function syntaxDiagnostic(source: Source, tokens: readonly IToken[], e: IRecognitionException): Diagnostic {
+  const [message = "syntax error", ...rest] = e.message.split(HELP_SEPARATOR);
+  const help = rest.join(" ") || undefined;
+  const at = e.token;
+  const atEof = at === undefined || at.tokenType === EOF || !Number.isFinite(at.startOffset);
+  let span: Span;
+  let index: number;
+  if (atEof) {
+    const last = tokens[tokens.length - 1];
+    const end = last === undefined ? source.text.length : tokenEnd(last);
+    span = source.span(end, end);
+    index = tokens.length;
+  } else {
+    span = tokenSpan(source, at);
+    index = tokenIndexAt(tokens, at.startOffset);
+  }
+  const labels: Label[] = [];
+  if (message.startsWith("expected `}`")) {
+    const open = unclosedBrace(tokens, index);
+    if (open !== undefined) labels.push({ span: tokenSpan(source, open), message: "the block opened here" });
+  }
+  return error(CODE.unexpectedToken, span, message, help === undefined ? { labels } : { help, labels });
+}
+
+/** Recovery can report the same spot twice; keep the first report of each position. */
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<number>();
+  return ds.filter((d) => {
+    const key = d.span.start.offset;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
