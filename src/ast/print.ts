@@ -269,6 +269,10 @@ interface Block extends Attached {
 type Stmt = Line | Block;
 
 interface Container {
+  /** Comments on the line that opens the block, before its first statement: printed after `{`. */
+  head: A.Comment[];
+  /** Where the block starts (null for the file). */
+  startLine: number | null;
   stmts: Stmt[];
   /** Comments after the last statement. */
   dangling: A.Comment[];
@@ -300,7 +304,13 @@ function block(head: string, node: A.Node, stmts: (Stmt | null)[], opts: { space
     head,
     place: placeOf([node]),
     oneLine: opts.oneLine ?? false,
-    body: { stmts: stmts.filter((s): s is Stmt => s !== null), dangling: [], spaced: opts.spaced ?? false },
+    body: {
+      head: [],
+      startLine: node.span.start.line,
+      stmts: stmts.filter((s): s is Stmt => s !== null),
+      dangling: [],
+      spaced: opts.spaced ?? false,
+    },
     leading: [],
     trailing: [],
   };
@@ -318,7 +328,7 @@ function fileContainer(ast: A.PolicyFile, loc: KeywordLocator | null): Container
   const stmts: Stmt[] = [];
   if (ast.header) stmts.push(headerBlock(ast.header));
   for (const item of ast.items) stmts.push(item.kind === "Amendment" ? amendmentBlock(item, loc) : itemBlock(item, loc));
-  return { stmts, dangling: [], spaced: true };
+  return { head: [], startLine: null, stmts, dangling: [], spaced: true };
 }
 
 function headerBlock(h: A.PolicyHeader): Block {
@@ -510,7 +520,8 @@ function isInside(c: A.Comment, p: Place): boolean {
 /**
  * Hang each comment (sorted by offset) on a statement of `container`, descending into the block
  * that encloses it. A comment that starts on the last line of a statement, after it, trails that
- * statement; any other comment leads the statement it precedes or lies inside; comments after the
+ * statement; one on the line that opens the block, before its first statement, stays on that line
+ * after `{`; any other comment leads the statement it precedes or lies inside; comments after the
  * last statement dangle at the end of the block.
  */
 function distribute(container: Container, comments: A.Comment[]): void {
@@ -537,6 +548,10 @@ function distribute(container: Container, comments: A.Comment[]): void {
     }
     if (trailed) {
       trailed.trailing.push(c);
+      continue;
+    }
+    if (c.span.start.line === container.startLine && !placed.some((s) => s.place.start < start)) {
+      container.head.push(c);
       continue;
     }
     const next = placed.find((s) => s.place.start < start && c.span.end.offset <= s.place.end) ?? placed.find((s) => s.place.start >= c.span.end.offset);
@@ -571,7 +586,11 @@ function ownLineComments(list: A.Comment[], indent: string, nextLine: number | n
 }
 
 function trailingSuffix(s: Stmt): string {
-  return s.trailing.map((c) => " " + commentText(c)).join("");
+  return sameLine(s.trailing);
+}
+
+function sameLine(comments: A.Comment[]): string {
+  return comments.map((c) => " " + commentText(c)).join("");
 }
 
 function renderContainer(container: Container, indent: string): string[] {
@@ -592,12 +611,13 @@ function renderContainer(container: Container, indent: string): string[] {
 function renderStmt(s: Stmt, indent: string): string[] {
   if (s.kind === "line") return [`${indent}${s.text}${trailingSuffix(s)}`];
   const body = s.body;
-  if (body.stmts.length === 0 && body.dangling.length === 0) return [`${indent}${s.head} {}${trailingSuffix(s)}`];
-  if (s.oneLine && body.dangling.length === 0 && body.stmts.every((x) => x.kind === "line" && x.leading.length === 0 && x.trailing.length === 0)) {
+  const quiet = body.head.length === 0 && body.dangling.length === 0;
+  if (quiet && body.stmts.length === 0) return [`${indent}${s.head} {}${trailingSuffix(s)}`];
+  if (s.oneLine && quiet && body.stmts.every((x) => x.kind === "line" && x.leading.length === 0 && x.trailing.length === 0)) {
     const text = `${indent}${s.head} { ${body.stmts.map((x) => (x as Line).text).join("  ")} }`;
     if (width(text) <= ONE_LINE_TIER_WIDTH) return [text + trailingSuffix(s)];
   }
-  return [`${indent}${s.head} {`, ...renderContainer(body, indent + INDENT), `${indent}}${trailingSuffix(s)}`];
+  return [`${indent}${s.head} {${sameLine(body.head)}`, ...renderContainer(body, indent + INDENT), `${indent}}${trailingSuffix(s)}`];
 }
 
 function width(text: string): number {

@@ -124,7 +124,12 @@ export function checkCitations(ast: A.PolicyFile, sink: Sink): void {
     }
     const fits = fittingRequirements(item);
     sink.error(CODES.missingServes, startSpan(item), `${describe(item)} does not say which requirement it serves`, {
-      help: fits.length > 0 ? `add \`serves ${fits.join(", ")}\` (or whichever of these it implements)` : "add `serves` with the requirement ids it implements",
+      help:
+        fits.length === 1
+          ? `add \`serves ${fits[0]}\``
+          : fits.length > 1
+            ? `add \`serves\` with the ids it implements; these fit: ${fits.join(", ")}`
+            : "add `serves` with the requirement ids it implements",
       reqs: ["A5.published-rules"],
     });
   };

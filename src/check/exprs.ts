@@ -1,6 +1,6 @@
 /** Small helpers over expressions: children, pre-order visits, and the source-like text used in messages. */
 import type * as A from "../ast/nodes.js";
-import { ROOTS } from "../vocab/paths.js";
+import { ENUM_TYPES, ROOTS, type ValueType } from "../vocab/paths.js";
 
 export function children(e: A.Expr): A.Expr[] {
   switch (e.kind) {
@@ -33,6 +33,21 @@ export function visitExpr(e: A.Expr, fn: (e: A.Expr) => void): void {
 /** A single name that is not a path root: an enumeration literal (`B`, `news-discussion`, `manager`). */
 export function isBareName(e: A.Expr): boolean {
   return e.kind === "PathExpr" && e.parts.length === 1 && !(ROOTS as readonly string[]).includes(e.parts[0]!);
+}
+
+/**
+ * A single name other than `now`: a bare enumeration literal, or a root written alone. The root
+ * `creator` is also a role, so `user.role == creator` reads it as the role (types.ts decides).
+ */
+export function isNameLike(e: A.Expr): boolean {
+  return e.kind === "PathExpr" && e.parts.length === 1 && e.parts[0] !== "now";
+}
+
+/** The name of an enumeration literal: a single name the checker typed as an enumeration. */
+export function enumLiteralName(e: A.Expr, types: ReadonlyMap<A.Expr, ValueType>): string | undefined {
+  if (e.kind !== "PathExpr" || e.parts.length !== 1) return undefined;
+  const t = types.get(e);
+  return t !== undefined && ENUM_TYPES.includes(t) ? e.parts[0] : undefined;
 }
 
 /** Skips parentheses. */

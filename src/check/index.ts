@@ -7,8 +7,8 @@
  * - `check(ast)` → `Diagnostic[]`: all findings, sorted with `sortDiagnostics`.
  * - `analyze(ast)` → `CheckedPolicy`: the findings plus what the IR emitter needs:
  *   - `types`: the value type of every expression node the checker could type
- *     (`Map<Expr, ValueType>`). A bare name (`PathExpr` with one part that is not a root, see
- *     `isEnumLiteral`) is an enumeration literal whose type is its entry here (`level`,
+ *     (`Map<Expr, ValueType>`). A single-name `PathExpr` typed as an enumeration (see
+ *     `isEnumLiteral`; note `creator` is both a root and a role) is a literal whose type is its entry here (`level`,
  *     `category`, `tier`, `severity`, `role` or `action`). `ParenExpr`, `IfExpr` and `ArithExpr`
  *     nodes have their result type. A rule inherited by an amendment is typed once, in the first
  *     version that has it.
@@ -41,7 +41,7 @@ import { checkSectionClauses } from "./sections.js";
 import { Sink } from "./sink.js";
 import { checkTiers } from "./tiers.js";
 import { buildVersions, type VersionView } from "./versions.js";
-import { isBareName } from "./exprs.js";
+import { enumLiteralName } from "./exprs.js";
 import { noteFor } from "./context.js";
 
 export { zonedInstant } from "./zone.js";
@@ -58,9 +58,13 @@ export interface CheckedPolicy {
 /** Code of the one diagnostic that is not about the policy: a bug in the checker itself. */
 export const INTERNAL_ERROR = "QG069";
 
-/** A bare name in an expression is an enumeration literal; its type is in `CheckedPolicy.types`. */
-export function isEnumLiteral(e: A.Expr): e is A.PathExpr {
-  return e.kind === "PathExpr" && isBareName(e);
+/**
+ * Whether an expression is an enumeration literal: a single name the checker typed as a level,
+ * category, tier, severity, role or action. Decide by this rather than by "not a root": `creator`
+ * is a root and also a role, and `user.role == creator` compares with the role.
+ */
+export function isEnumLiteral(e: A.Expr, types: ReadonlyMap<A.Expr, ValueType>): e is A.PathExpr {
+  return enumLiteralName(e, types) !== undefined;
 }
 
 export function analyze(ast: A.PolicyFile): CheckedPolicy {

@@ -11,7 +11,7 @@ import type * as A from "../ast/nodes.js";
 import { canonicalPath, type ValueType } from "../vocab/paths.js";
 import { GRANTABLE_ROLES, MANAGE_ACTIONS, ROLES } from "../vocab/events.js";
 import { fixedDurationMs } from "../source/time.js";
-import { isBareName, show, unparen } from "./exprs.js";
+import { enumLiteralName, show, unparen } from "./exprs.js";
 import type { Symbols } from "./versions.js";
 import { zonedInstant } from "./zone.js";
 
@@ -82,7 +82,7 @@ export function toDnf(e: A.Expr, env: LogicEnv, positive = true): Dnf | null {
     case "InExpr":
       return inDnf(e, env, positive);
     case "PathExpr": {
-      if (!isBareName(e) && env.types.get(e) === "bool") return [[{ k: "bool", key: canonicalPath(e.parts.join(".")), value: positive, src: e, positive }]];
+      if (e.parts.length > 1 && env.types.get(e) === "bool") return [[{ k: "bool", key: canonicalPath(e.parts.join(".")), value: positive, src: e, positive }]];
       return [[opaque(e, positive)]];
     }
     default:
@@ -103,7 +103,7 @@ interface Term {
 
 function term(e: A.Expr, env: LogicEnv): Term | undefined {
   const x = unparen(e);
-  if (x.kind === "PathExpr" && !isBareName(x)) {
+  if (x.kind === "PathExpr" && enumLiteralName(x, env.types) === undefined) {
     const type = env.types.get(x);
     return type ? { key: keyOf(x), type, offset: 0 } : undefined;
   }
@@ -141,8 +141,8 @@ function constant(e: A.Expr, type: ValueType, env: LogicEnv): number | string | 
     case "BoolLit":
       return type === "bool" ? x.value : undefined;
     case "PathExpr": {
-      if (!isBareName(x)) return undefined;
-      const name = x.parts[0]!;
+      const name = enumLiteralName(x, env.types);
+      if (name === undefined) return undefined;
       if (type === "level") return indexOr(env.symbols.levels, name);
       if (type === "severity") return indexOr(env.symbols.severities, name);
       if (type === "category" || type === "tier" || type === "role" || type === "action") return name;

@@ -29,13 +29,6 @@ const ACTION_INFO: Readonly<Record<A.Action["kind"], { name: string; targets: re
   EscalateAction: { name: "escalate", targets: [] },
 };
 
-const TARGET_NOUN: Readonly<Record<string, string>> = {
-  group: "a group",
-  user: "a user",
-  creator: "a user",
-  managers: "users",
-};
-
 function targetOf(a: A.Action): A.Target | undefined {
   return "target" in a ? a.target : undefined;
 }
@@ -106,7 +99,12 @@ function checkTarget(ctx: Ctx, a: A.Action, target: A.Target, place: Place, note
   }
   if (!info.targets.includes(target.name)) {
     ctx.sink.error(CODES.badTarget, target.span, `\`${info.name}\` applies to ${orList(info.targets)}, not to \`${target.name}\``, {
-      help: a.kind === "SuspendPostingAction" || a.kind === "CloseGroupAction" ? `${TARGET_NOUN[target.name]} has no posting to suspend or close: target \`group\`` : `a group has no credit or rights of its own: target ${orList(info.targets)}`,
+      help:
+        a.kind === "CloseGroupAction"
+          ? "only a group can be closed: target `group`, and use `blacklist` or `cancel creation` for users"
+          : a.kind === "SuspendPostingAction"
+            ? "posting is suspended for a whole group: target `group`, and use `blacklist` for a user"
+            : `a group has no credit or management rights of its own: target ${orList(info.targets)}`,
       note,
     });
   }

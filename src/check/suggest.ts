@@ -20,7 +20,9 @@ export function editDistance(a: string, b: string): number {
 
 /** The candidate closest to `name`, when it is close enough to be a likely typo. */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.max(1, Math.floor(name.length / 3));
+  // One- and two-letter names (credit levels such as `B`) are all one edit apart: only a
+  // difference of case counts as a typo there.
+  const limit = name.length <= 2 ? 0 : Math.max(1, Math.floor(name.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {

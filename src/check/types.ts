@@ -11,7 +11,7 @@ import type { DecidedEvent } from "../vocab/events.js";
 import { domainOf, ENUM_KIND, kindsOfName, NAME_NOUN, noteFor, unknownNameHelp, type Ctx, type NameKind } from "./context.js";
 import { CODES } from "./ids.js";
 import { closest, didYouMean, orList } from "./suggest.js";
-import { isBareName, show } from "./exprs.js";
+import { isBareName, isNameLike, show } from "./exprs.js";
 
 /** `a count`, `a credit level`: how messages name a type. */
 export function aType(t: ValueType): string {
@@ -91,7 +91,7 @@ export function typeOf(e: A.Expr, env: TypeEnv, expected?: ValueType): ValueType
 
 /** Types two operands, letting a bare name on either side take the type of the other. */
 function typePair(l: A.Expr, r: A.Expr, env: TypeEnv): [ValueType | undefined, ValueType | undefined] {
-  if (isBareName(l) && !isBareName(r)) {
+  if (isNameLike(l) && !isNameLike(r)) {
     const tr = typeOf(r, env);
     return [typeOf(l, env, tr), tr];
   }
@@ -114,7 +114,10 @@ function infer(e: A.Expr, env: TypeEnv, expected: ValueType | undefined): ValueT
     case "ParenExpr":
       return typeOf(e.inner, env, expected);
     case "PathExpr":
-      return isBareName(e) ? bareName(e, env, expected) : path(e, env, false);
+      if (isBareName(e)) return bareName(e, env, expected);
+      // `creator` is a root and a role: where a role is expected it is the role.
+      if (e.parts.length === 1 && expected && ENUM_KIND[expected] && domainOf(ENUM_KIND[expected]!, env.ctx.version.symbols).includes(e.parts[0]!)) return expected;
+      return path(e, env, false);
     case "WindowExpr":
       return windowPath(e, env);
     case "ListExpr":
@@ -274,6 +277,12 @@ function mismatchHelp(a: ValueType, b: ValueType, env: TypeEnv): string | undefi
     const other = a === "string" ? b : a;
     if (ENUM_KIND[other]) return `write the ${TYPE_NOUN[other]} name without quotes`;
   }
+  const enumSide = [a, b].find((t) => ENUM_KIND[t]);
+  if (enumSide) {
+    const domain = domainOf(ENUM_KIND[enumSide]!, s);
+    const example = enumSide === "level" || enumSide === "severity" ? domain[domain.length - 1] : domain[0];
+    return `${TYPE_PLURAL[enumSide]} are names${example ? `: compare with one such as \`${example}\`` : ""}`;
+  }
   if (pair.has("time") && pair.has("duration")) return "a time is a moment (`now`, `event.at`, `now - 6 months`); a duration is a length (`group.age`, `30 days`)";
   return undefined;
 }
@@ -304,8 +313,8 @@ function membership(e: A.InExpr, env: TypeEnv): void {
   }
   const items = e.right.items;
   let tl: ValueType | undefined;
-  if (isBareName(e.left)) {
-    const typed = items.find((i) => !isBareName(i));
+  if (isNameLike(e.left)) {
+    const typed = items.find((i) => !isNameLike(i));
     tl = typeOf(e.left, env, typed ? typeOf(typed, env) : undefined);
   } else tl = typeOf(e.left, env);
   for (const item of items) {
@@ -325,7 +334,7 @@ function conditional(e: A.IfExpr, env: TypeEnv, expected: ValueType | undefined)
   }
   let tt: ValueType | undefined;
   let te: ValueType | undefined;
-  if (isBareName(e.then) && !isBareName(e.else)) {
+  if (isNameLike(e.then) && !isNameLike(e.else)) {
     te = typeOf(e.else, env, expected);
     tt = typeOf(e.then, env, te ?? expected);
   } else {

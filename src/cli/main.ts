@@ -7,6 +7,8 @@ import { runCheck } from "./check.js";
 import { runCompile } from "./compile.js";
 import { runFmt } from "./fmt.js";
 import { EXIT, processIo, UsageError, type Io } from "./io.js";
+import { runRun, type RunFlags } from "./run.js";
+import { runVerify, type VerifyFlags } from "./verify.js";
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -43,6 +45,28 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .argument("<file>", "policy file")
     .option("-o, --output <file>", "write the IR to a file instead of stdout")
     .action((file: string, opts: { output?: string }) => setStatus(runCompile(file, opts, io)));
+
+  program
+    .command("run")
+    .description("decide a stream of events (JSON Lines) with a policy; decisions to stdout as JSON Lines")
+    .argument("<policy>", "policy file (.qg or IR .json)")
+    .argument("[events]", "events file (JSON Lines); standard input when absent or -")
+    .option("--dead-letter <file>", "write rejected lines here as JSON Lines {line, reason, raw} (default: stderr)")
+    .option("--state <file>", "load engine state from this file if it exists, and save it after the run")
+    .option("--fail-on-dead-letters", "exit 1 when any line was rejected")
+    .action((policy: string, events: string | undefined, opts: RunFlags) => setStatus(runRun(policy, events, opts, io)));
+
+  program
+    .command("verify")
+    .description("check the policy against every requirement of the regulation, with shrunk counterexamples")
+    .argument("<policy>", "policy file (.qg or IR .json)")
+    .addOption(new Option("--format <format>", "report format").choices(["text", "json", "sarif"]).default("text"))
+    .option("--seed <n>", "seed of the stream generator (reproduce a run)", "42")
+    .option("--runs <n>", "generated streams per stream requirement", "1000")
+    .option("--only <reqs...>", "only these requirement ids")
+    .option("-o, --output <file>", "write the report to a file")
+    .option("--no-progress", "no progress bar on a terminal")
+    .action((file: string, opts: VerifyFlags) => setStatus(runVerify(file, opts, io, Boolean(process.stderr.isTTY))));
 
   return program;
 }

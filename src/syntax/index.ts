@@ -2,14 +2,14 @@
  * `parse`: `.qg` text → AST plus every lexer, parser and lowering diagnostic of the file, in one
  * run. Errors are values: `parse` never throws, whatever the input.
  */
-import { EOF, type IRecognitionException, type IToken } from "chevrotain";
+import { EOF, type CstNode, type IRecognitionException, type IToken } from "chevrotain";
 import type { Comment, PolicyFile } from "../ast/nodes.js";
 import { error, sortDiagnostics, type Diagnostic, type Label } from "../source/diagnostic.js";
 import type { Source, Span } from "../source/span.js";
 import { CODE } from "./codes.js";
 import { lower } from "./lower.js";
 import { HELP_SEPARATOR, parser } from "./parser.js";
-import { LBrace, LBracket, LParen, RBrace, RBracket, RParen, scan } from "./tokens.js";
+import { Kw, LBrace, LBracket, LParen, RBrace, RBracket, RParen, scan } from "./tokens.js";
 
 export { SYNTAX_CODES } from "./codes.js";
 
@@ -41,16 +41,33 @@ export function parse(source: Source): ParseResult {
     const tooDeep = nestingLimit(tokens);
     if (tooDeep !== undefined) {
       diagnostics.push(
-        error(CODE.unexpectedToken, tokenSpan(source, tooDeep), `brackets nested more than ${MAX_NESTING} deep`, {
-          help: "split the condition into simpler parts",
+        error(CODE.unexpectedToken, tokenSpan(source, tooDeep), `nested more than ${MAX_NESTING} levels deep`, {
+          help: "simplify the nesting; no policy needs this many levels of brackets, `if` or `not`",
         }),
       );
       return { ast: null, diagnostics: sortDiagnostics(diagnostics), comments };
     }
 
     parser.input = tokens;
-    const cst = parser.file();
-    const syntaxErrors = dedupe(parser.errors.map((e) => syntaxDiagnostic(source, tokens, e)));
+    let cst: CstNode;
+    try {
+      cst = parser.file();
+    } catch (e) {
+      // Chevrotain recovers by recursion; thousands of errors in one block can exhaust the stack.
+      const partial = dedupe(parser.errors.map((x) => syntaxDiagnostic(source, tokens, () => openBraces(tokens), x)));
+      diagnostics.push(...partial);
+      if (!(e instanceof RangeError)) throw e;
+      const at = partial[partial.length - 1]?.span ?? source.span(0, 0);
+      diagnostics.push(
+        error(CODE.unexpectedToken, at, "too many syntax errors to go on parsing", {
+          help: "fix the errors reported so far and parse again",
+        }),
+      );
+      return { ast: null, diagnostics: sortDiagnostics(diagnostics), comments };
+    }
+    let braces: (IToken | undefined)[] | undefined;
+    const openBefore = () => (braces ??= openBraces(tokens));
+    const syntaxErrors = dedupe(parser.errors.map((e) => syntaxDiagnostic(source, tokens, openBefore, e)));
     diagnostics.push(...syntaxErrors);
 
     try {
@@ -94,23 +111,22 @@ function tokenSpan(source: Source, t: IToken): Span {
   return source.span(t.startOffset, tokenEnd(t));
 }
 
-/** The first opening bracket that is more than {@link MAX_NESTING} deep, if any. */
+/**
+ * The first token that opens a level more than {@link MAX_NESTING} deep, if any: brackets and
+ * `if … else` nest, and so do runs of `not`.
+ */
 function nestingLimit(tokens: readonly IToken[]): IToken | undefined {
   let depth = 0;
+  let nots = 0;
   for (const t of tokens) {
     const type = t.tokenType;
-    if (type === LBrace || type === LBracket || type.CATEGORIES?.includes(LParen)) {
+    nots = type === Kw.not ? nots + 1 : 0;
+    if (type === LBrace || type === LBracket || type === Kw.if || type.CATEGORIES?.includes(LParen)) {
       if (++depth > MAX_NESTING) return t;
-    } else if (type === RBrace || type === RBracket || type.CATEGORIES?.includes(RParen)) {
+    } else if (type === RBrace || type === RBracket || type === Kw.else || type.CATEGORIES?.includes(RParen)) {
       depth = Math.max(0, depth - 1);
     }
-  }
-  // `not not not …` and `if if if …` nest without brackets.
-  let run = 0;
-  for (const t of tokens) {
-    const image = t.image;
-    run = image === "not" || image === "if" ? run + 1 : 0;
-    if (run > MAX_NESTING) return t;
+    if (nots > MAX_NESTING) return t;
   }
   return undefined;
 }
@@ -127,18 +143,25 @@ function tokenIndexAt(tokens: readonly IToken[], offset: number): number {
   return lo;
 }
 
-/** The innermost `{` still open before token index `upTo`. */
-function unclosedBrace(tokens: readonly IToken[], upTo: number): IToken | undefined {
+/** For each token index, the innermost `{` still open before that token (one pass over the file). */
+function openBraces(tokens: readonly IToken[]): (IToken | undefined)[] {
   const open: IToken[] = [];
-  for (let i = 0; i < upTo && i < tokens.length; i++) {
-    const t = tokens[i]!;
+  const result: (IToken | undefined)[] = [];
+  for (const t of tokens) {
+    result.push(open[open.length - 1]);
     if (t.tokenType === LBrace) open.push(t);
     else if (t.tokenType === RBrace) open.pop();
   }
-  return open[open.length - 1];
+  result.push(open[open.length - 1]);
+  return result;
 }
 
-function syntaxDiagnostic(source: Source, tokens: readonly IToken[], e: IRecognitionException): Diagnostic {
+function syntaxDiagnostic(
+  source: Source,
+  tokens: readonly IToken[],
+  braces: () => (IToken | undefined)[],
+  e: IRecognitionException,
+): Diagnostic {
   const [message = "syntax error", ...rest] = e.message.split(HELP_SEPARATOR);
   const help = rest.join(" ") || undefined;
   const at = e.token;
@@ -156,7 +179,7 @@ function syntaxDiagnostic(source: Source, tokens: readonly IToken[], e: IRecogni
   }
   const labels: Label[] = [];
   if (message.startsWith("expected `}`")) {
-    const open = unclosedBrace(tokens, index);
+    const open = braces()[index];
     if (open !== undefined) labels.push({ span: tokenSpan(source, open), message: "the block opened here" });
   }
   return error(CODE.unexpectedToken, span, message, help === undefined ? { labels } : { help, labels });

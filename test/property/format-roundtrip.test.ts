@@ -42,14 +42,14 @@ const firstChar = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom(..."小组群主新闻讨论普通诈骗谣言") },
   { weight: 1, arbitrary: fc.constantFrom("é", "λ", "Ж", "ß", "ñ", "가", "の") },
 );
-const restChar = fc.oneof(
+const partChar = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789_") },
-  { weight: 2, arbitrary: fc.constantFrom("-") },
   { weight: 1, arbitrary: fc.constantFrom(..."小组群员λé") },
 );
+/** A letter or `_`, then letters, digits and `_`, with single hyphens between parts (`news-discussion`). */
 const generatedName = fc
-  .tuple(firstChar, fc.array(restChar, { maxLength: 8 }))
-  .map(([f, r]) => f + r.join(""))
+  .tuple(firstChar, fc.array(partChar, { maxLength: 5 }), fc.array(fc.array(partChar, { minLength: 1, maxLength: 4 }), { maxLength: 2 }))
+  .map(([f, r, parts]) => [f + r.join(""), ...parts.map((p) => p.join(""))].join("-"))
   .filter(isName);
 
 const name: fc.Arbitrary<string> = fc.oneof(
@@ -96,7 +96,11 @@ const dateText = fc
 const zoneName = fc.oneof(
   fc.constantFrom("Asia/Shanghai", "UTC", "Asia/Hong_Kong", "America/Argentina/Buenos_Aires", "Etc/UTC"),
   fc.array(generatedName, { minLength: 1, maxLength: 3 }).map((ps) => ps.join("/")),
-  fc.tuple(fc.constantFrom("+", "-"), two(0, 14), fc.constantFrom("00", "30", "45")).map(([s, h, m]) => `${s}${h}:${m}`),
+  // Real offsets only: the lexer refuses those beyond -12:00 and +14:00 (QG005).
+  fc.integer({ min: -12 * 4, max: 14 * 4 }).map((q) => {
+    const m = Math.abs(q) * 15;
+    return `${q < 0 ? "-" : "+"}${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+  }),
 );
 const dateTime: fc.Arbitrary<A.DateTimeLit> = fc
   .tuple(dateText, zoneName)

@@ -1,0 +1,88 @@
+/**
+ * Verify reports: a line per requirement for people, JSON for tools, SARIF 2.1.0 for CI code
+ * scanning (each failed requirement a result at the span of the rule that decided wrongly).
+ */
+import pc from "picocolors";
+import { REQUIREMENTS } from "../law/articles.js";
+import type { RequirementResult, VerifyReport } from "./run.js";
+
+const STATUS_TEXT = { pass: "PASS", fail: "FAIL", "not-applicable": "N/A " } as const;
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The human report. */
+export function renderText(report: VerifyReport, file: string, color: boolean): string {
+  const c = pc.createColors(color);
+  const paint = { pass: c.green, fail: c.red, "not-applicable": c.dim } as const;
+  const lines = [`verify ${file} (policy ${report.policy})  seed ${report.seed}  runs ${report.runs} per stream requirement`, ""];
+  const width = Math.max(...report.results.map((r) => r.req.length));
+  for (const r of report.results) {
+    const art = r.article ? `Art. ${r.article}` : "";
+    const runs = r.runs ? `${r.runs} runs` : r.kind.includes("static") ? "static" : "";
+    lines.push(`${paint[r.status](STATUS_TEXT[r.status])}  ${r.req.padEnd(width)}  ${art.padEnd(7)}  ${runs.padEnd(10)}  ${seconds(r.ms)}`);
+    if (r.status === "not-applicable" && r.detail) lines.push(`      ${c.dim(r.detail)}`);
+    if (r.status === "fail") lines.push(...failureLines(r, c));
+  }
+  const counts = { pass: 0, fail: 0, "not-applicable": 0 };
+  for (const r of report.results) counts[r.status]++;
+  lines.push("", `${counts.pass} passed, ${counts.fail} failed, ${counts["not-applicable"]} not applicable`);
+  return lines.join("\n") + "\n";
+}
+
+function failureLines(r: RequirementResult, c: ReturnType<typeof pc.createColors>): string[] {
+  const out: string[] = [];
+  for (const f of r.findings ?? []) out.push(`      ${f.message}`);
+  if (!r.findings?.length && r.detail && !r.counterexample) out.push(`      ${r.detail}`);
+  const ce = r.counterexample;
+  if (ce) {
+    out.push(`      ${ce.violation.message}`);
+    if (ce.violation.decision) out.push(`      decision: ${c.bold(ce.violation.decision.rule)} → ${ce.violation.decision.outcome}: ${ce.violation.decision.reason}`);
+    if (ce.span) out.push(`      rule at ${ce.span.file}:${ce.span.line}:${ce.span.column}`);
+    out.push(`      counterexample (${ce.events.length} event${ce.events.length === 1 ? "" : "s"}):`);
+    for (const e of ce.events) out.push(`        ${JSON.stringify(e)}`);
+  }
+  return out;
+}
+
+/** The machine-readable report (`--format json`). */
+export function renderJson(report: VerifyReport, file: string): string {
+  return JSON.stringify({ file, ...report }, null, 2) + "\n";
+}
+
+/** SARIF 2.1.0 (`--format sarif`). */
+export function renderSarif(report: VerifyReport, file: string): string {
+  const rules = REQUIREMENTS.filter((r) => !r.declaratory).map((r) => ({
+    id: r.id,
+    name: r.id.replace(/[^A-Za-z0-9]/g, ""),
+    shortDescription: { text: r.summary },
+    properties: { article: r.article, kind: r.kind },
+  }));
+  const results = report.results
+    .filter((r) => r.status === "fail")
+    .map((r) => {
+      const span = r.counterexample?.span;
+      const message = r.counterexample ? `${r.counterexample.violation.message} (counterexample of ${r.counterexample.events.length} events)` : (r.detail ?? "requirement fails");
+      return {
+        ruleId: r.req,
+        level: "error",
+        message: { text: message },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: span?.file ?? file },
+              ...(span ? { region: { startLine: span.line, startColumn: span.column, endLine: span.endLine, endColumn: span.endColumn } } : {}),
+            },
+          },
+        ],
+        ...(r.counterexample ? { properties: { counterexample: r.counterexample.events } } : {}),
+      };
+    });
+  const sarif = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [{ tool: { driver: { name: "qungui verify", informationUri: "https://github.com/qungui/qungui", rules } }, results }],
+  };
+  return JSON.stringify(sarif, null, 2) + "\n";
+}
