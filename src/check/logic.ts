@@ -355,9 +355,11 @@ export function satisfiable(atoms: readonly Atom[], symbols: Symbols): Verdict {
   return { sat: true };
 }
 
+/** Distinct atoms in source order, so messages read as the condition does. */
 function unique(atoms: Atom[]): Atom[] {
   const seen = new Set<string>();
-  return atoms.filter((a) => {
+  const sorted = [...atoms].sort((a, b) => a.src.span.start.offset - b.src.span.start.offset);
+  return sorted.filter((a) => {
     const k = showAtom(a);
     if (seen.has(k)) return false;
     seen.add(k);

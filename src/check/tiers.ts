@@ -20,9 +20,19 @@ function members(a: number, b: number): string {
   return `${a}..${b} members`;
 }
 
-function tableSuffix(o: A.TierOverride | null): string {
-  if (!o) return "";
-  const names = o.categories.map((c) => c.name);
+/**
+ * Which categories a table's findings concern: those of its `for` block, or, for the default
+ * table when there are `for` blocks, the categories left to it.
+ */
+function tableSuffix(o: A.TierOverride | null, tiers: A.TiersSection, categories: readonly string[]): string {
+  let names: string[];
+  if (o) names = o.categories.map((c) => c.name);
+  else {
+    if (tiers.overrides.length === 0) return "";
+    const claimed = new Set(tiers.overrides.flatMap((x) => x.categories.map((c) => c.name)));
+    names = categories.filter((c) => !claimed.has(c));
+    if (names.length === 0) return " in the default table";
+  }
   return names.length === 1 ? ` in category ${names[0]}` : ` in categories ${names.join(", ")}`;
 }
 
@@ -32,14 +42,14 @@ export function checkTiers(ctx: Ctx): void {
   const limits = sectionOf(ctx.version, "LimitsSection");
   const cap = limits?.membersPerGroup ?? null;
   const note = noteFor(ctx, tiers);
-  if (tiers.tiers.length > 0) checkTable(ctx, tiers.tiers, null, cap, note);
-  for (const o of tiers.overrides) checkTable(ctx, o.tiers, o, cap, note);
+  const categories = ctx.version.symbols.categories;
+  if (tiers.tiers.length > 0) checkTable(ctx, tiers.tiers, tableSuffix(null, tiers, categories), cap, note);
+  for (const o of tiers.overrides) checkTable(ctx, o.tiers, tableSuffix(o, tiers, categories), cap, note);
   checkCategoryTables(ctx, tiers, note);
 }
 
-function checkTable(ctx: Ctx, list: readonly A.TierDecl[], override: A.TierOverride | null, capLit: A.IntLit | null, note: string): void {
+function checkTable(ctx: Ctx, list: readonly A.TierDecl[], suffix: string, capLit: A.IntLit | null, note: string): void {
   const sink = ctx.sink;
-  const suffix = tableSuffix(override);
   const bands: Band[] = [];
   for (const t of list) {
     if (!t.members) {

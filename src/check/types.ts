@@ -124,10 +124,10 @@ function infer(e: A.Expr, env: TypeEnv, expected: ValueType | undefined): ValueT
       err(env, CODES.badOperator, e.span, "a list can only follow `in`", { help: "write `x in [a, b]`, or compare with one value" });
       return undefined;
     case "BinaryExpr":
-      for (const side of [e.left, e.right]) needBool(side, env, `\`${e.op}\``);
+      for (const side of [e.left, e.right]) needBool(side, env, `\`${e.op}\` needs true or false on both sides`);
       return "bool";
     case "NotExpr":
-      needBool(e.operand, env, "`not`");
+      needBool(e.operand, env, "`not` needs true or false");
       return "bool";
     case "CompareExpr":
       compare(e, env);
@@ -142,10 +142,10 @@ function infer(e: A.Expr, env: TypeEnv, expected: ValueType | undefined): ValueT
   }
 }
 
-function needBool(e: A.Expr, env: TypeEnv, op: string): void {
+function needBool(e: A.Expr, env: TypeEnv, what: string): void {
   const t = typeOf(e, env, "bool");
   if (t !== undefined && t !== "bool") {
-    err(env, CODES.badOperator, e.span, `${op} needs true or false on both sides, found ${aType(t)} (\`${show(e)}\`)`, { help: compareHelp(e, t, env) });
+    err(env, CODES.badOperator, e.span, `${what}, found ${aType(t)} (\`${show(e)}\`)`, { help: compareHelp(e, t, env) });
   }
 }
 

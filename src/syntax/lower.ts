@@ -708,7 +708,9 @@ class Lowerer {
     if (op !== undefined) {
       const right = this.sum(this.sub(node, "sum", 1));
       if (right === null) return left;
-      return { kind: "CompareExpr", op: op.image as A.CompareOp, left, right, span: this.binary(left, right) };
+      // A lone `=` (reported by the lexer) means `==`.
+      const image = op.image === "=" ? "==" : (op.image as A.CompareOp);
+      return { kind: "CompareExpr", op: image, left, right, span: this.binary(left, right) };
     }
     if (this.tok(node, "In") !== undefined) {
       const listNode = this.sub(node, "list");

@@ -180,11 +180,32 @@ const CHOICE_NAME: Record<string, string> = {
   comparison: "`[` or a range",
 };
 
-function describeType(t: TokenType): string {
+/** What the name a rule expects stands for, for "expected … after …" messages. */
+const NAME_IN: Record<string, string> = {
+  removal: "the name of the rule or measure to remove",
+  tier: "a tier name",
+  tierOverride: "a category name",
+  rule: "a rule name",
+  measure: "a measure name",
+  levels: "a level name",
+  defaultLevel: "a credit level",
+  creditAtLeast: "a credit level",
+  severities: "a severity name",
+  contentCategory: "a severity",
+  trigger: "a severity",
+  flagCategories: "a content category",
+  target: "a target (`group`, `user`, `creator` or `managers`)",
+  report: "a recipient such as `authority`",
+  services: "a service (`create`, `join`, `post`, `manage` or `set-info`)",
+  eventName: "an event name such as `message.post`",
+  zoneName: "a time zone name such as `Asia/Shanghai`",
+};
+
+function describeType(t: TokenType, ruleName = ""): string {
   switch (t) {
     case Ident:
     case Name:
-      return "a name";
+      return NAME_IN[ruleName] ?? "a name";
     case Str:
       return "a string";
     case Integer:
@@ -256,7 +277,12 @@ export const errorMessageProvider: IParserErrorMessageProvider = {
       previous !== undefined && previous.tokenType !== EOF && !previous.isInsertedInRecovery && previous.image !== ""
         ? ` after ${describeToken(previous)}`
         : "";
-    return join(`expected ${describeType(expected)}${after}, found ${found}`, help);
+    if (expected === Kw.policy)
+      return join(
+        `expected the \`policy\` header, found ${found}`,
+        'a file starts with its header: `policy "name" version "1.0" { effective 2017-10-08 in Asia/Shanghai }`',
+      );
+    return join(`expected ${describeType(expected, ruleName)}${after}, found ${found}`, help);
   },
 
   buildNotAllInputParsedMessage({ firstRedundant }) {
@@ -288,7 +314,7 @@ function uniqueFirsts(paths: TokenType[][]): TokenType[] {
 }
 
 function oneOf(types: readonly TokenType[]): string {
-  const names = [...new Set(types.map(describeType))];
+  const names = [...new Set(types.map((t) => describeType(t)))];
   if (names.length === 0) return "something else";
   if (names.length === 1) return names[0]!;
   return "one of " + names.slice(0, -1).join(", ") + " or " + names[names.length - 1];

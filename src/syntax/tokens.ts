@@ -258,6 +258,8 @@ export const EqEq = createToken({ name: "EqEq", pattern: "==", categories: [Comp
 export const NotEq = createToken({ name: "NotEq", pattern: "!=", categories: [CompareOp], label: "'!='" });
 export const LtEq = createToken({ name: "LtEq", pattern: "<=", categories: [CompareOp], label: "'<='" });
 export const GtEq = createToken({ name: "GtEq", pattern: ">=", categories: [CompareOp], label: "'>='" });
+/** A lone `=`: accepted as `==` so the condition still parses, and reported (QG001). */
+export const SingleEq = createToken({ name: "SingleEq", pattern: "=", categories: [CompareOp], label: "'='" });
 export const Lt = createToken({ name: "Lt", pattern: "<", categories: [CompareOp], label: "'<'" });
 export const Gt = createToken({ name: "Gt", pattern: ">", categories: [CompareOp], label: "'>'" });
 export const Plus = createToken({ name: "Plus", pattern: "+", categories: [AddOp], label: "'+'" });
@@ -306,6 +308,7 @@ export const LEXER_TOKENS: TokenType[] = [
   NotEq,
   LtEq,
   GtEq,
+  SingleEq,
   Lt,
   Gt,
   Plus,
@@ -626,6 +629,11 @@ export function scan(source: Source): ScanResult {
           error(CODE.unexpectedCharacter, span(at, 1), `full-width \`${t.image}\` is not a parenthesis`, {
             help: `use the ASCII \`${t.tokenType === WideLParen ? "(" : ")"}\``,
           }),
+        );
+        break;
+      case SingleEq:
+        diagnostics.push(
+          error(CODE.unexpectedCharacter, span(at, 1), "`=` is not an operator", { help: "compare with `==`" }),
         );
         break;
       case DateTime: {
