@@ -661,7 +661,7 @@ class Lowerer {
 
   // ----- expressions --------------------------------------------------------------------------
 
-  private binary(left: A.Expr, right: A.Expr): Span {
+  private binary(left: A.Node, right: A.Node): Span {
     return this.span(left.span.start.offset, right.span.end.offset);
   }
 

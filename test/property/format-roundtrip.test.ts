@@ -404,6 +404,77 @@ const policyFile: fc.Arbitrary<A.PolicyFile> = fc
   );
 
 // ---------------------------------------------------------------------------------------------
+// Comments sprinkled over formatted text
+
+const commentBody = fc
+  .array(fc.constantFrom(..."ab xyz*/-注释中文"), { maxLength: 10 })
+  .map((cs) => cs.join(""))
+  .filter((b) => !b.includes("*/") && !b.endsWith("*") && !b.startsWith("/"));
+
+interface Insertion {
+  where: number;
+  how: "inline" | "eol" | "own";
+  block: boolean;
+  multiline: boolean;
+  body: string;
+}
+
+const insertion: fc.Arbitrary<Insertion> = fc.record({
+  where: fc.nat(),
+  how: fc.constantFrom<Insertion["how"]>("inline", "eol", "own"),
+  block: fc.boolean(),
+  multiline: fc.boolean(),
+  body: commentBody,
+});
+
+/** Offsets of the spaces of `line` that are outside string literals. */
+function spacesOutsideStrings(line: string): number[] {
+  const out: number[] = [];
+  let inString = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (inString) {
+      if (ch === "\\") i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === " ") out.push(i);
+  }
+  return out;
+}
+
+/** `text` with comments inserted between tokens, at line ends and on lines of their own. */
+function sprinkle(text: string, insertions: Insertion[]): string {
+  const lines = text.replace(/\n$/, "").split("\n");
+  const comment = (ins: Insertion, lineComment: boolean) =>
+    lineComment ? `// ${ins.body}` : ins.multiline ? `/* ${ins.body}\n   ${ins.body} */` : `/* ${ins.body} */`;
+  const ended = new Set<number>();
+  // Between tokens: at spaces of the formatted line, rightmost first so earlier offsets stay valid.
+  const inline = insertions
+    .filter((i) => i.how === "inline")
+    .map((ins) => {
+      const n = ins.where % lines.length;
+      const spaces = spacesOutsideStrings(lines[n]!);
+      return { ins, n, at: spaces.length === 0 ? -1 : spaces[ins.where % spaces.length]! };
+    })
+    .filter((x) => x.at >= 0)
+    .sort((a, b) => b.at - a.at);
+  for (const { ins, n, at } of inline) lines[n] = `${lines[n]!.slice(0, at)} ${comment(ins, false)}${lines[n]!.slice(at)}`;
+  for (const ins of insertions.filter((i) => i.how === "eol")) {
+    const n = ins.where % lines.length;
+    if (ended.has(n)) continue;
+    const lineComment = !ins.block;
+    if (lineComment) ended.add(n);
+    lines[n] += " " + comment(ins, lineComment);
+  }
+  const own = insertions.filter((i) => i.how === "own").sort((a, b) => (b.where % (lines.length + 1)) - (a.where % (lines.length + 1)));
+  for (const ins of own) lines.splice(ins.where % (lines.length + 1), 0, comment(ins, !ins.block));
+  return lines.join("\n") + "\n";
+}
+
+/** Comment texts, compared modulo the trailing blanks of line comments (the printer drops them). */
+const sortedTexts = (cs: A.Comment[]) => cs.map((c) => (c.text.startsWith("//") ? c.text.trimEnd() : c.text)).sort();
+
+// ---------------------------------------------------------------------------------------------
 
 function reparse(text: string) {
   return parse(new Source("formatted.qg", text));
@@ -451,6 +522,23 @@ describe("format round trip (property)", () => {
         const back = reparse(text);
         expect(back.diagnostics, text).toEqual([]);
         expect(astEqual(back.ast!, ast), text).toBe(true);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("fmt.comments: with comments anywhere, formatting keeps every comment and the AST, and is idempotent", () => {
+    fc.assert(
+      fc.property(policyFile, fc.array(insertion, { maxLength: 12 }), (ast, insertions) => {
+        const text = sprinkle(format(ast, []), insertions);
+        const first = reparse(text);
+        expect(first.diagnostics, text).toEqual([]);
+        const once = format(first.ast!, first.comments, text);
+        const second = reparse(once);
+        expect(second.diagnostics, once).toEqual([]);
+        expect(astEqual(second.ast!, ast), once).toBe(true);
+        expect(sortedTexts(second.comments)).toEqual(sortedTexts(first.comments));
+        expect(format(second.ast!, second.comments, once), `input:\n${text}\nonce:\n${once}`).toBe(once);
       }),
       { numRuns: RUNS },
     );

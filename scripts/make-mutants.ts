@@ -1,0 +1,116 @@
+/**
+ * Writes the non-compliant variants of the (scaled) reference policy that `qungui verify` must
+ * catch: test/verify/mutants/NN-name.qg for what the language can state, and NN-name.json (IR)
+ * for bugs the compiler would never emit (a lowered rule missing), as a hand-edited or foreign IR
+ * would have them. test/verify/mutants.test.ts checks the files are current and that verify fails
+ * each with its requirement id. Run: `npx tsx scripts/make-mutants.ts`.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { compilePolicyText } from "../src/compile.js";
+
+const dir = "test/verify/mutants";
+const base = readFileSync(`${dir}/base.qg`, "utf8");
+
+interface TextMutant {
+  name: string;
+  req: string;
+  what: string;
+  replace: [string, string][];
+}
+interface IrMutant {
+  name: string;
+  req: string;
+  what: string;
+  /** Lowered rules to drop, by exact name or by a pattern. */
+  removeRules: (string | RegExp)[];
+}
+
+const TEXT_MUTANTS: TextMutant[] = [
+  { name: "01-unverified-post", req: "A6.real-name", what: "lets users without a verified identity post", replace: [["verified required for post, create, set-info", "verified required for create, set-info"]] },
+  { name: "02-tier-gap", req: "A7.tiers", what: "leaves a gap at 3 members between the small and medium tiers", replace: [["    members 3..5\n", "    members 4..5\n"]] },
+  {
+    name: "03-measure-without-report",
+    req: "A11.record-report",
+    what: "suspends posting without reporting to the authority",
+    replace: [["then suspend posting of group for 7 days, record, report to authority", "then suspend posting of group for 7 days, record"]],
+  },
+  { name: "04-retention-90-days", req: "A13.retention", what: "keeps logs for 90 days", replace: [["keep logs 6 months", "keep logs 90 days"]] },
+  { name: "05-complaints-never-escalated", req: "A12.complaints", what: "never escalates an overdue complaint", replace: [["otherwise escalate, record, report to authority", "otherwise record, report to authority"]] },
+  { name: "06-effective-too-early", req: "A15.effective", what: "takes effect a week before the regulation", replace: [["effective 2017-10-08 in Asia/Shanghai", "effective 2017-10-01 in Asia/Shanghai"]] },
+  { name: "07-join-without-agreement", req: "A5.agreement", what: "lets users join without accepting the agreement", replace: [["required for create, join, post, manage, set-info", "required for create, post, manage, set-info"]] },
+  {
+    name: "08-credit-not-monotone",
+    req: "A7.credit",
+    what: "takes posting away from users with the highest credit",
+    replace: [
+      [
+        "// 第七条: services by credit level.",
+        'rule top-credit-quiet {\n  serves A7.credit\n  on message.post\n  deny when user.credit >= A\n  because "users at the top credit level may not post"\n}\n\n// 第七条: services by credit level.',
+      ],
+    ],
+  },
+  {
+    name: "09-no-responsibility",
+    req: "A11.responsibility",
+    what: "never holds creators or managers to account for unhandled flags",
+    replace: [
+      [
+        "responsibility {\n  serves A11.responsibility\n  // Platform's choice: a day to act on flagged content.\n  handle flags within 24 hours\n  otherwise suspend management of managers for 7 days, lower credit of creator by 1, record, report to authority\n}\n",
+        "",
+      ],
+    ],
+  },
+];
+
+const IR_MUTANTS: IrMutant[] = [
+  { name: "10-join-approval-skipped", req: "A8.join-verification", what: "drops the approval check on joins", removeRules: [/\/join-approval$/] },
+  { name: "11-member-cap-unenforced", req: "A8.member-cap", what: "drops the member cap and the no-tier check", removeRules: ["limits/member-cap", "tiers/no-tier"] },
+  { name: "12-user-caps-unenforced", req: "A8.user-caps", what: "drops the per-user caps", removeRules: ["limits/groups-created", "limits/groups-joined"] },
+  { name: "13-group-id-reused", req: "A8.group-id", what: "lets a group id be created twice", removeRules: ["groups/id-used"] },
+  { name: "14-info-page-unenforced", req: "A8.info-page", what: "drops the info-page hold on joins it declares", removeRules: ["limits/info-page"] },
+  { name: "15-creator-unqualified", req: "A8.creator-qualification", what: "drops the creator qualification checks", removeRules: [/^tiers\/.*\/(create|grow)$/] },
+  { name: "16-suspended-managers-act", req: "A9.management-rights", what: "lets managers act while their rights are suspended", removeRules: ["management/suspended"] },
+  { name: "17-closed-group-open", req: "A11.group-measures", what: "keeps serving closed groups", removeRules: ["measures/group-closed"] },
+  { name: "18-blacklist-ignored", req: "A11.blacklist", what: "ignores the blacklist", removeRules: [/^blacklist\//] },
+  { name: "19-cancelled-creator-creates", req: "A11.user-measures", what: "ignores a cancelled creation qualification", removeRules: ["creation/cancelled", "limits/groups-created"] },
+];
+
+export interface MutantEntry {
+  file: string;
+  req: string;
+  what: string;
+}
+
+const manifest: MutantEntry[] = [];
+
+for (const m of TEXT_MUTANTS) {
+  let text = base;
+  for (const [from, to] of m.replace) {
+    if (!text.includes(from)) throw new Error(`${m.name}: base.qg no longer contains ${JSON.stringify(from)}`);
+    text = text.replace(from, to);
+  }
+  text = text.replace('policy "cac-2017-scaled"', `policy "mutant-${m.name}"`);
+  const file = `${m.name}.qg`;
+  writeFileSync(`${dir}/${file}`, `// Mutant: ${m.what} (breaks ${m.req}).\n${text}`);
+  manifest.push({ file, req: m.req, what: m.what });
+}
+
+const compiled = compilePolicyText(base, `${dir}/base.qg`);
+if (!compiled.ir) throw new Error(`base.qg does not compile: ${compiled.diagnostics.map((d) => d.message).join("; ")}`);
+for (const m of IR_MUTANTS) {
+  const ir = structuredClone(compiled.ir);
+  ir.name = `mutant-${m.name}`;
+  let removed = 0;
+  for (const v of ir.versions) {
+    const before = v.rules.length;
+    v.rules = v.rules.filter((r) => !m.removeRules.some((p) => (typeof p === "string" ? r.name === p : p.test(r.name))));
+    removed += before - v.rules.length;
+  }
+  if (removed === 0) throw new Error(`${m.name}: no rule matched ${m.removeRules.join(", ")}`);
+  const file = `${m.name}.json`;
+  writeFileSync(`${dir}/${file}`, JSON.stringify(ir, null, 2) + "\n");
+  manifest.push({ file, req: m.req, what: m.what });
+}
+
+writeFileSync(`${dir}/mutants.json`, JSON.stringify(manifest, null, 2) + "\n");
+console.error(`${manifest.length} mutants written to ${dir}`);
