@@ -135,7 +135,8 @@ function dateTime(d: A.DateTimeLit): string {
 }
 
 function zone(z: A.Zone): string {
-  return /^[+-]\d\d:\d\d$/.test(z.name) ? z.name : `in ${z.name}`;
+  // A zone name is an identifier path and never starts with a sign; an offset always does.
+  return /^[+-]/.test(z.name) ? z.name : `in ${z.name}`;
 }
 
 /**
@@ -375,7 +376,7 @@ function itemBlock(item: A.Section | A.RuleDecl | A.MeasureDecl, loc: KeywordLoc
         when(item.currentVersion, () => line(`current version ${quote(item.currentVersion!.value)}`, [item.currentVersion])),
         when(item.requiredFor.length > 0, () => line(`required for ${names(item.requiredFor)}`, item.requiredFor)),
         when(item.reaccept, () =>
-          line("reaccept on new version", [], loc?.find(item, ["reaccept", "on", "new", "version"], [item.currentVersion]) ?? null),
+          line("reaccept on new version", [], loc?.find(item, ["reaccept", "on", "new", "version"], [item.currentVersion, ...item.requiredFor]) ?? null),
         ),
       ]);
     case "IdentitySection":
@@ -457,7 +458,7 @@ function tierBlock(t: A.TierDecl, loc: KeywordLocator | null): Block {
       when(t.members, () => line(`members ${intRange(t.members!)}`, [t.members])),
       when(t.activityFrom, () => line(`activity from ${t.activityFrom!.value} messages per day`, [t.activityFrom])),
       when(t.creatorRequires.length > 0, () => line(`creator requires ${t.creatorRequires.map(qualification).join(", ")}`, t.creatorRequires)),
-      when(t.joinApproval, () => line("join requires approval", [], loc?.find(t, ["join", "requires", "approval"], []) ?? null)),
+      when(t.joinApproval, () => line("join requires approval", [], loc?.find(t, ["join", "requires", "approval"], [t.name, ...t.creatorRequires]) ?? null)),
     ],
     { oneLine: true },
   );

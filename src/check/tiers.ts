@@ -180,8 +180,10 @@ function checkQualifications(ctx: Ctx, order: readonly Band[], suffix: string, n
     const index = cq ? levels.indexOf(cq.level.name) : -1;
     const hasVerified = t.creatorRequires.some((q) => q.kind === "VerifiedQual");
     if (credit && (!cq || index >= 0) && index < credit.index) {
-      const what = cq ? `less credit of its creator (${cq.level.name})` : "no minimum credit of its creator";
-      ctx.sink.warning(CODES.qualificationWeakens, cq?.span ?? t.name.span, `tier \`${t.name.name}\` asks ${what} than the smaller tier \`${credit.tier.name.name}\` (${credit.level.name})${suffix}`, {
+      const message = cq
+        ? `tier \`${t.name.name}\` asks less credit of its creator (${cq.level.name}) than the smaller tier \`${credit.tier.name.name}\` (${credit.level.name})${suffix}`
+        : `tier \`${t.name.name}\` asks no minimum credit of its creator, but the smaller tier \`${credit.tier.name.name}\` asks ${credit.level.name}${suffix}`;
+      ctx.sink.warning(CODES.qualificationWeakens, cq?.span ?? t.name.span, message, {
         labels: [{ span: credit.level.span, message: `\`${credit.tier.name.name}\` asks for ${credit.level.name}` }],
         help: `a bigger group should not be easier to run: ask at least \`credit >= ${credit.level.name}\``,
         reqs: ["A7.credit"],

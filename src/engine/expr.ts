@@ -70,6 +70,8 @@ function literal(e: Extract<ExprIR, { kind: "lit" }>, v: VersionData): Val {
       return i;
     }
     case "tier": {
+      // `none`: no tier admits the group (the value of `group.tier` outside every band).
+      if (e.value === "none") return null;
       const i = v.tierRank.get(e.value);
       if (i === undefined) throw new ProgramError(`unknown tier ${e.value}`);
       return i;

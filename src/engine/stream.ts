@@ -32,9 +32,14 @@ export class AccountingError extends Error {
   override name = "AccountingError";
 }
 
-export function runStream(program: Program, lines: Iterable<string>, state: EngineState, sinks: StreamSinks = {}): StreamCounts {
+export interface StreamOptions {
+  /** Number of the first line (default 1), for a stream resumed from a saved state. */
+  firstLine?: number;
+}
+
+export function runStream(program: Program, lines: Iterable<string>, state: EngineState, sinks: StreamSinks = {}, options: StreamOptions = {}): StreamCounts {
   const counts: StreamCounts = { inputs: 0, blankLines: 0, decisions: 0, primaryDecisions: 0, timerDecisions: 0, deadLetters: 0 };
-  let lineNo = 0;
+  let lineNo = (options.firstLine ?? 1) - 1;
   for (const rawLine of lines) {
     lineNo++;
     const line = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;

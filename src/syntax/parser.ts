@@ -238,6 +238,8 @@ const isKeyword = (tok: IToken | undefined) =>
 
 /** The help line for an error in `ruleName` that expected `expected` and found `actual`. */
 function helpFor(ruleName: string, expected: readonly TokenType[], actual: IToken | undefined): string {
+  if (actual?.tokenType.CATEGORIES?.includes(CompareOp) && !expected.includes(CompareOp))
+    return "comparisons do not chain: write `a < b and b < c`, or group with parentheses";
   const wantsName = expected.some((t) => t === Ident || t === Name);
   if (wantsName && isKeyword(actual))
     return `\`${actual!.image}\` is a reserved word and cannot be used as a name; choose another (the reserved words are listed in docs/language.md)`;

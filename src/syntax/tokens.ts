@@ -15,7 +15,7 @@
  * - `Comma`, `LParen`, `RParen` also accept the full-width forms a Chinese input method types
  *   (`，` `、` `（` `）`), again reported by {@link scan}.
  */
-import { createToken, Lexer, type IToken, type TokenType } from "chevrotain";
+import { createToken, Lexer, tokenMatcher, type IToken, type TokenType } from "chevrotain";
 import type { Comment } from "../ast/nodes.js";
 import { error, type Diagnostic } from "../source/diagnostic.js";
 import type { Source } from "../source/span.js";
@@ -230,6 +230,11 @@ export const Unit = Object.fromEntries(
     }),
   ]),
 ) as Record<UnitWord, TokenType>;
+
+/** True if `token` is of `type`, directly or through a category (`Name`, `Ident`, `Str`, …). */
+export function isTokenOf(token: IToken, type: TokenType): boolean {
+  return tokenMatcher(token, type);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Punctuation and operators

@@ -91,7 +91,7 @@ describe("format: shipped policies", () => {
     const dir = join(root, d);
     return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".qg")).map((f) => join(dir, f)) : [];
   });
-  it.skipIf(files.length > 0)("no policies/*.qg yet", () => {});
+  if (files.length === 0) it.skip("no policies/*.qg yet", () => {});
   for (const file of files) {
     it(`fmt.idempotent: ${basename(dirname(file))}/${basename(file)}`, () => {
       checkFormat(file, readFileSync(file, "utf8"));

@@ -1,0 +1,355 @@
+/**
+ * The embedded default store: one SQLite file through better-sqlite3, in WAL mode. Why SQLite and
+ * not a journal file plus snapshot files, with the measurements: docs/architecture.md, "Durable
+ * state".
+ *
+ * A commit is one `BEGIN IMMEDIATE … COMMIT` transaction: SQLite's write lock makes it exclusive
+ * between processes (a second writer waits up to `busyTimeoutMs`), the WAL makes it atomic, and with
+ * `synchronous = FULL` (the default) it is on disk before `commit` returns; `normal` survives a
+ * process crash but not a power cut.
+ */
+import Database from "better-sqlite3";
+import { concerns, inRange, type InspectionFilter } from "../records/log.js";
+import type { Decision } from "../engine/decision.js";
+import {
+  StoreError,
+  type CommitBatch,
+  type ExportedRecord,
+  type InputCursor,
+  type JournalEntry,
+  type PurgeCounts,
+  type PurgeRequest,
+  type Snapshot,
+  type Store,
+  type StoreStats,
+} from "./types.js";
+
+export interface SqliteStoreOptions {
+  /** `full` (default): fsync at every commit. `normal`: durable across a process crash, not a power cut. */
+  synchronous?: "full" | "normal";
+  /** How many snapshots to keep (the latest is needed for recovery, older ones speed up explain). Default 4. */
+  keepSnapshots?: number;
+  /** How long a writer waits for another process's write lock, ms. Default 10 000. */
+  busyTimeoutMs?: number;
+  /** Open without writing (export, stats). */
+  readonly?: boolean;
+}
+
+const SCHEMA_VERSION = "1";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS policies (id TEXT PRIMARY KEY, ir TEXT NOT NULL, added_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS journal (
+  seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, body TEXT NOT NULL, event_id TEXT,
+  at_ms INTEGER NOT NULL, policy TEXT NOT NULL, recorded_at INTEGER NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS journal_event ON journal (event_id) WHERE event_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS decisions (
+  id INTEGER PRIMARY KEY, entry INTEGER NOT NULL, at_ms INTEGER NOT NULL, json TEXT NOT NULL, recorded_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS decisions_entry ON decisions (entry);
+CREATE TABLE IF NOT EXISTS dead_letters (
+  id INTEGER PRIMARY KEY, after_seq INTEGER NOT NULL, json TEXT NOT NULL, recorded_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS snapshots (seq INTEGER PRIMARY KEY, policy TEXT NOT NULL, state TEXT NOT NULL, recorded_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS cursors (input TEXT PRIMARY KEY, line INTEGER NOT NULL, digest TEXT NOT NULL, recorded_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS purges (
+  id INTEGER PRIMARY KEY, at INTEGER NOT NULL, before_ms INTEGER NOT NULL, recorded_before INTEGER NOT NULL,
+  decisions INTEGER NOT NULL, dead_letters INTEGER NOT NULL, entries INTEGER NOT NULL, snapshots INTEGER NOT NULL);
+`;
+
+interface JournalRow {
+  seq: number;
+  kind: string;
+  body: string;
+  event_id: string | null;
+  at_ms: number;
+  policy: string;
+  recorded_at: number;
+}
+
+interface SnapshotRow {
+  seq: number;
+  policy: string;
+  state: string;
+  recorded_at: number;
+}
+
+const PAGE = 2000;
+
+function entryOf(r: JournalRow): JournalEntry {
+  return { seq: r.seq, kind: r.kind === "advance" ? "advance" : "event", body: r.body, eventId: r.event_id, atMs: r.at_ms, policy: r.policy, recordedAt: r.recorded_at };
+}
+
+function snapshotOf(r: SnapshotRow | undefined): Snapshot | null {
+  return r === undefined ? null : { seq: r.seq, policy: r.policy, state: r.state, recordedAt: r.recorded_at };
+}
+
+function wrap<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof StoreError) throw e;
+    const err = e as { code?: string; message?: string };
+    if (err.code !== undefined && err.code.startsWith("SQLITE")) throw new StoreError(`${what}: ${err.code}: ${err.message ?? ""}`);
+    throw e;
+  }
+}
+
+/** The SQLite store. Open it with {@link openSqliteStore}. */
+export class SqliteStore implements Store {
+  readonly kind = "sqlite";
+  private readonly db: Database.Database;
+  private readonly keep: number;
+  private readonly s: ReturnType<SqliteStore["prepare"]>;
+
+  constructor(
+    readonly location: string,
+    options: SqliteStoreOptions = {},
+  ) {
+    this.keep = Math.max(1, options.keepSnapshots ?? 4);
+    this.db = wrap(`cannot open ${location}`, () => {
+      const db = new Database(location, { readonly: options.readonly === true, fileMustExist: options.readonly === true });
+      db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+      if (options.readonly !== true) {
+        db.pragma("journal_mode = WAL");
+        db.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
+        db.exec(SCHEMA);
+        const v = db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;
+        if (v === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(SCHEMA_VERSION);
+        else if (v.value !== SCHEMA_VERSION) throw new StoreError(`${location}: store schema ${v.value}, this qungui reads ${SCHEMA_VERSION}`);
+      }
+      return db;
+    });
+    this.s = wrap(`cannot read ${location}`, () => this.prepare());
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      head: db.prepare("SELECT max(coalesce((SELECT max(seq) FROM journal), 0), coalesce((SELECT max(seq) FROM snapshots), 0)) AS head"),
+      journalAfter: db.prepare("SELECT * FROM journal WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?"),
+      insertEntry: this.readonly ? null : db.prepare("INSERT INTO journal (seq, kind, body, event_id, at_ms, policy, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+      insertDecision: this.readonly ? null : db.prepare("INSERT INTO decisions (entry, at_ms, json, recorded_at) VALUES (?, ?, ?, ?)"),
+      insertDeadLetter: this.readonly ? null : db.prepare("INSERT INTO dead_letters (after_seq, json, recorded_at) VALUES (?, ?, ?)"),
+      insertSnapshot: this.readonly ? null : db.prepare("INSERT OR REPLACE INTO snapshots (seq, policy, state, recorded_at) VALUES (?, ?, ?, ?)"),
+      pruneSnapshots: this.readonly
+        ? null
+        : db.prepare("DELETE FROM snapshots WHERE seq < (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT 1 OFFSET ?)"),
+      upsertCursor: this.readonly
+        ? null
+        : db.prepare("INSERT INTO cursors (input, line, digest, recorded_at) VALUES (?, ?, ?, ?) ON CONFLICT (input) DO UPDATE SET line = excluded.line, digest = excluded.digest, recorded_at = excluded.recorded_at"),
+      latestSnapshot: db.prepare("SELECT * FROM snapshots ORDER BY seq DESC LIMIT 1"),
+      snapshotAtOrBefore: db.prepare("SELECT * FROM snapshots WHERE seq <= ? ORDER BY seq DESC LIMIT 1"),
+      findEvent: db.prepare("SELECT * FROM journal WHERE event_id = ?"),
+      decisionsOf: db.prepare("SELECT json FROM decisions WHERE entry = ? ORDER BY id"),
+      journalStart: db.prepare("SELECT min(seq) AS seq FROM journal"),
+      cursor: db.prepare("SELECT input, line, digest FROM cursors WHERE input = ?"),
+      decisionsPage: db.prepare("SELECT id, entry, at_ms, json FROM decisions WHERE id > ? ORDER BY id LIMIT ?"),
+      deadLettersPage: db.prepare("SELECT id, json FROM dead_letters WHERE id > ? ORDER BY id LIMIT ?"),
+      putPolicy: this.readonly ? null : db.prepare("INSERT OR IGNORE INTO policies (id, ir, added_at) VALUES (?, ?, ?)"),
+      getPolicy: db.prepare("SELECT ir FROM policies WHERE id = ?"),
+    };
+  }
+
+  private get readonly(): boolean {
+    return this.db.readonly;
+  }
+
+  private writable<T>(stmt: T | null): T {
+    if (stmt === null) throw new StoreError(`${this.location} is open read-only`);
+    return stmt;
+  }
+
+  private headSync(): number {
+    return (this.s.head.get() as { head: number }).head;
+  }
+
+  private journalSync(after: number, upTo = Number.MAX_SAFE_INTEGER): JournalEntry[] {
+    const out: JournalEntry[] = [];
+    let from = after;
+    for (;;) {
+      const rows = this.s.journalAfter.all(from, upTo, PAGE) as JournalRow[];
+      for (const r of rows) out.push(entryOf(r));
+      if (rows.length < PAGE) return out;
+      from = rows[rows.length - 1]!.seq;
+    }
+  }
+
+  async putPolicy(id: string, irJson: string): Promise<void> {
+    // The time a policy was first seen is informational only; it is not part of any decision.
+    wrap("cannot store the policy", () => this.writable(this.s.putPolicy).run(id, irJson, 0));
+  }
+
+  async getPolicy(id: string): Promise<string | null> {
+    return wrap("cannot read the policy", () => (this.s.getPolicy.get(id) as { ir: string } | undefined)?.ir ?? null);
+  }
+
+  async recovery(): Promise<{ snapshot: Snapshot | null; journal: JournalEntry[] }> {
+    return wrap(`cannot recover from ${this.location}`, () =>
+      this.db.transaction(() => {
+        const snapshot = snapshotOf(this.s.latestSnapshot.get() as SnapshotRow | undefined);
+        const journal = this.journalSync(snapshot?.seq ?? 0);
+        return { snapshot, journal };
+      })(),
+    );
+  }
+
+  async journal(after: number, upTo?: number): Promise<JournalEntry[]> {
+    return wrap("cannot read the journal", () => this.journalSync(after, upTo));
+  }
+
+  async snapshotAtOrBefore(atMost: number): Promise<Snapshot | null> {
+    return wrap("cannot read snapshots", () => snapshotOf(this.s.snapshotAtOrBefore.get(atMost) as SnapshotRow | undefined));
+  }
+
+  async findEvent(eventId: string): Promise<JournalEntry | null> {
+    return wrap("cannot read the journal", () => {
+      const r = this.s.findEvent.get(eventId) as JournalRow | undefined;
+      return r === undefined ? null : entryOf(r);
+    });
+  }
+
+  async decisionsOf(entry: number): Promise<string[]> {
+    return wrap("cannot read decisions", () => (this.s.decisionsOf.all(entry) as { json: string }[]).map((r) => r.json));
+  }
+
+  async journalStart(): Promise<number> {
+    return wrap("cannot read the journal", () => {
+      const r = this.s.journalStart.get() as { seq: number | null };
+      return r.seq ?? this.headSync() + 1;
+    });
+  }
+
+  async commit(afterSeq: number, build: (missed: JournalEntry[]) => CommitBatch | null): Promise<void> {
+    const run = this.db.transaction(() => {
+      const head = this.headSync();
+      if (head < afterSeq) throw new StoreError(`${this.location}: the journal ends at ${head} but this writer has applied ${afterSeq}`);
+      const batch = build(head > afterSeq ? this.journalSync(afterSeq) : []);
+      if (batch === null) return;
+      this.write(batch, head);
+    });
+    wrap(`cannot write ${this.location}`, () => run.immediate());
+  }
+
+  private write(b: CommitBatch, head: number): void {
+    const insertEntry = this.writable(this.s.insertEntry);
+    const insertDecision = this.writable(this.s.insertDecision);
+    let expected = head + 1;
+    for (const e of b.entries) {
+      if (e.seq !== expected) throw new StoreError(`journal entry ${e.seq} does not follow ${expected - 1}`);
+      insertEntry.run(e.seq, e.kind, e.body, e.eventId, e.atMs, e.policy, b.recordedAt);
+      expected++;
+    }
+    for (const d of b.decisions) insertDecision.run(d.entry, d.atMs, d.json, b.recordedAt);
+    if (b.deadLetters.length > 0) {
+      const insertDeadLetter = this.writable(this.s.insertDeadLetter);
+      for (const d of b.deadLetters) insertDeadLetter.run(d.afterSeq, d.json, b.recordedAt);
+    }
+    if (b.snapshot !== undefined) {
+      const sn = b.snapshot;
+      if (sn.seq !== expected - 1) throw new StoreError(`snapshot at ${sn.seq} but the journal ends at ${expected - 1}`);
+      this.writable(this.s.insertSnapshot).run(sn.seq, sn.policy, sn.state, b.recordedAt);
+      this.writable(this.s.pruneSnapshots).run(this.keep - 1);
+    }
+    if (b.cursor !== undefined) this.writable(this.s.upsertCursor).run(b.cursor.input, b.cursor.line, b.cursor.digest, b.recordedAt);
+  }
+
+  async cursor(input: string): Promise<InputCursor | null> {
+    return wrap("cannot read the input cursor", () => (this.s.cursor.get(input) as InputCursor | undefined) ?? null);
+  }
+
+  async *exportDecisions(filter: InspectionFilter): AsyncIterable<ExportedRecord> {
+    let last = 0;
+    for (;;) {
+      const rows = wrap("cannot read decisions", () => this.s.decisionsPage.all(last, PAGE) as { id: number; entry: number; at_ms: number; json: string }[]);
+      for (const r of rows) {
+        // A cheap pre-filter on the stored time; the filter's own semantics decide (records/log.ts).
+        if (filter.fromMs !== undefined && r.at_ms < filter.fromMs - 1000) continue;
+        if (filter.toMs !== undefined && r.at_ms >= filter.toMs + 1000) continue;
+        if (filter.group !== undefined || filter.user !== undefined || filter.fromMs !== undefined || filter.toMs !== undefined) {
+          const d = JSON.parse(r.json) as Decision;
+          if (!inRange(d, filter) || !concerns(d, filter)) continue;
+        }
+        yield { json: r.json, entry: r.entry };
+      }
+      if (rows.length < PAGE) return;
+      last = rows[rows.length - 1]!.id;
+    }
+  }
+
+  async *exportDeadLetters(): AsyncIterable<string> {
+    let last = 0;
+    for (;;) {
+      const rows = wrap("cannot read dead letters", () => this.s.deadLettersPage.all(last, PAGE) as { id: number; json: string }[]);
+      for (const r of rows) yield r.json;
+      if (rows.length < PAGE) return;
+      last = rows[rows.length - 1]!.id;
+    }
+  }
+
+  async purge(req: PurgeRequest): Promise<PurgeCounts> {
+    const db = this.db;
+    const run = db.transaction((): PurgeCounts => {
+      const decisions = db.prepare("DELETE FROM decisions WHERE at_ms < ? AND recorded_at < ?").run(req.beforeMs, req.recordedBeforeMs).changes;
+      // A dead letter has no trusted time of its own: its commit time decides.
+      const deadLetters = db.prepare("DELETE FROM dead_letters WHERE recorded_at < ? AND recorded_at < ?").run(req.recordedBeforeMs, req.beforeMs).changes;
+      // Recovery needs the journal after the latest snapshot; older entries may go.
+      const latest = snapshotOf(this.s.latestSnapshot.get() as SnapshotRow | undefined);
+      let entries = 0;
+      let snapshots = 0;
+      if (latest !== null) {
+        entries = db.prepare("DELETE FROM journal WHERE seq <= ? AND at_ms < ? AND recorded_at < ?").run(latest.seq, req.beforeMs, req.recordedBeforeMs).changes;
+        // A snapshot is useful to explain only while the entries after it are there.
+        const start = (this.s.journalStart.get() as { seq: number | null }).seq ?? latest.seq + 1;
+        snapshots = db.prepare("DELETE FROM snapshots WHERE seq < ? AND seq < ?").run(start - 1, latest.seq).changes;
+      }
+      db.prepare("INSERT INTO purges (at, before_ms, recorded_before, decisions, dead_letters, entries, snapshots) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
+        req.now,
+        req.beforeMs,
+        req.recordedBeforeMs,
+        decisions,
+        deadLetters,
+        entries,
+        snapshots,
+      );
+      return { decisions, deadLetters, entries, snapshots };
+    });
+    return wrap(`cannot purge ${this.location}`, () => run.immediate());
+  }
+
+  async stats(): Promise<StoreStats> {
+    return wrap(`cannot read ${this.location}`, () =>
+      this.db.transaction((): StoreStats => {
+        const db = this.db;
+        const count = (t: string) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+        const latest = snapshotOf(this.s.latestSnapshot.get() as SnapshotRow | undefined);
+        const last = db.prepare("SELECT policy FROM journal ORDER BY seq DESC LIMIT 1").get() as { policy: string } | undefined;
+        const clock = (db.prepare("SELECT max(at_ms) AS c FROM journal").get() as { c: number | null }).c;
+        return {
+          head: this.headSync(),
+          entries: count("journal"),
+          decisions: count("decisions"),
+          deadLetters: count("dead_letters"),
+          snapshots: count("snapshots"),
+          snapshotSeq: latest?.seq ?? null,
+          clock: clock ?? (latest !== null ? stateClock(latest.state) : null),
+          policy: last?.policy ?? latest?.policy ?? null,
+        };
+      })(),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** The clock of a snapshot's state without parsing all of it. */
+function stateClock(state: string): number | null {
+  const m = /"clock":(-?\d+|null)/.exec(state.slice(0, 200));
+  return m === null || m[1] === "null" ? null : Number(m[1]);
+}
+
+/** Opens (creating when needed) a SQLite store at `path`. */
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+  return new SqliteStore(path, options);
+}

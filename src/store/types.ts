@@ -1,0 +1,179 @@
+/**
+ * The durable store behind an engine (docs/architecture.md, "Durable state"): a journal of the
+ * accepted inputs, the decision log, the dead letters, periodic snapshots of the engine state, the
+ * policies that judged the journal, and the input cursors of `qungui run --store`.
+ *
+ * The contract every store keeps, and that test/integration/store.test.ts checks for each:
+ *
+ * - {@link Store.commit} is atomic and exclusive: the entries, decisions, dead letters, snapshot and
+ *   cursor of one batch are all durable, or none is; no other writer commits in between. The
+ *   engine returns decisions only after their commit.
+ * - Journal sequence numbers are contiguous from 1. A writer passes the last sequence number it
+ *   has applied; the store hands it the entries other writers appended since, so every writer's
+ *   state is the replay of the whole journal before it evaluates anything.
+ * - Replaying the journal after the latest snapshot through the policies named by each entry gives
+ *   the state the writer had (the engine is deterministic; nothing in it reads the wall clock).
+ * - The decision log is kept in the order decisions were made.
+ */
+import type { InspectionFilter } from "../records/log.js";
+
+/** An accepted input, as the journal keeps it. */
+export interface JournalEntry {
+  /** 1, 2, 3, … without gaps. */
+  seq: number;
+  /** `event`: an accepted event; `advance`: the clock moved without an event ({@link Engine.advance}). */
+  kind: "event" | "advance";
+  /**
+   * `event`: the event as JSON with only the fields of its type (`identity` replaced by `{}`: personal
+   * information is never stored); `advance`: the instant in epoch milliseconds, as text.
+   */
+  body: string;
+  /** The event id (null for `advance`). */
+  eventId: string | null;
+  /** The event's `at` (or the advance instant), epoch ms. */
+  atMs: number;
+  /** Id of the policy that judged it (see {@link policyId}). */
+  policy: string;
+  /** Wall-clock time of the commit, epoch ms (from the engine's injected clock). */
+  recordedAt: number;
+}
+
+/** One decision of the log. */
+export interface DecisionRecord {
+  /** The journal entry that produced it. */
+  entry: number;
+  /** The decision as `serializeDecision` writes it: the exact bytes a client received. */
+  json: string;
+  /** The decision's `at`, epoch ms (for range queries; the filter itself is records/log.ts's). */
+  atMs: number;
+}
+
+/** One dead letter. */
+export interface DeadLetterRecord {
+  /** As `serializeDeadLetter` writes it. */
+  json: string;
+  /** The journal sequence number when it was refused (the state it was judged against). */
+  afterSeq: number;
+}
+
+export interface Snapshot {
+  /** The last journal entry the state includes. */
+  seq: number;
+  /** The policy in force after that entry. */
+  policy: string;
+  /** `snapshotState(state)`. */
+  state: string;
+  recordedAt: number;
+}
+
+/** How far `qungui run --store` got through an input (see docs/architecture.md). */
+export interface InputCursor {
+  /** `file:<absolute path>` or `stdin`. */
+  input: string;
+  /** Lines consumed (blank lines included): the next run starts at line `line + 1`. */
+  line: number;
+  /** sha256 (hex) of line number `line` exactly as read, to recognise the same input. */
+  digest: string;
+}
+
+/** Everything one commit writes. */
+export interface CommitBatch {
+  entries: JournalEntry[];
+  decisions: DecisionRecord[];
+  deadLetters: DeadLetterRecord[];
+  snapshot?: Snapshot;
+  cursor?: InputCursor;
+  recordedAt: number;
+}
+
+export interface StoreStats {
+  /** Last journal sequence number (0 when empty). */
+  head: number;
+  entries: number;
+  decisions: number;
+  deadLetters: number;
+  snapshots: number;
+  /** Sequence number of the latest snapshot, or null. */
+  snapshotSeq: number | null;
+  /** Greatest `atMs` in the journal, or null. */
+  clock: number | null;
+  /** The policy of the last journal entry or snapshot, or null. */
+  policy: string | null;
+}
+
+export interface PurgeRequest {
+  /** Records whose time (`at`) is before this instant go. */
+  beforeMs: number;
+  /** …and only those committed before this wall-clock instant (both clocks must agree a record is old). */
+  recordedBeforeMs: number;
+  /** Wall clock now, for the purge's own audit record. */
+  now: number;
+}
+
+export interface PurgeCounts {
+  decisions: number;
+  deadLetters: number;
+  entries: number;
+  snapshots: number;
+}
+
+/** A decision of the inspection set: its bytes and its place in the log. */
+export interface ExportedRecord {
+  json: string;
+  entry: number;
+}
+
+export interface Store {
+  /** `memory`, `sqlite`, `postgres`: for health reports and messages. */
+  readonly kind: string;
+  /** Where it lives (a file, a connection), without secrets. */
+  readonly location: string;
+
+  /** Keeps a policy's IR (idempotent; a policy id is the hash of its IR). */
+  putPolicy(id: string, irJson: string): Promise<void>;
+  /** A kept policy's IR as JSON, or null. */
+  getPolicy(id: string): Promise<string | null>;
+
+  /** What recovery needs: the latest snapshot and every journal entry after it, in order. */
+  recovery(): Promise<{ snapshot: Snapshot | null; journal: JournalEntry[] }>;
+  /** Journal entries with `after < seq <= upTo`, in order. */
+  journal(after: number, upTo?: number): Promise<JournalEntry[]>;
+  /** The latest snapshot with `seq <= atMost`, or null (explain replays from it). */
+  snapshotAtOrBefore(atMost: number): Promise<Snapshot | null>;
+  /** The journal entry of an accepted event, or null. */
+  findEvent(eventId: string): Promise<JournalEntry | null>;
+  /** The decisions a journal entry produced, in order. */
+  decisionsOf(entry: number): Promise<string[]>;
+  /** Sequence number of the first entry still in the journal (1 unless purged; head + 1 when empty). */
+  journalStart(): Promise<number>;
+
+  /**
+   * Runs `build` holding the store's write lock and commits what it returns in one transaction.
+   * `build` receives the entries appended by other writers after `afterSeq` (normally none) and
+   * must apply them before evaluating; returning null commits nothing. If `build` throws, nothing
+   * is written and the error is rethrown.
+   */
+  commit(afterSeq: number, build: (missed: JournalEntry[]) => CommitBatch | null): Promise<void>;
+
+  /** Where `qungui run --store` stopped in an input, or null. */
+  cursor(input: string): Promise<InputCursor | null>;
+
+  /**
+   * The inspection set (A13.inspection): every decision in range that concerns the group/user,
+   * complete and in the order made. Uses `inRange`/`concerns` of src/records/log.ts.
+   */
+  exportDecisions(filter: InspectionFilter): AsyncIterable<ExportedRecord>;
+  /** Dead letters in the order refused. */
+  exportDeadLetters(): AsyncIterable<string>;
+
+  /** Deletes old records (A13.retention is enforced by the caller, see src/store/retention.ts). */
+  purge(req: PurgeRequest): Promise<PurgeCounts>;
+
+  stats(): Promise<StoreStats>;
+  close(): Promise<void>;
+}
+
+/** A store failure the caller can report (I/O error, locked database, corrupt journal). */
+export class StoreError extends Error {
+  override name = "StoreError";
+}

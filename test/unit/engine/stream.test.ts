@@ -1,0 +1,38 @@
+import { describe, expect, test } from "vitest";
+import { emptyState, runStream, serializeDecision, splitLines } from "../../../src/engine/index.js";
+import { harness, t } from "./fixtures.js";
+
+const at = t("2017-10-09T10:00");
+const text = [
+  JSON.stringify({ id: "e1", type: "user.registered", at, user: "u1" }),
+  "",
+  "not json",
+  JSON.stringify({ id: "e2", type: "complaint.filed", at, complaint: "c1" }) + "\r",
+  "   ",
+  JSON.stringify({ id: "e1", type: "clock", at }),
+  JSON.stringify({ id: "e3", type: "clock", at: t("2017-10-12T10:00") }),
+].join("\n") + "\n";
+
+describe("runStream", () => {
+  test("every input line gives one primary decision or one dead letter; blank lines are not inputs", () => {
+    const out: string[] = [];
+    const dead: string[] = [];
+    const counts = runStream(harness().program, splitLines(text), emptyState(), { decision: (j) => out.push(j), deadLetter: (j) => dead.push(j) });
+    expect(counts).toEqual({ inputs: 5, blankLines: 2, decisions: 4, primaryDecisions: 3, timerDecisions: 1, deadLetters: 2 });
+    expect(dead).toEqual([
+      '{"line":3,"reason":"invalid JSON: unexpected token","raw":"not json"}',
+      `{"line":6,"reason":"duplicate event id \\"e1\\"","raw":${JSON.stringify(JSON.stringify({ id: "e1", type: "clock", at }))}}`,
+    ]);
+    expect(out.map((l) => JSON.parse(l).event)).toEqual(["e1", "e2", "e3", "e3"]);
+  });
+
+  test("serialised decisions keep the documented field order", () => {
+    const out: string[] = [];
+    runStream(harness().program, splitLines(text), emptyState(), { decision: (j) => out.push(j) });
+    const timer = out[2]!;
+    expect(Object.keys(JSON.parse(timer))).toEqual(["v", "event", "at", "type", "trigger", "due", "outcome", "subject", "rule", "reason", "cites", "effects", "policy"]);
+    expect(Object.keys(JSON.parse(out[0]!))).toEqual(["v", "event", "at", "type", "outcome", "subject", "rule", "reason", "cites", "effects", "policy"]);
+    for (const line of out) expect(serializeDecision(JSON.parse(line))).toBe(line);
+    for (const line of out) expect(JSON.stringify(JSON.parse(line))).toBe(line);
+  });
+});
