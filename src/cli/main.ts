@@ -68,6 +68,14 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .option("--no-progress", "no progress bar on a terminal")
     .action((file: string, opts: VerifyFlags) => setStatus(runVerify(file, opts, io, Boolean(process.stderr.isTTY))));
 
+  program
+    .command("test")
+    .description("run policy tests (*.test.yaml); per-test results, diffs of failures, rule and requirement coverage")
+    .argument("[paths...]", "test files or directories searched for *.test.yaml (default: .)")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--coverage-min <percent>", "fail when rule or requirement coverage of a policy is below this")
+    .action(async (paths: string[], opts: { format: string; coverageMin?: string }) => setStatus((await import("./test.js")).runTest(paths, opts, io)));
+
   return program;
 }
 

@@ -93,10 +93,26 @@ function fmt(s: Scope, ms: number): string {
 
 /** Applies actions in order, appending their effects. */
 export function applyActions(actions: readonly ActionIR[], s: Scope, effects: Effect[]): void {
-  for (const a of actions) applyAction(a, s, effects);
+  for (const a of actions) applyAction(a, actions, s, effects);
 }
 
-function applyAction(a: ActionIR, s: Scope, effects: Effect[]): void {
+const SANCTIONS: ReadonlySet<string> = new Set(["warn", "suspend-posting", "close-group", "blacklist", "lower-credit", "suspend-management", "cancel-creation"]);
+
+/**
+ * The actions a rectification timer applies: the `otherwise` list, plus the warning measure's own
+ * `record` and `report` actions where `otherwise` has none of its own, so the sanction it imposes
+ * later is recorded and reported like the measure it belongs to (A11.record-report).
+ */
+function rectifyActions(otherwise: readonly ActionIR[], siblings: readonly ActionIR[]): ActionIR[] {
+  if (!otherwise.some((a) => SANCTIONS.has(a.kind))) return [...otherwise];
+  const out = [...otherwise];
+  for (const kind of ["record", "report"] as const) {
+    if (!otherwise.some((a) => a.kind === kind)) out.push(...siblings.filter((a) => a.kind === kind));
+  }
+  return out;
+}
+
+function applyAction(a: ActionIR, siblings: readonly ActionIR[], s: Scope, effects: Effect[]): void {
   const st = s.st;
   switch (a.kind) {
     case "record":
@@ -125,7 +141,7 @@ function applyAction(a: ActionIR, s: Scope, effects: Effect[]): void {
         message: s.message,
         rule: s.rule,
         cites: [...s.cites],
-        actions: a.otherwise,
+        actions: rectifyActions(a.otherwise, siblings),
         watch,
         mark,
       });

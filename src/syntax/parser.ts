@@ -67,7 +67,8 @@ const RULE_HELP: Record<string, string> = {
   item: "at the top level come sections (`agreement`, `identity`, `credit`, `categories`, `tiers`, `limits`, `prohibited`, `responsibility`, `complaints`, `retention`, `management`, `blacklist`), `rule`s, `measure`s and `amendment`s",
   section:
     "the sections are `agreement`, `identity`, `credit`, `categories`, `tiers`, `limits`, `prohibited`, `responsibility`, `complaints`, `retention`, `management` and `blacklist`",
-  header: "the header holds `title \"…\"`, `effective DATE in ZONE`, `tolerance DURATION` and `serves …`",
+  header:
+    "write the header as `policy \"name\" version \"1.0\" { … }`, holding `title \"…\"`, `effective DATE in ZONE`, `tolerance DURATION` and `serves …`",
   headerItem: "the header holds `title \"…\"`, `effective DATE in ZONE`, `tolerance DURATION` and `serves …`",
   title: 'write the title as a string: `title "…"`',
   effective: "write `effective 2017-10-08 in Asia/Shanghai` or `effective 2017-10-08T00:00 +08:00`",
@@ -240,7 +241,7 @@ const isKeyword = (tok: IToken | undefined) =>
 function helpFor(ruleName: string, expected: readonly TokenType[], actual: IToken | undefined): string {
   if (actual?.tokenType.CATEGORIES?.includes(CompareOp) && !expected.includes(CompareOp))
     return "comparisons do not chain: write `a < b and b < c`, or group with parentheses";
-  const wantsName = expected.some((t) => t === Ident || t === Name);
+  const wantsName = expected.length > 0 && expected.every((t) => t === Ident || t === Name);
   if (wantsName && isKeyword(actual))
     return `\`${actual!.image}\` is a reserved word and cannot be used as a name; choose another (the reserved words are listed in docs/language.md)`;
   if (expected.includes(Str) && actual?.tokenType.CATEGORIES?.includes(Ident))

@@ -547,6 +547,7 @@ function unexpectedCharacters(text: string): { message: string; help: string } {
       return { message: what, help: "a backslash can only appear inside a string, as an escape" };
   }
   if (/^\p{Nd}$/u.test(first)) return { message: what, help: "numbers are written with the ASCII digits 0-9" };
+  if (/\p{Cs}/u.test(first)) return { message: what, help: "remove it: half of a surrogate pair is not a character" };
   if (/[\p{C}\p{Z}]/u.test(first)) return { message: what, help: "remove the invisible character" };
   return { message: what, help: "remove it, or put it inside a string" };
 }

@@ -366,6 +366,8 @@ export class Oracle {
         this.user(str("user")).accepted.add(str("version"));
         return;
       case "complaint.filed": {
+        // A complaint id is filed once: filing it again changes nothing, the first deadline stands.
+        if (this.complaints.has(str("complaint"))) return;
         const within = (v ?? this.ir.versions[0]!).complaints?.resolveWithin;
         const version = v;
         this.complaints.set(str("complaint"), { due: within && version ? addDuration(this.clock, within, version.zone) : null, resolved: false, escalations: 0 });

@@ -84,6 +84,27 @@ describe("content.flagged", () => {
     ]);
   });
 
+  test("A11.record-report: a sanction imposed at rectification is recorded and reported like its measure", () => {
+    const ir = fixturePolicy();
+    const warn = ir.versions[0]!.measures[0]!;
+    warn.actions = [
+      { kind: "warn", target: "group", rectifyWithin: { amount: 3, unit: "day" }, otherwise: [{ kind: "suspend-posting", target: "group", duration: { amount: 3, unit: "day" } }] },
+      { kind: "record" },
+      { kind: "report", to: "cac" },
+    ];
+    const h = harness(ir);
+    h.user("u1", AT);
+    h.group("g1", "u1", AT, ["u2"]);
+    h.decide(flag("g1", "u2", t("2017-10-09T10:00"), "spam"));
+    h.decide(flag("g1", "u2", t("2017-10-10T10:00"), "spam", "m2"));
+    const rect = timers(h.send({ type: "clock", at: t("2017-10-12T10:00") }).decisions).find((d) => d.rule === "warn-minor/rectify")!;
+    expect(rect.effects).toEqual([
+      { kind: "measure", target: { group: "g1" }, measure: "suspend-posting", until: "2017-10-15T10:00:00+08:00" },
+      { kind: "record" },
+      { kind: "report", to: "cac" },
+    ]);
+  });
+
   test("A11.group-measures: a serious flag suspends posting; posting resumes by timer", () => {
     const h = setup();
     const d = h.decide(flag("g1", "u2", t("2017-10-09T10:00")));
