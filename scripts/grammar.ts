@@ -113,7 +113,7 @@ function production(p: IProduction, nested: boolean): string {
     return p instanceof RepetitionWithSeparator ? `[ ${list} ]` : list;
   }
   if (p instanceof Alternation) {
-    const alts = p.definition.map((a) => sequence(a.definition));
+    const alts = p.definition.map((a) => sequence((a as Alternative).definition));
     return nested ? `( ${alts.join(" | ")} )` : alts.join(" | ");
   }
   if (p instanceof Alternative) return sequence(p.definition);
@@ -126,7 +126,7 @@ function rule(r: Rule): string {
   // A rule that is one alternation prints one alternative per line, aligned under the `=`.
   if (only instanceof Alternation && only.definition.length > 1) {
     const pad = " ".repeat(name.length + 1);
-    const alts = only.definition.map((a) => sequence(a.definition));
+    const alts = only.definition.map((a) => sequence((a as Alternative).definition));
     return `${name} = ${alts.join(`\n${pad}| `)} ;`;
   }
   return `${name} = ${sequence(r.definition)} ;`;

@@ -1,8 +1,8 @@
 /**
  * A generic walk over any AST node. Children are found by shape, not by a table per kind: every
- * property holding a node (an object with a `kind`) or an array of nodes is a child, in the order
- * the properties were written, which lowering keeps in source order. A new node kind needs no
- * change here.
+ * property holding a node (an object with a `kind`) or an array of nodes is a child, in property
+ * order (the order of src/ast/nodes.ts, which follows the usual order of the source). Comments are
+ * not nodes and are not visited. A new node kind needs no change here.
  */
 import type * as A from "./nodes.js";
 
@@ -39,7 +39,7 @@ function isNode(value: unknown): value is AnyNode {
 }
 
 /**
- * Calls `fn` on each direct child of `node`, in source order. `key` is the property holding the
+ * Calls `fn` on each direct child of `node`, in property order. `key` is the property holding the
  * child and `index` its position when the property is a list.
  */
 export function forEachChild(node: A.Node, fn: (child: AnyNode, key: string, index: number | null) => void): void {
@@ -55,7 +55,7 @@ export function forEachChild(node: A.Node, fn: (child: AnyNode, key: string, ind
   }
 }
 
-/** The direct children of `node`, in source order. */
+/** The direct children of `node`, in property order. */
 export function children(node: A.Node): AnyNode[] {
   const out: AnyNode[] = [];
   forEachChild(node, (c) => out.push(c));
@@ -82,7 +82,7 @@ export function walk(root: A.Node, visit: Visitor | ((node: AnyNode, parent: Any
   go(root as AnyNode, null);
 }
 
-/** Every node below and including `root` that satisfies `test`, in source order. */
+/** Every node of `kind` at or below `root`, in walk order. */
 export function collect<K extends AnyNode["kind"]>(root: A.Node, kind: K): Extract<AnyNode, { kind: K }>[] {
   const out: Extract<AnyNode, { kind: K }>[] = [];
   walk(root, (n) => {

@@ -1,8 +1,8 @@
 /**
  * Retention (Article 13): logs and records are kept at least six calendar months (A13.retention).
- * Six calendar months are between 181 and 184 days long depending on where they start (1 July to
- * 1 January is 184 days), so a retention in days, weeks, hours or minutes counts only when it
- * covers 184 days: anything shorter falls short for some start date.
+ * Six calendar months are 181 to 184 days long depending on where they start (1 September to
+ * 1 March is 181 days, 1 July to 1 January 184), so a retention in days, weeks, hours or minutes
+ * counts only when it covers 184 days: anything shorter falls short for some start dates.
  */
 import type * as A from "../ast/nodes.js";
 import type { Sink } from "./sink.js";
@@ -50,7 +50,7 @@ export function checkRetention(ctx: Ctx): void {
   ctx.sink.error(CODES.retentionTooShort, d.span, `logs kept for ${showDuration(d)}: Article 13 requires at least six months`, {
     help: calendar
       ? "write `keep logs 6 months` or longer"
-      : `six calendar months can be up to ${SIX_MONTHS_MAX_DAYS} days (1 July to 1 January), so ${showDuration(d)} falls short for some start dates: write \`keep logs 6 months\``,
+      : `six calendar months are 181 to ${SIX_MONTHS_MAX_DAYS} days long (1 July to 1 January is ${SIX_MONTHS_MAX_DAYS}), so a period in ${d.unit}s must reach ${SIX_MONTHS_MAX_DAYS} days; write \`keep logs 6 months\``,
     reqs: ["A13.retention"],
     note,
   });

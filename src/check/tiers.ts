@@ -53,7 +53,7 @@ function checkTable(ctx: Ctx, list: readonly A.TierDecl[], suffix: string, capLi
   const bands: Band[] = [];
   for (const t of list) {
     if (!t.members) {
-      sink.error(CODES.missingClause, t.name.span, `tier \`${t.name.name}\` has no member band${suffix}`, {
+      sink.error(CODES.missingClause, t.name.span, `tier \`${t.name.name}\`${suffix} has no member band`, {
         help: "add the member counts it covers, such as `members 101..500`",
         note,
       });
@@ -130,7 +130,7 @@ function checkTable(ctx: Ctx, list: readonly A.TierDecl[], suffix: string, capLi
   if (cap !== null && capLit) {
     for (const b of order) {
       if (b.from <= cap) continue;
-      sink.warning(CODES.tierAboveCap, b.tier.members!.span, `tier \`${b.tier.name.name}\` (${b.from}..${b.to} members) is above the platform cap of ${cap} members and never applies${suffix}`, {
+      sink.warning(CODES.tierAboveCap, b.tier.members!.span, `tier \`${b.tier.name.name}\`${suffix} (${b.from}..${b.to} members) is above the platform cap of ${cap} members and never applies`, {
         labels: [{ span: capLit.span, message: "the platform cap" }],
         help: "remove the tier, or raise `members per group`",
         note,
@@ -157,7 +157,7 @@ function checkActivity(ctx: Ctx, order: readonly Band[], suffix: string, note: s
       ctx.sink.error(
         CODES.activityOrder,
         act.span,
-        `tier \`${b.tier.name.name}\` is promoted from ${act.value} messages per day, not more than the smaller tier \`${prev.tier.name.name}\` (${prev.tier.activityFrom!.value})${suffix}`,
+        `tier \`${b.tier.name.name}\`${suffix} is promoted from ${act.value} messages per day, not more than the smaller tier \`${prev.tier.name.name}\` (${prev.tier.activityFrom!.value})`,
         {
           labels: [{ span: prev.tier.activityFrom!.span, message: `\`${prev.tier.name.name}\` is promoted from here` }],
           help: "activity thresholds must rise with the tiers, or a busy group would skip a tier",
@@ -181,8 +181,8 @@ function checkQualifications(ctx: Ctx, order: readonly Band[], suffix: string, n
     const hasVerified = t.creatorRequires.some((q) => q.kind === "VerifiedQual");
     if (credit && (!cq || index >= 0) && index < credit.index) {
       const message = cq
-        ? `tier \`${t.name.name}\` asks less credit of its creator (${cq.level.name}) than the smaller tier \`${credit.tier.name.name}\` (${credit.level.name})${suffix}`
-        : `tier \`${t.name.name}\` asks no minimum credit of its creator, but the smaller tier \`${credit.tier.name.name}\` asks ${credit.level.name}${suffix}`;
+        ? `tier \`${t.name.name}\`${suffix} asks less credit of its creator (${cq.level.name}) than the smaller tier \`${credit.tier.name.name}\` (${credit.level.name})`
+        : `tier \`${t.name.name}\`${suffix} asks no minimum credit of its creator, but the smaller tier \`${credit.tier.name.name}\` asks ${credit.level.name}`;
       ctx.sink.warning(CODES.qualificationWeakens, cq?.span ?? t.name.span, message, {
         labels: [{ span: credit.level.span, message: `\`${credit.tier.name.name}\` asks for ${credit.level.name}` }],
         help: `a bigger group should not be easier to run: ask at least \`credit >= ${credit.level.name}\``,
@@ -191,7 +191,7 @@ function checkQualifications(ctx: Ctx, order: readonly Band[], suffix: string, n
       });
     }
     if (verified && !hasVerified) {
-      ctx.sink.warning(CODES.qualificationWeakens, t.name.span, `tier \`${t.name.name}\` does not require a verified creator, but the smaller tier \`${verified.name.name}\` does${suffix}`, {
+      ctx.sink.warning(CODES.qualificationWeakens, t.name.span, `tier \`${t.name.name}\`${suffix} does not require a verified creator, but the smaller tier \`${verified.name.name}\` does`, {
         help: "add `verified` to its `creator requires`",
         reqs: ["A7.credit"],
         note,

@@ -153,7 +153,7 @@ function needBool(e: A.Expr, env: TypeEnv, what: string): void {
 function compareHelp(e: A.Expr, t: ValueType, env: TypeEnv): string | undefined {
   const s = env.ctx.version.symbols;
   const example: Partial<Record<ValueType, string>> = {
-    count: "> 100",
+    count: "> 0",
     duration: "> 30 days",
     time: "< 2018-01-01 in Asia/Shanghai",
     level: `>= ${s.levels[s.levels.length - 1] ?? "B"}`,

@@ -15,6 +15,8 @@ let zoneNames: string[] | undefined;
 /** The IANA zone name closest to a misspelt one (`Asia/Shangai` → `Asia/Shanghai`). */
 export function suggestZone(name: string): string | undefined {
   if (OFFSET.test(name)) return undefined;
+  // China Standard Time is named after Shanghai in the IANA database; people write Beijing.
+  if (/beijing|peking|chongqing|china|^cst$/i.test(name)) return "Asia/Shanghai";
   if (!zoneNames) {
     try {
       zoneNames = [...Intl.supportedValuesOf("timeZone"), "UTC"];

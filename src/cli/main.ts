@@ -41,10 +41,11 @@ function build(io: Io, setStatus: (code: number) => void): Command {
 
   program
     .command("compile")
-    .description("compile a policy to its IR (JSON)")
+    .description("compile a policy to its IR (JSON), or export its rules to json-rules-engine")
     .argument("<file>", "policy file")
     .option("-o, --output <file>", "write the IR to a file instead of stdout")
-    .action((file: string, opts: { output?: string }) => setStatus(runCompile(file, opts, io)));
+    .addOption(new Option("--target <target>", "what to produce: the IR, or json-rules-engine 7 rules").choices(["ir", "json-rules-engine"]).default("ir"))
+    .action((file: string, opts: { output?: string; target?: string }) => setStatus(runCompile(file, opts, io)));
 
   program
     .command("run")
@@ -54,7 +55,9 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .option("--dead-letter <file>", "write rejected lines here as JSON Lines {line, reason, raw} (default: stderr)")
     .option("--state <file>", "load engine state from this file if it exists, and save it after the run")
     .option("--fail-on-dead-letters", "exit 1 when any line was rejected")
-    .action((policy: string, events: string | undefined, opts: RunFlags) => setStatus(runRun(policy, events, opts, io)));
+    .option("--store <file>", "commit state, decisions and dead letters to this SQLite store; a rerun continues where the last one stopped")
+    .option("--durability <mode>", "with --store: full (fsync every commit, default) or normal (survives a crash of qungui, not of the machine)")
+    .action(async (policy: string, events: string | undefined, opts: RunFlags) => setStatus(await runRun(policy, events, opts, io)));
 
   program
     .command("verify")
@@ -75,6 +78,45 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--coverage-min <percent>", "fail when rule or requirement coverage of a policy is below this")
     .action(async (paths: string[], opts: { format: string; coverageMin?: string }) => setStatus((await import("./test.js")).runTest(paths, opts, io)));
+
+  const records = program.command("records").description("the decision log of a store: inspection export and retention purge (Article 13)");
+  records
+    .command("export")
+    .description("export the inspection set as JSON Lines, complete and in order (A13.inspection)")
+    .requiredOption("--store <file>", "the store (SQLite file)")
+    .option("--from <time>", "from this time, inclusive (RFC 3339, or a local date/time in the policy's zone)")
+    .option("--to <time>", "to this time, exclusive")
+    .option("--group <id>", "only decisions concerning this group")
+    .option("--user <id>", "only decisions concerning this user")
+    .option("--dead-letters", "export the dead letters instead of decisions")
+    .option("-o, --output <file>", "write to a file instead of stdout")
+    .action(async (opts: import("./records.js").ExportFlags) => setStatus(await (await import("./records.js")).runRecordsExport(opts, io)));
+  records
+    .command("purge")
+    .description("delete records older than a time; refused when any is younger than six calendar months (A13.retention)")
+    .requiredOption("--store <file>", "the store (SQLite file)")
+    .requiredOption("--before <time>", "delete records before this time (RFC 3339, or a local date in the policy's zone)")
+    .action(async (opts: import("./records.js").PurgeFlags) => setStatus(await (await import("./records.js")).runRecordsPurge(opts, io, Date.now())));
+  records
+    .command("stats")
+    .description("what a store holds: journal, decisions, dead letters, snapshots, clock, policy")
+    .requiredOption("--store <file>", "the store (SQLite file)")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(async (opts: { store: string; format: string }) => setStatus(await (await import("./records.js")).runRecordsStats(opts, io)));
+
+  program
+    .command("serve")
+    .description("serve the HTTP decision API (POST /v1/decide, explain, health, metrics, OpenAPI) on a durable store")
+    .argument("<policy>", "policy file (.qg or IR .json)")
+    .option("--port <n>", "TCP port", "8080")
+    .option("--host <address>", "address to listen on", "127.0.0.1")
+    .option("--store <file>", "SQLite store (default: in memory, not durable)")
+    .option("--durability <mode>", "full (fsync every commit, default) or normal (survives a crash of qungui, not of the machine)")
+    .option("--token-file <file>", "bearer token for POST /v1/policy (or set QUNGUI_ADMIN_TOKEN); without one, reload is disabled")
+    .option("--body-limit <bytes>", "largest request body", "4194304")
+    .option("--max-batch <n>", "most events in one request", "10000")
+    .option("--log", "log requests (JSON, to stdout)")
+    .action(async (policy: string, opts: import("./serve.js").ServeFlags) => setStatus(await (await import("./serve.js")).runServe(policy, opts, io)));
 
   return program;
 }

@@ -9,11 +9,15 @@ import { performance } from "node:perf_hooks";
 import { compileProgram, emptyState, restoreState, runStream, snapshotState, splitLines, type EngineState } from "../engine/index.js";
 import { EXIT, readText, UsageError, writeText, type Io } from "./io.js";
 import { requirePolicy } from "./load-policy.js";
+import { runWithStore } from "./run-store.js";
 
 export interface RunFlags {
   deadLetter?: string;
   state?: string;
   failOnDeadLetters?: boolean;
+  /** Commit to this store (src/cli/run-store.ts) and continue where an earlier run stopped. */
+  store?: string;
+  durability?: string;
 }
 
 /** Collects output lines and writes them in large chunks: one syscall per line would dominate. */
@@ -71,7 +75,8 @@ function readInput(file: string | undefined): string {
   return readText(file);
 }
 
-export function runRun(policyFile: string, eventsFile: string | undefined, flags: RunFlags, io: Io): number {
+export function runRun(policyFile: string, eventsFile: string | undefined, flags: RunFlags, io: Io): number | Promise<number> {
+  if (flags.store !== undefined) return runWithStore(policyFile, eventsFile, flags, io);
   const ir = requirePolicy(policyFile, io);
   if (!ir) return EXIT.diagnostics;
   const program = compileProgram(ir);

@@ -29,6 +29,9 @@ export interface Ctx {
   approver: string | null;
   gid: string | null;
   g: GroupState | undefined;
+  /** The acting and target users' records, looked up once per event (undefined: not known). */
+  actorUser: UserState | undefined;
+  targetUser: UserState | undefined;
   /** Cached 24-hour activity of the group; -1 until asked. */
   activity: number;
 }
@@ -36,7 +39,7 @@ export interface Ctx {
 export const DAY_MS = 86_400_000;
 
 export function newCtx(st: EngineState, v: VersionData, ev: Event): Ctx {
-  return { st, v, ev, now: 0, actor: null, target: null, approver: null, gid: null, g: undefined, activity: -1 };
+  return { st, v, ev, now: 0, actor: null, target: null, approver: null, gid: null, g: undefined, actorUser: undefined, targetUser: undefined, activity: -1 };
 }
 
 /** Points the reusable context at an event. */
@@ -50,6 +53,8 @@ export function resetCtx(c: Ctx, st: EngineState, v: VersionData, ev: Event, now
   c.approver = ev.approvedBy;
   c.gid = ev.group;
   c.g = ev.group === null ? undefined : st.groups[ev.group];
+  c.actorUser = c.actor === null ? undefined : st.users[c.actor];
+  c.targetUser = c.target === null ? undefined : st.users[c.target];
   c.activity = -1;
 }
 
@@ -156,6 +161,7 @@ function tierValue(c: Ctx, t: TierIR | null): Val {
 
 export type Accessor = (c: Ctx) => Val;
 type Root = (c: Ctx) => string | null;
+type RootUser = (c: Ctx) => UserState | undefined;
 
 const ROOT_IDS: Record<string, Root> = {
   actor: (c) => c.actor,
@@ -165,57 +171,51 @@ const ROOT_IDS: Record<string, Root> = {
   group: (c) => c.gid,
 };
 
+const ROOT_USERS: Record<string, RootUser> = {
+  actor: (c) => c.actorUser,
+  target: (c) => c.targetUser,
+  approver: (c) => (c.approver === null ? undefined : c.st.users[c.approver]),
+  creator: (c) => (c.g === undefined ? undefined : c.st.users[c.g.creator]),
+};
+
 /** The id a template root names (`{group}`, `{user}`); undefined for an unknown root. */
 export function rootId(root: string): Root | undefined {
   return ROOT_IDS[canonicalPath(root)];
 }
 
-function userAccessor(root: Root, field: string): Accessor | undefined {
-  const u = (c: Ctx, id: string): UserState | undefined => c.st.users[id];
+/**
+ * Accessors of a user root. A root that names nobody (no approver, no group for a creator) reads
+ * as no value: false, 0, role none, credit and account age null. A named user the engine has not
+ * seen reads as a new user: unverified, default credit, nothing accepted, age 0.
+ */
+function userAccessor(root: Root, user: RootUser, field: string): Accessor | undefined {
   switch (field) {
     case "verified":
       return (c) => {
-        const id = root(c);
-        if (id === null) return false;
-        const x = u(c, id);
+        const x = user(c);
         return x !== undefined && x.verified;
       };
     case "credit":
-      return (c) => {
-        const id = root(c);
-        return id === null ? null : creditIndex(c.v, u(c, id));
-      };
+      return (c) => (root(c) === null ? null : creditIndex(c.v, user(c)));
     case "agreement-accepted":
-      return (c) => {
-        const id = root(c);
-        return id !== null && agreementAccepted(c, u(c, id));
-      };
+      return (c) => root(c) !== null && agreementAccepted(c, user(c));
     case "groups-created":
-      return (c) => {
-        const id = root(c);
-        return id === null ? 0 : (u(c, id)?.groupsCreated ?? 0);
-      };
+      return (c) => user(c)?.groupsCreated ?? 0;
     case "groups-joined":
-      return (c) => {
-        const id = root(c);
-        return id === null ? 0 : (u(c, id)?.groupsJoined ?? 0);
-      };
+      return (c) => user(c)?.groupsJoined ?? 0;
     case "blacklisted":
       return (c) => {
-        const id = root(c);
-        const x = id === null ? undefined : u(c, id);
+        const x = user(c);
         return x !== undefined && isBlacklisted(x.blacklisted, x.blacklistedUntil, c.now);
       };
     case "management-suspended":
       return (c) => {
-        const id = root(c);
-        const x = id === null ? undefined : u(c, id);
+        const x = user(c);
         return x !== undefined && x.managementSuspendedUntil !== null && x.managementSuspendedUntil > c.now;
       };
     case "creation-cancelled":
       return (c) => {
-        const id = root(c);
-        const x = id === null ? undefined : u(c, id);
+        const x = user(c);
         return x !== undefined && x.creationCancelled;
       };
     case "role":
@@ -232,9 +232,8 @@ function userAccessor(root: Root, field: string): Accessor | undefined {
       };
     case "account-age":
       return (c) => {
-        const id = root(c);
-        if (id === null) return null;
-        const x = u(c, id);
+        if (root(c) === null) return null;
+        const x = user(c);
         return x === undefined ? 0 : c.now - x.firstSeen;
       };
     default:
@@ -300,7 +299,7 @@ export function pathAccessor(path: string): Accessor {
   const dot = p.indexOf(".");
   const root = p.slice(0, dot);
   const field = p.slice(dot + 1);
-  const acc = root === "group" ? groupAccessor(field) : ROOT_IDS[root] ? userAccessor(ROOT_IDS[root]!, field) : undefined;
+  const acc = root === "group" ? groupAccessor(field) : ROOT_USERS[root] ? userAccessor(ROOT_IDS[root]!, ROOT_USERS[root]!, field) : undefined;
   if (acc === undefined) throw new ProgramError(`path ${path} has no accessor`);
   return acc;
 }
@@ -314,11 +313,10 @@ export function windowAccessor(path: string, within: DurationIR): Accessor {
   if (root === "group") {
     return (c) => (c.g === undefined ? 0 : flagsIn(c.g.flags, addDuration(c.now, within, c.v.zone, -1), c.now));
   }
-  const id = ROOT_IDS[root];
-  if (id === undefined) throw new ProgramError(`${path} is not a window path`);
+  const user = ROOT_USERS[root];
+  if (user === undefined) throw new ProgramError(`${path} is not a window path`);
   return (c) => {
-    const uid = id(c);
-    const x = uid === null ? undefined : c.st.users[uid];
+    const x = user(c);
     return x === undefined ? 0 : flagsIn(x.flags, addDuration(c.now, within, c.v.zone, -1), c.now);
   };
 }

@@ -69,6 +69,16 @@ function quote(s: string): string {
 
 /** The first reserved key anywhere in a parsed value (iterative: hostile nesting cannot blow the stack). */
 export function findReservedKey(value: unknown): string | undefined {
+  // Fast path: a flat object of scalars (almost every event) needs no stack.
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    let nested = false;
+    for (const k in value) {
+      if (k === "__proto__" || k === "constructor" || k === "prototype") return k;
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== null && typeof v === "object") nested = true;
+    }
+    if (Object.getPrototypeOf(value) === Object.prototype && !nested) return undefined;
+  }
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const v = stack.pop();
@@ -145,7 +155,8 @@ function jsonError(e: unknown): string {
   return cleaned.length === 0 ? "unparseable" : cleaned.charAt(0).toLowerCase() + cleaned.slice(1);
 }
 
-function checkField(spec: FieldSpec, v: unknown, type: EventType, vocab: () => IntakeVocab): string | undefined {
+function checkField(spec: FieldSpec, v: unknown, type: EventType, vocabAt: (atMs: number) => IntakeVocab, atMs: number): string | undefined {
+  const vocab = (): IntakeVocab => vocabAt(atMs);
   const f = `field "${spec.name}"`;
   switch (spec.type) {
     case "string":
@@ -207,15 +218,13 @@ export function validateEvent(value: unknown, vocabAt: (atMs: number) => IntakeV
   if (Number.isNaN(atMs)) return { reason: `field "at" must be an RFC 3339 timestamp with an offset` };
   const t = type as EventType;
   const ev = blankEvent(id, t, at as string, atMs);
-  let vocab: IntakeVocab | undefined;
-  const getVocab = (): IntakeVocab => (vocab ??= vocabAt(atMs));
   for (const spec of FIELD_SPECS[t]) {
     const v = o[spec.name];
     if (v === undefined) {
       if (spec.required) return { reason: `missing field "${spec.name}"` };
       continue;
     }
-    const bad = checkField(spec, v, t, getVocab);
+    const bad = checkField(spec, v, t, vocabAt, atMs);
     if (bad !== undefined) return { reason: bad };
     if (spec.name === "identity") continue;
     (ev as unknown as Record<string, unknown>)[spec.name] = v;

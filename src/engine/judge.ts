@@ -7,7 +7,7 @@ import type { TriggerIR } from "../ir/types.js";
 import type { DecidedEvent } from "../vocab/events.js";
 import { DECIDED_EVENTS } from "../vocab/events.js";
 import { DAY_MS, resetCtx, tierAfter, tierNow, type Ctx } from "./context.js";
-import { mergeCites, NO_CITES, NO_EFFECTS, type Decision, type Effect } from "./decision.js";
+import { mergeCites, NO_CITES, NO_EFFECTS, type Decision, type Effect, type Subject } from "./decision.js";
 import type { Event } from "./event.js";
 import { applyActions, schedule } from "./measures.js";
 import { rulesFor, traceRule, type CompiledRule, type EventRules } from "./rules.js";
@@ -370,9 +370,11 @@ function integrityGuard(c: Ctx): Guard | null {
 
 function traceAll(rt: Runtime, cv: CompiledVersion, rules: EventRules, c: Ctx): void {
   const sink = rt.explain!;
+  let cache = rt.traced.get(cv);
+  if (cache === undefined) rt.traced.set(cv, (cache = new Map()));
   for (const r of rules.all) {
-    let t = rt.traced.get(r.ir);
-    if (t === undefined) rt.traced.set(r.ir, (t = traceRule(cv.data, r.ir)));
+    let t = cache.get(r.ir);
+    if (t === undefined) cache.set(r.ir, (t = traceRule(cv.data, r.ir)));
     t.tracer.values.fill(undefined);
     const holds = t.when(c) === true;
     sink.traces.push({ rule: r.ir, holds, tracer: { nodes: t.tracer.nodes, values: [...t.tracer.values] } });
@@ -384,7 +386,8 @@ function judgeDecided(rt: Runtime, cv: CompiledVersion, ev: Event, st: EngineSta
   resetCtx(c, st, cv.data, ev, now);
   const rules = rulesFor(cv.rules, ev.type as DecidedEvent);
   if (rt.explain !== null) traceAll(rt, cv, rules, c);
-  const subject = subjectOf(st, c.actor, ev.group);
+  const subject: Subject =
+    ev.group === null ? { user: c.actor! } : { user: c.actor!, group: ev.group, role: c.g === undefined ? "none" : (c.g.members[c.actor!] ?? "none") };
   const f = firing(ev);
   const policy = cv.data.version;
   let deciding: CompiledRule | null = null;

@@ -4,13 +4,13 @@
  * `evaluate` never throws: a bad input is a dead letter, and so is an internal error (reported as
  * `internal error: …`, never turned into a made-up decision).
  */
-import type { ExprIR, PolicyIR, RuleIR } from "../ir/types.js";
+import type { ExprIR, PolicyIR } from "../ir/types.js";
 import { newCtx } from "./context.js";
 import type { Decision } from "./decision.js";
 import type { Event } from "./event.js";
 import { buildExplanation, type Explanation } from "./explain.js";
 import { fireDue } from "./fire.js";
-import { intakeValue, parseEventLine, rawOfValue, type DeadLetter, type IntakeContext, type IntakeResult } from "./intake.js";
+import { intakeValue, parseEventLine, rawOfValue, type DeadLetter, type IntakeContext } from "./intake.js";
 import { judge, judgeUngoverned } from "./judge.js";
 import { checkActions } from "./measures.js";
 import { compileRules, freezeCites } from "./rules.js";
@@ -104,6 +104,9 @@ class CompiledProgram implements Program {
   readonly versions: readonly ProgramVersion[];
   private readonly rt: Runtime;
   private readonly compiled: readonly CompiledVersion[];
+  /** The state the shared intake context reads (set at each call; evaluation is not re-entrant). */
+  private current: EngineState = emptyState();
+  private readonly intakeCtx: IntakeContext;
 
   constructor(readonly ir: PolicyIR) {
     if (ir === null || typeof ir !== "object" || ir.kind !== "policy") throw new ProgramError("not a policy IR document");
@@ -144,12 +147,17 @@ class CompiledProgram implements Program {
       toleranceMs: c.data.toleranceMs,
     }));
     const first = compiled[0]!;
+    this.intakeCtx = {
+      vocabAt: (ms) => compiled[Math.max(0, this.versionIndexAt(ms))]!.data.vocab,
+      seen: (id) => this.current.seen[id] === 1,
+      clock: () => this.current.clock,
+    };
     this.rt = {
       versions: compiled,
       flagHorizonMs: flagHorizon(ir),
       ctx: newCtx(emptyState(), first.data, null as unknown as Event),
       explain: null,
-      traced: new Map<RuleIR, never>(),
+      traced: new Map(),
     };
   }
 
@@ -170,22 +178,29 @@ class CompiledProgram implements Program {
   }
 
   evaluate(input: unknown, state: EngineState): EvaluateResult {
-    return this.run(state, null, () => intakeValue(input, null, this.intake(state)), () => rawOfValue(input));
-  }
-
-  evaluateLine(line: string, lineNo: number | null, state: EngineState): EvaluateResult {
-    return this.run(state, lineNo, () => parseEventLine(line, lineNo, this.intake(state)), () => "[input line withheld after an internal error]");
-  }
-
-  private run(state: EngineState, lineNo: number | null, intake: () => IntakeResult, raw: () => string): EvaluateResult {
     const decisions: Decision[] = [];
     try {
-      const r = intake();
+      this.current = state;
+      const r = intakeValue(input, null, this.intakeCtx);
       if (r.deadLetter !== undefined) return { decisions, deadLetter: r.deadLetter };
       this.evaluateEvent(r.event, state, decisions);
       return { decisions };
     } catch (e) {
-      return { decisions, deadLetter: { line: lineNo, reason: internalReason(e), raw: safeRaw(raw) } };
+      return { decisions, deadLetter: { line: null, reason: internalReason(e), raw: safeRaw(() => rawOfValue(input)) } };
+    }
+  }
+
+  evaluateLine(line: string, lineNo: number | null, state: EngineState): EvaluateResult {
+    const decisions: Decision[] = [];
+    try {
+      this.current = state;
+      const r = parseEventLine(line, lineNo, this.intakeCtx);
+      if (r.deadLetter !== undefined) return { decisions, deadLetter: r.deadLetter };
+      this.evaluateEvent(r.event, state, decisions);
+      return { decisions };
+    } catch (e) {
+      // The line may carry identity and intake did not finish: it is not echoed.
+      return { decisions, deadLetter: { line: lineNo, reason: internalReason(e), raw: "[input line withheld after an internal error]" } };
     }
   }
 

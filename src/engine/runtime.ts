@@ -41,7 +41,8 @@ export interface Runtime {
   flagHorizonMs: number;
   ctx: Ctx;
   explain: ExplainSink | null;
-  traced: Map<RuleIR, { when: Compiled; tracer: Tracer }>;
+  /** Traced closures per version (a rule object may be shared by versions with different scales). */
+  traced: Map<CompiledVersion, Map<RuleIR, { when: Compiled; tracer: Tracer }>>;
 }
 
 /** The firing event (or `advance` call) decisions are attributed to. */

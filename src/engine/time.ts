@@ -20,14 +20,44 @@ export const UNIT_MS: Readonly<Record<"minute" | "hour" | "day" | "week", number
   week: 7 * DAY,
 };
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+/** Days since 1970-01-01 of a proleptic Gregorian date (month 0-based; any year, no Date object). */
+function daysFromCivil(y: number, m0: number, d: number): number {
+  const yy = m0 < 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const mp = (m0 + 10) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
 
-/** Epoch ms of a proleptic Gregorian UTC date; years 0–99 are taken literally (unlike Date.UTC). */
+/** Epoch ms of a proleptic Gregorian UTC date-time; years 0–99 are taken literally (unlike Date.UTC). */
 function utcMs(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
-  const t = Date.UTC(2000, mo, d, h, mi, s, ms);
-  const date = new Date(t);
-  date.setUTCFullYear(y, mo, d);
-  return date.getTime();
+  return daysFromCivil(y, mo, d) * DAY + h * HOUR + mi * MINUTE + s * 1000 + ms;
+}
+
+/** Calendar fields of an epoch-ms value read as UTC (month 0-based). */
+export interface Civil {
+  y: number;
+  m: number;
+  d: number;
+  /** Milliseconds into the day. */
+  t: number;
+}
+
+export function civilOf(ms: number): Civil {
+  const days = Math.floor(ms / DAY);
+  const t = ms - days * DAY;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 2 : mp - 10;
+  const y = yoe + era * 400 + (m < 2 ? 1 : 0);
+  return { y, m, d, t };
 }
 
 export function daysInMonth(year: number, month0: number): number {
@@ -35,30 +65,72 @@ export function daysInMonth(year: number, month0: number): number {
   return month0 === 3 || month0 === 5 || month0 === 8 || month0 === 10 ? 30 : 31;
 }
 
+function digits(text: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+let lastText = "";
+let lastMs = NaN;
+
 /**
  * Parses an RFC 3339 timestamp. The offset (`Z` or `±HH:MM`) is required: a local time without
  * one names no instant. Leap seconds (`:60`) are rejected. Fractions beyond milliseconds are
- * truncated. Returns `NaN` when the text is not a valid timestamp.
+ * truncated. Returns `NaN` when the text is not a valid timestamp. (A hand-written scanner: this
+ * runs for every event, and consecutive events often repeat the same text.)
  */
 export function parseRfc3339(text: string): number {
-  const m = RFC3339.exec(text);
-  if (m === null) return NaN;
-  const y = Number(m[1]);
-  const mo = Number(m[2]) - 1;
-  const d = Number(m[3]);
-  const h = Number(m[4]);
-  const mi = Number(m[5]);
-  const s = Number(m[6]);
-  if (mo < 0 || mo > 11 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return NaN;
-  const frac = m[7];
-  const ms = frac === undefined ? 0 : Number((frac + "00").slice(0, 3));
-  let offset = 0;
-  if (m[8] === undefined) {
-    const oh = Number(m[10]);
-    const om = Number(m[11]);
-    if (oh > 23 || om > 59) return NaN;
-    offset = (oh * 60 + om) * MINUTE * (m[9] === "-" ? -1 : 1);
+  if (text === lastText) return lastMs;
+  const ms = scanRfc3339(text);
+  lastText = text;
+  lastMs = ms;
+  return ms;
+}
+
+function scanRfc3339(text: string): number {
+  const len = text.length;
+  if (len < 20 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return NaN;
+  const tee = text.charCodeAt(10);
+  if (tee !== 84 && tee !== 116) return NaN;
+  const y = digits(text, 0, 4);
+  const mo = digits(text, 5, 2) - 1;
+  const d = digits(text, 8, 2);
+  const h = digits(text, 11, 2);
+  const mi = digits(text, 14, 2);
+  const s = digits(text, 17, 2);
+  if (y < 0 || mo < 0 || mo > 11 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return NaN;
+  let i = 19;
+  let ms = 0;
+  if (text.charCodeAt(i) === 46) {
+    i++;
+    const start = i;
+    while (i < len) {
+      const c = text.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      if (i - start < 3) ms = ms * 10 + c;
+      i++;
+    }
+    const n = i - start;
+    if (n === 0) return NaN;
+    if (n === 1) ms *= 100;
+    else if (n === 2) ms *= 10;
   }
+  let offset = 0;
+  const z = text.charCodeAt(i);
+  if (z === 90 || z === 122) {
+    if (i + 1 !== len) return NaN;
+  } else if (z === 43 || z === 45) {
+    if (i + 6 !== len || text.charCodeAt(i + 3) !== 58) return NaN;
+    const oh = digits(text, i + 1, 2);
+    const om = digits(text, i + 4, 2);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return NaN;
+    offset = (oh * 60 + om) * MINUTE * (z === 45 ? -1 : 1);
+  } else return NaN;
   return utcMs(y, mo, d, h, mi, s, ms) - offset;
 }
 
@@ -88,7 +160,7 @@ function intlZone(name: string): Zone {
     second: "numeric",
     era: "short",
   });
-  const cache = new Map<number, number>();
+  /** The offset at an instant straight from Intl (slow: tens of microseconds). */
   const compute = (ms: number): number => {
     let y = 0;
     let mo = 0;
@@ -109,20 +181,39 @@ function intlZone(name: string): Zone {
       }
     }
     if (bc) y = 1 - y;
-    const local = utcMs(y, mo, d, h, mi, s, 0);
-    return local - (ms - (((ms % 1000) + 1000) % 1000));
+    return utcMs(y, mo, d, h, mi, s, 0) - (ms - (((ms % 1000) + 1000) % 1000));
+  };
+  // Per UTC day: the offset when it holds all day, else NaN and the day is resolved per quarter
+  // hour. Offsets change at most once or twice a year, so a stream costs two Intl calls a day.
+  const days = new Map<number, number>();
+  const quarters = new Map<number, number>();
+  let lastDay = NaN;
+  let lastOffset = 0;
+  const quarter = (ms: number): number => {
+    const q = Math.floor(ms / BUCKET);
+    let o = quarters.get(q);
+    if (o === undefined) {
+      if (quarters.size >= CACHE_LIMIT) quarters.clear();
+      o = compute(q * BUCKET);
+      quarters.set(q, o);
+    }
+    return o;
   };
   return {
     name,
     offsetAt(ms: number): number {
-      const bucket = Math.floor(ms / BUCKET);
-      let o = cache.get(bucket);
+      const day = Math.floor(ms / DAY);
+      if (day === lastDay) return Number.isNaN(lastOffset) ? quarter(ms) : lastOffset;
+      let o = days.get(day);
       if (o === undefined) {
-        if (cache.size >= CACHE_LIMIT) cache.clear();
-        o = compute(bucket * BUCKET);
-        cache.set(bucket, o);
+        if (days.size >= CACHE_LIMIT) days.clear();
+        const start = compute(day * DAY);
+        o = start === compute(day * DAY + DAY - BUCKET) && start === compute(day * DAY + DAY / 2) ? start : NaN;
+        days.set(day, o);
       }
-      return o;
+      lastDay = day;
+      lastOffset = o;
+      return Number.isNaN(o) ? quarter(ms) : o;
     },
   };
 }
@@ -164,12 +255,13 @@ function pad(n: number, width: number): string {
  */
 export function formatInstant(ms: number, zone: Zone): string {
   const off = zone.offsetAt(ms);
-  const d = new Date(ms + off);
-  const frac = d.getUTCMilliseconds();
+  const c = civilOf(ms + off);
+  const frac = c.t % 1000;
+  const secs = Math.floor(c.t / 1000);
   const offMin = Math.round(Math.abs(off) / MINUTE);
   return (
-    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}` +
-    `T${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}` +
+    `${pad(c.y, 4)}-${pad(c.m + 1, 2)}-${pad(c.d, 2)}` +
+    `T${pad(Math.floor(secs / 3600), 2)}:${pad(Math.floor(secs / 60) % 60, 2)}:${pad(secs % 60, 2)}` +
     (frac === 0 ? "" : `.${pad(frac, 3)}`) +
     `${off < 0 ? "-" : "+"}${pad(Math.floor(offMin / 60), 2)}:${pad(offMin % 60, 2)}`
   );
@@ -203,15 +295,12 @@ export function localToInstant(local: number, zone: Zone): number {
 export function addDuration(ms: number, d: DurationIR, zone: Zone, sign: 1 | -1 = 1): number {
   if (d.unit !== "month" && d.unit !== "year") return ms + sign * d.amount * UNIT_MS[d.unit];
   const months = sign * d.amount * (d.unit === "year" ? 12 : 1);
-  const local = ms + zone.offsetAt(ms);
-  const t = new Date(local);
-  const y = t.getUTCFullYear();
-  const m = t.getUTCMonth() + months;
-  const ty = y + Math.floor(m / 12);
+  const c = civilOf(ms + zone.offsetAt(ms));
+  const m = c.m + months;
+  const ty = c.y + Math.floor(m / 12);
   const tm = ((m % 12) + 12) % 12;
-  const day = Math.min(t.getUTCDate(), daysInMonth(ty, tm));
-  const newLocal = utcMs(ty, tm, day, t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds(), t.getUTCMilliseconds());
-  return localToInstant(newLocal, zone);
+  const day = Math.min(c.d, daysInMonth(ty, tm));
+  return localToInstant(daysFromCivil(ty, tm, day) * DAY + c.t, zone);
 }
 
 /** An upper bound of a duration in ms (months as 31 days, years as 366), for pruning horizons. */

@@ -11,7 +11,8 @@ import { requirement, REQUIREMENTS } from "../law/articles.js";
 import { EVENT_FIELDS, EVENT_TYPES, type EventType } from "../vocab/events.js";
 import { closest, unknownKey, YamlReader, type Entry, type Pos, type Problem } from "./yaml.js";
 
-export type DurationUnit = "minute" | "hour" | "day" | "week" | "month" | "year";
+/** The language's units, plus seconds (tests sometimes need events closer than a minute). */
+export type DurationUnit = "second" | "minute" | "hour" | "day" | "week" | "month" | "year";
 export interface Duration {
   amount: number;
   unit: DurationUnit;
@@ -49,6 +50,8 @@ export interface DecisionExpect {
   subject?: Record<string, string>;
   due?: TimeText;
   policy?: string;
+  /** Texts that must not appear anywhere in the decision (personal information, A6.pii). */
+  excludes?: string[];
   /** The event must be rejected at intake, with a reason containing this text. */
   deadLetter?: string;
 }
@@ -117,7 +120,7 @@ export interface ParseResult {
 const FILE_KEYS = ["policy", "start", "setup", "fixtures", "tests"];
 const TEST_KEYS = ["name", "start", "steps", "state"];
 const CONTROL_KEYS = ["id", "at", "after", "expect", "timers", "state"];
-const EXPECT_KEYS = ["outcome", "rule", "cites", "effects", "reason", "subject", "policy", "dead-letter"];
+const EXPECT_KEYS = ["outcome", "rule", "cites", "effects", "reason", "subject", "policy", "excludes", "dead-letter"];
 const TIMER_KEYS = [...EXPECT_KEYS.filter((k) => k !== "dead-letter"), "due"];
 const SUBJECT_KEYS = ["user", "group", "role", "complaint"];
 const MAX_REPEAT = 100_000;
@@ -171,7 +174,7 @@ const TOP_FIELDS: Record<string, StateValue["kind"]> = {
 
 export const STATE_FIELDS = { groups: GROUP_FIELDS, users: USER_FIELDS, complaints: COMPLAINT_FIELDS, top: TOP_FIELDS } as const;
 
-const DURATION = /(\d+)\s*(minute|hour|day|week|month|year)s?/gy;
+const DURATION = /(\d+)\s*(second|minute|hour|day|week|month|year)s?/gy;
 
 /** `49 hours`, `1 day 2 hours`, `6 months`; undefined when the text is not a duration. */
 export function parseDuration(text: string): Duration[] | undefined {
@@ -508,6 +511,15 @@ class Parser {
             } else ids.push(v);
           }
           out.cites = ids;
+          break;
+        }
+        case "excludes": {
+          const items = r.isScalar(e.value) ? [e.value] : (r.seq(e.value, "`excludes`", e.pos) ?? []);
+          out.excludes = [];
+          for (const item of items) {
+            const v = r.str(item, "a text", e.pos);
+            if (v !== null) out.excludes.push(subst(v, vars));
+          }
           break;
         }
         case "subject": {

@@ -3,7 +3,7 @@
  * what the author wrote is compared. Each mismatch names the field with the expected and the
  * actual value, ready for the diff renderer.
  */
-import type { Decision, Effect } from "../engine/decision.js";
+import { serializeDecision, type Decision, type Effect } from "../engine/decision.js";
 import { parseRfc3339, zonedInstant } from "../source/time.js";
 import type { DecisionExpect, EffectExpect, StateFieldExpect, TimeText } from "./format.js";
 import { inlineText } from "./format.js";
@@ -109,6 +109,10 @@ export function matchDecision(x: DecisionExpect, d: Decision, zone: string): Mis
   }
   if (x.due !== undefined && !(d.due !== undefined && sameInstant(x.due.text, d.due, zone))) {
     out.push({ field: "due", expected: x.due.text, actual: d.due ?? "(absent)" });
+  }
+  if (x.excludes !== undefined) {
+    const text = serializeDecision(d);
+    for (const t of x.excludes) if (text.includes(t)) out.push({ field: "excludes", expected: `no ${JSON.stringify(t)} anywhere`, actual: "found in the decision" });
   }
   if (x.effects !== undefined) {
     const m = matchEffects(x.effects, d.effects, zone);

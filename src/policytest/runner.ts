@@ -235,7 +235,7 @@ class TestRun {
         return this.time(w.time, prev);
       case "after": {
         let ms = prev;
-        for (const d of w.duration) ms = addDuration(ms, d, this.zoneAt(prev));
+        for (const d of w.duration) ms = d.unit === "second" ? ms + d.amount * 1000 : addDuration(ms, { amount: d.amount, unit: d.unit }, this.zoneAt(prev));
         return this.fmt(ms);
       }
     }
@@ -282,6 +282,10 @@ class TestRun {
         this.fail({ ...base, kind: "dead-letter", message: `the event was rejected: ${dead.reason}`, mismatches: [], actual: dead });
       } else if (!dead.reason.includes(x.deadLetter)) {
         this.fail({ ...base, kind: "dead-letter", message: "the event was rejected for another reason", mismatches: [{ field: "dead-letter", expected: `…${x.deadLetter}…`, actual: dead.reason }], actual: dead });
+      } else if (x.excludes !== undefined) {
+        const text = JSON.stringify(dead);
+        const found = x.excludes.filter((t) => text.includes(t));
+        if (found.length) this.fail({ ...base, kind: "dead-letter", message: "", mismatches: found.map((t) => ({ field: "excludes", expected: `no ${JSON.stringify(t)} anywhere`, actual: "found in the dead letter" })), actual: dead });
       }
     } else if (x?.deadLetter !== undefined) {
       this.fail({ ...base, kind: "dead-letter", message: "the event was expected to be rejected, but it was decided", mismatches: [{ field: "dead-letter", expected: `…${x.deadLetter}…`, actual: "(decided)" }], actual: primary });

@@ -54,10 +54,19 @@ export interface EngineOptions {
   clock?: () => number;
   /** A snapshot of the state is committed every this many journal entries. Default 10 000. */
   snapshotEvery?: number;
+  /** Calls waiting while a commit runs are committed together, up to this many events. Default 5 000. */
+  groupCommitLimit?: number;
 }
 
 /** One input of a commit. */
 export type EngineInput = { kind: "value"; value: unknown } | { kind: "line"; line: string; lineNo: number | null };
+
+interface PendingCall {
+  inputs: readonly EngineInput[];
+  cursor: InputCursor | undefined;
+  resolve: (out: DecideOutput[]) => void;
+  reject: (e: unknown) => void;
+}
 
 /** Thrown when the journal refers to a policy the engine must load before it can go on. */
 class NeedPolicy extends Error {
@@ -94,6 +103,7 @@ export class Engine {
   private pendingSnapshot: number | null = null;
   private readonly clockFn: () => number;
   private readonly every: number;
+  private readonly groupLimit: number;
 
   private constructor(
     program: Program,
@@ -105,6 +115,7 @@ export class Engine {
     this.programs.set(this.programId, program);
     this.clockFn = options.clock ?? (() => this.state.clock ?? 0);
     this.every = Math.max(1, options.snapshotEvery ?? 10_000);
+    this.groupLimit = Math.max(1, options.groupCommitLimit ?? 5_000);
   }
 
   /** Opens an engine on a store and recovers its state. Use {@link createEngine}. */
@@ -292,17 +303,56 @@ export class Engine {
    * decisions are committed to the store.
    */
   decide(event: unknown): Promise<DecideResult> {
-    return this.exclusive(async () => strip((await this.submit([{ kind: "value", value: event }]))[0]!));
+    return this.decideRaw([{ kind: "value", value: event }]).then((out) => strip(out[0]!));
   }
 
   /** Decides events in order, committed together (one transaction): one result per event. */
   decideBatch(events: readonly unknown[]): Promise<DecideResult[]> {
-    return this.exclusive(async () => (await this.submit(events.map((value) => ({ kind: "value" as const, value })))).map(strip));
+    return this.decideRaw(events.map((value) => ({ kind: "value" as const, value }))).then((out) => out.map(strip));
   }
 
-  /** As {@link decideBatch}, with the JSON the store kept (for services that send it on). */
+  /**
+   * As {@link decideBatch}, with the JSON the store kept (for services that send it on). Calls that
+   * arrive while a commit is in progress are committed together in the next transaction (group
+   * commit): each still gets its own results, in call order.
+   */
   decideRaw(inputs: readonly EngineInput[], cursor?: InputCursor): Promise<DecideOutput[]> {
-    return this.exclusive(() => this.submit(inputs, cursor));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ inputs, cursor, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private readonly pending: PendingCall[] = [];
+  private draining = false;
+
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      const group: PendingCall[] = [];
+      let size = 0;
+      while (this.pending.length > 0 && (group.length === 0 || size + this.pending[0]!.inputs.length <= this.groupLimit)) {
+        const c = this.pending.shift()!;
+        group.push(c);
+        size += c.inputs.length;
+      }
+      const inputs = group.length === 1 ? group[0]!.inputs : group.flatMap((c) => c.inputs);
+      let cursor: InputCursor | undefined;
+      for (const c of group) if (c.cursor !== undefined) cursor = c.cursor;
+      try {
+        const out = await this.exclusive(() => this.submit(inputs, cursor));
+        let at = 0;
+        for (const c of group) {
+          c.resolve(out.slice(at, at + c.inputs.length));
+          at += c.inputs.length;
+        }
+      } catch (e) {
+        for (const c of group) c.reject(e);
+      }
+    }
+    this.draining = false;
   }
 
   /**
@@ -392,6 +442,7 @@ export class Engine {
 
   /** Waits for the calls in flight. The store stays open (its owner closes it). */
   async close(): Promise<void> {
+    while (this.draining || this.pending.length > 0) await new Promise((r) => setImmediate(r));
     await this.exclusive(async () => undefined);
   }
 }

@@ -11,10 +11,15 @@ import { lower } from "./lower.js";
 import { HELP_SEPARATOR, parser } from "./parser.js";
 import { Kw, LBrace, LBracket, LParen, RBrace, RBracket, RParen, scan } from "./tokens.js";
 
-export { SYNTAX_CODES } from "./codes.js";
+export { CODE as SYNTAX_CODE, SYNTAX_CODES } from "./codes.js";
+export { CONTEXTUAL_WORDS, RESERVED_WORDS, UNIT_WORDS } from "./tokens.js";
 
 export interface ParseResult {
-  /** The AST; null only if the parser itself failed (reported as a QG002 diagnostic). */
+  /**
+   * The AST, partial where the text has errors. Null only when the file could not be parsed at
+   * all (nesting deeper than {@link MAX_NESTING}, a runaway error cascade, an internal failure),
+   * always with a QG002 diagnostic saying why.
+   */
   ast: PolicyFile | null;
   /** Every lexer, parser and lowering diagnostic, sorted by position. */
   diagnostics: Diagnostic[];

@@ -84,7 +84,6 @@ const CLAUSE_HELP: Record<string, string> = {
 /** Lowers one parse; create one per file. */
 class Lowerer {
   readonly diagnostics: Diagnostic[] = [];
-  private readonly ranges = new WeakMap<CstNode, Range | null>();
 
   constructor(
     private readonly source: Source,
@@ -94,9 +93,13 @@ class Lowerer {
 
   // ----- CST access ---------------------------------------------------------------------------
 
+  /**
+   * The token consumed `i`th under `key` (`CONSUME`, `CONSUME2`, … of one type), unless recovery
+   * inserted it. Positional, so a missing first string does not make the second one first.
+   */
   private tok(node: CstNode | undefined, key: string, i = 0): IToken | undefined {
-    const t = this.toks(node, key)[i];
-    return t;
+    const e = node?.children[key]?.[i];
+    return e !== undefined && isToken(e) && isReal(e) ? e : undefined;
   }
 
   private toks(node: CstNode | undefined, key: string): IToken[] {
@@ -105,8 +108,10 @@ class Lowerer {
     return els.filter((e): e is IToken => isToken(e) && isReal(e));
   }
 
+  /** The `i`th subrule node under `key`, unless recovery left it empty. Positional, like {@link tok}. */
   private sub(node: CstNode | undefined, key: string, i = 0): CstNode | undefined {
-    return this.subs(node, key)[i];
+    const e = node?.children[key]?.[i];
+    return e !== undefined && !isToken(e) && this.range(e) !== null ? e : undefined;
   }
 
   private subs(node: CstNode | undefined, key: string): CstNode[] {
@@ -115,23 +120,14 @@ class Lowerer {
     return els.filter((e): e is CstNode => !isToken(e) && this.range(e) !== null);
   }
 
-  /** The offsets covered by a node's real tokens, or null if recovery left it empty. */
+  /**
+   * The offsets covered by a node's real tokens, or null if recovery left it empty. Chevrotain's
+   * node locations skip the tokens it inserts while recovering (their offsets are NaN).
+   */
   private range(node: CstNode): Range | null {
-    const cached = this.ranges.get(node);
-    if (cached !== undefined) return cached;
-    let start = Infinity;
-    let end = -Infinity;
-    for (const els of Object.values(node.children)) {
-      for (const e of els) {
-        const r = isToken(e) ? (isReal(e) ? { start: e.startOffset, end: e.startOffset + e.image.length } : null) : this.range(e);
-        if (r === null) continue;
-        if (r.start < start) start = r.start;
-        if (r.end > end) end = r.end;
-      }
-    }
-    const r = start === Infinity ? null : { start, end };
-    this.ranges.set(node, r);
-    return r;
+    const loc = node.location;
+    if (loc === undefined || !Number.isFinite(loc.startOffset) || !Number.isFinite(loc.endOffset)) return null;
+    return { start: loc.startOffset, end: loc.endOffset! + 1 };
   }
 
   private span(start: number, end: number): Span {
@@ -156,8 +152,8 @@ class Lowerer {
   private hasSyntaxError(node: CstNode): boolean {
     const r = this.range(node);
     if (r === null) return true;
-    // First error at or after r.start; the block is clean if it starts at or after r.end. An error
-    // reported at the token just after the block (e.g. a missing `}`) counts as inside it.
+    // Binary search for the first error at or after the block's start; the block has an error if
+    // that one starts before the block ends (or if recovery rebuilt the block).
     let lo = 0;
     let hi = this.errorOffsets.length;
     while (lo < hi) {
@@ -205,7 +201,9 @@ class Lowerer {
     if (node === undefined) return null;
     const amount = this.tok(node, "Integer");
     const unitNode = this.sub(node, "unit");
-    const unitTok = unitNode === undefined ? undefined : firstToken(unitNode, this.toks.bind(this));
+    const unitTok = Object.values(unitNode?.children ?? {})
+      .flat()
+      .find((e): e is IToken => isToken(e) && isReal(e));
     if (amount === undefined || unitTok === undefined) return null;
     const unit = unitTok.image.replace(/s$/, "") as A.DurationUnit;
     return { kind: "Duration", amount: integerValue(amount.image), unit, span: this.nodeSpan(node) };
@@ -250,8 +248,9 @@ class Lowerer {
   // ----- clauses ------------------------------------------------------------------------------
 
   /**
-   * The first occurrence of each clause kind in `block`; later ones are reported (QG008) unless
-   * the block has a syntax error. `clauses` lists the CST keys, `where` names the block.
+   * The first of the clauses `nodes` (by default the `key` children of `block`); any later one is
+   * reported (QG008) unless the block has a syntax error. `where` names the block in the message,
+   * `name` the clause (see CLAUSE_NAME).
    */
   private single(block: CstNode, key: string, where: string, nodes = this.subs(block, key), name = key): CstNode | undefined {
     const [first, ...rest] = nodes;
@@ -555,6 +554,7 @@ class Lowerer {
     };
   }
 
+  /** `on flag …` lowers to `count: null` (one flag, as written); `on N flags …` to `count: N`. */
   private trigger(node: CstNode): A.Trigger {
     const within = this.tok(node, "Within") === undefined ? null : this.duration(this.sub(node, "duration"));
     const scope = this.tok(node, "Group") !== undefined ? "group" : this.tok(node, "User") !== undefined ? "user" : null;
@@ -786,14 +786,6 @@ class Lowerer {
     });
     return { kind: "ListExpr", items, span: this.nodeSpan(node) };
   }
-}
-
-function firstToken(node: CstNode, toks: (n: CstNode, key: string) => IToken[]): IToken | undefined {
-  for (const key of Object.keys(node.children)) {
-    const t = toks(node, key)[0];
-    if (t !== undefined) return t;
-  }
-  return undefined;
 }
 
 /**

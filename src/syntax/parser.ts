@@ -156,11 +156,20 @@ const RULE_HELP: Record<string, string> = {
     "a condition compares paths and values (`user.credit < B`), combined with `and`, `or`, `not`; see docs/language.md, Expressions",
   primary:
     "an operand is a path (`group.members`), a name (`B`), a number, a duration, a string, `true`, `false`, a date, a list `[…]`, `(…)` or `if … then … else …`",
+  negation:
+    "an operand is a path (`group.members`), a name (`B`), a number, a duration, a string, `true`, `false`, a date, a list `[…]`, `(…)` or `if … then … else …`",
   comparison: "compare with `==`, `!=`, `<`, `<=`, `>`, `>=`, `in [ … ]` or `in 1..10`",
   list: "write a list as `[a, b, c]`",
   parenthesized: "close the parenthesis with `)`",
   conditional: "write `if CONDITION then VALUE else VALUE`",
   path: "a path is a name followed by `.name` parts, e.g. `user.groups-created`",
+};
+
+/** Blocks whose lines are not comma-separated lists, for a stray `,`. */
+const COMMA_HELP: Record<string, string> = {
+  credit: "list the levels lowest first, separated by `<`: `levels D < C < B < A`",
+  prohibited: "list the severities lowest first, separated by `<`; write one category per line, without commas",
+  categories: 'write one category per line, without commas: `general "普通群"`',
 };
 
 /** What an alternation is looking for, for "expected …" messages. */
@@ -173,6 +182,7 @@ const CHOICE_NAME: Record<string, string> = {
   qualification: "`verified` or `credit >= LEVEL`",
   action: "an action",
   primary: "an expression",
+  negation: "an expression",
   unit: "a duration unit",
   restrict: "`users` or `groups`",
   removal: "`rule` or `measure`",
@@ -244,10 +254,20 @@ function helpFor(ruleName: string, expected: readonly TokenType[], actual: IToke
   const wantsName = expected.length > 0 && expected.every((t) => t === Ident || t === Name);
   if (wantsName && isKeyword(actual))
     return `\`${actual!.image}\` is a reserved word and cannot be used as a name; choose another (the reserved words are listed in docs/language.md)`;
+  if (wantsName && actual?.tokenType.CATEGORIES?.includes(Str) && /^.[\p{L}_][\p{L}\p{M}\p{Nd}_-]*.$/u.test(actual.image))
+    return `names are written without quotes: \`${actual.image.slice(1, -1)}\``;
+  if (ruleName === "rule" && actual?.tokenType === Kw.when)
+    return "a condition belongs to the effect: `deny when …` or `allow when …`";
   if (expected.includes(Str) && actual?.tokenType.CATEGORIES?.includes(Ident))
     return `text is written in double quotes: "${actual.image}"`;
+  if (expected.includes(Str) && (actual?.tokenType === Integer || actual?.tokenType === DateTime))
+    return 'text is written in double quotes, e.g. `"1.1"`';
   if (expected.includes(RBrace) && actual?.tokenType === EOF)
     return `add \`}\` at the end of ${BLOCK_NAME[ruleName] ?? "the block"}`;
+  if (expected.includes(RBrace) && actual?.tokenType === ReqId)
+    return "separate requirement ids with commas: `serves A8.member-cap, A8.user-caps`";
+  if (expected.includes(RBrace) && actual?.tokenType.CATEGORIES?.includes(Comma) && COMMA_HELP[ruleName] !== undefined)
+    return COMMA_HELP[ruleName];
   return RULE_HELP[ruleName] ?? "see docs/language.md for the syntax";
 }
 

@@ -594,6 +594,9 @@ export function scan(source: Source): ScanResult {
 
   for (const t of result.tokens) {
     const at = t.startOffset;
+    // The lexer tracks start offsets only (the cheapest mode); the parser's node locations need
+    // the inclusive end too.
+    t.endOffset = at + t.image.length - 1;
     switch (t.tokenType) {
       case StringLiteral:
       case UnterminatedString:

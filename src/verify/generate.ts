@@ -16,10 +16,10 @@ import type { GenEvent } from "./oracle.js";
 
 export type Step =
   | { kind: "event"; gap: number; type: string; fields: Record<string, unknown> }
-  /** Sign up a user fully: register, verify (with a synthetic identity) and accept the current agreement. */
-  | { kind: "onboard"; gap: number; user: string; verify: boolean; accept: boolean }
-  /** Add `count` fresh, onboarded members to a group, each approved by its creator. */
-  | { kind: "fill"; gap: number; group: string; count: number };
+  /** Sign up a user: register, verify (with a synthetic identity), accept the current agreement, set a credit level. */
+  | { kind: "onboard"; gap: number; user: string; verify: boolean; accept: boolean; credit: string | undefined }
+  /** Add `count` fresh members (who accepted the agreement) to a group, approved by its creator or not. */
+  | { kind: "fill"; gap: number; group: string; count: number; approve: boolean };
 
 export interface Universe {
   users: string[];
@@ -85,7 +85,7 @@ export function universeOf(ir: PolicyIR): Universe {
   fillSizes.add(2);
   const agreementVersions = [...new Set(ir.versions.map((x) => x.agreement?.currentVersion).filter((x): x is string => !!x)), "v-next"];
   return {
-    users: ["u1", "u2", "u3", "u4"],
+    users: ["u1", "u2", "u3"],
     groups: ["g1", "g2"],
     messages: ["m1", "m2", "m3"],
     complaints: ["c1", "c2"],
@@ -107,15 +107,27 @@ function eventStep(u: Universe): fc.Arbitrary<Step> {
   const user = fc.constantFrom(...u.users);
   const group = fc.constantFrom(...u.groups);
   const message = fc.constantFrom(...u.messages);
+  // Biased choices: most users complete sign-up, most groups are of the first (general) category,
+  // credit levels favour the top so that creators can grow groups through every tier.
+  const likely = fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) });
+  const categories = or1(u.categories, "general");
+  const category = fc.oneof({ weight: 3, arbitrary: fc.constant(categories[0]!) }, { weight: 1, arbitrary: fc.constantFrom(...categories) });
+  const levels = or1(u.levels, "default");
+  const credit = fc.oneof({ weight: 2, arbitrary: fc.constant(levels[levels.length - 1]!) }, { weight: 1, arbitrary: fc.constantFrom(...levels) });
   const gap = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...u.gaps) }, { weight: 2, arbitrary: fc.integer({ min: 0, max: 2 * DAY }) });
   const ev = (type: string, fields: fc.Arbitrary<Record<string, unknown>>, weight: number) => ({
     weight,
     arbitrary: fc.record({ gap, fields }).map(({ gap: g, fields: f }): Step => ({ kind: "event", gap: g, type, fields: f })),
   });
   return fc.oneof(
-    { weight: 4, arbitrary: fc.record({ gap, user, verify: fc.boolean(), accept: fc.boolean() }).map((s): Step => ({ kind: "onboard", ...s })) },
-    { weight: 1, arbitrary: fc.record({ gap, group, count: fc.constantFrom(...u.fillSizes) }).map((s): Step => ({ kind: "fill", ...s })) },
-    ev("group.create", fc.record({ user, group, category: fc.constantFrom(...or1(u.categories, "general")) }), 4),
+    {
+      weight: 4,
+      arbitrary: fc
+        .record({ gap, user, verify: likely, accept: likely, credit: fc.option(credit, { nil: undefined, freq: 2 }) })
+        .map((s): Step => ({ kind: "onboard", ...s })),
+    },
+    { weight: 1, arbitrary: fc.record({ gap, group, count: fc.constantFrom(...u.fillSizes), approve: likely }).map((s): Step => ({ kind: "fill", ...s })) },
+    ev("group.create", fc.record({ user, group, category }), 4),
     ev("group.join", fc.record({ user, group, approvedBy: fc.option(user, { nil: undefined }) }, { requiredKeys: ["user", "group"] }), 5),
     ev("message.post", fc.record({ user, group, message }), 5),
     ev(
@@ -128,7 +140,7 @@ function eventStep(u: Universe): fc.Arbitrary<Step> {
     ),
     ev("group.manage", fc.record({ actor: user, group, action: fc.constantFrom(...MANAGE_ACTIONS), target: fc.oneof(user, message) }), 3),
     ev("group.role", fc.record({ actor: user, group, user, role: fc.constantFrom(...GRANTABLE_ROLES) }), 2),
-    ev("group.info", fc.record({ actor: user, group, name: fc.constantFrom("群", "Group"), category: fc.constantFrom(...or1(u.categories, "general")) }), 1),
+    ev("group.info", fc.record({ actor: user, group, name: fc.constantFrom("群", "Group"), category }), 1),
     ev("group.leave", fc.record({ user, group }), 1),
     ev("user.credit", fc.record({ user, level: fc.constantFrom(...u.levels) }), 2),
     ev("user.verified", fc.record({ user }), 1),
@@ -148,7 +160,7 @@ export interface GeneratedStream {
 
 /** A stream: a start instant and up to `maxSteps` steps. */
 export function streamArbitrary(u: Universe, maxSteps = 24): fc.Arbitrary<GeneratedStream> {
-  return fc.record({ start: fc.constantFrom(...u.starts), steps: fc.array(eventStep(u), { maxLength: maxSteps }) });
+  return fc.record({ start: fc.constantFrom(...u.starts), steps: fc.array(eventStep(u), { maxLength: maxSteps, size: "max" }) });
 }
 
 /** Identity values the generator puts into `user.verified`; they must never be echoed. */
@@ -174,13 +186,14 @@ export function expand(stream: GeneratedStream, u: Universe): GenEvent[] {
         push("user.registered", { user: step.user });
         if (step.verify) push("user.verified", { user: step.user, identity: identityOf(step.user) });
         if (step.accept) push("agreement.accepted", { user: step.user, version: current });
+        if (step.credit !== undefined) push("user.credit", { user: step.user, level: step.credit });
         break;
       case "fill": {
         const creator = creators.get(step.group);
         for (let i = 0; i < step.count; i++) {
           const m = `f${++fresh}`;
           push("agreement.accepted", { user: m, version: current });
-          push("group.join", { user: m, group: step.group, ...(creator ? { approvedBy: creator } : {}) });
+          push("group.join", { user: m, group: step.group, ...(creator && step.approve ? { approvedBy: creator } : {}) });
         }
         break;
       }

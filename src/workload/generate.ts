@@ -25,6 +25,57 @@ export interface WorkloadOptions {
   malformedPerMille: number;
   /** Zone used to write `at`. */
   zone: string;
+  /**
+   * An existing platform the stream starts from (see {@link generatePopulation}): its users and
+   * groups are picked like the stream's own, and new ids continue after them. The engine state
+   * must be loaded with the same population before the stream is fed.
+   */
+  population?: Population;
+  /**
+   * Scales the occasional jumps of time (flags handled up to 30 hours later, clock events up to 3
+   * days ahead; 1 when absent). A few thousand events then span months, as samples should; a
+   * benchmark of a million events scales them down so its stream spans days, not decades.
+   */
+  jumpScale?: number;
+}
+
+/** A user of a {@link Population}. */
+export interface PopulationUser {
+  id: string;
+  verified: boolean;
+  /** Has accepted the agreement version in force. */
+  accepted: boolean;
+  /** Null: the policy's default level. */
+  credit: string | null;
+}
+
+/** A group of a {@link Population}: `members[0]` is the creator; managers are members. */
+export interface PopulationGroup {
+  id: string;
+  creator: string;
+  category: string;
+  name: string;
+  members: string[];
+  managers: string[];
+  hasInfoPage: boolean;
+  /** The size the stream grows it towards. */
+  target: number;
+}
+
+/** A platform as it stands at `atMs`: users `u1…`, groups `g1…`, consistent with the policy's tiers. */
+export interface Population {
+  atMs: number;
+  /** The agreement version users have accepted. */
+  agreementVersion: string;
+  users: PopulationUser[];
+  groups: PopulationGroup[];
+}
+
+export interface PopulationOptions {
+  seed: number;
+  users: number;
+  groups: number;
+  atMs: number;
 }
 
 /** A small, fast, seedable PRNG (mulberry32): same seed, same stream, on every machine. */
@@ -59,6 +110,63 @@ const MALFORMED = [
   () => `[1,2,3]`,
 ];
 
+/**
+ * A seeded population for benchmarks at scale: most users verified and bound by the agreement,
+ * credit mostly the default; groups sized like the stream's (most 3–62 members, one in twenty
+ * 120–619, about 50 on average), each created by a user qualified for its tier, with an info page
+ * from 95 members and a manager in most groups of 20 or more. The same seed gives the same
+ * population.
+ */
+export function generatePopulation(ir: PolicyIR, opts: PopulationOptions): Population {
+  const rand = rng(opts.seed);
+  const v = ir.versions[ir.versions.length - 1]!;
+  const categories = v.categories.map((c) => c.name);
+  const levels = v.credit.levels;
+  const rank = (level: string | null): number => levels.indexOf(level ?? v.credit.default);
+  const users: PopulationUser[] = new Array(opts.users);
+  for (let i = 0; i < opts.users; i++) {
+    const r = rand();
+    const credit = r < 0.6 ? null : r < 0.8 ? (levels[levels.length - 2] ?? null) : r < 0.92 ? (levels[levels.length - 1] ?? null) : (levels[0] ?? null);
+    users[i] = { id: `u${i + 1}`, verified: rand() < 0.9, accepted: rand() < 0.95, credit };
+  }
+  /** The lowest credit rank a creator needs for a group of this size and category (from the tier tables). */
+  const needRank = (category: string, size: number): number => {
+    const table = v.tiers.find((t) => t.categories?.includes(category)) ?? v.tiers.find((t) => t.categories === null);
+    const tier = table?.tiers.find((t) => size >= t.minMembers && size <= t.maxMembers);
+    return tier?.creator.minCredit ? levels.indexOf(tier.creator.minCredit) : 0;
+  };
+  const groups: PopulationGroup[] = new Array(opts.groups);
+  const inGroup = new Set<number>();
+  for (let j = 0; j < opts.groups; j++) {
+    const category = rand() < 0.6 ? (categories[0] ?? "general") : categories[Math.floor(rand() * categories.length)]!;
+    const size = Math.min(opts.users, rand() < 0.05 ? 120 + Math.floor(rand() * 500) : 3 + Math.floor(rand() * 60));
+    const need = needRank(category, size);
+    let c = Math.floor(rand() * opts.users);
+    for (let tries = 0; tries < 1000 && !(users[c]!.verified && users[c]!.accepted && rank(users[c]!.credit) >= need); tries++) c = Math.floor(rand() * opts.users);
+    inGroup.clear();
+    inGroup.add(c);
+    const members = [users[c]!.id];
+    while (members.length < size) {
+      const m = Math.floor(rand() * opts.users);
+      if (inGroup.has(m)) continue;
+      inGroup.add(m);
+      members.push(users[m]!.id);
+    }
+    const managers = size >= 20 && rand() < 0.7 ? [members[1]!] : [];
+    groups[j] = {
+      id: `g${j + 1}`,
+      creator: members[0]!,
+      category,
+      name: `群${j + 1}`,
+      members,
+      managers,
+      hasInfoPage: size >= 95,
+      target: size + (rand() < 0.5 ? Math.floor(rand() * 8) : 0),
+    };
+  }
+  return { atMs: opts.atMs, agreementVersion: v.agreement?.currentVersion ?? "1", users, groups };
+}
+
 /** Yields JSON Lines (strings), ready to feed to `qungui run` or the engine's stream runner. */
 export function* generateLines(ir: PolicyIR, opts: WorkloadOptions): Generator<string> {
   const rand = rng(opts.seed);
@@ -69,13 +177,17 @@ export function* generateLines(ir: PolicyIR, opts: WorkloadOptions): Generator<s
   const severities = v.prohibited.severities;
   const levels = v.credit.levels;
   const agreementVersion = v.agreement?.currentVersion ?? "1";
-  const users: string[] = [];
+  const pop = opts.population;
+  const jumpScale = opts.jumpScale ?? 1;
+  const users: string[] = pop ? pop.users.map((u) => u.id) : [];
   const verified = new Set<string>();
-  const groups: ShadowGroup[] = [];
+  const groups: ShadowGroup[] = pop
+    ? pop.groups.map((g) => ({ id: g.id, creator: g.creator, category: g.category, members: [...g.members], managers: [...g.managers], target: g.target, messages: 0 }))
+    : [];
   const openComplaints: string[] = [];
   let now = opts.startMs;
   let seq = 0;
-  let groupSeq = 0;
+  let groupSeq = groups.length;
   let messageSeq = 0;
   let complaintSeq = 0;
   let emitted = 0;
@@ -150,7 +262,7 @@ export function* generateLines(ir: PolicyIR, opts: WorkloadOptions): Generator<s
       ];
       if (rand() < 0.6) {
         const handler = g.managers[0] ?? g.creator;
-        now += Math.round(rand() * 30 * 3_600_000);
+        now += Math.round(rand() * 30 * 3_600_000 * jumpScale);
         batch.push(line("group.manage", { actor: handler, group: g.id, action: "delete-message", target: `m${messageSeq}` }));
       }
     } else if (r < 0.92) {
@@ -175,7 +287,7 @@ export function* generateLines(ir: PolicyIR, opts: WorkloadOptions): Generator<s
     } else if (r < 0.985) {
       batch = [line("records.purge", { actor: "ops", before: formatInstant(now - (rand() < 0.5 ? 400 : 90) * 86_400_000, opts.zone) })];
     } else {
-      now += Math.round(rand() * 3 * 86_400_000);
+      now += Math.round(rand() * 3 * 86_400_000 * jumpScale);
       batch = [line("clock", {})];
     }
     for (const l of batch) {

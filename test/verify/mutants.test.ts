@@ -8,7 +8,9 @@ import { describe, expect, it } from "vitest";
 import { compilePolicyText } from "../../src/compile.js";
 import { loadIRText } from "../../src/ir/load.js";
 import type { PolicyIR } from "../../src/ir/types.js";
-import { verify, type EngineFactory, type VerifyReport } from "../../src/verify/run.js";
+import type { Decision } from "../../src/engine/decision.js";
+import type { GenEvent } from "../../src/verify/oracle.js";
+import { verify, type EngineFactory, type EngineSession, type VerifyReport } from "../../src/verify/run.js";
 import { compiledEngine } from "../../src/verify/session.js";
 
 const dir = "test/verify/mutants";
@@ -57,29 +59,50 @@ describe("verify: mutants of the reference policy", () => {
   }
 });
 
-describe("verify: an engine that leaks personal information", () => {
-  it("A6.pii: fails when a decision echoes an identity value", () => {
-    // A deliberately broken engine: it copies the name from `user.verified` into its reasons.
-    const leaky: EngineFactory = (ir) => {
-      const start = compiledEngine(ir);
-      const wrap = (s: ReturnType<typeof start>, names: string[]): ReturnType<typeof start> => ({
-        feed(event) {
-          const identity = event["identity"] as { name?: string } | undefined;
-          if (identity?.name) names.push(identity.name);
-          const out = s.feed(event);
-          if ("refused" in out) return out;
-          const decisions = out.decisions.map((d) => ({ ...d, reason: `${d.reason} (${names.join(",")})` }));
-          return { decisions, serialized: decisions.map((d) => JSON.stringify(d)) };
-        },
-        snapshot: () => s.snapshot(),
-        fork: () => wrap(s.fork(), [...names]),
-      });
-      return () => wrap(start(), []);
-    };
-    const report = run(load(`${dir}/base.qg`), leaky, 200);
-    const pii = report.results.find((r) => r.req === "A6.pii")!;
-    expect(pii.status).toBe("fail");
-    expect(pii.counterexample!.events.length).toBeLessThanOrEqual(10);
-    expect(pii.counterexample!.events.some((e) => e.type === "user.verified")).toBe(true);
-  });
+/**
+ * Requirements no policy can break on this engine are broken by a corrupted engine instead: each
+ * mutant rewrites the decisions of the real engine, as a buggy engine would produce them.
+ */
+type Corrupt = (d: Decision, event: GenEvent, seen: string[]) => Decision;
+
+function corruptEngine(corrupt: Corrupt): EngineFactory {
+  return (ir) => {
+    const start = compiledEngine(ir);
+    const wrap = (s: EngineSession, seen: string[]): EngineSession => ({
+      feed(event) {
+        const identity = event["identity"] as { name?: string } | undefined;
+        if (identity?.name) seen.push(identity.name);
+        const out = s.feed(event);
+        if ("refused" in out) return out;
+        const decisions = out.decisions.map((d) => corrupt(d, event, seen));
+        return { decisions, serialized: decisions.map((d) => JSON.stringify(d)) };
+      },
+      snapshot: () => s.snapshot(),
+      fork: () => wrap(s.fork(), [...seen]),
+    });
+    return () => wrap(start(), []);
+  };
+}
+
+const ENGINE_MUTANTS: { req: string; what: string; corrupt: Corrupt }[] = [
+  { req: "A6.pii", what: "echoes the name given at verification in every reason", corrupt: (d, _e, seen) => ({ ...d, reason: `${d.reason} (${seen.join(",")})` }) },
+  { req: "A2.roles", what: "calls everyone a member", corrupt: (d) => (d.subject.role ? { ...d, subject: { ...d.subject, role: "member" } } : d) },
+  { req: "A10.prohibited-content", what: "leaves flagged messages in place", corrupt: (d) => ({ ...d, effects: d.effects.filter((x) => x.kind !== "remove-message") }) },
+  {
+    req: "A8.group-id",
+    what: "lets a used group id be created again",
+    corrupt: (d) => (d.rule === "groups/id-used" || d.rule === "integrity/group-id-used" ? { ...d, outcome: "allow", rule: "permit/group.create" } : d),
+  },
+];
+
+describe("verify: engines that break what no policy can", () => {
+  for (const m of ENGINE_MUTANTS) {
+    it(`${m.req}: fails an engine that ${m.what}`, () => {
+      const report = run(load(`${dir}/base.qg`), corruptEngine(m.corrupt), 400);
+      const result = report.results.find((r) => r.req === m.req)!;
+      expect(result.status).toBe("fail");
+      expect(result.counterexample!.events.length).toBeLessThanOrEqual(10);
+      expect(result.counterexample!.violation.req).toBe(m.req);
+    });
+  }
 });

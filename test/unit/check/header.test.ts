@@ -117,3 +117,10 @@ describe("zonedInstant", () => {
     expect(suggestZone("+08:00")).toBeUndefined();
   });
 });
+
+describe("zone suggestions for China Standard Time", () => {
+  it("suggests Asia/Shanghai for Beijing time written as a zone", () => {
+    expect(suggestZone("Asia/Beijing")).toBe("Asia/Shanghai");
+    expect(suggestZone("CST")).toBe("Asia/Shanghai");
+  });
+});

@@ -15,24 +15,27 @@ describe("A13.retention", () => {
     for (const p of ["6 months", "7 months", "1 year", "2 years", "184 days", "27 weeks"]) expect(diagnose(keep(p)), p).toEqual([]);
   });
 
-  it("QG064: 180 days is not six calendar months from every start date, and the help says why", () => {
+  it("QG064: 180 days is not six calendar months, and the help says why", () => {
     const d = only(keep("180 days"), "QG064");
     expect(d.help).toBe(
-      "six calendar months can be up to 184 days (1 July to 1 January), so 180 days falls short for some start dates: write `keep logs 6 months`",
+      "six calendar months are 181 to 184 days long (1 July to 1 January is 184), so a period in days must reach 184 days; write `keep logs 6 months`",
     );
     for (const p of ["183 days", "26 weeks", "4400 hours", "264959 minutes"]) expect(messages(keep(p)), p).toHaveLength(1);
   });
 
-  it("184 days is the longest six calendar months", () => {
+  it("six calendar months are 181 to 184 days", () => {
     let longest = 0;
+    let shortest = Infinity;
     for (let y = 2017; y < 2025; y++) {
       for (let m = 0; m < 12; m++) {
         const from = Date.UTC(y, m, 1);
         const to = Date.UTC(y, m + 6, 1);
         longest = Math.max(longest, (to - from) / 86_400_000);
+        shortest = Math.min(shortest, (to - from) / 86_400_000);
       }
     }
     expect(longest).toBe(184);
+    expect(shortest).toBe(181);
     expect(coversSixMonths({ amount: 184, unit: "day" })).toBe(true);
     expect(coversSixMonths({ amount: 183, unit: "day" })).toBe(false);
   });

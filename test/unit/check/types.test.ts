@@ -75,7 +75,7 @@ describe("QG032 conditions that are not booleans", () => {
   it("names the rule and suggests a comparison", () => {
     const d = only(rule("group.join", "group.members"), "QG032");
     expect(d.message).toBe("the condition of rule `r` must be true or false, found a count");
-    expect(d.help).toBe("compare it with something, such as `group.members > 100`");
+    expect(d.help).toBe("compare it with something, such as `group.members > 0`");
   });
 
   it("checks the condition of `if`", () => {

@@ -104,3 +104,31 @@ describe("calendar arithmetic", () => {
     expect(formatElapsed(2 * 86_400_000 + 5 * 60_000)).toBe("2 days 5 minutes");
   });
 });
+
+describe("RFC 3339 scanner edge cases", () => {
+  test("rejects near-misses the scanner must not accept", () => {
+    for (const bad of [
+      "2017-10-08T00:00:00.Z",
+      "2017-10-08T00:00:00+08:00 ",
+      " 2017-10-08T00:00:00Z",
+      "2017-10-08T00:00:00+0800",
+      "2017-10-08T00:00:00+08:0",
+      "2017-10-08T00:00:00ZZ",
+      "2017-10-08T0a:00:00Z",
+      "2017-10-08X00:00:00Z",
+      "+2017-10-08T00:00:00Z",
+      "2017-10-08T00:00:00.12a+08:00",
+      "2017-00-08T00:00:00Z",
+      "2017-10-00T00:00:00Z",
+      "",
+    ]) {
+      expect(parseRfc3339(bad), JSON.stringify(bad)).toBeNaN();
+    }
+  });
+
+  test("agrees with Date.parse on valid timestamps", () => {
+    for (const ok of ["2017-10-08T00:00:00.1+08:00", "2017-10-08T00:00:00.12-01:30", "2000-02-29T23:59:59.999Z", "1969-12-31T23:59:59Z", "2017-10-08T00:00:00.123456789+14:00"]) {
+      expect(parseRfc3339(ok), ok).toBe(Date.parse(ok.replace(/(\.\d{3})\d+/, "$1")));
+    }
+  });
+});

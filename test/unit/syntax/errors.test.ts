@@ -124,7 +124,12 @@ measure m {
     const m = r.ast!.items[0] as A.MeasureDecl;
     expect(m.kind).toBe("MeasureDecl");
     expect(m.name.name).toBe("");
+    expect(m.name.span.start.offset).toBe(m.name.span.end.offset);
+    expect(m.actions.map((a) => a.kind)).toEqual(["RecordAction", "CloseGroupAction"]);
     expect(r.diagnostics.length).toBeGreaterThan(0);
+    // Positional: a missing policy name does not turn the version into the name.
+    const h = parseText('policy version "2" { }').ast!.header!;
+    expect([h.name.value, h.version.value]).toEqual(["", "2"]);
   });
 
   it("refuses nesting deeper than the limit instead of running out of stack", () => {
