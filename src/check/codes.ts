@@ -1,7 +1,9 @@
 /**
- * The checker's diagnostics, QG010–QG068 (docs/diagnostics.md is generated from this list by
+ * The checker's diagnostics, QG010–QG069 (docs/diagnostics.md is generated from this list by
  * scripts/diagnostics-doc.ts). Each entry has a complete bad file that produces the code and the
  * same file fixed, which produces no diagnostic at all; test/unit/check/codes.test.ts runs both.
+ * The exception is QG069, an internal error, which no policy should ever produce (its examples
+ * are empty, as for the IR stage's QG079).
  *
  * Most examples extend one small valid policy: a header, a member cap and a retention period,
  * the least a policy needs to compile cleanly.
@@ -457,7 +459,6 @@ ${CAP}${KEEP}`,
   on message.post
   deny when not user.verified
   because "user {user} has no verified identity"`),
-    reqs: ["A6.pii"],
   },
   // ------------------------------------------------------------------ tiers
   {
@@ -492,7 +493,6 @@ ${CAP}${KEEP}`,
   tier large { members 500..101 }`),
     fixed: tiers(`  tier small { members 1..100 }
   tier large { members 101..500 }`),
-    reqs: ["A7.tiers"],
   },
   {
     code: CODES.tierAboveCap,
@@ -815,5 +815,15 @@ rule muted-may-not-post {
   deny when user.muted
   because "user {user} is muted in group {group}"
 }`),
+  },
+  // ------------------------------------------------------------------ not about the policy
+  {
+    code: CODES.internalError,
+    severity: "error",
+    title: "internal error in the checker",
+    explanation:
+      "One of the checker's stages failed on this policy. The other stages still report, and the error keeps the policy from compiling. This is a bug in qungui, not in the policy: please report it with the policy. No policy should produce it, so it has no example.",
+    bad: "",
+    fixed: "",
   },
 ];

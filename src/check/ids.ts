@@ -59,6 +59,8 @@ export const CODES = {
   noBecause: "QG066",
   neverFires: "QG067",
   allowDenyOverlap: "QG068",
+  // not about the policy
+  internalError: "QG069",
 } as const;
 
 export type CheckCode = (typeof CODES)[keyof typeof CODES];

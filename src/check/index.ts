@@ -43,6 +43,7 @@ import { checkTiers } from "./tiers.js";
 import { buildVersions, type VersionView } from "./versions.js";
 import { enumLiteralName } from "./exprs.js";
 import { noteFor } from "./context.js";
+import { CODES } from "./ids.js";
 
 export { zonedInstant } from "./zone.js";
 export { CHECK_CODES } from "./codes.js";
@@ -56,7 +57,7 @@ export interface CheckedPolicy {
 }
 
 /** Code of the one diagnostic that is not about the policy: a bug in the checker itself. */
-export const INTERNAL_ERROR = "QG069";
+export const INTERNAL_ERROR = CODES.internalError;
 
 /**
  * Whether an expression is an enumeration literal: a single name the checker typed as a level,

@@ -65,7 +65,6 @@ function checkActions(ctx: Ctx, actions: readonly A.Action[], place: Place, note
     if (place === "complaints" && a.kind !== "EscalateAction" && a.kind !== "RecordAction" && a.kind !== "ReportAction") {
       ctx.sink.error(CODES.badTarget, a.span, `\`${info.name}\` cannot be used for overdue complaints: they escalate, record and report`, {
         help: "apply measures through `measure` declarations; write `otherwise escalate, record, report to authority`",
-        reqs: ["A12.complaints"],
         note,
       });
       continue;
@@ -91,8 +90,7 @@ function checkTarget(ctx: Ctx, a: A.Action, target: A.Target, place: Place, note
   }
   if (place === "responsibility" && target.name !== "creator" && target.name !== "managers") {
     ctx.sink.error(CODES.badTarget, target.span, `\`${info.name} ${target.name}\` cannot be a responsibility measure: it holds the group's creator and managers to account`, {
-      help: "target `creator` or `managers`",
-      reqs: ["A11.responsibility"],
+      help: "target `creator` or `managers` (A11.responsibility)",
       note,
     });
     return;

@@ -100,8 +100,7 @@ function checkTemplate(env: TypeEnv, lit: A.StringLit): void {
     const field = parts.slice(1).join(".");
     if (PII_FIELD.test(field) || (parts.length === 1 && PII_FIELD.test(p.path))) {
       ctx.sink.error(CODES.badPlaceholder, span, `\`{${p.path}}\` would put personal information in a decision`, {
-        help: "reasons name users by their opaque id only: write `{user}`",
-        reqs: ["A6.pii"],
+        help: "reasons name users by their opaque id only (A6.pii): write `{user}`",
         note,
       });
       continue;

@@ -11,7 +11,6 @@ export function checkSectionClauses(ctx: Ctx): void {
     if (credit.levels.length === 0) {
       ctx.sink.error(CODES.missingClause, credit.span, "the `credit` section declares no levels", {
         help: "list the levels lowest first, such as `levels D < C < B < A`",
-        reqs: ["A7.credit"],
         note,
       });
     } else if (!credit.default) {

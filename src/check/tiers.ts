@@ -64,7 +64,6 @@ function checkTable(ctx: Ctx, list: readonly A.TierDecl[], suffix: string, capLi
     if (from > to) {
       sink.error(CODES.badBand, t.members.span, `the member band ${from}..${to} of tier \`${t.name.name}\` runs backwards`, {
         help: `write it from low to high: \`members ${to}..${from}\``,
-        reqs: ["A7.tiers"],
         note,
       });
       // Read it the way it was surely meant, so one slip does not also show up as a gap.
@@ -73,7 +72,6 @@ function checkTable(ctx: Ctx, list: readonly A.TierDecl[], suffix: string, capLi
     if (from < 1) {
       sink.error(CODES.badBand, t.members.from.span, `the member band of tier \`${t.name.name}\` starts at ${from}, but every group has at least its creator`, {
         help: `start the band at 1: \`members 1..${to}\``,
-        reqs: ["A7.tiers"],
         note,
       });
       if (to < 1) continue;

@@ -234,8 +234,7 @@ function unknownPath(e: A.PathExpr, env: TypeEnv): void {
   }
   if (PII_FIELD.test(field) && (ROOTS as readonly string[]).includes(root)) {
     err(env, CODES.unknownPath, e.span, `\`${name}\` cannot be read: personal information given for verification never reaches rules`, {
-      help: `use \`${root === "group" || root === "event" ? "user" : root}.verified\` to ask whether the identity was verified`,
-      reqs: ["A6.pii"],
+      help: `use \`${root === "group" || root === "event" ? "user" : root}.verified\` to ask whether the identity was verified (A6.pii)`,
     });
     return;
   }

@@ -15,7 +15,7 @@ import { judge, judgeUngoverned } from "./judge.js";
 import { checkActions } from "./measures.js";
 import { compileRules, freezeCites } from "./rules.js";
 import { cites, type CompiledVersion, type ExplainSink, type Firing, type Runtime } from "./runtime.js";
-import { emptyState, restoreState, snapshotState, type EngineState } from "./state.js";
+import { emptyState, hasSeen, markSeen, restoreState, snapshotState, type EngineState } from "./state.js";
 import { formatInstant, maxDurationMs } from "./time.js";
 import { compileVersionData, ProgramError } from "./version.js";
 
@@ -149,7 +149,7 @@ class CompiledProgram implements Program {
     const first = compiled[0]!;
     this.intakeCtx = {
       vocabAt: (ms) => compiled[Math.max(0, this.versionIndexAt(ms))]!.data.vocab,
-      seen: (id) => this.current.seen[id] === 1,
+      seen: (id) => hasSeen(this.current, id),
       clock: () => this.current.clock,
     };
     this.rt = {
@@ -172,7 +172,7 @@ class CompiledProgram implements Program {
     const cs = this.compiled;
     return {
       vocabAt: (ms) => cs[Math.max(0, this.versionIndexAt(ms))]!.data.vocab,
-      seen: (id) => state.seen[id] === 1,
+      seen: (id) => hasSeen(state, id),
       clock: () => state.clock,
     };
   }
@@ -215,7 +215,7 @@ class CompiledProgram implements Program {
       sink.now = now;
     }
     out.push(idx < 0 ? judgeUngoverned(ev, st, now, this.compiled[0]!) : judge(this.rt, this.compiled[idx]!, ev, st, now));
-    st.seen[ev.id] = 1;
+    markSeen(st, ev.id);
   }
 
   advance(toMs: number, state: EngineState): EvaluateResult {

@@ -132,8 +132,8 @@ export interface EngineState {
   clock: number | null;
   /** Timer sequence counter. */
   seq: number;
-  /** Ids of accepted events (duplicates are dead letters). */
-  seen: Record<string, 1>;
+  /** Ids of accepted events in acceptance order (a duplicate is a dead letter); see {@link hasSeen}. */
+  seen: string[];
   users: Record<string, UserState>;
   groups: Record<string, GroupState>;
   complaints: Record<string, ComplaintState>;
@@ -142,6 +142,34 @@ export interface EngineState {
   agreement: { version: string | null; publishedAt: number | null };
   /** Records before this instant have been purged (A13.retention), or null. */
   purgedBefore: number | null;
+}
+
+/**
+ * Seen ids are kept in the state as an append-only array (compact JSON) and looked up through a
+ * Set built once per array: inserting into a 10⁵-key dictionary object costs more than the rest
+ * of judging most events.
+ */
+const seenIndex = new WeakMap<string[], Set<string>>();
+
+function indexOf(seen: string[]): Set<string> {
+  let set = seenIndex.get(seen);
+  // Rebuilt when the array was changed behind the engine's back (it only ever appends).
+  if (set === undefined || set.size !== seen.length) {
+    set = new Set(seen);
+    seenIndex.set(seen, set);
+  }
+  return set;
+}
+
+export function hasSeen(st: EngineState, id: string): boolean {
+  return indexOf(st.seen).has(id);
+}
+
+export function markSeen(st: EngineState, id: string): void {
+  const set = indexOf(st.seen);
+  if (set.has(id)) return;
+  set.add(id);
+  st.seen.push(id);
 }
 
 export function record<T>(): Record<string, T> {
@@ -153,7 +181,7 @@ export function emptyState(): EngineState {
     v: STATE_VERSION,
     clock: null,
     seq: 0,
-    seen: record<1>(),
+    seen: [],
     users: record<UserState>(),
     groups: record<GroupState>(),
     complaints: record<ComplaintState>(),
@@ -387,12 +415,7 @@ export function restoreState(input: string | unknown): EngineState {
   }
   const o = obj(value, "state");
   if (o["v"] !== STATE_VERSION) fail("state.v", String(STATE_VERSION));
-  const seenIn = obj(o["seen"], "state.seen");
-  const seen = record<1>();
-  for (const k of Object.keys(seenIn)) {
-    if (seenIn[k] !== 1) fail(`state.seen[${JSON.stringify(k)}]`, "1");
-    seen[k] = 1;
-  }
+  const seen = [...new Set(arr(str)(o["seen"], "state.seen"))];
   const agreement = fields<EngineState["agreement"]>(o["agreement"], "state.agreement", {
     version: orNull(str),
     publishedAt: orNull(num),

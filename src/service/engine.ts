@@ -300,7 +300,17 @@ export class Engine {
 
   /**
    * Decides one event (a parsed JSON object, interface v1). Resolves once the event and its
-   * decisions are committed to the store.
+   * decisions are committed to the store. Never rejects for a bad event (that is a dead letter);
+   * rejects with a {@link StoreError} when the store cannot commit, and then nothing was decided.
+   *
+   * @example
+   * ```ts
+   * const { decisions, deadLetter } = await engine.decide({
+   *   id: "e7", type: "message.post", at: "2017-10-09T09:06:00+08:00", user: "bob", group: "g1", message: "m1",
+   * });
+   * const primary = decisions[decisions.length - 1]; // timer decisions that fell due come first
+   * console.log(primary?.outcome, primary?.rule, primary?.reason, deadLetter?.reason);
+   * ```
    */
   decide(event: unknown): Promise<DecideResult> {
     return this.decideRaw([{ kind: "value", value: event }]).then((out) => strip(out[0]!));

@@ -25,7 +25,7 @@ export function creditMonotonicity(ir: PolicyIR, events: readonly GenEvent[]) {
       const event = chosen[0];
       const v = versionAt(ir, parseRfc3339(event.at) ?? 0);
       if (!v || v.credit.levels.length < 2) return;
-      const actor = (event["user"] ?? event["actor"]) as string;
+      const actor = (event["actor"] ?? event["user"]) as string;
       const levels = v.credit.levels;
       const outcomeWith = (level: string): string => {
         const fork = s.fork();

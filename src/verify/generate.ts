@@ -18,8 +18,10 @@ export type Step =
   | { kind: "event"; gap: number; type: string; fields: Record<string, unknown> }
   /** Sign up a user: register, verify (with a synthetic identity), accept the current agreement, set a credit level. */
   | { kind: "onboard"; gap: number; user: string; verify: boolean; accept: boolean; credit: string | undefined }
-  /** Add `count` fresh members (who accepted the agreement) to a group, approved by its creator or not. */
-  | { kind: "fill"; gap: number; group: string; count: number; approve: boolean };
+  /** Add `count` fresh members (who accepted the agreement) to a group, approved by its creator or not, after the creator sets the info page or not. */
+  | { kind: "fill"; gap: number; group: string; count: number; approve: boolean; info: boolean }
+  /** `count` flags against one user in one group a minute apart: sized to the policy's measure triggers. */
+  | { kind: "burst"; gap: number; group: string; user: string; count: number; category: string; severity: string | undefined };
 
 export interface Universe {
   users: string[];
@@ -34,6 +36,8 @@ export interface Universe {
   starts: number[];
   gaps: number[];
   fillSizes: number[];
+  /** Flag counts of the policy's measure triggers. */
+  triggerCounts: number[];
   zone: string;
 }
 
@@ -97,6 +101,7 @@ export function universeOf(ir: PolicyIR): Universe {
     starts: [...starts].sort((a, b) => a - b),
     gaps: [...gaps].sort((a, b) => a - b),
     fillSizes: [...fillSizes].filter((n) => n <= 2100).sort((a, b) => a - b),
+    triggerCounts: [...new Set([1, ...ir.versions.flatMap((x) => x.measures.map((m) => m.trigger.count))])].sort((a, b) => a - b),
     zone,
   };
 }
@@ -126,7 +131,20 @@ function eventStep(u: Universe): fc.Arbitrary<Step> {
         .record({ gap, user, verify: likely, accept: likely, credit: fc.option(credit, { nil: undefined, freq: 2 }) })
         .map((s): Step => ({ kind: "onboard", ...s })),
     },
-    { weight: 1, arbitrary: fc.record({ gap, group, count: fc.constantFrom(...u.fillSizes), approve: likely }).map((s): Step => ({ kind: "fill", ...s })) },
+    { weight: 1, arbitrary: fc.record({ gap, group, count: fc.constantFrom(...u.fillSizes), approve: likely, info: likely }).map((s): Step => ({ kind: "fill", ...s })) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .record({
+          gap,
+          group,
+          user,
+          count: fc.constantFrom(...u.triggerCounts),
+          category: fc.constantFrom(...or1(u.contentCategories, "spam")),
+          severity: fc.option(fc.constantFrom(...u.severities), { nil: undefined }),
+        })
+        .map((s): Step => ({ kind: "burst", ...s })),
+    },
     ev("group.create", fc.record({ user, group, category }), 4),
     ev("group.join", fc.record({ user, group, approvedBy: fc.option(user, { nil: undefined }) }, { requiredKeys: ["user", "group"] }), 5),
     ev("message.post", fc.record({ user, group, message }), 5),
@@ -175,6 +193,7 @@ export function expand(stream: GeneratedStream, u: Universe): GenEvent[] {
   let seq = 0;
   let fresh = 0;
   const creators = new Map<string, string>();
+  const categoryOf = new Map<string, string>();
   const push = (type: string, fields: Record<string, unknown>) => {
     out.push({ id: `e${++seq}`, type, at: formatInstant(now, u.zone), ...fields });
   };
@@ -190,6 +209,7 @@ export function expand(stream: GeneratedStream, u: Universe): GenEvent[] {
         break;
       case "fill": {
         const creator = creators.get(step.group);
+        if (creator && step.info) push("group.info", { actor: creator, group: step.group, name: `${step.group} 群`, category: categoryOf.get(step.group) });
         for (let i = 0; i < step.count; i++) {
           const m = `f${++fresh}`;
           push("agreement.accepted", { user: m, version: current });
@@ -197,10 +217,19 @@ export function expand(stream: GeneratedStream, u: Universe): GenEvent[] {
         }
         break;
       }
+      case "burst":
+        for (let i = 0; i < step.count; i++) {
+          if (i > 0) now += 60_000;
+          push("content.flagged", { group: step.group, user: step.user, message: `m${i + 1}`, category: step.category, ...(step.severity ? { severity: step.severity } : {}) });
+        }
+        break;
       case "event": {
         const fields: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(step.fields)) if (v !== undefined) fields[k] = v;
-        if (step.type === "group.create" && !creators.has(fields["group"] as string)) creators.set(fields["group"] as string, fields["user"] as string);
+        if (step.type === "group.create" && !creators.has(fields["group"] as string)) {
+          creators.set(fields["group"] as string, fields["user"] as string);
+          categoryOf.set(fields["group"] as string, fields["category"] as string);
+        }
         if (step.type === "records.purge") {
           const months = fields["monthsBack"] as number;
           delete fields["monthsBack"];

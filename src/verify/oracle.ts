@@ -153,7 +153,8 @@ export class Oracle {
   // Invariants on a governed primary decision, against the model before the event.
 
   private judge(e: GenEvent, d: Decision, v: VersionIR, at: number): void {
-    const actorId = (e["user"] ?? e["actor"]) as string | undefined;
+    // The acting user: `actor` where the event names one (info, role, manage, purge), else `user`.
+    const actorId = (e["actor"] ?? e["user"]) as string | undefined;
     const groupId = e["group"] as string | undefined;
     const g = groupId ? this.groups.get(groupId) : undefined;
     this.checkRoles(e, d, g, actorId);

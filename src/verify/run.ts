@@ -215,8 +215,10 @@ export function verify(ir: PolicyIR, factory: EngineFactory, opts: VerifyOptions
       result.detail = st.findings[0]!.message;
     }
     if (missing) {
+      const message = `version ${missing.version} has no section implementing ${req.id}`;
       result.status = "fail";
-      result.detail = `version ${missing.version} has no section implementing ${req.id}`;
+      result.detail = message;
+      result.findings = [...(result.findings ?? []), { req: req.id, message, node: missing.id }];
     }
     if (inStream && result.status !== "fail" && notApplicable && !st?.applies) {
       result.status = "not-applicable";

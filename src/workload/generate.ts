@@ -139,7 +139,7 @@ export function generatePopulation(ir: PolicyIR, opts: PopulationOptions): Popul
   const inGroup = new Set<number>();
   for (let j = 0; j < opts.groups; j++) {
     const category = rand() < 0.6 ? (categories[0] ?? "general") : categories[Math.floor(rand() * categories.length)]!;
-    const size = Math.min(opts.users, rand() < 0.05 ? 120 + Math.floor(rand() * 500) : 3 + Math.floor(rand() * 60));
+    const size = Math.min(opts.users, rand() < 0.05 ? 120 + Math.floor(rand() * 520) : 3 + Math.floor(rand() * 60));
     const need = needRank(category, size);
     let c = Math.floor(rand() * opts.users);
     for (let tries = 0; tries < 1000 && !(users[c]!.verified && users[c]!.accepted && rank(users[c]!.credit) >= need); tries++) c = Math.floor(rand() * opts.users);

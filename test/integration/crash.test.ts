@@ -29,6 +29,8 @@ interface RunResult {
   code: number | null;
   signal: NodeJS.Signals | null;
   lines: number;
+  /** Milliseconds from spawn to the first decision on stdout (start-up and recovery), or null. */
+  firstOutputMs: number | null;
   stderr: string;
 }
 
@@ -38,6 +40,7 @@ function runOnce(args: string[], kill: (elapsedMs: number, lines: number) => boo
     const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     const t0 = Date.now();
     let lines = 0;
+    let firstOutputMs: number | null = null;
     let stderr = "";
     let killed = false;
     const check = () => {
@@ -48,6 +51,7 @@ function runOnce(args: string[], kill: (elapsedMs: number, lines: number) => boo
     };
     const timer = setInterval(check, 5);
     child.stdout.on("data", (b: Buffer) => {
+      firstOutputMs ??= Date.now() - t0;
       for (let i = 0; i < b.length; i++) if (b[i] === 10) lines++;
       check();
     });
@@ -55,7 +59,7 @@ function runOnce(args: string[], kill: (elapsedMs: number, lines: number) => boo
     child.on("error", reject);
     child.on("close", (code, signal) => {
       clearInterval(timer);
-      resolve({ code, signal, lines, stderr });
+      resolve({ code, signal, lines, firstOutputMs, stderr });
     });
   });
 }
@@ -81,22 +85,27 @@ describe("crash test: qungui run --store under SIGKILL", () => {
     const wantDead: string[] = [];
     runStream(referenceProgram(), lines, emptyState(), { decision: (j) => want.push(j), deadLetter: (j) => wantDead.push(j) });
 
+    // The compiled IR starts faster than the .qg (no parse and check at every restart); same policy.
+    const policy = join(dir, "policy.json");
+    execFileSync(process.execPath, [CLI, "compile", "policies/cac-2017.qg", "-o", policy], { cwd: ROOT });
     const store = join(dir, "crash.db");
-    const args = ["run", "policies/cac-2017.qg", events, "--store", store, "--dead-letter", join(dir, "dead.jsonl")];
+    const args = ["run", policy, events, "--store", store, "--dead-letter", join(dir, "dead.jsonl")];
     const random = rng(SEED);
     const positions: number[] = [];
     const t0 = Date.now();
     let kills = 0;
     let finished = false;
+    let startup = 1500;
     while (kills < KILLS) {
-      // Half the kills at a random time (start-up, recovery, mid-commit), half just after some output.
-      // Whatever the machine's speed, leave enough of the stream for the kills still to come.
-      const byTime = random() < 0.5;
-      const afterMs = 100 + random() * 1500;
+      // Some kills at a random time (during start-up, recovery or a commit), the others after some
+      // output (in the next commit); never so late that the kills still to come find nothing left.
+      const byTime = random() < 0.4;
+      const afterMs = random() * 2 * startup;
       const remaining = lines.length - (positions[positions.length - 1] ?? 0);
       const cap = Math.max(1, Math.floor(remaining / (KILLS - kills + 1)));
       const afterLines = 1 + Math.floor(random() * cap);
       const r = await runOnce(args, (ms, n) => (byTime ? ms >= afterMs : n >= afterLines) || n >= cap);
+      if (r.firstOutputMs !== null) startup = r.firstOutputMs;
       if (r.signal !== "SIGKILL") {
         expect(r.code, r.stderr).toBe(0);
         finished = true;

@@ -86,7 +86,7 @@ describe("QG059 targets", () => {
 }`);
     const d = only(text, "QG059");
     expect(d.message).toBe("`blacklist user` cannot be a responsibility measure: it holds the group's creator and managers to account");
-    expect(d.reqs).toEqual(["A11.responsibility"]);
+    expect(d.help).toBe("target `creator` or `managers` (A11.responsibility)");
   });
 });
 

@@ -4,6 +4,8 @@ import { blankEvent } from "../../../src/engine/event.js";
 import { compileExpr, exprText, newTracer } from "../../../src/engine/expr.js";
 import { emptyState, ensureUser, newGroup } from "../../../src/engine/state.js";
 import { compileVersionData, ProgramError } from "../../../src/engine/version.js";
+import { pathAccessor, windowAccessor } from "../../../src/engine/context.js";
+import { PATHS } from "../../../src/vocab/paths.js";
 import type { ExprIR } from "../../../src/ir/types.js";
 import { and, bool, cmp, count, dur, fixturePolicy, ifThen, inList, lit, minus, not, or, path, t } from "./fixtures.js";
 
@@ -90,5 +92,22 @@ describe("expression compilation", () => {
     expect(f(c)).toBe(true);
     expect(tr.nodes.map(exprText)).toEqual(["group.exists or group.closed", "group.exists", "group.closed"]);
     expect(tr.values).toEqual([true, true, undefined]);
+  });
+});
+
+describe("paths", () => {
+  test("every path of src/vocab/paths.ts has an accessor that reads a value on an empty state", () => {
+    for (const [p, info] of Object.entries(PATHS)) {
+      const acc = info.window ? windowAccessor(p, { amount: 1, unit: "day" }) : pathAccessor(p);
+      for (const type of ["group.join", "message.post"] as const) {
+        const ev = blankEvent("x", type, "", NOW);
+        ev.user = "nobody";
+        ev.group = "nowhere";
+        const c = newCtx(emptyState(), v, ev);
+        resetCtx(c, emptyState(), v, ev, NOW);
+        const val = acc(c);
+        expect(val === null || ["boolean", "number", "string"].includes(typeof val), p).toBe(true);
+      }
+    }
   });
 });

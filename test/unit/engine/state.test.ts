@@ -21,7 +21,7 @@ describe("engine state", () => {
       v: 1,
       clock: null,
       seq: 0,
-      seen: {},
+      seen: [],
       users: {},
       groups: {},
       complaints: {},
@@ -49,11 +49,11 @@ describe("engine state", () => {
     expect(Object.getPrototypeOf(restored.users)).toBeNull();
     expect(Object.keys(restored.users)).toContain("constructor");
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
-    const raw = '{"v":1,"clock":null,"seq":0,"seen":{"__proto__":1},"users":{"__proto__":{"firstSeen":0,"registeredAt":null,"verified":true,"credit":null,"accepted":[],"groupsCreated":0,"groupsJoined":0,"blacklisted":false,"blacklistedUntil":null,"blacklistTimer":null,"managementSuspendedUntil":null,"managementTimer":null,"creationCancelled":false,"flags":[],"flagTotal":0}},"groups":{},"complaints":{},"timers":[],"agreement":{"version":null,"publishedAt":null},"purgedBefore":null}';
+    const raw = '{"v":1,"clock":null,"seq":0,"seen":["__proto__","__proto__"],"users":{"__proto__":{"firstSeen":0,"registeredAt":null,"verified":true,"credit":null,"accepted":[],"groupsCreated":0,"groupsJoined":0,"blacklisted":false,"blacklistedUntil":null,"blacklistTimer":null,"managementSuspendedUntil":null,"managementTimer":null,"creationCancelled":false,"flags":[],"flagTotal":0}},"groups":{},"complaints":{},"timers":[],"agreement":{"version":null,"publishedAt":null},"purgedBefore":null}';
     const st = restoreState(raw);
     expect(Object.keys(st.users)).toEqual(["__proto__"]);
     expect(st.users["__proto__"]!.verified).toBe(true);
-    expect(st.seen["__proto__"]).toBe(1);
+    expect(st.seen).toEqual(["__proto__"]);
     expect(({} as { verified?: unknown }).verified).toBeUndefined();
   });
 
@@ -72,7 +72,8 @@ describe("engine state", () => {
     expect(bad((s) => delete s.groups.g1.members.u1)).toThrow(/creator/);
     expect(bad((s) => (s.timers[0].kind = "alarm"))).toThrow(/timers\[0\]\.kind/);
     expect(bad((s) => (s.seq = 0))).toThrow(/state\.seq/);
-    expect(bad((s) => (s.seen.e1 = true))).toThrow(/seen/);
+    expect(bad((s) => (s.seen = { e1: 1 }))).toThrow(/state\.seen/);
+    expect(bad((s) => s.seen.push(7))).toThrow(/state\.seen\[/);
   });
 
   test("derived counts are recomputed from the member table", () => {
