@@ -10,7 +10,7 @@
  *
  * at 1, 100 and 1000 events per commit. Prints events/s and the store's size.
  *
- *   npx tsx scripts/bench-store.ts [events=20000]
+ *   npx tsx scripts/bench-store.ts [events=20000] [repeat=3]
  */
 import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, statSync, readdirSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,10 +27,12 @@ import { zonedInstant } from "../src/source/time.js";
 import { generateLines } from "../src/workload/generate.js";
 
 const EVENTS = Number(process.argv[2] ?? 20_000);
+/** Runs per cell; the best is reported (the machine is shared: the best is the least disturbed). */
+const REPEAT = Number(process.argv[3] ?? 3);
 
 /** The journal-file design, as far as the benchmark needs it (commit and recovery bookkeeping). */
 class FileJournalStore extends MemoryStore {
-  override readonly kind = "file";
+  override readonly kind: string = "file";
   private readonly fd: number;
   private seq = 0;
   constructor(
@@ -93,18 +95,22 @@ for (const c of configs) {
   const cells: string[] = [];
   let size = 0;
   for (const per of [1, 100, 1000]) {
-    const dir = mkdtempSync(join(tmpdir(), "qungui-bench-store-"));
-    const store = c.open(dir);
-    const engine = await createEngine(compileProgram(ir), { store, clock: () => 0 });
-    // One event per commit is slow with fsync: measure it on a prefix.
-    const n = per === 1 ? Math.min(inputs.length, 2000) : inputs.length;
-    const t0 = performance.now();
-    for (let i = 0; i < n; i += per) await engine.decideRaw(inputs.slice(i, Math.min(n, i + per)));
-    const s = (performance.now() - t0) / 1000;
-    await store.close();
-    if (per === 1000) size = dirSize(dir);
-    rmSync(dir, { recursive: true, force: true });
-    cells.push(`${Math.round(n / s).toLocaleString("en-US")}/s`.padStart(13));
+    let best = 0;
+    for (let rep = 0; rep < REPEAT; rep++) {
+      const dir = mkdtempSync(join(tmpdir(), "qungui-bench-store-"));
+      const store = c.open(dir);
+      const engine = await createEngine(compileProgram(ir), { store, clock: () => 0 });
+      // One event per commit is slow with fsync: measure it on a prefix.
+      const n = per === 1 ? Math.min(inputs.length, 2000) : inputs.length;
+      const t0 = performance.now();
+      for (let i = 0; i < n; i += per) await engine.decideRaw(inputs.slice(i, Math.min(n, i + per)));
+      const s = (performance.now() - t0) / 1000;
+      await store.close();
+      if (per === 1000) size = dirSize(dir);
+      rmSync(dir, { recursive: true, force: true });
+      best = Math.max(best, n / s);
+    }
+    cells.push(`${Math.round(best).toLocaleString("en-US")}/s`.padStart(13));
   }
   console.log(c.name.padEnd(38) + cells.join("") + `   ${(size / 1e6).toFixed(1)} MB`);
 }

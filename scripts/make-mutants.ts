@@ -26,6 +26,8 @@ interface IrMutant {
   what: string;
   /** Lowered rules to drop, by exact name or by a pattern. */
   removeRules: (string | RegExp)[];
+  /** Text changes to base.qg before compiling (to keep the counterexample within ten events). */
+  replace?: [string, string][];
 }
 
 const TEXT_MUTANTS: TextMutant[] = [
@@ -67,14 +69,46 @@ const TEXT_MUTANTS: TextMutant[] = [
 
 const IR_MUTANTS: IrMutant[] = [
   { name: "10-join-approval-skipped", req: "A8.join-verification", what: "drops the approval check on joins", removeRules: [/\/join-approval$/] },
-  { name: "11-member-cap-unenforced", req: "A8.member-cap", what: "drops the member cap and the no-tier check", removeRules: ["limits/member-cap", "tiers/no-tier"] },
+  {
+    name: "11-member-cap-unenforced",
+    req: "A8.member-cap",
+    what: "drops every check on group size: the cap, the no-tier check and the tier-growth checks (cap lowered to 2 so the breach takes few events)",
+    removeRules: ["limits/member-cap", "tiers/no-tier", /\/grow$/, /\/join-approval$/],
+    replace: [["members per group 8", "members per group 2"]],
+  },
   { name: "12-user-caps-unenforced", req: "A8.user-caps", what: "drops the per-user caps", removeRules: ["limits/groups-created", "limits/groups-joined"] },
   { name: "14-info-page-unenforced", req: "A8.info-page", what: "drops the info-page hold on joins it declares", removeRules: ["limits/info-page"] },
   { name: "15-creator-unqualified", req: "A8.creator-qualification", what: "drops the creator qualification checks", removeRules: [/^tiers\/.*\/(create|grow)$/] },
-  { name: "16-suspended-managers-act", req: "A9.management-rights", what: "lets managers act while their rights are suspended", removeRules: ["management/suspended"] },
-  { name: "17-closed-group-open", req: "A11.group-measures", what: "keeps serving closed groups", removeRules: ["measures/group-closed"] },
-  { name: "18-blacklist-ignored", req: "A11.blacklist", what: "ignores the blacklist", removeRules: [/^blacklist\//] },
-  { name: "19-cancelled-creator-creates", req: "A11.user-measures", what: "ignores a cancelled creation qualification", removeRules: ["creation/cancelled", "limits/groups-created"] },
+  // The next four also take out a measure that would mask the breach (a blacklisted creator can do
+  // nothing at all, so a missing closed-group check could never show): each mutant breaks one thing.
+  {
+    name: "16-suspended-managers-act",
+    req: "A9.management-rights",
+    what: "lets managers act while their rights are suspended",
+    removeRules: ["management/suspended"],
+    replace: [["suspend management of user for 30 days, blacklist user for 180 days,", "suspend management of user for 30 days,"]],
+  },
+  {
+    name: "17-closed-group-open",
+    req: "A11.group-measures",
+    what: "keeps serving closed groups",
+    removeRules: ["measures/group-closed"],
+    replace: [["then close group, blacklist group, blacklist creator for 1 year,", "then close group,"]],
+  },
+  {
+    name: "18-blacklist-ignored",
+    req: "A11.blacklist",
+    what: "ignores the blacklist",
+    removeRules: [/^blacklist\//],
+    replace: [["then close group, blacklist group, blacklist creator for 1 year,", "then blacklist group, blacklist creator for 1 year,"]],
+  },
+  {
+    name: "19-cancelled-creator-creates",
+    req: "A11.user-measures",
+    what: "ignores a cancelled creation qualification",
+    removeRules: ["creation/cancelled", "limits/groups-created"],
+    replace: [["cancel creation of user, suspend management of user for 30 days, blacklist user for 180 days,", "cancel creation of user, suspend management of user for 30 days,"]],
+  },
 ];
 
 export interface MutantEntry {
@@ -85,21 +119,27 @@ export interface MutantEntry {
 
 const manifest: MutantEntry[] = [];
 
-for (const m of TEXT_MUTANTS) {
-  let text = base;
-  for (const [from, to] of m.replace) {
-    if (!text.includes(from)) throw new Error(`${m.name}: base.qg no longer contains ${JSON.stringify(from)}`);
+function applyReplacements(text: string, name: string, replace: [string, string][]): string {
+  for (const [from, to] of replace) {
+    if (!text.includes(from)) throw new Error(`${name}: base.qg no longer contains ${JSON.stringify(from)}`);
     text = text.replace(from, to);
   }
+  return text;
+}
+
+
+for (const m of TEXT_MUTANTS) {
+  let text = applyReplacements(base, m.name, m.replace);
   text = text.replace('policy "cac-2017-scaled"', `policy "mutant-${m.name}"`);
   const file = `${m.name}.qg`;
   writeFileSync(`${dir}/${file}`, `// Mutant: ${m.what} (breaks ${m.req}).\n${text}`);
   manifest.push({ file, req: m.req, what: m.what });
 }
 
-const compiled = compilePolicyText(base, `${dir}/base.qg`);
-if (!compiled.ir) throw new Error(`base.qg does not compile: ${compiled.diagnostics.map((d) => d.message).join("; ")}`);
+
 for (const m of IR_MUTANTS) {
+  const compiled = compilePolicyText(applyReplacements(base, m.name, m.replace ?? []), `${dir}/base.qg`, { lenient: true });
+  if (!compiled.ir) throw new Error(`${m.name}: base.qg does not compile: ${compiled.diagnostics.map((d) => d.message).join("; ")}`);
   const ir = structuredClone(compiled.ir);
   ir.name = `mutant-${m.name}`;
   let removed = 0;

@@ -85,7 +85,7 @@ export function loadIR(json: string | unknown): CompiledPolicy {
   return programOf(r.ir, r.diagnostics, "<ir>");
 }
 
-export { createEngine, Engine, policyId, type DecideResult, type EngineOptions } from "./service/engine.js";
+export { createEngine, Engine, policyId, type DecideResult, type DecideOutput, type EngineInput, type EngineOptions } from "./service/engine.js";
 export { openSqliteStore, SqliteStore, type SqliteStoreOptions } from "./store/sqlite.js";
 export { MemoryStore, type MemoryStoreOptions } from "./store/memory.js";
 export { purgeRecords, purgeCutoff, retentionOf, RetentionError, MINIMUM_RETENTION, type PurgeResult, type RetentionRule } from "./store/retention.js";
@@ -102,8 +102,9 @@ export {
   type ExportedRecord,
   type PurgeCounts,
   type PurgeRequest,
+  type Recovery,
 } from "./store/types.js";
-export { buildServer, requestValidators, type ServerOptions } from "./http/server.js";
+export { buildServer, requestValidators, type ServerOptions, type Validators } from "./http/server.js";
 export { openApiDocument } from "./http/openapi.js";
 export { concerns, inRange, DecisionLog, type InspectionFilter } from "./records/log.js";
 export {

@@ -8,7 +8,6 @@ import type { Symbols, VersionView } from "./versions.js";
 export interface Ctx {
   sink: Sink;
   version: VersionView;
-  versions: readonly VersionView[];
   /** Types inferred for expressions (the first version that types a node wins). */
   types: Map<A.Expr, ValueType>;
 }

@@ -68,7 +68,18 @@ export function isEnumLiteral(e: A.Expr, types: ReadonlyMap<A.Expr, ValueType>):
   return enumLiteralName(e, types) !== undefined;
 }
 
+/** `check` and then `typeOfExprs` on the same AST (as the compiler does) analyse it once. */
+const analysed = new WeakMap<A.PolicyFile, CheckedPolicy>();
+
 export function analyze(ast: A.PolicyFile): CheckedPolicy {
+  const known = analysed.get(ast);
+  if (known) return { ...known, diagnostics: [...known.diagnostics] };
+  const result = analyzeOnce(ast);
+  analysed.set(ast, result);
+  return { ...result, diagnostics: [...result.diagnostics] };
+}
+
+function analyzeOnce(ast: A.PolicyFile): CheckedPolicy {
   const sink = new Sink();
   const types = new Map<A.Expr, ValueType>();
   let versions: VersionView[] = [];
@@ -92,7 +103,7 @@ export function analyze(ast: A.PolicyFile): CheckedPolicy {
   stage("removals", () => checkRemovals(versions, sink));
   if (versions[0]) stage("retention", () => checkRetentionExists(ast, versions[0]!, sink));
   for (const version of versions) {
-    const ctx: Ctx = { sink, version, versions, types };
+    const ctx: Ctx = { sink, version, types };
     stage("section names", () => checkSectionNames(ctx));
     stage("section clauses", () => checkSectionClauses(ctx));
     stage("tiers", () => checkTiers(ctx));

@@ -232,7 +232,7 @@ interface SetState {
   excluded: Map<string, Atom>;
 }
 
-function numDomain(key: string, type: ValueType, symbols: Symbols): NumState {
+function numDomain(type: ValueType, symbols: Symbols): NumState {
   const base = { loOpen: false, hiOpen: false, loBy: null, hiBy: null, neq: new Map<number, Atom>() };
   switch (type) {
     case "count":
@@ -331,7 +331,7 @@ export function satisfiable(atoms: readonly Atom[], symbols: Symbols): Verdict {
     }
     if (a.k === "num") {
       let s = nums.get(a.key);
-      if (!s) nums.set(a.key, (s = numDomain(a.key, a.type, symbols)));
+      if (!s) nums.set(a.key, (s = numDomain(a.type, symbols)));
       applyNum(s, a);
       if (numEmpty(s)) {
         const culprits = unique([s.loBy, s.hiBy, ...s.neq.values(), a].filter((x): x is Atom => x !== null));

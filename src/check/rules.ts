@@ -8,7 +8,7 @@ import { ID_ROOTS, PATHS } from "../vocab/paths.js";
 import { noteFor, type Ctx } from "./context.js";
 import { CODES } from "./ids.js";
 import { didYouMean } from "./suggest.js";
-import { PII_FIELD, typeCondition, type TypeEnv } from "./types.js";
+import { PII_FIELD, typeCondition, USER_ROOTS, type TypeEnv } from "./types.js";
 
 /** The rule's events that are decided events, reporting the others. */
 export function ruleEvents(ctx: Ctx, rule: A.RuleDecl): { event: DecidedEvent; node: A.DottedName }[] {
@@ -98,7 +98,7 @@ function checkTemplate(env: TypeEnv, lit: A.StringLit): void {
     }
     const parts = p.path.split(".");
     const field = parts.slice(1).join(".");
-    if (PII_FIELD.test(field) || (parts.length === 1 && PII_FIELD.test(p.path))) {
+    if ((USER_ROOTS.includes(parts[0]!) && PII_FIELD.test(field)) || (parts.length === 1 && PII_FIELD.test(p.path))) {
       ctx.sink.error(CODES.badPlaceholder, span, `\`{${p.path}}\` would put personal information in a decision`, {
         help: "reasons name users by their opaque id only (A6.pii): write `{user}`",
         note,

@@ -36,9 +36,4 @@ export class Sink {
   warning(code: string, span: Span, message: string, extra?: Extra): void {
     this.add(code, "warning", span, message, extra);
   }
-
-  /** How many findings so far; lets a check tell whether a sub-check reported anything. */
-  get count(): number {
-    return this.diagnostics.length;
-  }
 }

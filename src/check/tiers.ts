@@ -44,7 +44,17 @@ export function checkTiers(ctx: Ctx): void {
   const note = noteFor(ctx, tiers);
   const categories = ctx.version.symbols.categories;
   if (tiers.tiers.length > 0) checkTable(ctx, tiers.tiers, tableSuffix(null, tiers, categories), cap, note);
-  for (const o of tiers.overrides) checkTable(ctx, o.tiers, tableSuffix(o, tiers, categories), cap, note);
+  for (const o of tiers.overrides) {
+    const suffix = tableSuffix(o, tiers, categories);
+    if (o.tiers.length > 0) checkTable(ctx, o.tiers, suffix, cap, note);
+    else {
+      ctx.sink.error(CODES.tierGap, o.span, `no tier for any member count${suffix}`, {
+        help: "give the `for` block its tiers, or remove it so the categories use the default table",
+        reqs: ["A7.tiers"],
+        note,
+      });
+    }
+  }
   checkCategoryTables(ctx, tiers, note);
 }
 

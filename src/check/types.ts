@@ -62,6 +62,9 @@ const KIND_TYPE: Readonly<Partial<Record<NameKind, ValueType>>> = {
 /** Field names that would carry personal information; there is deliberately no path for any of them. */
 export const PII_FIELD = /^(identity|real-?name|name|id-?(card|number)|phone|mobile|email|address|passport|birth(day|date)?)$/i;
 
+/** Roots that name a user, whose personal information must never be read. */
+export const USER_ROOTS: readonly string[] = ["user", "actor", "target", "approver", "creator"];
+
 export interface TypeEnv {
   ctx: Ctx;
   rule: A.RuleDecl;
@@ -232,9 +235,9 @@ function unknownPath(e: A.PathExpr, env: TypeEnv): void {
     });
     return;
   }
-  if (PII_FIELD.test(field) && (ROOTS as readonly string[]).includes(root)) {
+  if (PII_FIELD.test(field) && USER_ROOTS.includes(root)) {
     err(env, CODES.unknownPath, e.span, `\`${name}\` cannot be read: personal information given for verification never reaches rules`, {
-      help: `use \`${root === "group" || root === "event" ? "user" : root}.verified\` to ask whether the identity was verified (A6.pii)`,
+      help: `use \`${root}.verified\` to ask whether the identity was verified (A6.pii)`,
     });
     return;
   }

@@ -52,6 +52,11 @@ export interface Firing {
   type: Event["type"];
 }
 
+/** The firing of an event's own decisions. */
+export function firing(ev: Event): Firing {
+  return { id: ev.id, at: ev.at, type: ev.type };
+}
+
 const citeCache = new Map<string, readonly Cite[]>();
 
 /** Frozen cites of requirement ids (`cites("A6.real-name", "A6.pii")`). */

@@ -11,6 +11,7 @@ import type { PolicyIR } from "../ir/types.js";
 import type { DecidedEvent } from "../vocab/events.js";
 import { DECIDED_EVENTS } from "../vocab/events.js";
 import { newCtx, pathAccessor, resetCtx, type Ctx, type Val } from "../engine/context.js";
+import type { Decision } from "../engine/decision.js";
 import type { Event } from "../engine/event.js";
 import { compileExpr, type Compiled } from "../engine/expr.js";
 import { intakeValue, parseEventLine, type DeadLetter } from "../engine/intake.js";
@@ -83,7 +84,9 @@ export class FactExtractor {
   }
 }
 
-export type Prepared = { event: Event; now: number; deadLetter?: undefined } | { event?: undefined; deadLetter: DeadLetter };
+export type Prepared =
+  | { event: Event; now: number; /** Timer decisions that fell due before the event. */ fired: Decision[]; deadLetter?: undefined }
+  | { event?: undefined; deadLetter: DeadLetter };
 
 /**
  * Brings `st` to the instant an input line is judged at, without judging it: intake (a dead letter
@@ -94,14 +97,14 @@ export type Prepared = { event: Event; now: number; deadLetter?: undefined } | {
 export function prepareLine(program: Program, line: string, lineNo: number | null, st: EngineState): Prepared {
   const r = parseEventLine(line, lineNo, program.intake(st));
   if (r.deadLetter !== undefined) return { deadLetter: r.deadLetter };
-  program.advance(r.event.atMs, st);
-  return { event: r.event, now: st.clock ?? r.event.atMs };
+  const fired = program.advance(r.event.atMs, st).decisions;
+  return { event: r.event, now: st.clock ?? r.event.atMs, fired };
 }
 
 /** {@link prepareLine} for an already-parsed event object (library callers). */
 export function prepareValue(program: Program, value: unknown, st: EngineState): Prepared {
   const r = intakeValue(value, null, program.intake(st));
   if (r.deadLetter !== undefined) return { deadLetter: r.deadLetter };
-  program.advance(r.event.atMs, st);
-  return { event: r.event, now: st.clock ?? r.event.atMs };
+  const fired = program.advance(r.event.atMs, st).decisions;
+  return { event: r.event, now: st.clock ?? r.event.atMs, fired };
 }

@@ -30,6 +30,7 @@ import { openApiDocument } from "./openapi.js";
 
 export const API_VERSION = "0.1.0";
 
+/** How {@link buildServer} sets up the API. */
 export interface ServerOptions {
   engine: Engine;
   /** Bearer token that guards `POST /v1/policy`; without one, reloading is disabled. */
@@ -44,8 +45,11 @@ export interface ServerOptions {
   policyName?: string;
 }
 
+/** Compiled request validators (ajv). */
 export interface Validators {
+  /** One event. */
   event: ValidateFunction;
+  /** A batch: a non-empty array of events. */
   batch: ValidateFunction;
 }
 

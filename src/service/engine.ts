@@ -43,6 +43,7 @@ export interface DecideOutput extends DecideResult {
   deadLetterJson?: string;
 }
 
+/** How {@link createEngine} sets up an engine. */
 export interface EngineOptions {
   /** Where state and records live. Default: a {@link MemoryStore} (not durable). */
   store?: Store;
@@ -88,6 +89,10 @@ function isAccepted(r: EvaluateResult): boolean {
   return r.deadLetter === undefined && r.decisions.length > 0;
 }
 
+/**
+ * A policy's program, its state and a store: decides events durably. Create one with
+ * {@link createEngine}; all methods may be called concurrently (they run one at a time).
+ */
 export class Engine {
   private state: EngineState = emptyState();
   /** Last journal entry applied to `state`. */
@@ -107,6 +112,7 @@ export class Engine {
 
   private constructor(
     program: Program,
+    /** The store the engine commits to. */
     readonly store: Store,
     options: EngineOptions,
   ) {

@@ -12,6 +12,7 @@ import {
   type JournalEntry,
   type PurgeCounts,
   type PurgeRequest,
+  type Recovery,
   type Snapshot,
   type Store,
   type StoreStats,
@@ -22,6 +23,7 @@ interface Row<T> {
   recordedAt: number;
 }
 
+/** How a memory store behaves. */
 export interface MemoryStoreOptions {
   /** How many snapshots to keep. Default 4. */
   keepSnapshots?: number;
@@ -29,8 +31,9 @@ export interface MemoryStoreOptions {
   keepRecords?: boolean;
 }
 
+/** A {@link Store} in memory: fast, not durable. */
 export class MemoryStore implements Store {
-  readonly kind = "memory";
+  readonly kind: string = "memory";
   readonly location = "memory";
   private readonly policies = new Map<string, string>();
   private entries: JournalEntry[] = [];
@@ -56,7 +59,7 @@ export class MemoryStore implements Store {
     return this.policies.get(id) ?? null;
   }
 
-  async recovery(): Promise<{ snapshot: Snapshot | null; journal: JournalEntry[] }> {
+  async recovery(): Promise<Recovery> {
     const snapshot = this.snapshots[this.snapshots.length - 1] ?? null;
     return { snapshot, journal: this.journalSync(snapshot?.seq ?? 0) };
   }
@@ -159,6 +162,7 @@ export class MemoryStore implements Store {
     };
   }
 
+  /** Counts and positions. */
   async stats(): Promise<StoreStats> {
     const latest = this.snapshots[this.snapshots.length - 1] ?? null;
     let clock: number | null = null;
@@ -175,5 +179,6 @@ export class MemoryStore implements Store {
     };
   }
 
+  /** Nothing to close. */
   async close(): Promise<void> {}
 }

@@ -11,7 +11,9 @@ import { StoreError, type PurgeCounts, type Store } from "./types.js";
 /** The regulation's floor (A13.retention). */
 export const MINIMUM_RETENTION: CalendarDuration = { amount: 6, unit: "month" };
 
+/** A purge refused because it would remove records younger than the retention (A13.retention). */
 export class RetentionError extends Error {
+  /** Always `RetentionError`. */
   override name = "RetentionError";
 }
 
@@ -23,6 +25,7 @@ function versionAt(ir: PolicyIR, ms: number): VersionIR {
   return v;
 }
 
+/** How long records must be kept, and in which zone months are counted. */
 export interface RetentionRule {
   /** The time zone calendar months are counted in. */
   zone: string;
@@ -42,9 +45,11 @@ export function purgeCutoff(now: number, rule: RetentionRule): number {
   return Math.min(...rule.keep.map((d) => addDuration(now, d, rule.zone, -1)));
 }
 
+/** What {@link purgeRecords} removed, and the cutoff it checked against. */
 export interface PurgeResult extends PurgeCounts {
   /** The cutoff on the records' own time that the request was checked against. */
   cutoffMs: number;
+  /** The zone calendar months were counted in. */
   zone: string;
 }
 

@@ -19,11 +19,13 @@ import {
   type JournalEntry,
   type PurgeCounts,
   type PurgeRequest,
+  type Recovery,
   type Snapshot,
   type Store,
   type StoreStats,
 } from "./types.js";
 
+/** How a SQLite store is opened. */
 export interface SqliteStoreOptions {
   /** `full` (default): fsync at every commit. `normal`: durable across a process crash, not a power cut. */
   synchronous?: "full" | "normal";
@@ -183,7 +185,7 @@ export class SqliteStore implements Store {
     return wrap("cannot read the policy", () => (this.s.getPolicy.get(id) as { ir: string } | undefined)?.ir ?? null);
   }
 
-  async recovery(): Promise<{ snapshot: Snapshot | null; journal: JournalEntry[] }> {
+  async recovery(): Promise<Recovery> {
     return wrap(`cannot recover from ${this.location}`, () =>
       this.db.transaction(() => {
         const snapshot = snapshotOf(this.s.latestSnapshot.get() as SnapshotRow | undefined);
@@ -316,6 +318,7 @@ export class SqliteStore implements Store {
     return wrap(`cannot purge ${this.location}`, () => run.immediate());
   }
 
+  /** Counts and positions (scans the tables: for the CLI, not for a hot path). */
   async stats(): Promise<StoreStats> {
     return wrap(`cannot read ${this.location}`, () =>
       this.db.transaction((): StoreStats => {
@@ -338,6 +341,7 @@ export class SqliteStore implements Store {
     );
   }
 
+  /** Closes the database (idempotent). */
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }

@@ -56,6 +56,7 @@ export interface DeadLetterRecord {
   afterSeq: number;
 }
 
+/** The engine state after a journal entry, kept so recovery replays only the entries after it. */
 export interface Snapshot {
   /** The last journal entry the state includes. */
   seq: number;
@@ -86,12 +87,17 @@ export interface CommitBatch {
   recordedAt: number;
 }
 
+/** What a store holds (`qungui records stats`). */
 export interface StoreStats {
   /** Last journal sequence number (0 when empty). */
   head: number;
+  /** Journal entries kept (fewer than `head` after a purge). */
   entries: number;
+  /** Decisions in the log. */
   decisions: number;
+  /** Dead letters kept. */
   deadLetters: number;
+  /** Snapshots kept. */
   snapshots: number;
   /** Sequence number of the latest snapshot, or null. */
   snapshotSeq: number | null;
@@ -110,11 +116,24 @@ export interface PurgeRequest {
   now: number;
 }
 
+/** What a purge removed. */
 export interface PurgeCounts {
+  /** Decisions removed from the log. */
   decisions: number;
+  /** Dead letters removed. */
   deadLetters: number;
+  /** Journal entries removed (only those a snapshot covers). */
   entries: number;
+  /** Snapshots removed (those the remaining journal can no longer be replayed from). */
   snapshots: number;
+}
+
+/** What recovery needs: the latest snapshot and the journal after it. */
+export interface Recovery {
+  /** The latest snapshot, or null (replay from an empty state). */
+  snapshot: Snapshot | null;
+  /** Every journal entry after the snapshot, in order. */
+  journal: JournalEntry[];
 }
 
 /** A decision of the inspection set: its bytes and its place in the log. */
@@ -123,6 +142,11 @@ export interface ExportedRecord {
   entry: number;
 }
 
+/**
+ * Where an engine keeps its journal, decision log, dead letters, snapshots, policies and input
+ * cursors. Implementations: {@link MemoryStore} (tests, embedding without durability) and
+ * {@link SqliteStore} (the embedded default); the contract is this file's header.
+ */
 export interface Store {
   /** `memory`, `sqlite`, `postgres`: for health reports and messages. */
   readonly kind: string;
@@ -135,7 +159,7 @@ export interface Store {
   getPolicy(id: string): Promise<string | null>;
 
   /** What recovery needs: the latest snapshot and every journal entry after it, in order. */
-  recovery(): Promise<{ snapshot: Snapshot | null; journal: JournalEntry[] }>;
+  recovery(): Promise<Recovery>;
   /** Journal entries with `after < seq <= upTo`, in order. */
   journal(after: number, upTo?: number): Promise<JournalEntry[]>;
   /** The latest snapshot with `seq <= atMost`, or null (explain replays from it). */
@@ -169,11 +193,14 @@ export interface Store {
   /** Deletes old records (A13.retention is enforced by the caller, see src/store/retention.ts). */
   purge(req: PurgeRequest): Promise<PurgeCounts>;
 
+  /** Counts and positions, for `qungui records stats` and the retention check. */
   stats(): Promise<StoreStats>;
+  /** Closes the store; the engine must not use it afterwards. */
   close(): Promise<void>;
 }
 
 /** A store failure the caller can report (I/O error, locked database, corrupt journal). */
 export class StoreError extends Error {
+  /** Always `StoreError`. */
   override name = "StoreError";
 }

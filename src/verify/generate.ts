@@ -20,8 +20,14 @@ export type Step =
   | { kind: "onboard"; gap: number; user: string; verify: boolean; accept: boolean; credit: string | undefined }
   /** Add `count` fresh members (who accepted the agreement) to a group, approved by its creator or not, after the creator sets the info page or not. */
   | { kind: "fill"; gap: number; group: string; count: number; approve: boolean; info: boolean }
-  /** `count` flags against one user in one group a minute apart: sized to the policy's measure triggers. */
-  | { kind: "burst"; gap: number; group: string; user: string; count: number; category: string; severity: string | undefined };
+  /**
+   * `count` flags against one user in one group a minute apart, sized to the policy's measure
+   * triggers, then one follow-up action by the flagged user or the group's creator: Article 11
+   * measures must take effect on the very next event.
+   */
+  | { kind: "burst"; gap: number; group: string; user: string; flagCreator: boolean; count: number; category: string; severity: string | undefined; followUp: FollowUp; by: "flagged" | "creator" };
+
+export type FollowUp = "post" | "create" | "info" | "manage" | "join" | "join-other" | "role" | "none";
 
 export interface Universe {
   users: string[];
@@ -139,9 +145,12 @@ function eventStep(u: Universe): fc.Arbitrary<Step> {
           gap,
           group,
           user,
+          flagCreator: fc.boolean(),
           count: fc.constantFrom(...u.triggerCounts),
           category: fc.constantFrom(...or1(u.contentCategories, "spam")),
           severity: fc.option(fc.constantFrom(...u.severities), { nil: undefined }),
+          followUp: fc.constantFrom<FollowUp>("none", "post", "create", "info", "manage", "join", "join-other", "role"),
+          by: fc.constantFrom<"flagged" | "creator">("flagged", "creator"),
         })
         .map((s): Step => ({ kind: "burst", ...s })),
     },
@@ -217,12 +226,33 @@ export function expand(stream: GeneratedStream, u: Universe): GenEvent[] {
         }
         break;
       }
-      case "burst":
+      case "burst": {
+        // Creators are flagged too: their own measures (cancelled creation, suspended management) must bite.
+        const flagged = step.flagCreator ? (creators.get(step.group) ?? step.user) : step.user;
         for (let i = 0; i < step.count; i++) {
           if (i > 0) now += 60_000;
-          push("content.flagged", { group: step.group, user: step.user, message: `m${i + 1}`, category: step.category, ...(step.severity ? { severity: step.severity } : {}) });
+          push("content.flagged", { group: step.group, user: flagged, message: `m${i + 1}`, category: step.category, ...(step.severity ? { severity: step.severity } : {}) });
+        }
+        if (step.followUp !== "none") {
+          now += 60_000;
+          const who = step.by === "creator" ? (creators.get(step.group) ?? flagged) : flagged;
+          const other = u.groups.find((g) => g !== step.group) ?? step.group;
+          const someoneElse = u.users.find((x) => x !== who) ?? who;
+          const category = categoryOf.get(step.group) ?? u.categories[0] ?? "general";
+          const followUps: Record<Exclude<FollowUp, "none">, [string, Record<string, unknown>]> = {
+            post: ["message.post", { user: who, group: step.group, message: "m9" }],
+            create: ["group.create", { user: who, group: other, category }],
+            info: ["group.info", { actor: who, group: step.group, name: "群", category }],
+            manage: ["group.manage", { actor: who, group: step.group, action: "delete-message", target: "m1" }],
+            join: ["group.join", { user: who, group: step.group }],
+            "join-other": ["group.join", { user: who, group: other }],
+            role: ["group.role", { actor: who, group: step.group, user: someoneElse, role: "manager" }],
+          };
+          const [type, fields] = followUps[step.followUp];
+          push(type, fields);
         }
         break;
+      }
       case "event": {
         const fields: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(step.fields)) if (v !== undefined) fields[k] = v;

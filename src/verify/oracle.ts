@@ -352,6 +352,8 @@ export class Oracle {
 
   private apply(e: GenEvent, d: Decision, v: VersionIR | undefined): void {
     const at = parseRfc3339(e.at)!;
+    // Before the policy governs, only facts are recorded: complaints, flags, posts and purges carry none.
+    if (d.outcome === "ungoverned" && ["complaint.filed", "complaint.resolved", "content.flagged", "message.post", "records.purge"].includes(e.type)) return;
     const str = (k: string) => e[k] as string;
     switch (e.type) {
       case "user.verified":

@@ -192,3 +192,10 @@ describe("A7.credit: creator qualifications (QG046)", () => {
     ]);
   });
 });
+
+describe("A7.tiers: empty tables", () => {
+  it("reports a `for` block without tiers", () => {
+    const text = withCap(500, `  tier all { members 1..500 }\n  for news-discussion { }`, CATEGORIES);
+    expect(messages(text)).toEqual(["no tier for any member count in category news-discussion"]);
+  });
+});

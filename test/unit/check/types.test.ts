@@ -166,3 +166,10 @@ describe("bare names and the type map for the emitter", () => {
     expect(checked.types.get(cmp.right)).toBe("time");
   });
 });
+
+describe("personal information is about users, not groups", () => {
+  it("reports `{group.name}` as an unknown placeholder, not as personal information", () => {
+    expect(messages(rule("message.post", "not user.verified", "{group.name}"))).toEqual(["unknown placeholder `{group.name}`"]);
+    expect(messages(rule("message.post", "not user.verified", "{creator.phone}"), "QG035")).toEqual(["`{creator.phone}` would put personal information in a decision"]);
+  });
+});

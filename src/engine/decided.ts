@@ -1,0 +1,215 @@
+/**
+ * Decided events (docs/engine.md, "Decided events"): the version's rules for the event type, in
+ * precedence order (first holding deny, else first holding allow), the integrity guards, and the
+ * state change and effects of an allowed event.
+ */
+import type { DecidedEvent } from "../vocab/events.js";
+import { DAY_MS, resetCtx, tierAfter, tierNow, type Ctx } from "./context.js";
+import { NO_CITES, NO_EFFECTS, type Decision, type Effect, type Subject } from "./decision.js";
+import type { Event } from "./event.js";
+import { addMember, removeMember, setRole } from "./groups.js";
+import { rulesFor, traceRule, type CompiledRule, type EventRules } from "./rules.js";
+import { cites, decision, firing, type CompiledVersion, type Runtime } from "./runtime.js";
+import { ensureUser, newGroup, type EngineState } from "./state.js";
+import { addDuration } from "./time.js";
+import { cancelTimer } from "./timers.js";
+
+const C_ROLES = cites("A2.roles");
+const C_GROUP_ID = cites("A8.group-id");
+const C_MANAGEMENT = cites("A9.management-rights");
+
+interface Guard {
+  rule: string;
+  reason: string;
+  cites: typeof C_ROLES;
+}
+
+/**
+ * State changes the rules cannot make sense of are refused even when the policy's rules allow
+ * them: the engine never applies a create over a used id, a change to an unknown group, a second
+ * join, or a role change or removal of someone who is not a member (or is the creator).
+ */
+function integrityGuard(c: Ctx): Guard | null {
+  const ev = c.ev;
+  const g = c.g;
+  if (ev.type === "records.purge") return null;
+  if (ev.type === "group.create") {
+    return g === undefined ? null : { rule: "integrity/group-id-used", reason: `group id ${ev.group} is already in use`, cites: C_GROUP_ID };
+  }
+  if (g === undefined) return { rule: "integrity/unknown-group", reason: `group ${ev.group} does not exist`, cites: C_ROLES };
+  switch (ev.type) {
+    case "group.join":
+      return g.members[c.actor!] === undefined ? null : { rule: "integrity/already-member", reason: `user ${c.actor} is already a member of group ${ev.group}`, cites: C_ROLES };
+    case "group.role": {
+      const role = g.members[ev.user!];
+      if (role === undefined) return { rule: "integrity/not-member", reason: `user ${ev.user} is not a member of group ${ev.group}`, cites: C_ROLES };
+      if (role === "creator") return { rule: "integrity/creator-role", reason: `the creator of group ${ev.group} keeps the creator role`, cites: C_ROLES };
+      return null;
+    }
+    case "group.manage": {
+      if (ev.action === "delete-message") return null;
+      const role = g.members[ev.target!];
+      if (role === undefined) return { rule: "integrity/not-member", reason: `user ${ev.target} is not a member of group ${ev.group}`, cites: C_ROLES };
+      if (role === "creator" && ev.action === "remove-member") {
+        return { rule: "integrity/creator-protected", reason: `nobody removes the creator of group ${ev.group}`, cites: C_MANAGEMENT };
+      }
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+function traceAll(rt: Runtime, cv: CompiledVersion, rules: EventRules, c: Ctx): void {
+  const sink = rt.explain!;
+  let cache = rt.traced.get(cv);
+  if (cache === undefined) rt.traced.set(cv, (cache = new Map()));
+  for (const r of rules.all) {
+    let t = cache.get(r.ir);
+    if (t === undefined) cache.set(r.ir, (t = traceRule(cv.data, r.ir)));
+    t.tracer.values.fill(undefined);
+    const holds = t.when(c) === true;
+    sink.traces.push({ rule: r.ir, holds, tracer: { nodes: t.tracer.nodes, values: [...t.tracer.values] } });
+  }
+}
+
+export function judgeDecided(rt: Runtime, cv: CompiledVersion, ev: Event, st: EngineState, now: number): Decision {
+  const c = rt.ctx;
+  resetCtx(c, st, cv.data, ev, now);
+  const rules = rulesFor(cv.rules, ev.type as DecidedEvent);
+  if (rt.explain !== null) traceAll(rt, cv, rules, c);
+  const subject: Subject =
+    ev.group === null ? { user: c.actor! } : { user: c.actor!, group: ev.group, role: c.g === undefined ? "none" : (c.g.members[c.actor!] ?? "none") };
+  const f = firing(ev);
+  const policy = cv.data.version;
+  let deciding: CompiledRule | null = null;
+  for (const r of rules.denies) {
+    if (r.when(c) === true) {
+      deciding = r;
+      break;
+    }
+  }
+  if (deciding !== null) return decision(f, "deny", subject, deciding.ir.name, deciding.because(c), deciding.cites, NO_EFFECTS, policy);
+  for (const r of rules.allows) {
+    if (r.when(c) === true) {
+      deciding = r;
+      break;
+    }
+  }
+  if (deciding === null) {
+    return decision(f, "deny", subject, "engine/no-permit", `no rule of the policy permits ${ev.type}`, NO_CITES, NO_EFFECTS, policy);
+  }
+  const guard = integrityGuard(c);
+  if (guard !== null) {
+    if (rt.explain !== null) rt.explain.guard = guard.rule;
+    return decision(f, "deny", subject, guard.rule, guard.reason, guard.cites, NO_EFFECTS, policy);
+  }
+  const reason = deciding.because(c);
+  const effects = applyAllowed(c, cv, st, now);
+  return decision(f, "allow", subject, deciding.ir.name, reason, deciding.cites, effects, policy);
+}
+
+function tierEffect(group: string, from: string | null, to: string | null): Effect {
+  return { kind: "tier", group, from, to };
+}
+
+/** The state change of an allowed event and its effects (docs/engine.md, table of decided events). */
+function applyAllowed(c: Ctx, cv: CompiledVersion, st: EngineState, now: number): readonly Effect[] {
+  const ev = c.ev;
+  const actor = c.actor!;
+  const gid = ev.group;
+  const infoPage = cv.data.ir.limits.infoPage;
+  ensureUser(st, actor, now);
+  switch (ev.type) {
+    case "group.create": {
+      const to = tierAfter(c)?.name ?? null;
+      const u = st.users[actor]!;
+      st.groups[gid!] = newGroup(actor, ev.category!, ev.name, now);
+      u.groupsCreated++;
+      u.groupsJoined++;
+      const effects: Effect[] = [tierEffect(gid!, null, to)];
+      if (infoPage !== null && 1 >= infoPage.from) effects.push({ kind: "obligation", what: "info-page", target: { group: gid! } });
+      return effects;
+    }
+    case "group.join": {
+      const g = c.g!;
+      const from = tierNow(c)?.name ?? null;
+      const to = tierAfter(c)?.name ?? null;
+      const before = g.memberCount;
+      if (ev.approvedBy !== null) ensureUser(st, ev.approvedBy, now);
+      addMember(st, g, actor, now);
+      const effects: Effect[] = [];
+      if (from !== to) effects.push(tierEffect(gid!, from, to));
+      if (infoPage !== null && !g.hasInfoPage && before < infoPage.from && g.memberCount >= infoPage.from) {
+        effects.push({ kind: "obligation", what: "info-page", target: { group: gid! } });
+      }
+      return effects.length === 0 ? NO_EFFECTS : effects;
+    }
+    case "group.info": {
+      const g = c.g!;
+      const from = tierNow(c)?.name ?? null;
+      const to = tierAfter(c)?.name ?? null;
+      g.name = ev.name;
+      g.category = ev.category!;
+      g.hasInfoPage = true;
+      return from !== to ? [tierEffect(gid!, from, to)] : NO_EFFECTS;
+    }
+    case "group.role":
+      ensureUser(st, ev.user!, now);
+      setRole(c.g!, ev.user!, ev.role!);
+      return NO_EFFECTS;
+    case "group.manage":
+      return manage(c, cv, st, now);
+    case "message.post": {
+      const a = c.g!.activity;
+      const cutoff = now - DAY_MS;
+      let k = 0;
+      while (k < a.length && a[k]! <= cutoff) k++;
+      // Expired entries are dropped in batches: counting skips them anyway (binary search).
+      if (k > 32 || (k > 0 && k * 2 >= a.length)) a.splice(0, k);
+      a.push(now);
+      return NO_EFFECTS;
+    }
+    case "records.purge":
+      if (st.purgedBefore === null || st.purgedBefore < ev.beforeMs) st.purgedBefore = ev.beforeMs;
+      return NO_EFFECTS;
+    default:
+      return NO_EFFECTS;
+  }
+}
+
+function manage(c: Ctx, cv: CompiledVersion, st: EngineState, now: number): readonly Effect[] {
+  const ev = c.ev;
+  const g = c.g!;
+  const target = ev.target!;
+  const actor = c.actor!;
+  const actorRole = g.members[actor];
+  const actorUser = st.users[actor];
+  const active =
+    actorRole === "creator" ||
+    (actorRole === "manager" && !(actorUser !== undefined && actorUser.managementSuspendedUntil !== null && actorUser.managementSuspendedUntil > now));
+  let effects: readonly Effect[] = NO_EFFECTS;
+  switch (ev.action) {
+    case "remove-member":
+      removeMember(st, g, target);
+      break;
+    case "mute":
+      ensureUser(st, target, now);
+      g.muted[target] = addDuration(now, cv.data.ir.management.muteFor, cv.data.zone, 1);
+      break;
+    case "delete-message":
+      effects = [{ kind: "remove-message", message: target }];
+      break;
+  }
+  // A11.responsibility: the creator or an active manager acting on a flagged message or user handles the flag.
+  if (active && g.pending.length > 0) {
+    const byMessage = ev.action === "delete-message";
+    const keep = [];
+    for (const p of g.pending) {
+      if ((byMessage ? p.message : p.user) === target) cancelTimer(st.timers, p.timer);
+      else keep.push(p);
+    }
+    g.pending = keep;
+  }
+  return effects;
+}

@@ -1,0 +1,87 @@
+/**
+ * Content flags (A10.prohibited-content, Article 11): the message is removed, the flag is counted,
+ * every matching measure applies, and the responsibility window starts (docs/engine.md, "Flags").
+ */
+import type { TriggerIR } from "../ir/types.js";
+import { mergeCites, NO_EFFECTS, type Decision, type Effect } from "./decision.js";
+import type { Event } from "./event.js";
+import { applyActions, schedule } from "./measures.js";
+import { cites, decision, firing, subjectOf, type CompiledVersion, type Runtime } from "./runtime.js";
+import { ensureUser, type EngineState, type FlagRecord } from "./state.js";
+import { addDuration } from "./time.js";
+
+const C_PROHIBITED = cites("A10.prohibited-content");
+
+function pruneFlags(flags: FlagRecord[], horizon: number, now: number): void {
+  if (!Number.isFinite(horizon) || flags.length === 0) return;
+  const cutoff = now - horizon;
+  let k = 0;
+  while (k < flags.length && flags[k]!.t <= cutoff) k++;
+  if (k > 0) flags.splice(0, k);
+}
+
+function triggerMatches(t: TriggerIR, cv: CompiledVersion, sev: number, category: string, list: readonly FlagRecord[], now: number): boolean {
+  const v = cv.data;
+  const want = t.severity === null ? -1 : v.severityIndex.get(t.severity)!;
+  const sevOk = (s: number): boolean => t.severity === null || (t.severityOp === "==" ? s === want : s >= want);
+  const catOk = (c: string): boolean => t.categories.length === 0 || t.categories.includes(c);
+  if (!sevOk(sev) || !catOk(category)) return false;
+  if (t.count <= 1) return true;
+  const from = t.within === null ? -Infinity : addDuration(now, t.within, v.zone, -1);
+  let n = 0;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const r = list[i]!;
+    if (r.t <= from) break;
+    if (r.t <= now && sevOk(v.severityIndex.get(r.severity) ?? -1) && catOk(r.category) && ++n >= t.count) return true;
+  }
+  return false;
+}
+
+export function judgeFlag(rt: Runtime, cv: CompiledVersion, ev: Event, st: EngineState, now: number): Decision {
+  const f = firing(ev);
+  const v = cv.data;
+  const gid = ev.group!;
+  const uid = ev.user!;
+  const g = st.groups[gid];
+  const subject = subjectOf(st, uid, gid);
+  ensureUser(st, uid, now);
+  if (g === undefined) {
+    return decision(f, "noted", subject, "flags/unknown-group", `message ${ev.message} is flagged in unknown group ${gid}; nothing changes`, C_PROHIBITED, NO_EFFECTS, v.version);
+  }
+  const u = st.users[uid]!;
+  const severity = ev.severity ?? v.flagSeverity.get(ev.category!)!;
+  const sev = v.severityIndex.get(severity)!;
+  const rec: FlagRecord = { t: now, severity, category: ev.category! };
+  pruneFlags(g.flags, rt.flagHorizonMs, now);
+  pruneFlags(u.flags, rt.flagHorizonMs, now);
+  g.flags.push(rec);
+  u.flags.push({ t: now, severity, category: ev.category! });
+  g.flagTotal++;
+  u.flagTotal++;
+
+  const matching = v.measures.filter((m) => triggerMatches(m.trigger, cv, sev, ev.category!, m.trigger.scope === "group" ? g.flags : u.flags, now));
+  const effects: Effect[] = [{ kind: "remove-message", message: ev.message! }];
+  for (const m of matching) {
+    applyActions(m.actions, { st, v, now, group: gid, user: uid, complaint: null, message: ev.message, rule: m.name, cites: m.cites }, effects);
+  }
+  let rule = "prohibited/remove";
+  let reason = `message ${ev.message} in group ${gid} is flagged as ${ev.category} (${severity}) and removed`;
+  if (matching.length > 0) {
+    let best = matching[0]!;
+    const rank = (t: TriggerIR): number => (t.severity === null ? -1 : v.severityIndex.get(t.severity)!);
+    for (const m of matching) {
+      if (m.trigger.count > best.trigger.count || (m.trigger.count === best.trigger.count && rank(m.trigger) > rank(best.trigger))) best = m;
+    }
+    rule = best.name;
+    reason += matching.length === 1 ? `; measure ${best.name} applies` : `; measures ${matching.map((m) => m.name).join(", ")} apply`;
+  }
+  const allCites = matching.length === 0 ? C_PROHIBITED : mergeCites(C_PROHIBITED, ...matching.map((m) => m.cites));
+
+  const resp = v.ir.responsibility;
+  if (resp !== null) {
+    const due = addDuration(now, resp.window, v.zone, 1);
+    const t = schedule(st, "responsibility-due", due, v.index, { group: gid, user: uid, message: ev.message });
+    g.pending.push({ timer: t.seq, message: ev.message!, user: uid });
+  }
+  return decision(f, "measures", subject, rule, reason, allCites, effects, v.version);
+}

@@ -1,0 +1,673 @@
+/**
+ * `npm run bench` (and `qungui bench`): qungui's evaluator against the peers a user would pick
+ * instead, in one process, on the same seeded events (docs/performance.md).
+ *
+ * - Workload: the reference policy over a population of 1M users and 100k groups (about 5M
+ *   memberships, loaded directly into each evaluator's state), then 1M realistic events from the
+ *   workload generator, 200k more timed one by one for latency, and an all-decision mix (the
+ *   decided events of a further 400k).
+ * - Evaluators: qungui's compiled program; a hand-written TypeScript evaluator of the same rules
+ *   (test/bench/handwritten.ts); json-rules-engine 7 running the export, with facts from our state
+ *   tracker (timed on a subset: it is slow).
+ * - Before anything is timed, all three must agree on outcome and deciding rule; otherwise the
+ *   bench prints the disagreements and exits 1.
+ * - Also: compile time of 100 / 1,000 / 10,000-rule policies, per-event cost with 10 vs 10,000
+ *   rules on another event type, `qungui run` end to end on a 1M-line file, and the memory of the
+ *   loaded state (in a process of its own).
+ *
+ * Options: --quick (a small smoke run), --no-memory, --no-run, --output FILE (default
+ * bench/results.json), --events N, --users N, --groups N, --jre-events N.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { check, typeOfExprs } from "../../src/check/index.js";
+import { compilePolicyText } from "../../src/compile.js";
+import { compileProgram, emptyState, type Decision, type Program } from "../../src/engine/index.js";
+import { FactExtractor, prepareValue, type Facts } from "../../src/export/facts.js";
+import { exportJsonRulesEngine } from "../../src/export/json-rules-engine.js";
+import { emitIR } from "../../src/ir/emit.js";
+import { irValidator } from "../../src/ir/load.js";
+import type { PolicyIR } from "../../src/ir/types.js";
+import { Source } from "../../src/source/span.js";
+import { zonedInstant } from "../../src/source/time.js";
+import { parse } from "../../src/syntax/index.js";
+import { DECIDED_EVENTS } from "../../src/vocab/events.js";
+import { generateLines, generatePopulation, type Population, type WorkloadOptions } from "../../src/workload/generate.js";
+import { HandWritten, type HwDecision } from "./handwritten.js";
+import { JreRunner } from "./jre.js";
+import { engineStateOf } from "./state.js";
+import { SYNTHETIC_EVENT, syntheticPolicy } from "./synthetic.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const POLICY = "policies/cac-2017.qg";
+const ZONE = "Asia/Shanghai";
+const DAY = 86_400_000;
+const DECIDED: ReadonlySet<string> = new Set(DECIDED_EVENTS);
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+interface Options {
+  seed: number;
+  users: number;
+  groups: number;
+  events: number;
+  latencyEvents: number;
+  tailLines: number;
+  jreEvents: number;
+  compileSizes: number[];
+  unrelatedEvents: number;
+  runLines: number;
+  memory: boolean;
+  run: boolean;
+  output: string;
+}
+
+function options(argv: readonly string[]): Options {
+  const quick = argv.includes("--quick");
+  const num = (flag: string, dflt: number): number => {
+    const i = argv.indexOf(flag);
+    if (i < 0) return dflt;
+    const n = Number(argv[i + 1]);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number`);
+    return n;
+  };
+  const str = (flag: string, dflt: string): string => {
+    const i = argv.indexOf(flag);
+    return i < 0 || argv[i + 1] === undefined ? dflt : argv[i + 1]!;
+  };
+  return {
+    seed: num("--seed", 2017),
+    users: num("--users", quick ? 100_000 : 1_000_000),
+    groups: num("--groups", quick ? 10_000 : 100_000),
+    events: num("--events", quick ? 100_000 : 1_000_000),
+    latencyEvents: quick ? 20_000 : 200_000,
+    tailLines: quick ? 40_000 : 400_000,
+    jreEvents: num("--jre-events", quick ? 2_000 : 20_000),
+    compileSizes: quick ? [100, 1_000] : [100, 1_000, 10_000],
+    unrelatedEvents: quick ? 50_000 : 200_000,
+    runLines: quick ? 100_000 : 1_000_000,
+    memory: !argv.includes("--no-memory"),
+    run: !argv.includes("--no-run"),
+    output: str("--output", join(ROOT, "bench/results.json")),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+const gc = (): void => {
+  const f = (globalThis as { gc?: () => void }).gc;
+  if (f) for (let i = 0; i < 2; i++) f();
+};
+
+function log(s: string): void {
+  process.stderr.write(`[bench] ${s}\n`);
+}
+
+function percentiles(xs: Float64Array): { p50: number; p99: number; p999: number; max: number } {
+  const s = Float64Array.from(xs).sort();
+  const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))]! * 1000;
+  return { p50: at(0.5), p99: at(0.99), p999: at(0.999), max: s[s.length - 1]! * 1000 };
+}
+
+const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
+const fmtInt = (x: number): string => Math.round(x).toLocaleString("en-US");
+
+function compileOrDie(text: string, file: string): PolicyIR {
+  const r = compilePolicyText(text, file);
+  if (r.ir === null) throw new Error(`${file} does not compile: ${r.diagnostics.map((d) => `${d.code} ${d.message}`).join("; ")}`);
+  return r.ir;
+}
+
+function parseLine(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return line; // both evaluators turn a non-object into a dead letter
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workload
+
+interface Workload {
+  pop: Population;
+  /** Realistic events, timed as a whole. */
+  realistic: unknown[];
+  /** The stream's continuation, timed one event at a time. */
+  latency: unknown[];
+  /** Decided events only, continuing after `latency`. */
+  allDecision: unknown[];
+  startMs: number;
+  lastAt: string;
+  memberships: number;
+}
+
+function workload(ir: PolicyIR, o: Options): Workload {
+  const startMs = zonedInstant("2018-03-01T09:00", ZONE)!;
+  const pop = generatePopulation(ir, { seed: o.seed, users: o.users, groups: o.groups, atMs: startMs - DAY });
+  const opts: WorkloadOptions = {
+    seed: o.seed + 1,
+    events: o.events + o.latencyEvents + o.tailLines,
+    users: Math.round(o.users * 1.05),
+    startMs,
+    meanGapMs: 100,
+    malformedPerMille: 1,
+    zone: ZONE,
+    population: pop,
+    jumpScale: 1e-4,
+  };
+  const realistic: unknown[] = [];
+  const latency: unknown[] = [];
+  const allDecision: unknown[] = [];
+  let n = 0;
+  let last = "";
+  for (const line of generateLines(ir, opts)) {
+    const obj = parseLine(line);
+    if (n < o.events) realistic.push(obj);
+    else if (n < o.events + o.latencyEvents) latency.push(obj);
+    else if (obj !== null && typeof obj === "object" && DECIDED.has((obj as { type?: string }).type ?? "")) allDecision.push(obj);
+    n++;
+    last = line;
+  }
+  const memberships = pop.groups.reduce((s, g) => s + g.members.length, 0);
+  return { pop, realistic, latency, allDecision, startMs, lastAt: (JSON.parse(last) as { at: string }).at, memberships };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Agreement: every event through qungui and the hand-written evaluator, outcome and rule of every
+// decision compared; facts for json-rules-engine collected on the subsets it is timed on.
+
+interface JreCase {
+  version: number;
+  facts: Facts;
+  outcome: string;
+  rule: string;
+  event: unknown;
+}
+
+interface Agreement {
+  mismatches: string[];
+  compared: number;
+  jreRealistic: JreCase[];
+  jreAllDecision: JreCase[];
+  /** Decided events among the first `jreEvents` realistic events. */
+  realisticDecided: number;
+  outcomes: Record<string, number>;
+}
+
+const key = (ds: readonly { outcome: string; rule: string }[], dead: boolean): string => ds.map((d) => `${d.outcome} ${d.rule}`).join(" | ") + (dead ? " | dead letter" : "");
+
+function agree(w: Workload, program: Program, extractor: FactExtractor, o: Options): Agreement {
+  const st = engineStateOf(w.pop);
+  const hw = new HandWritten();
+  hw.load(w.pop);
+  const a: Agreement = { mismatches: [], compared: 0, jreRealistic: [], jreAllDecision: [], realisticDecided: 0, outcomes: {} };
+  const segment = (events: readonly unknown[], jre: JreCase[] | null): void => {
+    for (let i = 0; i < events.length; i++) {
+      const obj = events[i];
+      const ours: Decision[] = [];
+      let dead = false;
+      let jreCase: Omit<JreCase, "outcome" | "rule"> | null = null;
+      if (jre !== null && i < o.jreEvents) {
+        const p = prepareValue(program, obj, st);
+        if (p.event !== undefined) {
+          ours.push(...p.fired);
+          const f = extractor.facts(p.event, st, p.now);
+          if (f !== null) jreCase = { version: f.version, facts: f.facts, event: obj };
+        }
+      }
+      const r = program.evaluate(obj, st);
+      ours.push(...r.decisions);
+      dead = r.deadLetter !== undefined;
+      const theirs = hw.evaluate(obj);
+      const k1 = key(ours, dead);
+      const k2 = key(theirs.decisions, theirs.deadLetter !== undefined);
+      a.compared++;
+      const primary = ours[ours.length - 1];
+      if (!dead && primary !== undefined) a.outcomes[primary.outcome] = (a.outcomes[primary.outcome] ?? 0) + 1;
+      if (k1 !== k2 && a.mismatches.length < 20) a.mismatches.push(`qungui: ${k1}\n  hand-written: ${k2}\n  event: ${JSON.stringify(obj)}`);
+      if (jreCase !== null && primary !== undefined && !dead) {
+        jre!.push({ ...jreCase, outcome: primary.outcome, rule: primary.rule });
+      }
+    }
+  };
+  segment(w.realistic, a.jreRealistic);
+  a.realisticDecided = a.jreRealistic.length;
+  segment(w.latency, null);
+  segment(w.allDecision, a.jreAllDecision);
+  return a;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timed runs
+
+interface Timed {
+  /** Events/s over the realistic segment. */
+  realistic: number;
+  /** Events/s over the first `jreEvents` realistic events (what json-rules-engine is timed on). */
+  realisticSubset: number;
+  allDecision: number;
+  allDecisionSubset: number;
+  latencyUs: { p50: number; p99: number; p999: number; max: number };
+  /** Decisions produced (keeps the work observable). */
+  decisions: number;
+}
+
+type Evaluate = (obj: unknown) => { decisions: readonly unknown[] };
+
+function timeEvaluator(w: Workload, o: Options, evaluate: Evaluate): Timed {
+  let decisions = 0;
+  const t0 = performance.now();
+  let tSub = 0;
+  const r = w.realistic;
+  for (let i = 0; i < r.length; i++) {
+    decisions += evaluate(r[i]).decisions.length;
+    if (i === o.jreEvents - 1) tSub = performance.now();
+  }
+  const t1 = performance.now();
+  const lat = new Float64Array(w.latency.length);
+  for (let i = 0; i < w.latency.length; i++) {
+    const a = performance.now();
+    decisions += evaluate(w.latency[i]).decisions.length;
+    lat[i] = performance.now() - a;
+  }
+  const d = w.allDecision;
+  const t2 = performance.now();
+  let t2Sub = 0;
+  for (let i = 0; i < d.length; i++) {
+    decisions += evaluate(d[i]).decisions.length;
+    if (i === o.jreEvents - 1) t2Sub = performance.now();
+  }
+  const t3 = performance.now();
+  const sub = Math.min(o.jreEvents, r.length);
+  const sub2 = Math.min(o.jreEvents, d.length);
+  return {
+    realistic: r.length / ((t1 - t0) / 1000),
+    realisticSubset: sub / (((tSub || t1) - t0) / 1000),
+    allDecision: d.length / ((t3 - t2) / 1000),
+    allDecisionSubset: sub2 / (((t2Sub || t3) - t2) / 1000),
+    latencyUs: percentiles(lat),
+    decisions,
+  };
+}
+
+interface JreTimed {
+  realistic: number;
+  allDecision: number;
+  latencyUs: { p50: number; p99: number; p999: number; max: number };
+  mismatches: string[];
+}
+
+async function timeJre(jre: JreRunner, a: Agreement, o: Options, w: Workload): Promise<JreTimed> {
+  const mismatches: string[] = [];
+  // Untimed pass: agreement (and warm-up).
+  for (const c of [...a.jreRealistic, ...a.jreAllDecision]) {
+    const j = await jre.decide(c.version, c.facts);
+    if ((j.outcome !== c.outcome || j.rule !== c.rule) && mismatches.length < 20) {
+      mismatches.push(`qungui: ${c.outcome} ${c.rule}\n  json-rules-engine: ${j.outcome} ${j.rule}\n  event: ${JSON.stringify(c.event)}\n  facts: ${JSON.stringify(c.facts)}`);
+    }
+  }
+  const lat = new Float64Array(a.jreRealistic.length);
+  const t0 = performance.now();
+  for (let i = 0; i < a.jreRealistic.length; i++) {
+    const c = a.jreRealistic[i]!;
+    const s = performance.now();
+    await jre.decide(c.version, c.facts);
+    lat[i] = performance.now() - s;
+  }
+  const t1 = performance.now();
+  for (const c of a.jreAllDecision) await jre.decide(c.version, c.facts);
+  const t2 = performance.now();
+  // Events json-rules-engine has nothing to decide cost it nothing: the subset's rate counts every event.
+  const subsetEvents = Math.min(o.jreEvents, w.realistic.length);
+  return {
+    realistic: subsetEvents / ((t1 - t0) / 1000),
+    allDecision: a.jreAllDecision.length / ((t2 - t1) / 1000),
+    latencyUs: percentiles(lat),
+    mismatches,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compile time and rule count
+
+interface CompileTime {
+  rules: number;
+  totalMs: number;
+  parseMs: number;
+  checkMs: number;
+  emitMs: number;
+  validateMs: number;
+  programMs: number;
+}
+
+function compileTime(reference: string, sizes: readonly number[]): { times: CompileTime[]; irs: Map<number, PolicyIR> } {
+  const times: CompileTime[] = [];
+  const irs = new Map<number, PolicyIR>();
+  compileOrDie(syntheticPolicy(reference, 10), "warm-up.qg");
+  for (const n of sizes) {
+    const text = syntheticPolicy(reference, n);
+    let best: CompileTime | null = null;
+    for (let rep = 0; rep < (n >= 10_000 ? 2 : 3); rep++) {
+      gc();
+      const t0 = performance.now();
+      const parsed = parse(new Source(`synthetic-${n}.qg`, text));
+      const t1 = performance.now();
+      const diags = check(parsed.ast!);
+      const t2 = performance.now();
+      const ir = emitIR(parsed.ast!, typeOfExprs(parsed.ast!), { text });
+      const t3 = performance.now();
+      const ok = irValidator()(ir);
+      const t4 = performance.now();
+      compileProgram(ir);
+      const t5 = performance.now();
+      if (!ok || diags.some((d) => d.severity === "error")) throw new Error(`synthetic policy of ${n} rules does not compile`);
+      const ct: CompileTime = { rules: n, totalMs: t5 - t0, parseMs: t1 - t0, checkMs: t2 - t1, emitMs: t3 - t2, validateMs: t4 - t3, programMs: t5 - t4 };
+      if (best === null || ct.totalMs < best.totalMs) best = ct;
+      irs.set(n, ir);
+    }
+    times.push(best!);
+  }
+  return { times, irs };
+}
+
+function unrelatedRules(reference: string, ir10k: PolicyIR | undefined, o: Options): { rules10: number; rules10k: number; nsPerEvent10: number; nsPerEvent10k: number; ratio: number; events: number } {
+  const ir10 = compileOrDie(syntheticPolicy(reference, 10), "synthetic-10.qg");
+  const big = ir10k ?? compileOrDie(syntheticPolicy(reference, 10_000), "synthetic-10000.qg");
+  const bigRules = big.versions[0]!.rules.filter((r) => r.name.startsWith("synthetic-")).length;
+  const p10 = compileProgram(ir10);
+  const p10k = compileProgram(big);
+  const events: unknown[] = [];
+  const opts: WorkloadOptions = { seed: o.seed + 7, events: o.unrelatedEvents, users: 20_000, startMs: zonedInstant("2018-01-01T09:00", ZONE)!, meanGapMs: 60_000, malformedPerMille: 0, zone: ZONE };
+  for (const line of generateLines(ir10, opts)) {
+    const obj = parseLine(line) as { type?: string };
+    if (obj.type !== SYNTHETIC_EVENT) events.push(obj);
+  }
+  const best = [Infinity, Infinity];
+  for (let round = 0; round < 3; round++) {
+    [p10, p10k].forEach((p, k) => {
+      const st = emptyState();
+      gc();
+      const t0 = performance.now();
+      for (const e of events) p.evaluate(e, st);
+      best[k] = Math.min(best[k]!, ((performance.now() - t0) * 1e6) / events.length);
+    });
+  }
+  return { rules10: 10, rules10k: bigRules, nsPerEvent10: best[0]!, nsPerEvent10k: best[1]!, ratio: best[1]! / best[0]!, events: events.length };
+}
+
+// ---------------------------------------------------------------------------------------------
+// `qungui run` end to end
+
+function newestMtime(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestMtime(p) : e.name.endsWith(".ts") ? statSync(p).mtimeMs : 0);
+  }
+  return t;
+}
+
+async function runEndToEnd(ir: PolicyIR, o: Options): Promise<{ lines: number; seconds: number; eventsPerSecond: number; reported: string | null; distStale: boolean }> {
+  const dist = join(ROOT, "dist/cli/main.js");
+  if (!existsSync(dist)) throw new Error("dist/cli/main.js is missing: run `npm run build` first");
+  const distStale = statSync(dist).mtimeMs < newestMtime(join(ROOT, "src"));
+  if (distStale) log("warning: dist/ is older than src/ (run `npm run build`); `qungui run` is timed as built");
+  const dir = mkdtempSync(join(tmpdir(), "qungui-bench-"));
+  try {
+    const events = join(dir, "events.jsonl");
+    const fd = openSync(events, "w");
+    let buf: string[] = [];
+    const opts: WorkloadOptions = { seed: o.seed + 3, events: o.runLines, users: 100_000, startMs: zonedInstant("2018-01-01T09:00", ZONE)!, meanGapMs: 100, malformedPerMille: 1, zone: ZONE, jumpScale: 1e-4 };
+    for (const line of generateLines(ir, opts)) {
+      buf.push(line);
+      if (buf.length === 10_000) {
+        writeSync(fd, buf.join("\n") + "\n");
+        buf = [];
+      }
+    }
+    if (buf.length) writeSync(fd, buf.join("\n") + "\n");
+    closeSync(fd);
+    const out = openSync(join(dir, "decisions.jsonl"), "w");
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [join(ROOT, "bin/qungui.js"), "run", join(ROOT, POLICY), events, "--dead-letter", join(dir, "dead.jsonl")], { stdio: ["ignore", out, "pipe"], cwd: ROOT });
+    let err = "";
+    child.stderr?.on("data", (b: Buffer) => (err += b.toString()));
+    const code = await new Promise<number>((res) => child.on("close", (c) => res(c ?? 1)));
+    const seconds = (performance.now() - t0) / 1000;
+    closeSync(out);
+    if (code !== 0) throw new Error(`qungui run exited with ${code}: ${err.slice(0, 500)}`);
+    const m = /([\d,]+) events\/s/.exec(err);
+    return { lines: o.runLines, seconds, eventsPerSecond: o.runLines / seconds, reported: m ? m[1]!.replace(/,/g, "") : null, distStale };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memory (a process of its own)
+
+interface Memory {
+  which: string;
+  memberships: number;
+  baseRss: number;
+  rss: number;
+  heapUsed: number;
+}
+
+function memory(which: "qungui" | "handwritten", o: Options): Memory {
+  const r = spawnSync(process.execPath, ["--expose-gc", "--max-old-space-size=4096", "--import", "tsx", join(ROOT, "test/bench/memory.ts"), which, String(o.users), String(o.groups), String(o.seed)], {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 1 << 20,
+  });
+  if (r.status !== 0) throw new Error(`memory measurement (${which}) failed: ${r.stderr.slice(0, 500)}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as Memory;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function table(rows: (string | number)[][]): string {
+  const cells = rows.map((r) => r.map(String));
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
+  return cells.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")).join("\n");
+}
+
+async function main(): Promise<number> {
+  const o = options(process.argv.slice(2));
+  const load0 = loadavg()[0]!;
+  const reference = readFileSync(join(ROOT, POLICY), "utf8");
+  const ir = compileOrDie(reference, POLICY);
+  const program = compileProgram(ir);
+  const exported = exportJsonRulesEngine(ir);
+  if (exported.export === null) throw new Error(exported.problems.join("; "));
+  const extractor = new FactExtractor(ir, exported.export);
+
+  log(`workload: ${fmtInt(o.users)} users, ${fmtInt(o.groups)} groups, ${fmtInt(o.events)} + ${fmtInt(o.latencyEvents)} events, all-decision tail of ${fmtInt(o.tailLines)} lines`);
+  let t = performance.now();
+  const w = workload(ir, o);
+  log(`  generated in ${((performance.now() - t) / 1000).toFixed(1)} s: ${fmtInt(w.memberships)} memberships, ${fmtInt(w.allDecision.length)} all-decision events, last event at ${w.lastAt}`);
+
+  log("agreement: qungui vs hand-written on every event, json-rules-engine on its subsets");
+  t = performance.now();
+  const a = agree(w, program, extractor, o);
+  gc();
+  const jre = new JreRunner(exported.export);
+  log(`  ${fmtInt(a.compared)} events compared in ${((performance.now() - t) / 1000).toFixed(1)} s; json-rules-engine subsets: ${a.jreRealistic.length} + ${a.jreAllDecision.length} decided events`);
+
+  // json-rules-engine first: its agreement pass doubles as its warm-up.
+  t = performance.now();
+  const jt = await timeJre(jre, a, o, w);
+  log(`  json-rules-engine checked and timed in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const mismatches = [...a.mismatches, ...jt.mismatches];
+  if (mismatches.length > 0) {
+    process.stderr.write(`\nThe evaluators disagree; nothing is timed. First disagreements:\n${mismatches.slice(0, 10).join("\n")}\n`);
+    mkdirSync(dirname(o.output), { recursive: true });
+    writeFileSync(o.output, JSON.stringify({ agree: false, mismatches: mismatches.slice(0, 20) }, null, 2) + "\n");
+    return 1;
+  }
+
+  log("timing qungui");
+  let st: ReturnType<typeof engineStateOf> | null = engineStateOf(w.pop);
+  gc();
+  const qs = st;
+  const qt = timeEvaluator(w, o, (obj) => program.evaluate(obj, qs));
+  st = null;
+  gc();
+  log("timing the hand-written evaluator");
+  let hw: HandWritten | null = new HandWritten();
+  hw.load(w.pop);
+  gc();
+  const hws = hw;
+  const ht = timeEvaluator(w, o, (obj) => hws.evaluate(obj) as { decisions: readonly HwDecision[] });
+  hw = null;
+  gc();
+  if (qt.decisions !== ht.decisions) throw new Error(`decision counts differ in the timed runs: ${qt.decisions} vs ${ht.decisions}`);
+
+  log("compile time");
+  const ct = compileTime(reference, o.compileSizes);
+  log("unrelated rules");
+  const ur = unrelatedRules(reference, ct.irs.get(10_000), o);
+  ct.irs.clear();
+  gc();
+  let run: Awaited<ReturnType<typeof runEndToEnd>> | null = null;
+  if (o.run) {
+    log(`qungui run on a ${fmtInt(o.runLines)}-line file`);
+    run = await runEndToEnd(ir, o);
+  }
+  let mem: { qungui: Memory; handwritten: Memory } | null = null;
+  if (o.memory) {
+    log("memory of the loaded state (separate processes)");
+    mem = { qungui: memory("qungui", o), handwritten: memory("handwritten", o) };
+  }
+  const load1 = loadavg()[0]!;
+
+  // ---------------------------------------------------------------------------------------------
+  const vsHandWritten = qt.realistic / ht.realistic;
+  const vsJsonRulesEngine = qt.realisticSubset / jt.realistic;
+  const allVsHw = qt.allDecision / ht.allDecision;
+  const allVsJre = qt.allDecisionSubset / jt.allDecision;
+  const hwVsJreAll = ht.allDecisionSubset / jt.allDecision;
+  const mb = (b: number): number => round(b / 2 ** 20, 0);
+  const compile10k = ct.times.find((x) => x.rules === 10_000);
+  const targets = [
+    { target: "evaluator ≥ 0.7× hand-written (realistic mix)", value: round(vsHandWritten), met: vsHandWritten >= 0.7 },
+    { target: "p50 ≤ 1 µs per event", value: round(qt.latencyUs.p50), met: qt.latencyUs.p50 <= 1 },
+    { target: "p99 ≤ 10 µs per event", value: round(qt.latencyUs.p99), met: qt.latencyUs.p99 <= 10 },
+    { target: "all-decision: qungui/json-rules-engine ≥ 0.7 × hand-written/json-rules-engine", value: round(allVsJre / hwVsJreAll), met: allVsJre >= 0.7 * hwVsJreAll },
+    { target: "10,000 vs 10 unrelated rules ≤ 1.5× per event", value: round(ur.ratio), met: ur.ratio <= 1.5 },
+    ...(compile10k ? [{ target: "compile 10,000 rules ≤ 1 s (ms)", value: round(compile10k.totalMs, 0), met: compile10k.totalMs <= 1000 }] : []),
+    ...(mem ? [{ target: "state of 1M users, 100k groups, 5M memberships ≤ 1 GB RSS (MB, process total)", value: mb(mem.qungui.rss), met: mem.qungui.rss <= 2 ** 30 }] : []),
+    ...(run ? [{ target: "qungui run ≥ 200k events/s end to end", value: Math.round(run.eventsPerSecond), met: run.eventsPerSecond >= 200_000 }] : []),
+  ];
+  const results = {
+    vsHandWritten: round(vsHandWritten),
+    vsJsonRulesEngine: round(vsJsonRulesEngine, 1),
+    ratios: {
+      realistic: { vsHandWritten: round(vsHandWritten), vsJsonRulesEngine: round(vsJsonRulesEngine, 1) },
+      allDecision: { vsHandWritten: round(allVsHw), vsJsonRulesEngine: round(allVsJre, 1), handWrittenVsJsonRulesEngine: round(hwVsJreAll, 1) },
+    },
+    agree: true,
+    machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? "", loadAverageAtStart: round(load0), loadAverageAtEnd: round(load1) },
+    workload: {
+      policy: POLICY,
+      seed: o.seed,
+      users: o.users,
+      groups: o.groups,
+      memberships: w.memberships,
+      realisticEvents: w.realistic.length,
+      latencyEvents: w.latency.length,
+      allDecisionEvents: w.allDecision.length,
+      jsonRulesEngineSubset: { realisticEvents: Math.min(o.jreEvents, w.realistic.length), realisticDecided: a.realisticDecided, allDecisionEvents: a.jreAllDecision.length },
+      outcomes: a.outcomes,
+      lastEventAt: w.lastAt,
+    },
+    eventsPerSecond: {
+      qungui: { realistic: Math.round(qt.realistic), allDecision: Math.round(qt.allDecision), realisticSubset: Math.round(qt.realisticSubset), allDecisionSubset: Math.round(qt.allDecisionSubset) },
+      handWritten: { realistic: Math.round(ht.realistic), allDecision: Math.round(ht.allDecision), realisticSubset: Math.round(ht.realisticSubset), allDecisionSubset: Math.round(ht.allDecisionSubset) },
+      jsonRulesEngine: { realisticSubset: Math.round(jt.realistic), allDecisionSubset: Math.round(jt.allDecision) },
+    },
+    latencyMicroseconds: {
+      qungui: mapValues(qt.latencyUs, round),
+      handWritten: mapValues(ht.latencyUs, round),
+      jsonRulesEngine: mapValues(jt.latencyUs, (x) => round(x, 1)),
+    },
+    memory: mem && {
+      qungui: { rssMB: mb(mem.qungui.rss), heapUsedMB: mb(mem.qungui.heapUsed), baseRssMB: mb(mem.qungui.baseRss), stateRssMB: mb(mem.qungui.rss - mem.qungui.baseRss) },
+      handWritten: { rssMB: mb(mem.handwritten.rss), heapUsedMB: mb(mem.handwritten.heapUsed), baseRssMB: mb(mem.handwritten.baseRss), stateRssMB: mb(mem.handwritten.rss - mem.handwritten.baseRss) },
+      memberships: mem.qungui.memberships,
+    },
+    compileMs: ct.times.map((x) => mapValues(x, (v) => round(v, 1))),
+    unrelatedRules: { ...ur, nsPerEvent10: round(ur.nsPerEvent10, 0), nsPerEvent10k: round(ur.nsPerEvent10k, 0), ratio: round(ur.ratio) },
+    run: run && { ...run, seconds: round(run.seconds), eventsPerSecond: Math.round(run.eventsPerSecond) },
+    targets,
+  };
+  mkdirSync(dirname(o.output), { recursive: true });
+  writeFileSync(o.output, JSON.stringify(results, null, 2) + "\n");
+
+  const us = (x: number): string => x.toFixed(2);
+  const out: string[] = [];
+  out.push(`qungui bench — ${POLICY}, ${fmtInt(o.users)} users, ${fmtInt(o.groups)} groups, ${fmtInt(w.memberships)} memberships; node ${process.version}, ${cpus().length} cpus, load ${load0.toFixed(1)}→${load1.toFixed(1)}`);
+  out.push("");
+  out.push(
+    table([
+      ["evaluator", "realistic ev/s", "all-decision ev/s", "p50 µs", "p99 µs", "p999 µs"],
+      ["qungui", fmtInt(qt.realistic), fmtInt(qt.allDecision), us(qt.latencyUs.p50), us(qt.latencyUs.p99), us(qt.latencyUs.p999)],
+      ["hand-written", fmtInt(ht.realistic), fmtInt(ht.allDecision), us(ht.latencyUs.p50), us(ht.latencyUs.p99), us(ht.latencyUs.p999)],
+      [`json-rules-engine (${fmtInt(Math.min(o.jreEvents, w.realistic.length))} / ${fmtInt(a.jreAllDecision.length)} events)`, fmtInt(jt.realistic), fmtInt(jt.allDecision), us(jt.latencyUs.p50), us(jt.latencyUs.p99), us(jt.latencyUs.p999)],
+    ]),
+  );
+  out.push(`(json-rules-engine latency is per decided event; its rates count only its own run, facts precomputed by our tracker)`);
+  out.push("");
+  out.push(
+    table([
+      ["ratio (qungui ÷ peer, same events)", "realistic", "all-decision"],
+      ["vs hand-written", round(vsHandWritten).toFixed(2), round(allVsHw).toFixed(2)],
+      ["vs json-rules-engine", round(vsJsonRulesEngine, 1).toFixed(1), round(allVsJre, 1).toFixed(1)],
+      ["hand-written vs json-rules-engine", round(ht.realisticSubset / jt.realistic, 1).toFixed(1), round(hwVsJreAll, 1).toFixed(1)],
+    ]),
+  );
+  out.push("");
+  out.push(
+    table([
+      ["compile (ms)", "total", "parse", "check", "emit", "validate", "program"],
+      ...ct.times.map((x) => [`${fmtInt(x.rules)} rules`, x.totalMs.toFixed(0), x.parseMs.toFixed(0), x.checkMs.toFixed(0), x.emitMs.toFixed(0), x.validateMs.toFixed(0), x.programMs.toFixed(0)]),
+    ]),
+  );
+  out.push("");
+  out.push(`unrelated rules: ${ur.nsPerEvent10.toFixed(0)} ns/event with 10, ${ur.nsPerEvent10k.toFixed(0)} ns/event with ${fmtInt(ur.rules10k)} (×${ur.ratio.toFixed(2)}), ${fmtInt(ur.events)} events`);
+  if (run) out.push(`qungui run: ${fmtInt(run.lines)} lines file to file in ${run.seconds.toFixed(2)} s = ${fmtInt(run.eventsPerSecond)} events/s end to end (it reports ${run.reported ? fmtInt(Number(run.reported)) : "?"} events/s for the stream alone)${run.distStale ? " [dist/ older than src/]" : ""}`);
+  if (mem) {
+    out.push(
+      `memory after loading the state: qungui RSS ${mb(mem.qungui.rss)} MB (heap ${mb(mem.qungui.heapUsed)} MB, ${mb(mem.qungui.rss - mem.qungui.baseRss)} MB over the process before loading); ` +
+        `hand-written RSS ${mb(mem.handwritten.rss)} MB (heap ${mb(mem.handwritten.heapUsed)} MB, ${mb(mem.handwritten.rss - mem.handwritten.baseRss)} MB over)`,
+    );
+  }
+  out.push("");
+  out.push(table([["target", "value", "met"], ...targets.map((x) => [x.target, String(x.value), x.met ? "yes" : "NO"])]));
+  out.push("");
+  out.push(`vsHandWritten ${results.vsHandWritten}  vsJsonRulesEngine ${results.vsJsonRulesEngine}  → ${o.output}`);
+  process.stdout.write(out.join("\n") + "\n");
+  return 0;
+}
+
+function mapValues<T extends object>(o: T, f: (x: number) => number): T {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === "number" ? f(v) : v])) as T;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);
