@@ -89,14 +89,14 @@ const configs: Config[] = [
   { name: "journal file + snapshots, no fsync", open: (d) => new FileJournalStore(d, false) },
 ];
 
-console.log(`${EVENTS} events (${lines.length} lines), snapshot every 10 000 entries`);
-console.log("store".padEnd(38) + ["1/commit", "100/commit", "1000/commit"].map((h) => h.padStart(13)).join("") + "   size");
-for (const c of configs) {
-  const cells: string[] = [];
-  let size = 0;
-  for (const per of [1, 100, 1000]) {
-    let best = 0;
-    for (let rep = 0; rep < REPEAT; rep++) {
+console.log(`${EVENTS} events (${lines.length} lines), snapshot every 10 000 entries, best of ${REPEAT} (interleaved)`);
+const PER = [1, 100, 1000] as const;
+const best = configs.map(() => PER.map(() => 0));
+const sizes = configs.map(() => 0);
+// Repetitions are interleaved across configurations so that each sees the same machine.
+for (let rep = 0; rep < REPEAT; rep++) {
+  for (const [ci, c] of configs.entries()) {
+    for (const [pi, per] of PER.entries()) {
       const dir = mkdtempSync(join(tmpdir(), "qungui-bench-store-"));
       const store = c.open(dir);
       const engine = await createEngine(compileProgram(ir), { store, clock: () => 0 });
@@ -106,11 +106,13 @@ for (const c of configs) {
       for (let i = 0; i < n; i += per) await engine.decideRaw(inputs.slice(i, Math.min(n, i + per)));
       const s = (performance.now() - t0) / 1000;
       await store.close();
-      if (per === 1000) size = dirSize(dir);
+      if (per === 1000) sizes[ci] = dirSize(dir);
       rmSync(dir, { recursive: true, force: true });
-      best = Math.max(best, n / s);
+      best[ci]![pi] = Math.max(best[ci]![pi]!, n / s);
     }
-    cells.push(`${Math.round(best).toLocaleString("en-US")}/s`.padStart(13));
   }
-  console.log(c.name.padEnd(38) + cells.join("") + `   ${(size / 1e6).toFixed(1)} MB`);
+}
+console.log("store".padEnd(38) + ["1/commit", "100/commit", "1000/commit"].map((h) => h.padStart(13)).join("") + "   size");
+for (const [ci, c] of configs.entries()) {
+  console.log(c.name.padEnd(38) + best[ci]!.map((v) => `${Math.round(v).toLocaleString("en-US")}/s`.padStart(13)).join("") + `   ${(sizes[ci]! / 1e6).toFixed(1)} MB`);
 }

@@ -5,17 +5,18 @@
  *
  * API
  * - `check(ast)` → `Diagnostic[]`: all findings, sorted with `sortDiagnostics`.
- * - `analyze(ast)` → `CheckedPolicy`: the findings plus what the IR emitter needs:
+ * - `analyze(ast)` → `CheckedPolicy`: the findings plus what the IR emitter needs (cached per AST
+ *   object, so `check` then `typeOfExprs` analyse once):
  *   - `types`: the value type of every expression node the checker could type
- *     (`Map<Expr, ValueType>`). A single-name `PathExpr` typed as an enumeration (see
- *     `isEnumLiteral`; note `creator` is both a root and a role) is a literal whose type is its entry here (`level`,
- *     `category`, `tier`, `severity`, `role` or `action`). `ParenExpr`, `IfExpr` and `ArithExpr`
- *     nodes have their result type. A rule inherited by an amendment is typed once, in the first
- *     version that has it.
- *   - `versions`: the base version and one per amendment, with the sections, rules and measures in
- *     force and the declared names (`symbols`).
- * - `typeOfExprs(ast)`: just `analyze(ast).types`.
- * - `zonedInstant(text, zone)` (from ./zone.ts): a local date-time in an IANA zone or fixed offset
+ *     (`Map<Expr, ValueType>`); `ParenExpr`, `IfExpr` and `ArithExpr` nodes have their result
+ *     type. A rule inherited by an amendment is typed in the first version that has it.
+ *   - `versions`: the base version and one per amendment, with the sections, rules and measures
+ *     in force and the names declared (`symbols`).
+ * - `typeOfExprs(ast)`: `analyze(ast).types`.
+ * - `isEnumLiteral(expr, types)`: whether a single-name `PathExpr` is an enumeration literal (a
+ *   level, category, tier, severity, role or action, its type being `types.get(expr)`) rather
+ *   than a path. Ask this, not "is it a root": `creator` is a root and also a role.
+ * - `zonedInstant(text, zone)` (./zone.ts): a local date-time in an IANA zone or a fixed offset
  *   as epoch milliseconds, or undefined when either is invalid.
  *
  * The checks, one module each: names.ts (sections once, names once, names defined, removals),
@@ -23,7 +24,8 @@
  * condition types, `because` templates), tiers.ts (A7.tiers bands), limits.ts (A8 caps, A7.credit
  * monotony), measures.ts (A11 record and report, A12 escalation, targets), retention.ts (A13),
  * sections.ts (required clauses), reachability.ts with logic.ts (rules that never fire, allow
- * rules a deny overrides).
+ * rules a deny overrides). versions.ts builds the versions they run on; context.ts, sink.ts,
+ * suggest.ts and exprs.ts are shared helpers.
  */
 import type * as A from "../ast/nodes.js";
 import { sortDiagnostics, diagnostic, type Diagnostic } from "../source/diagnostic.js";

@@ -118,6 +118,15 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .option("--log", "log requests (JSON, to stdout)")
     .action(async (policy: string, opts: import("./serve.js").ServeFlags) => setStatus(await (await import("./serve.js")).runServe(policy, opts, io)));
 
+  program
+    .command("bench")
+    .description("benchmark the evaluator against json-rules-engine and a hand-written evaluator (needs a source checkout with dev dependencies)")
+    .option("--quick", "a small smoke run instead of the full workload (1M users, 1M events)")
+    .option("--no-memory", "skip the memory measurement")
+    .option("--no-run", "skip timing `qungui run` end to end")
+    .option("-o, --output <file>", "where to write the results (default bench/results.json)")
+    .action(async (opts: import("./bench.js").BenchFlags) => setStatus(await (await import("./bench.js")).runBench(opts, io)));
+
   return program;
 }
 

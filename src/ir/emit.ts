@@ -12,9 +12,10 @@ import type * as A from "../ast/nodes.js";
 import type { Span } from "../source/span.js";
 import { fixedDurationMs, formatInstant, zonedInstant } from "../source/time.js";
 import { articleOf, REGULATION_EFFECTIVE_MS } from "../law/articles.js";
+import { isEnumLiteral } from "../check/index.js";
 import { canonicalPath, PATHS, ROOTS, type ValueType } from "../vocab/paths.js";
 import type { DecidedEvent, Service } from "../vocab/events.js";
-import { lowerRules, type VersionSections } from "./lower.js";
+import { lowerRules, reachableMeasures, type ReachableMeasures, type VersionSections } from "./lower.js";
 import { template } from "./build.js";
 import {
   IR_VERSION,
@@ -103,7 +104,9 @@ class Emitter {
         return { kind: "arith", id, type: this.typeOf(e), op: e.op, left: this.expr(e.left), right: this.expr(e.right) };
       case "PathExpr": {
         const name = e.parts.join(".");
-        if (e.parts.length === 1 && !(ROOTS as readonly string[]).includes(e.parts[0]!)) {
+        // `creator` is both a path root and a role: the checker's typing tells which one is meant.
+        const literal: boolean = isEnumLiteral(e, this.types);
+        if (literal || (e.parts.length === 1 && !(ROOTS as readonly string[]).includes(e.parts[0]!))) {
           const type = this.typeOf(e);
           if (type === "level" || type === "category" || type === "tier" || type === "severity" || type === "role" || type === "action") {
             return { kind: "lit", id, type, value: name };
@@ -287,11 +290,9 @@ class Emitter {
     };
   }
 
-  version(d: VersionDecls, toleranceMs: number): VersionIR {
-    const sections = this.sections(d);
-    sections.toleranceMs = toleranceMs;
+  version(d: VersionDecls, sections: VersionSections, reach: ReachableMeasures): VersionIR {
     const policyRules = [...d.rules.values()].map((r) => this.rule(r));
-    return { ...sections, rules: lowerRules(sections, policyRules, (from) => this.idFrom(from)) };
+    return { ...sections, rules: lowerRules(sections, policyRules, (from) => this.idFrom(from), reach) };
   }
 }
 
@@ -390,7 +391,9 @@ export function emitIR(ast: A.PolicyFile, types: ExprTypes, options: EmitOptions
     decls.push(next);
   }
   const toleranceMs = header?.tolerance ? toleranceOf(header.tolerance) : 0;
-  const versions = decls.map((d) => em.version(d, toleranceMs));
+  const sections = decls.map((d) => ({ ...em.sections(d), toleranceMs }));
+  const reach = reachableMeasures(sections);
+  const versions = decls.map((d, i) => em.version(d, sections[i]!, reach));
   const file = ast.span.file;
   return {
     kind: "policy",

@@ -10,10 +10,44 @@
  */
 import { DECIDED_EVENTS, SERVICE_EVENTS, type DecidedEvent, type Service } from "../vocab/events.js";
 import { and, bool, cmp, count, duration, enumLit, ifThen, isIn, minus, not, or, path, template } from "./build.js";
-import type { Cite, ExprIR, RuleIR, RuleOrigin, SteppedIR, TierTableIR, VersionIR } from "./types.js";
+import type { ActionIR, Cite, ExprIR, RuleIR, RuleOrigin, SteppedIR, TierTableIR, VersionIR } from "./types.js";
 import { articleOf } from "../law/articles.js";
 
 export type VersionSections = Omit<VersionIR, "rules">;
+
+/**
+ * Which measures any version of the policy can apply. A rule that enforces a measure (a closed
+ * group takes no posts) is only emitted when the measure can happen; it is judged policy-wide
+ * because a suspension set under one version outlives it.
+ */
+export interface ReachableMeasures {
+  closeGroup: boolean;
+  suspendPosting: boolean;
+  suspendManagement: boolean;
+  cancelCreation: boolean;
+  blacklistUsers: boolean;
+  blacklistGroups: boolean;
+}
+
+function actionsOf(actions: readonly ActionIR[]): ActionIR[] {
+  return actions.flatMap((a) => (a.kind === "warn" ? [a, ...actionsOf(a.otherwise)] : [a]));
+}
+
+/** The measures any of these versions can apply. */
+export function reachableMeasures(versions: readonly VersionSections[]): ReachableMeasures {
+  const all = versions.flatMap((v) =>
+    actionsOf([...v.measures.flatMap((m) => m.actions), ...(v.responsibility?.otherwise ?? []), ...(v.complaints?.otherwise ?? [])]),
+  );
+  const has = (kind: ActionIR["kind"], targets?: string[]) => all.some((a) => a.kind === kind && (!targets || ("target" in a && targets.includes(a.target))));
+  return {
+    closeGroup: has("close-group"),
+    suspendPosting: has("suspend-posting"),
+    suspendManagement: has("suspend-management"),
+    cancelCreation: has("cancel-creation"),
+    blacklistUsers: has("blacklist", ["user", "creator", "managers"]),
+    blacklistGroups: has("blacklist", ["group"]),
+  };
+}
 
 /** Makes a fresh rule id whose span is that of the IR node `spanFrom` (if any). */
 export type IdMaker = (spanFrom: string | null) => string;
@@ -80,7 +114,7 @@ function tableLabel(table: TierTableIR): string {
   return table.categories ? `${table.categories.join("+")}/` : "";
 }
 
-function structuralRules(list: RuleList): void {
+function structuralRules(list: RuleList, reach: ReachableMeasures): void {
   list.add("groups/unknown", "builtin", null, null, GROUP_EVENTS, "deny", not(path("group.exists")), "group {group} does not exist", cites("A8.group-id"));
   list.add("groups/id-used", "builtin", null, null, ["group.create"], "deny", path("group.id-used"), "group id {group} is already in use", cites("A8.group-id"));
   list.add(
@@ -94,10 +128,12 @@ function structuralRules(list: RuleList): void {
     "category {group.category} is not a group category of this policy",
     cites("A7.tiers"),
   );
-  list.add("measures/group-closed", "builtin", null, null, GROUP_EVENTS, "deny", path("group.closed"), "group {group} is closed", cites("A11.group-measures"));
+  if (reach.closeGroup) {
+    list.add("measures/group-closed", "builtin", null, null, GROUP_EVENTS, "deny", path("group.closed"), "group {group} is closed", cites("A11.group-measures"));
+  }
 }
 
-function serviceRules(v: VersionSections, list: RuleList): void {
+function serviceRules(v: VersionSections, list: RuleList, reach: ReachableMeasures): void {
   if (v.agreement) {
     for (const service of v.agreement.requiredFor) {
       list.add(
@@ -131,22 +167,24 @@ function serviceRules(v: VersionSections, list: RuleList): void {
   if (v.blacklist) {
     const bl = v.blacklist;
     const c = bl.cites.length ? bl.cites : cites("A11.blacklist");
-    for (const service of bl.users) {
+    for (const service of reach.blacklistUsers ? bl.users : []) {
       list.add(`blacklist/user-${service}`, "section", "blacklist", bl.id, eventsOf([service]), "deny", path("actor.blacklisted"), "user {actor} is blacklisted", c);
     }
-    for (const service of bl.groups) {
+    for (const service of reach.blacklistGroups ? bl.groups : []) {
       const events = eventsOf([service]).filter((e) => e !== "group.create");
       list.add(`blacklist/group-${service}`, "section", "blacklist", bl.id, events, "deny", path("group.blacklisted"), "group {group} is blacklisted", c);
     }
   }
 }
 
-function membershipAndManagementRules(list: RuleList): void {
+function membershipAndManagementRules(list: RuleList, reach: ReachableMeasures): void {
   const roles = cites("A2.roles");
   const rights = cites("A9.management-rights");
   list.add("groups/already-member", "builtin", null, null, ["group.join"], "deny", cmp("!=", path("actor.role"), enumLit("role", "none")), "user {actor} is already in group {group}", roles);
   list.add("groups/not-a-member", "builtin", null, null, ["message.post"], "deny", cmp("==", path("actor.role"), enumLit("role", "none")), "user {actor} is not a member of group {group}", roles);
-  list.add("measures/posting-suspended", "builtin", null, null, ["message.post"], "deny", path("group.posting-suspended"), "posting in group {group} is suspended", cites("A11.group-measures"));
+  if (reach.suspendPosting) {
+    list.add("measures/posting-suspended", "builtin", null, null, ["message.post"], "deny", path("group.posting-suspended"), "posting in group {group} is suspended", cites("A11.group-measures"));
+  }
   list.add("management/muted", "builtin", null, null, ["message.post"], "deny", path("actor.muted"), "user {actor} is muted in group {group}", rights);
   list.add(
     "management/not-a-manager",
@@ -159,17 +197,19 @@ function membershipAndManagementRules(list: RuleList): void {
     "user {actor} is neither the creator nor a manager of group {group}",
     rights,
   );
-  list.add(
-    "management/suspended",
-    "builtin",
-    null,
-    null,
-    MANAGEMENT_EVENTS,
-    "deny",
-    path("actor.management-suspended"),
-    "the management rights of user {actor} are suspended",
-    cites("A9.management-rights", "A11.user-measures"),
-  );
+  if (reach.suspendManagement) {
+    list.add(
+      "management/suspended",
+      "builtin",
+      null,
+      null,
+      MANAGEMENT_EVENTS,
+      "deny",
+      path("actor.management-suspended"),
+      "the management rights of user {actor} are suspended",
+      cites("A9.management-rights", "A11.user-measures"),
+    );
+  }
   const touchesMember = or(cmp("==", path("event.action"), enumLit("action", "remove-member")), cmp("==", path("event.action"), enumLit("action", "mute")));
   list.add(
     "management/target-not-member",
@@ -217,11 +257,25 @@ function membershipAndManagementRules(list: RuleList): void {
   );
 }
 
-function tierRules(v: VersionSections, list: RuleList): void {
+/** True when some member count from 1 to the cap (or beyond the top band, without a cap) has no tier. */
+function hasUntieredSizes(tables: readonly TierTableIR[], cap: number | null): boolean {
+  return tables.some((t) => {
+    const bands = [...t.tiers].sort((a, b) => a.minMembers - b.minMembers);
+    let covered = 0;
+    for (const b of bands) {
+      if (b.minMembers > covered + 1) return true;
+      covered = Math.max(covered, b.maxMembers);
+    }
+    return cap === null || covered < cap;
+  });
+}
+
+function tierRules(v: VersionSections, list: RuleList, reach: ReachableMeasures): void {
   const tables = v.tiers;
   if (tables.length === 0) return;
   const anyTable = tables[0]!;
-  list.add(
+  // Where the bands cover 1..cap exactly, the member cap decides over-cap joins instead.
+  if (hasUntieredSizes(tables, v.limits.membersPerGroup)) list.add(
     "tiers/no-tier",
     "section",
     "tiers",
@@ -232,7 +286,7 @@ function tierRules(v: VersionSections, list: RuleList): void {
     "no tier of category {group.category} admits {group.members-after} members",
     cites("A7.tiers", "A8.member-cap"),
   );
-  list.add(
+  if (reach.cancelCreation) list.add(
     "creation/cancelled",
     "section",
     "tiers",
@@ -256,7 +310,8 @@ function tierRules(v: VersionSections, list: RuleList): void {
         );
       const qual = cites("A8.creator-qualification");
       const createQ = qualified("actor", false);
-      if (!(createQ.kind === "lit" && createQ.value === true)) {
+      // A new group has one member, so only a tier admitting one member is ever created into.
+      if (tier.minMembers <= 1 && !(createQ.kind === "lit" && createQ.value === true)) {
         list.add(
           `tiers/${label}${tier.name}/create`,
           "section",
@@ -269,7 +324,8 @@ function tierRules(v: VersionSections, list: RuleList): void {
           qual,
         );
       }
-      list.add(
+      // No join moves a group into the first tier of its table.
+      if (tier.minMembers > 1) list.add(
         `tiers/${label}${tier.name}/grow`,
         "section",
         "tiers",
@@ -393,10 +449,12 @@ const PERMIT_REASONS: Record<DecidedEvent, string> = {
  * One unconditional permit per decided event. Its citations are everything the deny rules on that
  * event enforce: an allow is a statement that each of those requirements was checked and held.
  */
-function permitRules(list: RuleList): void {
+function permitRules(list: RuleList, v: VersionSections): void {
   const checks = list.rules.filter((r) => r.effect === "deny");
   for (const event of DECIDED_EVENTS) {
     const seen = new Map<string, Cite>();
+    // An allowed join or create can carry the info-page obligation (A8.info-page) even where joins are not held for it.
+    if (v.limits.infoPage && (event === "group.join" || event === "group.create")) for (const c of cites("A8.info-page")) seen.set(c.req, c);
     for (const r of checks) if (r.on.includes(event)) for (const c of r.cites) seen.set(c.req, c);
     const citations = [...seen.values()].sort((a, b) => a.article - b.article || a.req.localeCompare(b.req));
     list.add(`permit/${event}`, "permit", null, null, [event], "allow", bool(true), PERMIT_REASONS[event], citations);
@@ -404,16 +462,16 @@ function permitRules(list: RuleList): void {
 }
 
 /** All rules of one version, in precedence order: lowered sections, policy rules, permits. */
-export function lowerRules(v: VersionSections, policyRules: readonly RuleIR[], fresh: IdMaker): RuleIR[] {
+export function lowerRules(v: VersionSections, policyRules: readonly RuleIR[], fresh: IdMaker, reach: ReachableMeasures): RuleIR[] {
   const list = new RuleList(fresh);
-  structuralRules(list);
-  serviceRules(v, list);
-  membershipAndManagementRules(list);
-  tierRules(v, list);
+  structuralRules(list, reach);
+  serviceRules(v, list, reach);
+  membershipAndManagementRules(list, reach);
+  tierRules(v, list, reach);
   limitRules(v, list);
   retentionRules(v, list);
   list.rules.push(...policyRules.filter((r) => r.effect === "deny"));
   list.rules.push(...policyRules.filter((r) => r.effect === "allow"));
-  permitRules(list);
+  permitRules(list, v);
   return list.rules;
 }

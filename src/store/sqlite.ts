@@ -44,11 +44,9 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS policies (id TEXT PRIMARY KEY, ir TEXT NOT NULL, added_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS journal (
   seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, body TEXT NOT NULL, event_id TEXT,
-  at_ms INTEGER NOT NULL, policy TEXT NOT NULL, recorded_at INTEGER NOT NULL);
+  at_ms INTEGER NOT NULL, policy TEXT NOT NULL, recorded_at INTEGER NOT NULL,
+  decisions TEXT, decision_count INTEGER NOT NULL);
 CREATE UNIQUE INDEX IF NOT EXISTS journal_event ON journal (event_id) WHERE event_id IS NOT NULL;
-CREATE TABLE IF NOT EXISTS decisions (
-  id INTEGER PRIMARY KEY, entry INTEGER NOT NULL, at_ms INTEGER NOT NULL, json TEXT NOT NULL, recorded_at INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS decisions_entry ON decisions (entry);
 CREATE TABLE IF NOT EXISTS dead_letters (
   id INTEGER PRIMARY KEY, after_seq INTEGER NOT NULL, json TEXT NOT NULL, recorded_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS snapshots (seq INTEGER PRIMARY KEY, policy TEXT NOT NULL, state TEXT NOT NULL, recorded_at INTEGER NOT NULL);
@@ -67,6 +65,9 @@ interface JournalRow {
   policy: string;
   recorded_at: number;
 }
+
+/** Decisions are kept in their entry's row, one per line: one insert per event, not two. */
+const SEP = "\n";
 
 interface SnapshotRow {
   seq: number;
@@ -98,7 +99,7 @@ function wrap<T>(what: string, fn: () => T): T {
 
 /** The SQLite store. Open it with {@link openSqliteStore}. */
 export class SqliteStore implements Store {
-  readonly kind = "sqlite";
+  readonly kind: string = "sqlite";
   private readonly db: Database.Database;
   private readonly keep: number;
   private readonly s: ReturnType<SqliteStore["prepare"]>;
@@ -128,9 +129,10 @@ export class SqliteStore implements Store {
     const db = this.db;
     return {
       head: db.prepare("SELECT max(coalesce((SELECT max(seq) FROM journal), 0), coalesce((SELECT max(seq) FROM snapshots), 0)) AS head"),
-      journalAfter: db.prepare("SELECT * FROM journal WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?"),
-      insertEntry: this.readonly ? null : db.prepare("INSERT INTO journal (seq, kind, body, event_id, at_ms, policy, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-      insertDecision: this.readonly ? null : db.prepare("INSERT INTO decisions (entry, at_ms, json, recorded_at) VALUES (?, ?, ?, ?)"),
+      journalAfter: db.prepare("SELECT seq, kind, body, event_id, at_ms, policy, recorded_at FROM journal WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?"),
+      insertEntry: this.readonly
+        ? null
+        : db.prepare("INSERT INTO journal (seq, kind, body, event_id, at_ms, policy, recorded_at, decisions, decision_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
       insertDeadLetter: this.readonly ? null : db.prepare("INSERT INTO dead_letters (after_seq, json, recorded_at) VALUES (?, ?, ?)"),
       insertSnapshot: this.readonly ? null : db.prepare("INSERT OR REPLACE INTO snapshots (seq, policy, state, recorded_at) VALUES (?, ?, ?, ?)"),
       pruneSnapshots: this.readonly
@@ -141,11 +143,11 @@ export class SqliteStore implements Store {
         : db.prepare("INSERT INTO cursors (input, line, digest, recorded_at) VALUES (?, ?, ?, ?) ON CONFLICT (input) DO UPDATE SET line = excluded.line, digest = excluded.digest, recorded_at = excluded.recorded_at"),
       latestSnapshot: db.prepare("SELECT * FROM snapshots ORDER BY seq DESC LIMIT 1"),
       snapshotAtOrBefore: db.prepare("SELECT * FROM snapshots WHERE seq <= ? ORDER BY seq DESC LIMIT 1"),
-      findEvent: db.prepare("SELECT * FROM journal WHERE event_id = ?"),
-      decisionsOf: db.prepare("SELECT json FROM decisions WHERE entry = ? ORDER BY id"),
+      findEvent: db.prepare("SELECT seq, kind, body, event_id, at_ms, policy, recorded_at FROM journal WHERE event_id = ?"),
+      decisionsOf: db.prepare("SELECT decisions FROM journal WHERE seq = ?"),
       journalStart: db.prepare("SELECT min(seq) AS seq FROM journal"),
       cursor: db.prepare("SELECT input, line, digest FROM cursors WHERE input = ?"),
-      decisionsPage: db.prepare("SELECT id, entry, at_ms, json FROM decisions WHERE id > ? ORDER BY id LIMIT ?"),
+      decisionsPage: db.prepare("SELECT seq, at_ms, decisions FROM journal WHERE seq > ? AND decisions IS NOT NULL ORDER BY seq LIMIT ?"),
       deadLettersPage: db.prepare("SELECT id, json FROM dead_letters WHERE id > ? ORDER BY id LIMIT ?"),
       putPolicy: this.readonly ? null : db.prepare("INSERT OR IGNORE INTO policies (id, ir, added_at) VALUES (?, ?, ?)"),
       getPolicy: db.prepare("SELECT ir FROM policies WHERE id = ?"),
@@ -211,7 +213,10 @@ export class SqliteStore implements Store {
   }
 
   async decisionsOf(entry: number): Promise<string[]> {
-    return wrap("cannot read decisions", () => (this.s.decisionsOf.all(entry) as { json: string }[]).map((r) => r.json));
+    return wrap("cannot read decisions", () => {
+      const r = this.s.decisionsOf.get(entry) as { decisions: string | null } | undefined;
+      return r === undefined || r.decisions === null || r.decisions === "" ? [] : r.decisions.split(SEP);
+    });
   }
 
   async journalStart(): Promise<number> {
@@ -234,14 +239,18 @@ export class SqliteStore implements Store {
 
   private write(b: CommitBatch, head: number): void {
     const insertEntry = this.writable(this.s.insertEntry);
-    const insertDecision = this.writable(this.s.insertDecision);
     let expected = head + 1;
+    // Decisions arrive grouped by entry, in entry order (the engine builds them so).
+    let d = 0;
     for (const e of b.entries) {
       if (e.seq !== expected) throw new StoreError(`journal entry ${e.seq} does not follow ${expected - 1}`);
-      insertEntry.run(e.seq, e.kind, e.body, e.eventId, e.atMs, e.policy, b.recordedAt);
+      let text = "";
+      let n = 0;
+      for (; d < b.decisions.length && b.decisions[d]!.entry === e.seq; d++, n++) text += (n === 0 ? "" : SEP) + b.decisions[d]!.json;
+      insertEntry.run(e.seq, e.kind, e.body, e.eventId, e.atMs, e.policy, b.recordedAt, text, n);
       expected++;
     }
-    for (const d of b.decisions) insertDecision.run(d.entry, d.atMs, d.json, b.recordedAt);
+    if (d !== b.decisions.length) throw new StoreError("decisions of a batch must follow their journal entries, in order");
     if (b.deadLetters.length > 0) {
       const insertDeadLetter = this.writable(this.s.insertDeadLetter);
       for (const d of b.deadLetters) insertDeadLetter.run(d.afterSeq, d.json, b.recordedAt);
@@ -262,19 +271,23 @@ export class SqliteStore implements Store {
   async *exportDecisions(filter: InspectionFilter): AsyncIterable<ExportedRecord> {
     let last = 0;
     for (;;) {
-      const rows = wrap("cannot read decisions", () => this.s.decisionsPage.all(last, PAGE) as { id: number; entry: number; at_ms: number; json: string }[]);
+      const rows = wrap("cannot read decisions", () => this.s.decisionsPage.all(last, PAGE) as { seq: number; at_ms: number; decisions: string }[]);
+      const filtered = filter.group !== undefined || filter.user !== undefined || filter.fromMs !== undefined || filter.toMs !== undefined;
       for (const r of rows) {
         // A cheap pre-filter on the stored time; the filter's own semantics decide (records/log.ts).
         if (filter.fromMs !== undefined && r.at_ms < filter.fromMs - 1000) continue;
         if (filter.toMs !== undefined && r.at_ms >= filter.toMs + 1000) continue;
-        if (filter.group !== undefined || filter.user !== undefined || filter.fromMs !== undefined || filter.toMs !== undefined) {
-          const d = JSON.parse(r.json) as Decision;
-          if (!inRange(d, filter) || !concerns(d, filter)) continue;
+        if (r.decisions === "") continue;
+        for (const json of r.decisions.split(SEP)) {
+          if (filtered) {
+            const d = JSON.parse(json) as Decision;
+            if (!inRange(d, filter) || !concerns(d, filter)) continue;
+          }
+          yield { json, entry: r.seq };
         }
-        yield { json: r.json, entry: r.entry };
       }
       if (rows.length < PAGE) return;
-      last = rows[rows.length - 1]!.id;
+      last = rows[rows.length - 1]!.seq;
     }
   }
 
@@ -291,13 +304,15 @@ export class SqliteStore implements Store {
   async purge(req: PurgeRequest): Promise<PurgeCounts> {
     const db = this.db;
     const run = db.transaction((): PurgeCounts => {
-      const decisions = db.prepare("DELETE FROM decisions WHERE at_ms < ? AND recorded_at < ?").run(req.beforeMs, req.recordedBeforeMs).changes;
+      const old = "at_ms < ? AND recorded_at < ? AND decisions IS NOT NULL";
+      const decisions = (db.prepare(`SELECT coalesce(sum(decision_count), 0) AS n FROM journal WHERE ${old}`).get(req.beforeMs, req.recordedBeforeMs) as { n: number }).n;
       // A dead letter has no trusted time of its own: its commit time decides.
       const deadLetters = db.prepare("DELETE FROM dead_letters WHERE recorded_at < ? AND recorded_at < ?").run(req.recordedBeforeMs, req.beforeMs).changes;
-      // Recovery needs the journal after the latest snapshot; older entries may go.
+      // Recovery needs the journal after the latest snapshot: there only the decisions go.
       const latest = snapshotOf(this.s.latestSnapshot.get() as SnapshotRow | undefined);
       let entries = 0;
       let snapshots = 0;
+      db.prepare(`UPDATE journal SET decisions = NULL, decision_count = 0 WHERE ${old} AND seq > ?`).run(req.beforeMs, req.recordedBeforeMs, latest?.seq ?? 0);
       if (latest !== null) {
         entries = db.prepare("DELETE FROM journal WHERE seq <= ? AND at_ms < ? AND recorded_at < ?").run(latest.seq, req.beforeMs, req.recordedBeforeMs).changes;
         // A snapshot is useful to explain only while the entries after it are there.
@@ -324,13 +339,14 @@ export class SqliteStore implements Store {
       this.db.transaction((): StoreStats => {
         const db = this.db;
         const count = (t: string) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+        const decisions = (db.prepare("SELECT coalesce(sum(decision_count), 0) AS n FROM journal").get() as { n: number }).n;
         const latest = snapshotOf(this.s.latestSnapshot.get() as SnapshotRow | undefined);
         const last = db.prepare("SELECT policy FROM journal ORDER BY seq DESC LIMIT 1").get() as { policy: string } | undefined;
         const clock = (db.prepare("SELECT max(at_ms) AS c FROM journal").get() as { c: number | null }).c;
         return {
           head: this.headSync(),
           entries: count("journal"),
-          decisions: count("decisions"),
+          decisions,
           deadLetters: count("dead_letters"),
           snapshots: count("snapshots"),
           snapshotSeq: latest?.seq ?? null,

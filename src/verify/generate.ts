@@ -39,7 +39,9 @@ export interface Universe {
   contentCategories: string[];
   severities: string[];
   agreementVersions: string[];
+  /** Starts at or after an effective instant (governed) and just before one (ungoverned). */
   starts: number[];
+  startsBefore: number[];
   gaps: number[];
   fillSizes: number[];
   /** Flag counts of the policy's measure triggers. */
@@ -81,9 +83,11 @@ export function universeOf(ir: PolicyIR): Universe {
   const gaps = new Set<number>([0, SECOND, 60 * SECOND, 3_600_000, DAY, 183 * DAY]);
   for (const w of windows) for (const g of [w - SECOND, w, w + SECOND]) if (g >= 0) gaps.add(g);
   const starts = new Set<number>();
+  const startsBefore = new Set<number>();
   for (const version of ir.versions) {
     const eff = parseRfc3339(version.effective)!;
-    for (const s of [eff - DAY, eff - SECOND, eff, eff + 3_600_000]) starts.add(s);
+    for (const s of [eff, eff + 3_600_000]) starts.add(s);
+    for (const s of [eff - DAY, eff - SECOND]) startsBefore.add(s);
   }
   const fillSizes = new Set<number>();
   for (const version of ir.versions) {
@@ -105,6 +109,7 @@ export function universeOf(ir: PolicyIR): Universe {
     severities: v.prohibited.severities,
     agreementVersions,
     starts: [...starts].sort((a, b) => a - b),
+    startsBefore: [...startsBefore].sort((a, b) => a - b),
     gaps: [...gaps].sort((a, b) => a - b),
     fillSizes: [...fillSizes].filter((n) => n <= 2100).sort((a, b) => a - b),
     triggerCounts: [...new Set([1, ...ir.versions.flatMap((x) => x.measures.map((m) => m.trigger.count))])].sort((a, b) => a - b),
@@ -171,6 +176,7 @@ function eventStep(u: Universe): fc.Arbitrary<Step> {
     ev("group.leave", fc.record({ user, group }), 1),
     ev("user.credit", fc.record({ user, level: fc.constantFrom(...u.levels) }), 2),
     ev("user.verified", fc.record({ user }), 1),
+    ev("user.registered", fc.record({ user }), 1),
     ev("agreement.published", fc.record({ version: fc.constantFrom(...u.agreementVersions) }), 1),
     ev("agreement.accepted", fc.record({ user, version: fc.constantFrom(...u.agreementVersions) }), 1),
     ev("complaint.filed", fc.record({ complaint: fc.constantFrom(...u.complaints), by: fc.option(user, { nil: undefined }), group: fc.option(group, { nil: undefined }) }, { requiredKeys: ["complaint"] }), 2),
@@ -182,12 +188,19 @@ function eventStep(u: Universe): fc.Arbitrary<Step> {
 
 export interface GeneratedStream {
   start: number;
+  /** Begin with an established group: u1 signed up (with this credit level, if any) and created g1. */
+  prelude: { credit: string | undefined } | null;
   steps: Step[];
 }
 
 /** A stream: a start instant and up to `maxSteps` steps. */
 export function streamArbitrary(u: Universe, maxSteps = 24): fc.Arbitrary<GeneratedStream> {
-  return fc.record({ start: fc.constantFrom(...u.starts), steps: fc.array(eventStep(u), { maxLength: maxSteps, size: "max" }) });
+  const levels = or1(u.levels, "default");
+  return fc.record({
+    start: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...u.starts) }, { weight: 1, arbitrary: fc.constantFrom(...u.startsBefore) }),
+    prelude: fc.option(fc.record({ credit: fc.option(fc.constantFrom(...levels), { nil: undefined }) }), { nil: null, freq: 2 }),
+    steps: fc.array(eventStep(u), { maxLength: maxSteps, size: "max" }),
+  });
 }
 
 /** Identity values the generator puts into `user.verified`; they must never be echoed. */
@@ -207,11 +220,21 @@ export function expand(stream: GeneratedStream, u: Universe): GenEvent[] {
     out.push({ id: `e${++seq}`, type, at: formatInstant(now, u.zone), ...fields });
   };
   const current = u.agreementVersions[0] ?? "1";
+  if (stream.prelude) {
+    const creator = u.users[0]!;
+    const group = u.groups[0]!;
+    const category = u.categories[0] ?? "general";
+    push("user.verified", { user: creator, identity: identityOf(creator) });
+    push("agreement.accepted", { user: creator, version: current });
+    if (stream.prelude.credit !== undefined) push("user.credit", { user: creator, level: stream.prelude.credit });
+    push("group.create", { user: creator, group, category });
+    creators.set(group, creator);
+    categoryOf.set(group, category);
+  }
   for (const step of stream.steps) {
     now += step.gap;
     switch (step.kind) {
       case "onboard":
-        push("user.registered", { user: step.user });
         if (step.verify) push("user.verified", { user: step.user, identity: identityOf(step.user) });
         if (step.accept) push("agreement.accepted", { user: step.user, version: current });
         if (step.credit !== undefined) push("user.credit", { user: step.user, level: step.credit });

@@ -1,13 +1,16 @@
 /**
- * The stores every contract test runs against. PostgreSQL joins the list when
- * QUNGUI_TEST_POSTGRES is set (see test/service/postgres.ts); SQLite and memory always run.
+ * The stores every contract test runs against: memory and SQLite always; PostgreSQL when the `pg`
+ * driver is installed and a server can be started (test/service/postgres.ts), else it is listed as
+ * skipped with the reason.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemoryStore } from "../../src/store/memory.js";
 import { openSqliteStore } from "../../src/store/sqlite.js";
+import { openPostgresStore } from "../../src/store/postgres.js";
 import type { Store } from "../../src/store/types.js";
+import { postgresUnavailable, startPostgres, type TestServer } from "./postgres.js";
 
 export interface StoreFactory {
   name: string;
@@ -33,6 +36,24 @@ export function memoryFactory(): StoreFactory {
   return { name: "memory", create: async () => new MemoryStore(), cleanup: () => undefined };
 }
 
-export function storeFactories(): StoreFactory[] {
-  return [memoryFactory(), sqliteFactory()];
+export function postgresFactory(): StoreFactory {
+  let server: TestServer | undefined;
+  let n = 0;
+  const url = () => (server ??= startPostgres()).url;
+  return {
+    name: "postgres",
+    create: async () => openPostgresStore({ connectionString: url(), schema: `t${process.pid}_${++n}` }),
+    reopen: async (of) => openPostgresStore({ connectionString: url(), schema: of.location.replace(/^postgres schema /, "") }),
+    cleanup: () => server?.stop(),
+  };
+}
+
+/** The stores to test, and the ones skipped here with the reason. */
+export async function storeFactories(): Promise<{ factories: StoreFactory[]; skipped: { name: string; reason: string }[] }> {
+  const factories = [memoryFactory(), sqliteFactory()];
+  const skipped: { name: string; reason: string }[] = [];
+  const why = await postgresUnavailable();
+  if (why === null) factories.push(postgresFactory());
+  else skipped.push({ name: "postgres", reason: why });
+  return { factories, skipped };
 }

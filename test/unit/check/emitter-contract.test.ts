@@ -32,11 +32,9 @@ describe("the emitter reads the checker's types", () => {
     });
   });
 
-  // Known bug in src/ir/emit.ts (not a checker file): it decides "literal or path" by whether the
-  // name is a root, and `creator` is both a root and a role, so `target.role == creator` is emitted
-  // as the path `creator`. The checker types it as the role; the emitter should ask
-  // `isEnumLiteral(e, types)` (src/check/index.ts). When that is fixed, change `it.fails` to `it`.
-  it.fails("emits `creator` compared with a role as the role literal", () => {
+  // `creator` is both a path root and a role: the emitter asks the checker's typing
+  // (`isEnumLiteral`) which one `target.role == creator` means.
+  it("emits `creator` compared with a role as the role literal", () => {
     expect(whenOf(rule("target.role == creator"))).toMatchObject({ kind: "cmp", right: { kind: "lit", type: "role", value: "creator" } });
   });
 });

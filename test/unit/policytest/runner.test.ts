@@ -147,6 +147,33 @@ describe("policy test runner", () => {
     expect(missing.file.problems[0]!.message).toBe("cannot load the policy p.qg: ENOENT");
   });
 
+  test("setup steps run at the start of every test; local times are in the policy's zone", () => {
+    const { file } = run(`policy: p.qg
+start: 2017-10-09T09:00
+setup:
+  - {type: user.verified, user: u1}
+  - {type: agreement.accepted, user: u1, version: "2017-10"}
+tests:
+  - name: "A6.real-name: one"
+    steps:
+      - {type: group.create, user: u1, group: g1, category: general, expect: {outcome: allow}}
+    state:
+      clock: 2017-10-09T01:02:00Z
+  - name: "A6.real-name: two"
+    steps:
+      - {type: group.create, user: u1, group: g1, category: general, at: 2017-10-10T08:00, expect: {outcome: allow}}
+    state:
+      clock: 2017-10-10T00:00:00Z
+      groups:
+        g1: {creator: u1}
+`);
+    expect(file.problems).toEqual([]);
+    expect(file.tests.map((t) => [t.name, t.passed, t.steps])).toEqual([
+      ["A6.real-name: one", true, 3],
+      ["A6.real-name: two", true, 3],
+    ]);
+  });
+
   test("a measure counts as exercised when it applied, deciding or not", () => {
     const d = { type: "content.flagged", outcome: "measures", rule: "a", reason: "message m1 in group g1 is flagged as fraud (serious) and removed; measures a, b-c apply", cites: [] } as unknown as Decision;
     expect(exercised(d)).toEqual(["a", "b-c"]);
