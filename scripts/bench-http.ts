@@ -78,7 +78,9 @@ function body(k: number): string {
   return out + "]";
 }
 
-const server = spawn(process.execPath, [join(ROOT, "bin", "qungui.js"), "serve", policyJson, "--port", "0", "--host", "127.0.0.1", "--store", join(dir, "bench.db"), "--durability", DURABILITY, "--max-batch", "1000"], {
+// QUNGUI_BENCH_PROF=DIR writes a V8 CPU profile of the server there.
+const prof = process.env["QUNGUI_BENCH_PROF"] ? ["--cpu-prof", `--cpu-prof-dir=${process.env["QUNGUI_BENCH_PROF"]}`] : [];
+const server = spawn(process.execPath, [...prof, join(ROOT, "bin", "qungui.js"), "serve", policyJson, "--port", "0", "--host", "127.0.0.1", "--store", join(dir, "bench.db"), "--durability", DURABILITY, "--max-batch", "1000"], {
   cwd: ROOT,
   stdio: ["ignore", "inherit", "pipe"],
 });

@@ -2,8 +2,10 @@
  * `qungui bench [--quick] [--no-memory] [--no-run] [--output FILE]`: the benchmark of
  * docs/performance.md, the same run as `npm run bench`. It compares qungui with json-rules-engine
  * and a hand-written evaluator, which are development dependencies and test code, so it needs a
- * source checkout with its dev dependencies installed; it runs test/bench/run.ts in a child
- * process (with a large heap, and the garbage collector exposed for clean measurements).
+ * source checkout with its dev dependencies installed. Like `npm run bench`, it compiles the
+ * benchmark with tsc (tsconfig.bench.json, into node_modules/.cache/qungui-bench) and runs the
+ * JavaScript in a child process, with a large heap and the garbage collector exposed. Unlike
+ * `npm run bench` it does not rebuild dist/, which `qungui run` is timed from.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -24,27 +26,40 @@ function root(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 }
 
+/** Runs a child process, streaming its output to `io`; resolves to its exit code. */
+function child(args: string[], cwd: string, io: Io): Promise<number> {
+  const c = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  c.stdout.on("data", (b: Buffer) => io.out(b.toString()));
+  c.stderr.on("data", (b: Buffer) => io.err(b.toString()));
+  return new Promise<number>((res) => {
+    c.on("error", () => res(EXIT.usage));
+    c.on("close", (code) => res(code ?? EXIT.usage));
+  });
+}
+
 export async function runBench(flags: BenchFlags, io: Io): Promise<number> {
   const dir = root();
-  const script = join(dir, "test/bench/run.ts");
-  if (!existsSync(script)) throw new UsageError("qungui bench needs a source checkout: test/bench/run.ts is not here (it is not part of the published package)");
-  try {
-    createRequire(join(dir, "package.json")).resolve("tsx");
-    createRequire(join(dir, "package.json")).resolve("json-rules-engine");
-  } catch {
-    throw new UsageError("qungui bench needs the dev dependencies (tsx, json-rules-engine): run `npm install` in the checkout");
+  if (!existsSync(join(dir, "test/bench/run.ts")) || !existsSync(join(dir, "tsconfig.bench.json"))) {
+    throw new UsageError("qungui bench needs a source checkout: test/bench/ is not here (it is not part of the published package)");
   }
-  const args = ["--max-old-space-size=8192", "--expose-gc", "--import", "tsx", script];
+  const req = createRequire(join(dir, "package.json"));
+  let tsc: string;
+  try {
+    req.resolve("json-rules-engine");
+    tsc = req.resolve("typescript/bin/tsc");
+  } catch {
+    throw new UsageError("qungui bench needs the dev dependencies (typescript, json-rules-engine): run `npm install` in the checkout");
+  }
+  io.err("qungui bench: compiling the benchmark (tsc -p tsconfig.bench.json)\n");
+  const built = await child([tsc, "-p", "tsconfig.bench.json"], dir, io);
+  const script = join(dir, "node_modules/.cache/qungui-bench/test/bench/run.js");
+  if (!existsSync(script)) return EXIT.usage;
+  if (built !== 0) io.err("qungui bench: tsc reported errors; running what it emitted\n");
+  const args = ["--max-old-space-size=8192", "--expose-gc", script];
   if (flags.quick) args.push("--quick");
   if (flags.memory === false) args.push("--no-memory");
   if (flags.run === false) args.push("--no-run");
   if (flags.output) args.push("--output", resolve(flags.output));
-  const child = spawn(process.execPath, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout.on("data", (b: Buffer) => io.out(b.toString()));
-  child.stderr.on("data", (b: Buffer) => io.err(b.toString()));
-  const code = await new Promise<number>((res) => {
-    child.on("error", () => res(EXIT.usage));
-    child.on("close", (c) => res(c ?? EXIT.usage));
-  });
+  const code = await child(args, dir, io);
   return code === 0 ? EXIT.ok : code === EXIT.diagnostics ? EXIT.diagnostics : EXIT.usage;
 }

@@ -7,6 +7,7 @@ import { runCheck } from "./check.js";
 import { runCompile } from "./compile.js";
 import { runFmt } from "./fmt.js";
 import { EXIT, processIo, UsageError, type Io } from "./io.js";
+import { runExplain, type ExplainFlags } from "./explain.js";
 import { runRun, type RunFlags } from "./run.js";
 import { runVerify, type VerifyFlags } from "./verify.js";
 
@@ -58,6 +59,15 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .option("--store <file>", "commit state, decisions and dead letters to this SQLite store; a rerun continues where the last one stopped")
     .option("--durability <mode>", "with --store: full (fsync every commit, default) or normal (survives a crash of qungui, not of the machine)")
     .action(async (policy: string, events: string | undefined, opts: RunFlags) => setStatus(await runRun(policy, events, opts, io)));
+
+  program
+    .command("explain")
+    .description("replay a stream up to one event and show every rule considered for it, condition by condition, and why the outcome won")
+    .argument("<policy>", "policy file (.qg or IR .json)")
+    .argument("<events>", "events file (JSON Lines)")
+    .requiredOption("--event <id>", "the id of the event to explain")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action((policy: string, events: string, opts: ExplainFlags) => setStatus(runExplain(policy, events, opts, io)));
 
   program
     .command("verify")

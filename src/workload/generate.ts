@@ -181,10 +181,15 @@ export function* generateLines(ir: PolicyIR, opts: WorkloadOptions): Generator<s
   const jumpScale = opts.jumpScale ?? 1;
   const users: string[] = pop ? pop.users.map((u) => u.id) : [];
   const verified = new Set<string>();
+  const accepted = new Set<string>();
+  /** Users a careful client would let create groups: verified and agreed, as most creators are. */
+  const creatorsPool: string[] = [];
   const groups: ShadowGroup[] = pop
     ? pop.groups.map((g) => ({ id: g.id, creator: g.creator, category: g.category, members: [...g.members], managers: [...g.managers], target: g.target, messages: 0 }))
     : [];
   const openComplaints: string[] = [];
+  /** Complaints staff will resolve, with the event count at which they do. */
+  const resolutions: { complaint: string; atEvent: number }[] = [];
   let now = opts.startMs;
   let seq = 0;
   let groupSeq = groups.length;
@@ -203,7 +208,11 @@ export function* generateLines(ir: PolicyIR, opts: WorkloadOptions): Generator<s
       // A synthetic identity: the engine must drop it; it is here so tests can prove that it does.
       out.push(line("user.verified", { user: u, identity: { name: `测试用户${users.length}`, idNumber: `11010119900101${String(users.length).padStart(4, "0")}` } }));
     }
-    if (rand() < 0.95) out.push(line("agreement.accepted", { user: u, version: agreementVersion }));
+    if (rand() < 0.95) {
+      accepted.add(u);
+      out.push(line("agreement.accepted", { user: u, version: agreementVersion }));
+    }
+    if (verified.has(u) && accepted.has(u)) creatorsPool.push(u);
     return out;
   };
 
@@ -213,14 +222,19 @@ export function* generateLines(ir: PolicyIR, opts: WorkloadOptions): Generator<s
     now += Math.max(1, Math.round(-Math.log(1 - rand()) * opts.meanGapMs));
     let batch: string[];
     const r = rand();
-    if (rand() * 1000 < opts.malformedPerMille) batch = [pick(MALFORMED)()];
+    const dueResolution = resolutions.length > 0 && resolutions[0]!.atEvent <= emitted ? resolutions.shift() : undefined;
+    if (dueResolution) {
+      openComplaints.splice(openComplaints.indexOf(dueResolution.complaint), 1);
+      batch = [line("complaint.resolved", { complaint: dueResolution.complaint, actor: "staff1" })];
+    } else if (rand() * 1000 < opts.malformedPerMille) batch = [pick(MALFORMED)()];
     else if (users.length < opts.users && (users.length < 20 || r < 0.08)) batch = newUser();
     else if (r < 0.12 && groups.length < Math.max(3, opts.users / 10)) {
-      const creator = pick(users);
+      // One creator in twenty is anyone at all: the policy must refuse them.
+      const creator = creatorsPool.length && rand() < 0.95 ? pick(creatorsPool) : pick(users);
       const g: ShadowGroup = {
         id: `g${++groupSeq}`,
         creator,
-        category: rand() < 0.6 ? (categories[0] ?? "general") : pick(categories),
+        category: rand() < 0.85 ? (categories[0] ?? "general") : pick(categories),
         members: [creator],
         managers: [],
         target: rand() < 0.05 ? 120 + Math.floor(rand() * 500) : 3 + Math.floor(rand() * 60),
@@ -228,6 +242,8 @@ export function* generateLines(ir: PolicyIR, opts: WorkloadOptions): Generator<s
       };
       groups.push(g);
       batch = [line("group.create", { user: creator, group: g.id, category: g.category, name: `群${groupSeq}` })];
+      // Stricter categories need more credit: most of their creators have earned the top level first.
+      if (g.category !== categories[0] && rand() < 0.9) batch.unshift(line("user.credit", { user: creator, level: levels[levels.length - 1] }));
     } else if (r < 0.45 && groups.length > 0) {
       const g = pick(groups);
       if (g.members.length < g.target) {
@@ -248,7 +264,7 @@ export function* generateLines(ir: PolicyIR, opts: WorkloadOptions): Generator<s
       const poster = rand() < 0.97 ? member(g) : pick(users);
       g.messages++;
       batch = [line("message.post", { user: poster, group: g.id, message: `m${++messageSeq}` })];
-    } else if (r < 0.89 && groups.length > 0 && contentCategories.length) {
+    } else if (r < 0.865 && groups.length > 0 && contentCategories.length) {
       const g = pick(groups);
       const withSeverity = rand() < 0.3;
       batch = [
@@ -268,6 +284,11 @@ export function* generateLines(ir: PolicyIR, opts: WorkloadOptions): Generator<s
     } else if (r < 0.92) {
       const c = `c${++complaintSeq}`;
       openComplaints.push(c);
+      // Staff resolve most complaints within a day or so; some slip past the deadline.
+      if (rand() < 0.85) {
+        resolutions.push({ complaint: c, atEvent: emitted + 1 + Math.floor(rand() * (rand() < 0.9 ? 20 : 80)) });
+        resolutions.sort((a, b) => a.atEvent - b.atEvent);
+      }
       const g = groups.length ? pick(groups) : undefined;
       batch = [line("complaint.filed", { complaint: c, ...(rand() < 0.8 ? { by: pick(users) } : {}), ...(g ? { group: g.id } : {}) })];
     } else if (r < 0.95 && openComplaints.length) {

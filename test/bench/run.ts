@@ -15,6 +15,10 @@
  *   rules on another event type, `qungui run` end to end on a 1M-line file, and the memory of the
  *   loaded state (in a process of its own).
  *
+ * `npm run bench` compiles this with tsc (tsconfig.bench.json) and runs the JavaScript: code run
+ * through tsx carries esbuild's `__name` calls on every closure it creates, which would tax the
+ * evaluators unevenly. `node --import tsx test/bench/run.ts` works too, for quick checks.
+ *
  * Options: --quick (a small smoke run), --no-memory, --no-run, --output FILE (default
  * bench/results.json), --events N, --users N, --groups N, --jre-events N.
  */
@@ -42,7 +46,20 @@ import { JreRunner } from "./jre.js";
 import { engineStateOf } from "./state.js";
 import { SYNTHETIC_EVENT, syntheticPolicy } from "./synthetic.js";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/** The checkout this runs from: test/bench/ itself (tsx), or its compiled copy under node_modules/.cache. */
+function findRoot(dir: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    const pkg = join(d, "package.json");
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "qungui") return d;
+    if (dirname(d) === d) return resolve(HERE, "../..");
+  }
+}
+
+const ROOT = findRoot(HERE);
+/** Compiled JavaScript (`npm run bench`), or TypeScript through tsx. */
+const COMPILED = fileURLToPath(import.meta.url).endsWith(".js");
 const POLICY = "policies/cac-2017.qg";
 const ZONE = "Asia/Shanghai";
 const DAY = 86_400_000;
@@ -528,7 +545,8 @@ interface Memory {
 }
 
 function memory(which: "qungui" | "handwritten", o: Options): Memory {
-  const r = spawnSync(process.execPath, ["--expose-gc", "--max-old-space-size=4096", "--import", "tsx", join(ROOT, "test/bench/memory.ts"), which, String(o.users), String(o.groups), String(o.seed)], {
+  const script = COMPILED ? [join(HERE, "memory.js")] : ["--import", "tsx", join(HERE, "memory.ts")];
+  const r = spawnSync(process.execPath, ["--expose-gc", "--max-old-space-size=4096", ...script, which, String(o.users), String(o.groups), String(o.seed)], {
     cwd: ROOT,
     encoding: "utf8",
     maxBuffer: 1 << 20,
@@ -549,6 +567,7 @@ function table(rows: (string | number)[][]): string {
 async function main(): Promise<number> {
   const o = options(process.argv.slice(2));
   const load0 = loadavg()[0]!;
+  if (!COMPILED) log("running through tsx: closures pay for esbuild's __name; `npm run bench` runs compiled JavaScript");
   const reference = readFileSync(join(ROOT, POLICY), "utf8");
   const ir = compileOrDie(reference, POLICY);
   const program = compileProgram(ir);
