@@ -266,10 +266,11 @@ export class Engine {
       if (r.decisions.length > 0 || (kind === "advance" && r.deadLetter === undefined)) {
         const seq = ++this.seq;
         entries.push({ seq, kind, body: body(), eventId, atMs, policy: this.programId, recordedAt });
+        // Every decision of an entry carries its event's `at` (timer decisions too): one parse.
         for (const d of r.decisions) {
           const json = serializeDecision(d);
           out.decisionJson.push(json);
-          decisions.push({ entry: seq, json, atMs: isoMs(d.at) });
+          decisions.push({ entry: seq, json, atMs });
         }
       }
       return out;

@@ -243,9 +243,12 @@ export function* generateLines(ir: PolicyIR, opts: WorkloadOptions): Generator<s
       groups.push(g);
       batch = [line("group.create", { user: creator, group: g.id, category: g.category, name: `群${groupSeq}` })];
       // Stricter categories need more credit: most of their creators have earned the top level first.
-      if (g.category !== categories[0] && rand() < 0.9) batch.unshift(line("user.credit", { user: creator, level: levels[levels.length - 1] }));
+      // Stricter categories and groups meant to grow need more credit: most such creators have earned the top level.
+      if ((g.category !== categories[0] || g.target > 100) && rand() < 0.9) batch.unshift(line("user.credit", { user: creator, level: levels[levels.length - 1] }));
     } else if (r < 0.45 && groups.length > 0) {
-      const g = pick(groups);
+      // Half of all joins go to the few groups that grow large, so they pass through the tiers.
+      const growing = groups.filter((x) => x.target > 100 && x.members.length < x.target);
+      const g = growing.length && rand() < 0.5 ? pick(growing) : pick(groups);
       if (g.members.length < g.target) {
         const u = users.length < opts.users && rand() < 0.3 ? newUser() : [];
         const joiner = u.length ? users[users.length - 1]! : pick(users);
