@@ -137,6 +137,22 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .option("-o, --output <file>", "where to write the results (default bench/results.json)")
     .action(async (opts: import("./bench.js").BenchFlags) => setStatus(await (await import("./bench.js")).runBench(opts, io)));
 
+  program
+    .command("docs")
+    .description("documents for reviewers: the regulation article by article with the policy's rules, the coverage matrix, the filing document, the decision trail")
+    .argument("<policy>", "policy file (.qg or IR .json)")
+    .option("-o, --output <dir>", "directory to write the documents to (default: <policy name>-docs)")
+    .addOption(new Option("--format <format>", "document format").choices(["html", "md"]).default("html"))
+    .option("--verify", "run verify and show its result per requirement in the matrix")
+    .option("--seed <n>", "with --verify: seed of the stream generator", "42")
+    .option("--runs <n>", "with --verify: generated streams", "1000")
+    .option("--tests <file>", "policy tests to run for the matrix (default: the .test.yaml beside the policy)")
+    .option("--no-tests", "do not run policy tests")
+    .option("--filing", "also write the filing document of Article 7 (filing.html / filing.md)")
+    .option("--decisions <file>", "also render this decisions JSONL (from `qungui run`) as a filterable decision trail")
+    .option("--strict", "exit 1 unless every requirement is implemented, tested and verified")
+    .action(async (policy: string, opts: import("./docs.js").DocsFlags) => setStatus((await import("./docs.js")).runDocs(policy, opts, io)));
+
   return program;
 }
 

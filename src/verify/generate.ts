@@ -144,7 +144,7 @@ function eventStep(u: Universe): fc.Arbitrary<Step> {
     },
     { weight: 1, arbitrary: fc.record({ gap, group, count: fc.constantFrom(...u.fillSizes), approve: likely, info: likely }).map((s): Step => ({ kind: "fill", ...s })) },
     {
-      weight: 2,
+      weight: 3,
       arbitrary: fc
         .record({
           gap,
@@ -196,9 +196,11 @@ export interface GeneratedStream {
 /** A stream: a start instant and up to `maxSteps` steps. */
 export function streamArbitrary(u: Universe, maxSteps = 24): fc.Arbitrary<GeneratedStream> {
   const levels = or1(u.levels, "default");
+  // Like onboarding: credit levels favour the top, so the prelude's creator can usually grow and lose credit.
+  const credit = fc.oneof({ weight: 2, arbitrary: fc.constant(levels[levels.length - 1]!) }, { weight: 1, arbitrary: fc.constantFrom(...levels) });
   return fc.record({
     start: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...u.starts) }, { weight: 1, arbitrary: fc.constantFrom(...u.startsBefore) }),
-    prelude: fc.option(fc.record({ credit: fc.option(fc.constantFrom(...levels), { nil: undefined }) }), { nil: null, freq: 2 }),
+    prelude: fc.option(fc.record({ credit: fc.option(credit, { nil: undefined, freq: 4 }) }), { nil: null, freq: 2 }),
     steps: fc.array(eventStep(u), { maxLength: maxSteps, size: "max" }),
   });
 }

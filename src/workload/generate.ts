@@ -99,6 +99,40 @@ interface ShadowGroup {
   /** Target size this group grows towards: most stay small, a few cross tier thresholds. */
   target: number;
   messages: number;
+  /** Position in the stream's group list (creation order). */
+  index: number;
+}
+
+/**
+ * The groups meant to grow large that have not reached their size yet, in creation order: what
+ * `groups.filter((g) => g.target > 100 && g.members.length < g.target)` gives, kept up to date as
+ * members join and leave (filtering a hundred thousand groups on every join would dominate a
+ * benchmark-sized stream).
+ */
+class Growing {
+  readonly list: ShadowGroup[] = [];
+  private readonly in = new Set<ShadowGroup>();
+
+  /** Call after `g`'s members changed (or it was created). */
+  update(g: ShadowGroup): void {
+    const should = g.target > 100 && g.members.length < g.target;
+    if (should === this.in.has(g)) return;
+    const l = this.list;
+    let lo = 0;
+    let hi = l.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (l[mid]!.index < g.index) lo = mid + 1;
+      else hi = mid;
+    }
+    if (should) {
+      l.splice(lo, 0, g);
+      this.in.add(g);
+    } else {
+      l.splice(lo, 1);
+      this.in.delete(g);
+    }
+  }
 }
 
 const MALFORMED = [
@@ -184,9 +218,16 @@ export function* generateLines(ir: PolicyIR, opts: WorkloadOptions): Generator<s
   const accepted = new Set<string>();
   /** Users a careful client would let create groups: verified and agreed, as most creators are. */
   const creatorsPool: string[] = [];
+  for (const u of pop?.users ?? []) {
+    if (u.verified) verified.add(u.id);
+    if (u.accepted) accepted.add(u.id);
+    if (u.verified && u.accepted) creatorsPool.push(u.id);
+  }
   const groups: ShadowGroup[] = pop
-    ? pop.groups.map((g) => ({ id: g.id, creator: g.creator, category: g.category, members: [...g.members], managers: [...g.managers], target: g.target, messages: 0 }))
+    ? pop.groups.map((g, index) => ({ id: g.id, creator: g.creator, category: g.category, members: [...g.members], managers: [...g.managers], target: g.target, messages: 0, index }))
     : [];
+  const growing = new Growing();
+  for (const g of groups) growing.update(g);
   const openComplaints: string[] = [];
   /** Complaints staff will resolve, with the event count at which they do. */
   const resolutions: { complaint: string; atEvent: number }[] = [];
@@ -239,21 +280,23 @@ export function* generateLines(ir: PolicyIR, opts: WorkloadOptions): Generator<s
         managers: [],
         target: rand() < 0.05 ? 120 + Math.floor(rand() * 500) : 3 + Math.floor(rand() * 60),
         messages: 0,
+        index: groups.length,
       };
       groups.push(g);
+      growing.update(g);
       batch = [line("group.create", { user: creator, group: g.id, category: g.category, name: `群${groupSeq}` })];
       // Stricter categories need more credit: most of their creators have earned the top level first.
       // Stricter categories and groups meant to grow need more credit: most such creators have earned the top level.
       if ((g.category !== categories[0] || g.target > 100) && rand() < 0.9) batch.unshift(line("user.credit", { user: creator, level: levels[levels.length - 1] }));
     } else if (r < 0.45 && groups.length > 0) {
       // Half of all joins go to the few groups that grow large, so they pass through the tiers.
-      const growing = groups.filter((x) => x.target > 100 && x.members.length < x.target);
-      const g = growing.length && rand() < 0.5 ? pick(growing) : pick(groups);
+      const g = growing.list.length && rand() < 0.5 ? pick(growing.list) : pick(groups);
       if (g.members.length < g.target) {
         const u = users.length < opts.users && rand() < 0.3 ? newUser() : [];
         const joiner = u.length ? users[users.length - 1]! : pick(users);
         const approver = g.members.length >= 99 ? (rand() < 0.9 ? (g.managers[0] ?? g.creator) : undefined) : undefined;
         if (!g.members.includes(joiner)) g.members.push(joiner);
+        growing.update(g);
         batch = [...u, line("group.join", { user: joiner, group: g.id, ...(approver ? { approvedBy: approver } : {}) })];
         if (g.members.length === 95 && rand() < 0.9) batch.push(line("group.info", { actor: g.creator, group: g.id, name: `群${g.id}`, category: g.category }));
         if (g.members.length === 20 && rand() < 0.7) {
@@ -303,6 +346,7 @@ export function* generateLines(ir: PolicyIR, opts: WorkloadOptions): Generator<s
       const g = pick(groups);
       if (g.members.length > 2 && rand() < 0.5) {
         const leaver = g.members.splice(1 + Math.floor(rand() * (g.members.length - 1)), 1)[0]!;
+        growing.update(g);
         g.managers = g.managers.filter((m) => m !== leaver);
         batch = [line("group.leave", { user: leaver, group: g.id })];
       } else {

@@ -98,7 +98,6 @@ const C_BLACKLIST = c("A11.blacklist");
 const C_ROLES = c("A2.roles");
 const C_RIGHTS = c("A9.management-rights");
 const C_SUSPENDED = c("A9.management-rights", "A11.user-measures");
-const C_NO_TIER = c("A7.tiers", "A8.member-cap");
 const C_CANCELLED = c("A8.creator-qualification", "A11.user-measures");
 const C_QUALIFICATION = c("A8.creator-qualification");
 const C_APPROVAL = c("A8.join-verification");
@@ -114,8 +113,8 @@ const C_COMPLAINTS = c("A12.complaints");
 const C_PROHIBITED = c("A10.prohibited-content");
 const C_USER_MEASURES = c("A11.user-measures");
 const C_RESPONSIBILITY = c("A11.responsibility");
-const C_PERMIT_CREATE = c("A5.agreement", "A6.real-name", "A7.tiers", "A8.creator-qualification", "A8.group-id", "A8.member-cap", "A8.user-caps", "A11.blacklist", "A11.user-measures");
-const C_PERMIT_JOIN = c("A2.roles", "A5.agreement", "A7.tiers", "A8.creator-qualification", "A8.group-id", "A8.info-page", "A8.join-verification", "A8.member-cap", "A8.user-caps", "A11.blacklist", "A11.group-measures");
+const C_PERMIT_CREATE = c("A5.agreement", "A6.real-name", "A7.tiers", "A8.creator-qualification", "A8.group-id", "A8.info-page", "A8.user-caps", "A11.blacklist", "A11.user-measures");
+const C_PERMIT_JOIN = c("A2.roles", "A5.agreement", "A8.creator-qualification", "A8.group-id", "A8.info-page", "A8.join-verification", "A8.member-cap", "A8.user-caps", "A11.blacklist", "A11.group-measures");
 const C_PERMIT_INFO = c("A5.agreement", "A6.real-name", "A7.tiers", "A8.group-id", "A9.management-rights", "A11.blacklist", "A11.group-measures", "A11.user-measures");
 const C_PERMIT_MANAGE = c("A2.roles", "A5.agreement", "A8.group-id", "A9.management-rights", "A11.blacklist", "A11.group-measures", "A11.user-measures");
 const C_PERMIT_POST = c("A2.roles", "A5.agreement", "A6.real-name", "A7.credit", "A8.group-id", "A9.management-rights", "A11.blacklist", "A11.group-measures");
@@ -653,10 +652,10 @@ export class HandWritten {
     const before = g.members.size;
     const after = before + 1;
     const act = this.activity(g, now);
+    // No tier beyond 2,000 members: the member cap refuses such a join below.
     const to = this.tier(g.category, after, act);
-    if (to < 0) return this.deny(ev, subject, "tiers/no-tier", `no tier of category ${g.category} admits ${after} members`, C_NO_TIER);
     const from = this.tier(g.category, before, act);
-    if (from !== to) {
+    if (to >= 0 && from !== to) {
       const cu = this.users.get(g.creator);
       const qualified = cu !== undefined && cu.verified && cu.credit >= TIER_MIN_CREDIT[to]! && !cu.creationCancelled;
       if (!qualified) {
@@ -664,7 +663,7 @@ export class HandWritten {
       }
     }
     const approver = str(e, "approvedBy");
-    if (TIER_APPROVAL[to]) {
+    if (to >= 0 && TIER_APPROVAL[to]) {
       const ar = this.role(g, approver);
       const au = approver === null ? undefined : this.users.get(approver);
       if (!(approver !== null && (ar === CREATOR || ar === MANAGER) && !(au !== undefined && au.mgmtUntil > now))) {
@@ -679,9 +678,9 @@ export class HandWritten {
     g.members.set(actor, MEMBER);
     this.user(actor).groupsJoined++;
     const effects: HwEffect[] = [];
-    if (from !== to) effects.push({ kind: "tier", group: gid, from: from < 0 ? null : TIER_NAMES[from], to: TIER_NAMES[to] });
+    if (from !== to) effects.push({ kind: "tier", group: gid, from: from < 0 ? null : TIER_NAMES[from], to: to < 0 ? null : TIER_NAMES[to] });
     if (!g.hasInfo && before < 100 && after >= 100) effects.push({ kind: "obligation", what: "info-page", target: { group: gid } });
-    return this.decision(ev, "allow", subject, "permit/group.join", `user ${actor} may join group ${gid}, now ${after} members in tier ${TIER_NAMES[to]}`, C_PERMIT_JOIN, effects.length ? effects : NO);
+    return this.decision(ev, "allow", subject, "permit/group.join", `user ${actor} may join group ${gid}, now ${after} members in tier ${to < 0 ? "none" : TIER_NAMES[to]}`, C_PERMIT_JOIN, effects.length ? effects : NO);
   }
 
   /** The management checks shared by group.info, group.role and group.manage, after existence, closure and the service checks. */

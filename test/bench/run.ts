@@ -556,6 +556,34 @@ function memory(which: "qungui" | "handwritten", o: Options): Memory {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Calibration: how fast this machine is at what evaluators spend their time on (looking up ids in
+// a large table, allocating small objects), so that figures from different runs and machines can
+// be put side by side.
+
+function calibrate(): { mapGetNs: number; allocNs: number; loopNs: number } {
+  const n = 1_000_000;
+  const ids: string[] = new Array(n);
+  const m = new Map<string, number>();
+  for (let i = 0; i < n; i++) m.set((ids[i] = `u${i}`), i);
+  const probe: string[] = new Array(n);
+  for (let i = 0; i < n; i++) probe[i] = `u${(i * 7919) % n}`; // fresh strings, as JSON.parse gives
+  let t = performance.now();
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += m.get(probe[i]!)!;
+  const mapGetNs = ((performance.now() - t) * 1e6) / n;
+  t = performance.now();
+  const keep: { a: number; b: string }[] = [];
+  for (let i = 0; i < n; i++) keep.push({ a: i, b: ids[i]! });
+  const allocNs = ((performance.now() - t) * 1e6) / n;
+  t = performance.now();
+  let x = 0;
+  for (let i = 0; i < 50 * n; i++) x = (x + i) % 1_000_003;
+  const loopNs = ((performance.now() - t) * 1e6) / (50 * n);
+  if (sum + keep.length + x < 0) log("unreachable");
+  return { mapGetNs: round(mapGetNs, 1), allocNs: round(allocNs, 1), loopNs: round(loopNs, 2) };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Report
 
 function table(rows: (string | number)[][]): string {
@@ -567,6 +595,9 @@ function table(rows: (string | number)[][]): string {
 async function main(): Promise<number> {
   const o = options(process.argv.slice(2));
   const load0 = loadavg()[0]!;
+  const calibration = calibrate();
+  log(`machine: Map.get on 1M string keys ${calibration.mapGetNs} ns, small allocation ${calibration.allocNs} ns, loop step ${calibration.loopNs} ns; load ${load0.toFixed(1)}`);
+  gc();
   if (!COMPILED) log("running through tsx: closures pay for esbuild's __name; `npm run bench` runs compiled JavaScript");
   const reference = readFileSync(join(ROOT, POLICY), "utf8");
   const ir = compileOrDie(reference, POLICY);
@@ -655,7 +686,7 @@ async function main(): Promise<number> {
       allDecision: { vsHandWritten: round(allVsHw), vsJsonRulesEngine: round(allVsJre, 1), handWrittenVsJsonRulesEngine: round(hwVsJreAll, 1) },
     },
     agree: true,
-    machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? "", loadAverageAtStart: round(load0), loadAverageAtEnd: round(load1) },
+    machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? "", loadAverageAtStart: round(load0), loadAverageAtEnd: round(load1), calibration },
     workload: {
       policy: POLICY,
       seed: o.seed,
@@ -696,6 +727,7 @@ async function main(): Promise<number> {
   const us = (x: number): string => x.toFixed(2);
   const out: string[] = [];
   out.push(`qungui bench — ${POLICY}, ${fmtInt(o.users)} users, ${fmtInt(o.groups)} groups, ${fmtInt(w.memberships)} memberships; node ${process.version}, ${cpus().length} cpus, load ${load0.toFixed(1)}→${load1.toFixed(1)}`);
+  out.push(`machine: Map.get on 1M string keys ${calibration.mapGetNs} ns, small allocation ${calibration.allocNs} ns, loop step ${calibration.loopNs} ns`);
   out.push("");
   out.push(
     table([

@@ -28,7 +28,7 @@ function load(file: string): PolicyIR {
   return ir;
 }
 
-const run = (ir: PolicyIR, engine: EngineFactory = compiledEngine, runs = 400): VerifyReport => verify(ir, engine, { seed: 7, runs });
+const run = (ir: PolicyIR, engine: EngineFactory = compiledEngine, runs = 1000): VerifyReport => verify(ir, engine, { seed: 7, runs });
 
 describe("verify: the scaled reference policy", () => {
   it("passes every requirement", () => {
@@ -98,7 +98,7 @@ const ENGINE_MUTANTS: { req: string; what: string; corrupt: Corrupt }[] = [
 describe("verify: engines that break what no policy can", () => {
   for (const m of ENGINE_MUTANTS) {
     it(`${m.req}: fails an engine that ${m.what}`, () => {
-      const report = run(load(`${dir}/base.qg`), corruptEngine(m.corrupt), 400);
+      const report = run(load(`${dir}/base.qg`), corruptEngine(m.corrupt));
       const result = report.results.find((r) => r.req === m.req)!;
       expect(result.status).toBe("fail");
       expect(result.counterexample!.events.length).toBeLessThanOrEqual(10);

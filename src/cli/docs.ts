@@ -1,0 +1,155 @@
+/**
+ * `qungui docs POLICY`: documents for compliance reviewers (src/docgen). Writes into a directory:
+ *
+ * - `reviewer.html` (or `.md`): the regulation article by article with the policy's rules beside
+ *   it, the coverage matrix (tests from the `.test.yaml` beside the policy, verify with `--verify`);
+ * - `filing.html` with `--filing`: the tiered scheme of Article 7 as one printable page;
+ * - `decisions.html` with `--decisions FILE`: a decisions JSONL as a filterable table (Article 13).
+ *
+ * A `.qg` policy is compiled leniently, as for `verify`, so a non-compliant policy can still be
+ * documented: its requirement errors appear in the document, in red.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync } from "node:fs";
+import { basename, join, relative, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { compilePolicyText } from "../compile.js";
+import { collectTestEvidence, decisionsDocument, filingDocument, render, reviewerDocument, reviewerMatrix, type DocFormat, type TestEvidence } from "../docgen/index.js";
+import type { PolicyIR, SpanIR } from "../ir/types.js";
+import { loadIRText } from "../ir/load.js";
+import type { Diagnostic } from "../source/diagnostic.js";
+import { renderDiagnostics } from "../source/render.js";
+import type { Source } from "../source/span.js";
+import { verify, type VerifyReport } from "../verify/run.js";
+import { compiledEngine } from "../verify/session.js";
+import { EXIT, readText, UsageError, writeText, type Io } from "./io.js";
+import { fileHost } from "./test.js";
+
+export interface DocsFlags {
+  output?: string;
+  format: string;
+  verify?: boolean;
+  seed: string;
+  runs: string;
+  filing?: boolean;
+  decisions?: string;
+  /** A test file, or false for `--no-tests`. */
+  tests?: string | boolean;
+  strict?: boolean;
+}
+
+const GENERATOR = "qungui docs";
+
+function wholeNumber(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} takes a whole number, got ${text}`);
+  return n;
+}
+
+interface Loaded {
+  ir: PolicyIR | null;
+  diagnostics: Diagnostic[];
+  source?: Source;
+  text: { file: string; text: string } | null;
+}
+
+function load(path: string): Loaded {
+  const text = readText(path);
+  if (path.endsWith(".json")) {
+    const r = loadIRText(text);
+    // IR compiled elsewhere: embed its source only when the file beside it is exactly what was compiled.
+    let src: Loaded["text"] = null;
+    const file = r.ir?.source?.file;
+    if (file && existsSync(file)) {
+      const t = readText(file);
+      if (createHash("sha256").update(t).digest("hex") === r.ir!.source!.sha256) src = { file, text: t };
+    }
+    return { ir: r.ir, diagnostics: r.diagnostics, text: src };
+  }
+  const r = compilePolicyText(text, path, { lenient: true });
+  return { ir: r.ir, diagnostics: r.diagnostics, source: r.source, text: { file: path, text } };
+}
+
+/** The test file beside a policy: `x.qg` → `x.test.yaml` (or `.test.yml`). */
+export function testFileFor(policy: string): string | undefined {
+  const stem = policy.replace(/\.(qg|json)$/, "");
+  for (const ext of [".test.yaml", ".test.yml"]) if (existsSync(stem + ext)) return stem + ext;
+  return undefined;
+}
+
+function posix(p: string): string {
+  return p.split("\\").join("/");
+}
+
+export function runDocs(policy: string, flags: DocsFlags, io: Io): number {
+  const format = flags.format as DocFormat;
+  if (format !== "html" && format !== "md") throw new UsageError(`--format takes html or md, got ${flags.format}`);
+  const seed = wholeNumber(flags.seed, "--seed");
+  const runs = wholeNumber(flags.runs, "--runs");
+  const loaded = load(policy);
+  if (!loaded.ir) {
+    io.err(renderDiagnostics(loaded.diagnostics, loaded.source, { color: io.color }) + "\n");
+    return EXIT.diagnostics;
+  }
+  const ir = loaded.ir;
+  const errors = loaded.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length) io.err(`${policy}: ${errors.length} error(s); documenting the policy as compiled leniently (the errors are listed in the document)\n`);
+
+  // Tests: the file beside the policy unless told otherwise.
+  let tests: TestEvidence | null = null;
+  const testFile = typeof flags.tests === "string" ? flags.tests : flags.tests === false ? undefined : testFileFor(policy);
+  if (typeof flags.tests === "string" && !existsSync(flags.tests)) throw new UsageError(`cannot read ${flags.tests}: ENOENT`);
+  if (testFile) {
+    const isIr = policy.endsWith(".json");
+    tests = collectTestEvidence(testFile, fileHost, isIr ? undefined : policy, (a, b) => resolve(a) === resolve(b));
+    io.err(tests.problems.length ? `${testFile}: the tests did not run: ${tests.problems[0]}\n` : `${testFile}: ${tests.passed} passed, ${tests.failed} failed\n`);
+  }
+
+  let report: VerifyReport | null = null;
+  if (flags.verify) {
+    io.err(`verifying ${policy} (seed ${seed}, ${runs} runs)…\n`);
+    report = verify(ir, compiledEngine, { seed, runs, now: () => performance.now() });
+  }
+
+  const outDir = flags.output ?? `${basename(policy).replace(/\.(qg|json)$/, "")}-docs`;
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (e) {
+    throw new UsageError(`cannot create ${outDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const ext = format;
+  const written: string[] = [];
+  const links: { filing?: string; decisions?: string } = {};
+  if (flags.filing) links.filing = `filing.${ext}`;
+  if (flags.decisions) links.decisions = `decisions.${ext}`;
+
+  // HTML embeds the policy source and links into it; Markdown links to the file itself.
+  const sourceHref =
+    format === "html"
+      ? loaded.text
+        ? (s: SpanIR) => `#L${s.line}`
+        : () => null
+      : (s: SpanIR) => (existsSync(s.file) ? `${posix(relative(resolve(outDir), resolve(s.file)))}#L${s.line}` : null);
+  const inputs = { ir, source: format === "html" ? loaded.text : null, tests, verify: report, diagnostics: loaded.diagnostics, sourceHref, links };
+  const reviewerPath = join(outDir, `reviewer.${ext}`);
+  writeText(reviewerPath, render(reviewerDocument(inputs), format, GENERATOR));
+  written.push(reviewerPath);
+
+  if (flags.filing) {
+    const p = join(outDir, `filing.${ext}`);
+    writeText(p, render(filingDocument({ ir }), format, GENERATOR));
+    written.push(p);
+  }
+  if (flags.decisions) {
+    const text = readText(flags.decisions);
+    const p = join(outDir, `decisions.${ext}`);
+    writeText(p, render(decisionsDocument({ text, file: basename(flags.decisions), policy: ir.name }), format, GENERATOR));
+    written.push(p);
+  }
+
+  const matrix = reviewerMatrix(inputs);
+  for (const w of written) io.out(`wrote ${posix(w)}\n`);
+  io.out(`${matrix.summary.headline}\n`);
+  if (matrix.summary.gapReqs.length) io.out(`gaps: ${matrix.summary.gapReqs.join(", ")}\n`);
+  return flags.strict && !matrix.summary.complete ? EXIT.diagnostics : EXIT.ok;
+}

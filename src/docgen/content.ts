@@ -1,0 +1,100 @@
+/**
+ * A small document tree shared by the documents (reviewer, filing, decision trail) and rendered
+ * by ./html.ts and ./markdown.ts, so both formats say exactly the same thing. Text in the tree is
+ * plain text: each renderer escapes it for its format.
+ */
+
+/** How a status is shown: green done, red gap, grey not applicable or not run. */
+export type Tone = "ok" | "gap" | "na" | "muted";
+
+export type Inline =
+  | string
+  | { t: "code"; text: string }
+  /** Chinese text: `lang="zh-CN"` in HTML. */
+  | { t: "zh"; text: string }
+  | { t: "link"; href: string; children: Inline[] }
+  | { t: "strong"; children: Inline[] }
+  | { t: "em"; children: Inline[] }
+  /** A status word with its tone; the word itself carries the meaning, colour only repeats it. */
+  | { t: "mark"; tone: Tone; children: Inline[] };
+
+export type Cell = Inline[];
+
+export interface TableBlock {
+  t: "table";
+  caption: string;
+  head: string[];
+  rows: Cell[][];
+  /** The first cell of each row is a row header (`<th scope="row">`). */
+  rowHeader?: boolean;
+  id?: string;
+  cls?: string;
+  /** `data-*` attributes per row (HTML only; the decision trail filters on them). */
+  rowData?: Record<string, string>[];
+}
+
+export type Block =
+  | { t: "h"; level: 1 | 2 | 3 | 4; id?: string; children: Inline[] }
+  | { t: "p"; children: Inline[]; cls?: string }
+  /** A quotation; `zh` marks Chinese text. */
+  | { t: "quote"; zh?: boolean; children: Inline[] }
+  | { t: "ul"; items: Inline[][] }
+  | TableBlock
+  | { t: "pre"; text: string }
+  | { t: "details"; summary: Inline[]; blocks: Block[] }
+  | { t: "section"; id?: string; cls?: string; label?: string; blocks: Block[] }
+  /** Two columns side by side in HTML (the law, then its implementation); one after the other in Markdown. */
+  | { t: "columns"; left: Block[]; right: Block[] }
+  /** A policy source listing with an anchor per line (`#L12`). */
+  | { t: "source"; file: string; text: string }
+  /** A table of contents. */
+  | { t: "nav"; label: string; items: { href: string; children: Inline[] }[] }
+  /** The decision trail's filter form (HTML only; Markdown leaves it out). */
+  | { t: "filters"; fields: FilterField[] };
+
+export interface FilterField {
+  /** The row `data-*` key it filters on. */
+  key: string;
+  label: string;
+  /** Choices for a select; absent for a text field. */
+  options?: string[];
+  /** How a text field matches: `exact` (ids) or `time-from` / `time-to` (RFC 3339 instants). */
+  match?: "exact" | "time-from" | "time-to";
+  placeholder?: string;
+}
+
+export interface Doc {
+  title: string;
+  /** The blocks of the page. */
+  blocks: Block[];
+  /** Extra CSS for this document (HTML). */
+  css?: string;
+  /** Inline script (HTML), e.g. the decision trail's filters. */
+  script?: string;
+  /** Class of the HTML `<body>`. */
+  cls?: string;
+}
+
+export const code = (text: string): Inline => ({ t: "code", text });
+export const zh = (text: string): Inline => ({ t: "zh", text });
+export const link = (href: string, ...children: Inline[]): Inline => ({ t: "link", href, children });
+export const strong = (...children: Inline[]): Inline => ({ t: "strong", children });
+export const em = (...children: Inline[]): Inline => ({ t: "em", children });
+export const mark = (tone: Tone, ...children: Inline[]): Inline => ({ t: "mark", tone, children });
+export const p = (...children: Inline[]): Block => ({ t: "p", children });
+export const h = (level: 1 | 2 | 3 | 4, id: string | undefined, ...children: Inline[]): Block => (id === undefined ? { t: "h", level, children } : { t: "h", level, id, children });
+
+/** Inline items joined by a separator. */
+export function join(items: Inline[][], sep: Inline = ", "): Inline[] {
+  const out: Inline[] = [];
+  items.forEach((it, i) => {
+    if (i > 0) out.push(sep);
+    out.push(...it);
+  });
+  return out;
+}
+
+/** The plain text of inline content (for ids, titles and checks). */
+export function plain(items: readonly Inline[]): string {
+  return items.map((i) => (typeof i === "string" ? i : "text" in i ? i.text : plain(i.children))).join("");
+}
