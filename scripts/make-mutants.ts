@@ -36,8 +36,12 @@ const TEXT_MUTANTS: TextMutant[] = [
   {
     name: "03-measure-without-report",
     req: "A11.record-report",
-    what: "suspends posting without reporting to the authority",
-    replace: [["then suspend posting of group for 7 days, record, report to authority", "then suspend posting of group for 7 days, record"]],
+    what: "suspends posting and lowers credit without reporting to the authority",
+    // Both measures that a single serious flag triggers lose their report: with either left, the decision is still reported.
+    replace: [
+      ["then suspend posting of group for 7 days, record, report to authority", "then suspend posting of group for 7 days, record"],
+      ["then lower credit of user by 1, record, report to authority", "then lower credit of user by 1, record"],
+    ],
   },
   { name: "04-retention-90-days", req: "A13.retention", what: "keeps logs for 90 days", replace: [["keep logs 6 months", "keep logs 90 days"]] },
   { name: "05-complaints-never-escalated", req: "A12.complaints", what: "never escalates an overdue complaint", replace: [["otherwise escalate, record, report to authority", "otherwise record, report to authority"]] },
@@ -107,7 +111,11 @@ const IR_MUTANTS: IrMutant[] = [
     req: "A11.user-measures",
     what: "ignores a cancelled creation qualification",
     removeRules: ["creation/cancelled", "limits/groups-created"],
-    replace: [["cancel creation of user, suspend management of user for 30 days, blacklist user for 180 days,", "cancel creation of user, suspend management of user for 30 days,"]],
+    // One serious flag cancels creation here, so the breach takes few events to show.
+    replace: [
+      ["cancel creation of user, suspend management of user for 30 days, blacklist user for 180 days,", "cancel creation of user, suspend management of user for 30 days,"],
+      ["on 2 flags serious by user within 90 days", "on flag serious"],
+    ],
   },
 ];
 

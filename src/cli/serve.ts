@@ -63,7 +63,14 @@ export async function runServe(policyFile: string, flags: ServeFlags, io: Io): P
     if (e instanceof StoreError) throw new UsageError(e.message);
     throw e;
   }
-  const engine = await createEngine(compileProgram(ir), { store, clock: () => Date.now() });
+  let engine;
+  try {
+    engine = await createEngine(compileProgram(ir), { store, clock: () => Date.now() });
+  } catch (e) {
+    await store.close();
+    if (e instanceof StoreError) throw new UsageError(`${flags.store ?? "store"}: ${e.message}`);
+    throw e;
+  }
   const app = await buildServer({ engine, adminToken: token, bodyLimit, maxBatch, logger: flags.log === true, policyName: policyFile });
   let address: string;
   try {

@@ -25,8 +25,8 @@ export interface TableBlock {
   caption: string;
   head: string[];
   rows: Cell[][];
-  /** The first cell of each row is a row header (`<th scope="row">`). */
-  rowHeader?: boolean;
+  /** Which cell of each row is its header (`<th scope="row">`): `true` for the first, or a column index. */
+  rowHeader?: boolean | number;
   id?: string;
   cls?: string;
   /** `data-*` attributes per row (HTML only; the decision trail filters on them). */

@@ -229,10 +229,11 @@ export function decisionsDocument(inputs: DecisionsInputs): Doc {
   ];
   if (parsed.unreadable.length) {
     const shown = parsed.unreadable.slice(0, 20).join(", ");
-    blocks.push({ t: "p", children: [mark("gap", `${parsed.unreadable.length} line${parsed.unreadable.length === 1 ? " is" : "s are"} not decisions`), ` and ${parsed.unreadable.length === 1 ? "is" : "are"} left out: line${parsed.unreadable.length === 1 ? "" : "s"} ${shown}${parsed.unreadable.length > 20 ? ", …" : ""}.`] });
+    const one = parsed.unreadable.length === 1;
+    blocks.push({ t: "p", children: [mark("gap", one ? "1 line is not a decision" : `${parsed.unreadable.length} lines are not decisions`), ` and ${one ? "is" : "are"} left out: line${one ? "" : "s"} ${shown}${parsed.unreadable.length > 20 ? ", …" : ""}.`] });
   }
   blocks.push(
-    { t: "section", cls: "counts", label: "Counts", blocks: [countTable("Decisions by outcome", "Outcome", outcomes, false), countTable("Decisions by rule", "Rule", rules, true)] },
+    { t: "details", summary: ["Counts by outcome and by rule"], blocks: [{ t: "section", cls: "counts", label: "Counts", blocks: [countTable("Decisions by outcome", "Outcome", outcomes, false), countTable("Decisions by rule", "Rule", rules, true)] }] },
     h(2, "trail", "Decisions"),
     {
       t: "filters",
@@ -265,6 +266,7 @@ export function decisionsDocument(inputs: DecisionsInputs): Doc {
 .filter { display: flex; flex-direction: column; font-size: .9rem; }
 .filter input, .filter select, .filter button { font: inherit; padding: .2rem .3rem; min-width: 10rem; }
 .filter input[aria-invalid="true"] { border: 2px solid var(--gap); }
+.filter input[data-match^="time"] { min-width: 17rem; }
 .counts { display: flex; flex-wrap: wrap; gap: 1.5rem; }
 .counts .table-wrap { flex: 1 1 18rem; }
 table.trail { font-size: .85rem; }

@@ -124,7 +124,7 @@ export function pathNoun(path: string): string {
   if (field === "") return ROOT_NOUN[root] ?? path;
   const owned = OWNED_COUNT[field];
   if (owned && root !== "group" && ROOT_NOUN[root]) return owned(ROOT_NOUN[root]!);
-  if (field === "flags") return root === "group" ? "the flags in the group" : `the flags against ${ROOT_NOUN[root] ?? root}`;
+  if (field === "flags") return root === "group" ? "the number of flags in the group" : `the number of flags against ${ROOT_NOUN[root] ?? root}`;
   const noun = root === "group" ? GROUP_NOUN[field] : USER_NOUN[field];
   const owner = POSSESSIVE[root];
   if (noun && owner) return `${owner} ${noun}`;
@@ -377,4 +377,17 @@ export const SERVICE_TEXT: Record<string, string> = {
 
 export function services(ss: readonly string[]): string {
   return list(ss.map((s) => SERVICE_TEXT[s] ?? s));
+}
+
+/** What a blacklisted group loses, per service. */
+export const GROUP_SERVICE_TEXT: Record<string, string> = {
+  create: "be created again",
+  join: "take new members",
+  post: "take new messages",
+  manage: "be managed",
+  "set-info": "change its information",
+};
+
+export function groupServices(ss: readonly string[]): string {
+  return list(ss.map((s) => GROUP_SERVICE_TEXT[s] ?? s));
 }

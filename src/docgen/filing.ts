@@ -21,13 +21,17 @@ const FILING_CSS = `
 .filing .sections { columns: 2 26rem; column-gap: 1.5rem; }
 .filing .sections .table-wrap { break-inside: avoid; }
 .filing .signature td { height: 2.2rem; }
+.filing th code { white-space: nowrap; }
 @page { size: A4; margin: 12mm; }
 @media print {
-  body { font-size: 8.5pt; }
+  body { font-size: 8pt; }
+  .filing .sections { columns: 2; column-gap: 10pt; }
+  table.kv thead { display: none; }
+  blockquote p { line-height: 1.5; }
   header.page { padding-top: 0; }
   h1 { font-size: 14pt; margin: 0 0 4pt; }
   h2 { font-size: 11pt; margin-top: 8pt; }
-  table { font-size: 8pt; }
+  table { font-size: 7.5pt; }
   th, td { padding: 1.5pt 3pt; }
   blockquote { padding: 3pt 6pt; }
   .table-wrap { margin: 3pt 0 5pt; overflow: visible; }
@@ -40,7 +44,8 @@ function versionBlocks(ir: PolicyIR, v: VersionIR, link: SourceLinker): Block[] 
   out.push({
     t: "table",
     caption: "The scheme",
-    head: ["", "Policy"],
+    head: ["Setting", "Policy"],
+    cls: "kv",
     rowHeader: true,
     rows: [
       [["Policy"], [code(ir.name), ir.title ? ` — ${ir.title}` : ""]],
@@ -54,10 +59,11 @@ function versionBlocks(ir: PolicyIR, v: VersionIR, link: SourceLinker): Block[] 
   out.push(h(2, undefined, "Categories, tiers and creator qualifications"), ...tiers);
   const rest: Block[] = [];
   for (const kind of SECTION_KINDS) {
-    if (kind === "categories" || kind === "tiers") continue;
+    if (kind === "categories" || kind === "tiers" || kind === "measures") continue;
     rest.push(...sectionBlocks(kind, v, ir, link));
   }
-  out.push(h(2, undefined, "Credit, limits, measures and deadlines"), { t: "section", cls: "sections", blocks: rest });
+  out.push(h(2, undefined, "Credit, limits and deadlines"), { t: "section", cls: "sections", blocks: rest });
+  out.push(h(2, undefined, "Measures"), ...sectionBlocks("measures", v, ir, link));
   return out;
 }
 

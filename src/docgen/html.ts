@@ -13,6 +13,20 @@ export function esc(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
+/** Runs of Chinese characters and CJK punctuation. */
+const CJK = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+(?:[\s\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]*[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef])?/g;
+
+/** Escapes a text node and marks any Chinese in it `lang="zh-CN"` (a reason, a label, a title, a source comment). */
+export function escText(text: string): string {
+  let out = "";
+  let last = 0;
+  for (const m of text.matchAll(CJK)) {
+    out += esc(text.slice(last, m.index)) + `<span lang="zh-CN">${esc(m[0])}</span>`;
+    last = m.index + m[0].length;
+  }
+  return out + esc(text.slice(last));
+}
+
 /** An id safe in HTML and in a URL fragment. */
 export function slug(text: string): string {
   return text
@@ -30,10 +44,10 @@ function safeHref(href: string): string | undefined {
 export function inline(items: readonly Inline[]): string {
   return items
     .map((i) => {
-      if (typeof i === "string") return esc(i);
+      if (typeof i === "string") return escText(i);
       switch (i.t) {
         case "code":
-          return `<code>${esc(i.text)}</code>`;
+          return `<code>${escText(i.text)}</code>`;
         case "zh":
           return `<span lang="zh-CN">${esc(i.text)}</span>`;
         case "link": {
@@ -64,7 +78,8 @@ function table(b: TableBlock): string {
     .map((r, i) => {
       const data = b.rowData?.[i] ?? {};
       const dataAttrs = attrs(Object.fromEntries(Object.entries(data).map(([k, v]) => [`data-${slug(k)}`, v])));
-      const cells = r.map((c, j) => (j === 0 && b.rowHeader ? `<th scope="row">${inline(c)}</th>` : `<td>${inline(c)}</td>`)).join("");
+      const header = b.rowHeader === true ? 0 : typeof b.rowHeader === "number" ? b.rowHeader : -1;
+      const cells = r.map((c, j) => (j === header ? `<th scope="row">${inline(c)}</th>` : `<td>${inline(c)}</td>`)).join("");
       return `<tr${dataAttrs}>${cells}</tr>`;
     })
     .join("\n");
@@ -77,9 +92,9 @@ function source(file: string, text: string): string {
   const body = lines
     .map((l, i) => {
       const n = i + 1;
-      return `<span class="line" id="L${n}"><a class="ln" href="#L${n}" aria-label="line ${n}">${String(n).padStart(width, " ")}</a> ${esc(l)}</span>`;
+      return `<span class="line" id="L${n}"><a class="ln" href="#L${n}" aria-label="line ${n}">${String(n).padStart(width, " ")}</a> ${escText(l)}</span>`;
     })
-    .join("\n");
+    .join("");
   return `<figure class="source"><figcaption>${esc(file)}</figcaption><pre><code>${body}</code></pre></figure>`;
 }
 
@@ -109,7 +124,7 @@ export function block(b: Block): string {
     case "table":
       return table(b);
     case "pre":
-      return `<pre>${esc(b.text)}</pre>`;
+      return `<pre>${escText(b.text)}</pre>`;
     case "details":
       return `<details><summary>${inline(b.summary)}</summary>\n${b.blocks.map(block).join("\n")}\n</details>`;
     case "section":
@@ -148,6 +163,7 @@ blockquote p { margin: 0; line-height: 1.8; }
 .table-wrap { overflow-x: auto; margin: .6rem 0 1rem; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 caption { text-align: left; font-weight: 600; padding: .2rem 0 .4rem; }
+table code { white-space: nowrap; overflow-wrap: normal; }
 th, td { border: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; }
 thead th { background: var(--bg-soft); }
 tbody th { font-weight: 600; background: #fbfbf9; }
@@ -160,6 +176,8 @@ tbody th { font-weight: 600; background: #fbfbf9; }
 .status.complete { border-color: var(--ok); background: var(--ok-bg); }
 .status.incomplete { border-color: var(--gap); background: var(--gap-bg); }
 .status .headline { font-size: 1.15rem; font-weight: 700; margin: 0 0 .4rem; }
+.status h2 { margin-top: 0; border: 0; }
+.status h3 { margin-top: .8rem; }
 .meta { color: var(--muted); font-size: .9rem; }
 nav ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .2rem .9rem; }
 .columns { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); gap: 1.5rem; }

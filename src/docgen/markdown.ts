@@ -3,7 +3,7 @@
  * inline HTML: text is escaped so that a name or a reason can never become markup, table cells
  * keep to one line, and colour is replaced by the status words the tree already carries.
  */
-import type { Block, Doc, Inline, TableBlock } from "./content.js";
+import { plain, type Block, type Doc, type Inline, type TableBlock } from "./content.js";
 
 /** Escapes text so Markdown shows it literally. */
 export function mdEscape(text: string): string {
@@ -31,6 +31,8 @@ export function mdInline(items: readonly Inline[]): string {
         case "zh":
           return mdEscape(i.text);
         case "link":
+          // Fragment links point at HTML ids, which Markdown renderers do not keep: plain text.
+          if (i.href.startsWith("#")) return mdInline(i.children);
           return `[${mdInline(i.children)}](${i.href.replace(/[()\s]/g, (c) => encodeURIComponent(c))})`;
         case "strong":
           return `**${mdInline(i.children)}**`;
@@ -51,7 +53,8 @@ function cell(items: readonly Inline[]): string {
 function table(b: TableBlock): string {
   const head = `| ${b.head.map(mdEscape).join(" | ")} |`;
   const sep = `|${b.head.map(() => " --- |").join("")}`;
-  const rows = b.rows.map((r) => `| ${r.map((c, j) => (j === 0 && b.rowHeader ? `**${cell(c)}**` : cell(c))).join(" | ")} |`);
+  const header = b.rowHeader === true ? 0 : typeof b.rowHeader === "number" ? b.rowHeader : -1;
+  const rows = b.rows.map((r) => `| ${r.map((c, j) => (j === header && plain(c) !== "" ? `**${cell(c)}**` : cell(c))).join(" | ")} |`);
   return [`*${mdEscape(b.caption)}*`, "", head, sep, ...rows].join("\n");
 }
 
@@ -76,7 +79,7 @@ export function mdBlock(b: Block): string {
     case "pre":
       return fenced(b.text);
     case "details":
-      return [`**${mdInline(b.summary)}**`, ...b.blocks.map(mdBlock)].join("\n\n");
+      return [mdInline(b.summary), ...b.blocks.map(mdBlock)].join("\n\n");
     case "section":
       return b.blocks.map(mdBlock).filter((s) => s !== "").join("\n\n");
     case "columns":
@@ -86,8 +89,11 @@ export function mdBlock(b: Block): string {
       const width = String(lines.length).length;
       return [`*${mdEscape(b.file)}*`, "", fenced(lines.map((l, i) => `${String(i + 1).padStart(width, " ")}  ${l}`).join("\n"))].join("\n");
     }
-    case "nav":
-      return b.items.map((i) => `- [${mdInline(i.children)}](${i.href})`).join("\n");
+    case "nav": {
+      // Headings make the table of contents in Markdown; only links to other documents remain.
+      const other = b.items.filter((i) => !i.href.startsWith("#"));
+      return other.length ? `See also: ${other.map((i) => `[${mdInline(i.children)}](${i.href})`).join(", ")}.` : "";
+    }
     case "filters":
       return "";
   }

@@ -9,7 +9,7 @@
 import type { Cite, PolicyIR, RuleIR, RuleOrigin, SpanIR, VersionIR, ActionIR } from "../ir/types.js";
 import { REQUIREMENTS, type Requirement } from "../law/articles.js";
 import type { Counterexample, VerifyReport } from "../verify/run.js";
-import { actions, duration, durationMs, measureSentence, ruleSentence, services, stepped } from "./describe.js";
+import { actions, duration, durationMs, groupServices, measureSentence, ruleSentence, services, stepped } from "./describe.js";
 
 /** What the policy tests showed, per rule name and per requirement id (see ./tests.ts). */
 export interface TestEvidence {
@@ -161,7 +161,7 @@ export function sectionLine(v: VersionIR, kind: string): string {
     case "management":
       return `Creators and managers may remove members, delete messages and mute members (a mute lasts ${duration(v.management.muteFor)}).`;
     case "blacklist":
-      return v.blacklist ? `Blacklisted users may not ${services(v.blacklist.users)}; blacklisted groups may not ${services(v.blacklist.groups)}.` : "";
+      return v.blacklist ? `Blacklisted users may not ${services(v.blacklist.users)}; blacklisted groups may not ${groupServices(v.blacklist.groups)}.` : "";
     case "categories":
       return `Group categories: ${v.categories.map((c) => c.name).join(", ")}.`;
     default:
@@ -353,12 +353,12 @@ export function buildMatrix(ir: PolicyIR, inputs: MatrixInputs = {}): Matrix {
       row.tested = "fail";
       row.gaps.push(`the test file ${brokenTests.file} has errors and did not run`);
     } else if (!tests) {
+      // No test file at all: the status says so once, rather than as a gap of every row.
       row.tested = "not-run";
-      row.gaps.push("no policy tests");
     } else {
       row.tests = testsAbout(tests, req.id, row.items);
       row.failingTests = failingAbout(tests, req.id, row.tests);
-      const unexercised = row.items.filter((i) => i.tests !== null && i.tests.length === 0);
+      const unexercised = [...new Set(row.items.filter((i) => i.tests !== null && i.tests.length === 0).map((i) => i.name))];
       if (row.failingTests.length) {
         row.tested = "fail";
         row.gaps.push(`failing test${row.failingTests.length === 1 ? "" : "s"}: ${row.failingTests.join("; ")}`);
@@ -370,7 +370,7 @@ export function buildMatrix(ir: PolicyIR, inputs: MatrixInputs = {}): Matrix {
       } else {
         row.tested = "yes";
       }
-      if (unexercised.length) row.gaps.push(`not exercised by any test: ${unexercised.map((i) => i.name).join(", ")}`);
+      if (unexercised.length) row.gaps.push(`never decided in a test: ${unexercised.join(", ")}`);
     }
 
     const cell = verifyCell(report, req.id);

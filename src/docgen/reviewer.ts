@@ -148,7 +148,7 @@ class Reviewer {
 
   private status(): Block {
     const { summary, rows } = this.matrix;
-    const blocks: Block[] = [{ t: "h", level: 2, id: "status", children: ["Status"] }, { t: "p", cls: "headline", children: [summary.complete ? mark("ok", "Complete.") : summary.gapReqs.length ? mark("gap", "Gaps found.") : mark("na", "Not verified."), " ", summary.headline] }];
+    const blocks: Block[] = [{ t: "h", level: 2, id: "status", children: ["Status"] }, { t: "p", cls: "headline", children: [summary.complete ? mark("ok", "Complete.") : summary.gapReqs.length ? mark("gap", "Gaps found.") : mark("gap", "Incomplete."), " ", summary.headline] }];
     const items: Inline[][] = [];
     items.push([`Implemented: ${summary.implemented} of ${summary.applicable} requirements that rules can implement.`]);
     const t = this.inp.tests;
@@ -196,7 +196,7 @@ class Reviewer {
       [verifiedMark(r)],
       r.gaps.length ? [mark("gap", r.gaps.join("; "))] : r.note && (r.req.declaratory || r.req.kind === "doc") ? [mark("muted", r.req.declaratory ? "nothing to execute" : "met by the documents")] : ["—"],
     ]);
-    const table: TableBlock = { t: "table", id: "coverage-matrix", cls: "matrix", caption: "Coverage matrix: article → requirement → what implements it → tests → verification", head: ["Article", "Requirement", "Implemented by", "Tested", "Verified", "Gaps"], rows };
+    const table: TableBlock = { t: "table", id: "coverage-matrix", cls: "matrix", caption: "Coverage matrix: article → requirement → what implements it → tests → verification", head: ["Article", "Requirement", "Implemented by", "Tested", "Verified", "Gaps"], rowHeader: 1, rows };
     return [
       h(2, "matrix", "Coverage matrix"),
       p(
@@ -238,9 +238,10 @@ class Reviewer {
         }
         detail.push({ t: "details", summary: [mark("gap", `Verify fails ${r.req.id}`), ": counterexample"], blocks });
       }
-      if (r.tests.length) detail.push({ t: "details", summary: [`Tests citing ${r.req.id} (${r.tests.length})`], blocks: [{ t: "ul", items: r.tests.map((t) => [r.failingTests.includes(t) ? mark("gap", `FAIL ${t}`) : t]) }] });
-      if (detail.length) out.push({ t: "section", id: `req-${r.req.id}`, cls: "req", blocks: detail });
-      else out.push({ t: "section", id: `req-${r.req.id}`, cls: "req", blocks: [] });
+      if (r.tests.length) detail.push({ t: "details", summary: [`Tests that exercise ${r.req.id} (${r.tests.length})`], blocks: [{ t: "ul", items: r.tests.map((t) => [r.failingTests.includes(t) ? mark("gap", `FAIL ${t}`) : t]) }] });
+      // The requirement's anchor is under its own article (A11.responsibility also serves Article 9).
+      if (r.req.article === a.number) out.push({ t: "section", id: `req-${r.req.id}`, cls: "req", blocks: detail });
+      else out.push(...detail);
     }
     return out;
   }
@@ -361,6 +362,7 @@ class Reviewer {
         id: `rules-${v.version}`,
         caption: `Rules of version ${v.version}, in the order they are applied (deny overrides allow; the first matching deny decides)`,
         head: ["#", "Rule", "What it does", "Serves", "Source"],
+        rowHeader: 1,
         rows: ruleRows,
       },
       ...sectionBlocks("measures", v, this.ir, this.link),

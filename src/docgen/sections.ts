@@ -5,7 +5,7 @@
  */
 import type { PolicyIR, SpanIR, TierTableIR, VersionIR } from "../ir/types.js";
 import { code, join, zh, type Block, type Cell, type Inline, type TableBlock } from "./content.js";
-import { actions, duration, durationMs, services, stepped, trigger } from "./describe.js";
+import { actions, duration, durationMs, groupServices, services, stepped, trigger } from "./describe.js";
 
 /** Renders a source position as a link (or plain text when there is nowhere to link to). */
 export type SourceLinker = (span: SpanIR | undefined) => Inline[];
@@ -19,19 +19,27 @@ function at(link: SourceLinker, ir: PolicyIR, node: string | null | undefined): 
   return l.length ? l : ["—"];
 }
 
+/** Drops a table's last column ("Source") when no row links anywhere (IR without spans, or a printed filing). */
+function dropEmptySource(t: TableBlock): TableBlock {
+  const last = t.head.length - 1;
+  if (t.head[last] !== "Source") return t;
+  const empty = t.rows.every((r) => r[last]!.length === 1 && r[last]![0] === "—");
+  return empty ? { ...t, head: t.head.slice(0, last), rows: t.rows.map((r) => r.slice(0, last)) } : t;
+}
+
 /** Section kinds in the order the regulation treats them. */
 export const SECTION_KINDS = ["agreement", "identity", "credit", "categories", "tiers", "limits", "management", "prohibited", "measures", "responsibility", "blacklist", "complaints", "retention"] as const;
 export type SectionKind = (typeof SECTION_KINDS)[number];
 
 /** Versions of the policy: when each takes effect. */
 export function versionsTable(ir: PolicyIR, link: SourceLinker): TableBlock {
-  return {
+  return dropEmptySource({
     t: "table",
     caption: "Versions of the policy",
     head: ["Version", "Takes effect", "Time zone", "Out-of-order tolerance", "Source"],
     rowHeader: true,
     rows: ir.versions.map((v) => [[v.version], [v.effective], [v.zone], [durationMs(v.toleranceMs)], at(link, ir, v.id)]),
-  };
+  });
 }
 
 function categoryLabel(v: VersionIR, name: string): Inline[] {
@@ -50,7 +58,7 @@ function tierTableCaption(v: VersionIR, t: TierTableIR): string {
 
 /** One table per tier table: bands, activity promotion, creator qualification, join approval. */
 export function tierTables(v: VersionIR, ir: PolicyIR, link: SourceLinker): TableBlock[] {
-  return v.tiers.map((t) => ({
+  return v.tiers.map((t) => dropEmptySource({
     t: "table",
     caption: tierTableCaption(v, t),
     head: ["Tier", "Members", "Promoted at (messages per day)", "Creator qualification", "Join needs approval", "Source"],
@@ -71,9 +79,10 @@ export function sectionBlocks(kind: SectionKind, v: VersionIR, ir: PolicyIR, lin
   const kv = (caption: string, rows: [string, Cell][], node: string | null | undefined): TableBlock => ({
     t: "table",
     caption,
-    head: ["", "Policy"],
+    head: ["Setting", "Policy"],
+    cls: "kv",
     rowHeader: true,
-    rows: [...rows.map(([k, c]) => [[k], c] as Cell[]), ...(node && ir.spans[node] ? [[["Source"], at(link, ir, node)] as Cell[]] : [])],
+    rows: [...rows.map(([k, c]) => [[k], c] as Cell[]), ...(node && link(ir.spans[node]).length ? [[["Source"], at(link, ir, node)] as Cell[]] : [])],
   });
   switch (kind) {
     case "agreement":
@@ -146,20 +155,20 @@ export function sectionBlocks(kind: SectionKind, v: VersionIR, ir: PolicyIR, lin
     case "measures":
       if (!v.measures.length) return [];
       return [
-        {
+        dropEmptySource({
           t: "table",
           caption: "Measures on flagged content (a flag applies every matching measure)",
           head: ["Measure", "On", "Then", "Serves", "Source"],
           rowHeader: true,
           rows: v.measures.map((m) => [[code(m.name)], [trigger(m.trigger)], [actions(m.actions)], join(m.cites.map((c) => [code(c.req)])), at(link, ir, m.id)]),
-        },
+        }),
       ];
     case "responsibility":
       if (!v.responsibility) return [];
       return [kv("Responsibility of creators and managers", [["Flagged content must be handled within", [duration(v.responsibility.window)]], ["Otherwise", [actions(v.responsibility.otherwise, "responsibility")]]], v.responsibility.id)];
     case "blacklist":
       if (!v.blacklist) return [];
-      return [kv("Blacklist", [["Blacklisted users may not", [services(v.blacklist.users) || "—"]], ["Blacklisted groups may not", [services(v.blacklist.groups) || "—"]]], v.blacklist.id)];
+      return [kv("Blacklist", [["Blacklisted users may not", [services(v.blacklist.users) || "—"]], ["Blacklisted groups may not", [groupServices(v.blacklist.groups) || "—"]]], v.blacklist.id)];
     case "complaints":
       if (!v.complaints) return [];
       return [kv("Complaints", [["Every complaint is accepted and must be resolved within", [duration(v.complaints.resolveWithin)]], ["Otherwise", [actions(v.complaints.otherwise, "complaint")]]], v.complaints.id)];

@@ -189,6 +189,10 @@ export class Engine {
   /** Applies one journal entry to a state (recovery, catching up, explain). */
   private replay(entry: JournalEntry, state: EngineState): EvaluateResult {
     const p = this.programSync(entry.policy);
+    if (entry.body === "") {
+      // Timer decisions committed before an internal error: the snapshot taken with them is where replay starts.
+      throw new StoreError(`journal entry ${entry.seq} recorded an internal error and cannot be replayed; recover from the snapshot after it`);
+    }
     const r = entry.kind === "advance" ? p.advance(Number(entry.body), state) : p.evaluate(JSON.parse(entry.body) as unknown, state);
     if (r.deadLetter !== undefined) {
       throw new StoreError(`journal entry ${entry.seq} does not replay (${r.deadLetter.reason}): the store does not match its policies`);

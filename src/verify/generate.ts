@@ -17,7 +17,7 @@ import type { GenEvent } from "./oracle.js";
 export type Step =
   | { kind: "event"; gap: number; type: string; fields: Record<string, unknown> }
   /** Sign up a user: register, verify (with a synthetic identity), accept the current agreement, set a credit level. */
-  | { kind: "onboard"; gap: number; user: string; verify: boolean; accept: boolean; credit: string | undefined }
+  | { kind: "onboard"; gap: number; user: string; fresh: boolean; verify: boolean; accept: boolean; credit: string | undefined; join: string | undefined; post: boolean }
   /** Add `count` fresh members (who accepted the agreement) to a group, approved by its creator or not, after the creator sets the info page or not. */
   | { kind: "fill"; gap: number; group: string; count: number; approve: boolean; info: boolean }
   /**
@@ -139,7 +139,8 @@ function eventStep(u: Universe): fc.Arbitrary<Step> {
     {
       weight: 4,
       arbitrary: fc
-        .record({ gap, user, verify: likely, accept: likely, credit: fc.option(credit, { nil: undefined, freq: 2 }) })
+        // Like real users: sign up, then often join a group and say something.
+        .record({ gap, user, fresh: fc.boolean(), verify: likely, accept: likely, credit: fc.option(credit, { nil: undefined, freq: 2 }), join: fc.option(group, { nil: undefined, freq: 2 }), post: fc.boolean() })
         .map((s): Step => ({ kind: "onboard", ...s })),
     },
     { weight: 1, arbitrary: fc.record({ gap, group, count: fc.constantFrom(...u.fillSizes), approve: likely, info: likely }).map((s): Step => ({ kind: "fill", ...s })) },
@@ -216,6 +217,7 @@ export function expand(stream: GeneratedStream, u: Universe): GenEvent[] {
   let now = stream.start;
   let seq = 0;
   let fresh = 0;
+  let newcomers = 0;
   const creators = new Map<string, string>();
   const categoryOf = new Map<string, string>();
   const push = (type: string, fields: Record<string, unknown>) => {
@@ -236,11 +238,19 @@ export function expand(stream: GeneratedStream, u: Universe): GenEvent[] {
   for (const step of stream.steps) {
     now += step.gap;
     switch (step.kind) {
-      case "onboard":
-        if (step.verify) push("user.verified", { user: step.user, identity: identityOf(step.user) });
-        if (step.accept) push("agreement.accepted", { user: step.user, version: current });
-        if (step.credit !== undefined) push("user.credit", { user: step.user, level: step.credit });
+      case "onboard": {
+        // A newcomer has no history at all: nothing verified or accepted unless this step does it.
+        const who = step.fresh ? `n${++newcomers}` : step.user;
+        if (step.verify) push("user.verified", { user: who, identity: identityOf(who) });
+        if (step.accept) push("agreement.accepted", { user: who, version: current });
+        if (step.credit !== undefined) push("user.credit", { user: who, level: step.credit });
+        if (step.join !== undefined) {
+          const creator = creators.get(step.join);
+          push("group.join", { user: who, group: step.join, ...(creator ? { approvedBy: creator } : {}) });
+          if (step.post) push("message.post", { user: who, group: step.join, message: "m1" });
+        }
         break;
+      }
       case "fill": {
         const creator = creators.get(step.group);
         if (creator && step.info) push("group.info", { actor: creator, group: step.group, name: `${step.group} 群`, category: categoryOf.get(step.group) });

@@ -88,7 +88,8 @@ export class Oracle {
   private readonly complaints = new Map<string, ComplaintModel>();
   private readonly pending: PendingFlag[] = [];
   private readonly responsibilityFired = new Map<string, number>();
-  private agreement: string | null;
+  /** The last `agreement.published`, with its time. */
+  private published: { version: string; at: number } | null = null;
   private clock = -Infinity;
   private index = 0;
 
@@ -97,7 +98,6 @@ export class Oracle {
     /** Strings that must never appear in any output (identity values of the stream). */
     private readonly secrets: readonly string[],
   ) {
-    this.agreement = ir.versions[0]!.agreement?.currentVersion ?? null;
   }
 
   private user(id: string): UserModel {
@@ -197,7 +197,10 @@ export class Oracle {
       this.fail("A5.agreement", `the policy in force has no service agreement, yet ${actorId} was served`, d);
       return;
     }
-    const current = this.agreement;
+    // A publication wins, unless the version in force took effect later and declares its own.
+    const declared = v.agreement.currentVersion;
+    const effective = parseRfc3339(v.effective)!;
+    const current = this.published === null || (declared !== null && effective > this.published.at) ? declared : this.published.version;
     // Without re-acceptance any accepted version serves; with it, only the current one.
     const ok = v.agreement.reaccept ? current !== null && u.accepted.has(current) : u.accepted.size > 0;
     if (!ok) this.fail("A5.agreement", `user ${actorId} has not accepted agreement ${String(current)} but was allowed ${d.type}`, d);
@@ -352,8 +355,9 @@ export class Oracle {
 
   private apply(e: GenEvent, d: Decision, v: VersionIR | undefined): void {
     const at = parseRfc3339(e.at)!;
-    // Before the policy governs, only facts are recorded: complaints, flags, posts and purges carry none.
-    if (d.outcome === "ungoverned" && ["complaint.filed", "complaint.resolved", "content.flagged", "message.post", "records.purge"].includes(e.type)) return;
+    // Before the policy governs, only facts are recorded: complaints, flags, posts, management
+    // actions and purges carry none.
+    if (d.outcome === "ungoverned" && ["complaint.filed", "complaint.resolved", "content.flagged", "message.post", "records.purge", "group.manage"].includes(e.type)) return;
     const str = (k: string) => e[k] as string;
     switch (e.type) {
       case "user.verified":
@@ -363,7 +367,7 @@ export class Oracle {
         if (v || this.ir.versions[0]) this.user(str("user")).credit = (v ?? this.ir.versions[0]!).credit.levels.indexOf(str("level"));
         return;
       case "agreement.published":
-        this.agreement = str("version");
+        this.published = { version: str("version"), at: this.clock };
         return;
       case "agreement.accepted":
         this.user(str("user")).accepted.add(str("version"));
@@ -427,7 +431,8 @@ export class Oracle {
         }
         break;
       case "group.role":
-        if (g) {
+        // Only members can hold a role; an ungoverned grant to anyone else is not a possible fact.
+        if (g && g.members.has(str("user")) && g.creator !== str("user")) {
           if (str("role") === "manager") g.managers.add(str("user"));
           else g.managers.delete(str("user"));
         }

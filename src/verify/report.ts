@@ -33,7 +33,7 @@ export function renderText(report: VerifyReport, file: string, color: boolean): 
 
 function failureLines(r: RequirementResult, c: ReturnType<typeof pc.createColors>): string[] {
   const out: string[] = [];
-  for (const f of r.findings ?? []) out.push(`      ${f.message}`);
+  for (const f of r.findings ?? []) out.push(`      ${f.message}${f.span ? c.dim(` (${f.span.file}:${f.span.line}:${f.span.column})`) : ""}`);
   if (!r.findings?.length && r.detail && !r.counterexample) out.push(`      ${r.detail}`);
   const ce = r.counterexample;
   if (ce) {
@@ -62,7 +62,7 @@ export function renderSarif(report: VerifyReport, file: string): string {
   const results = report.results
     .filter((r) => r.status === "fail")
     .map((r) => {
-      const span = r.counterexample?.span;
+      const span = r.counterexample?.span ?? r.findings?.find((f) => f.span)?.span;
       const message = r.counterexample ? `${r.counterexample.violation.message} (counterexample of ${r.counterexample.events.length} events)` : (r.detail ?? "requirement fails");
       return {
         ruleId: r.req,

@@ -40,6 +40,9 @@ export interface Counterexample {
   span?: SpanIR;
 }
 
+/** A static finding with the source span of the IR node at fault, when the IR has one. */
+export type LocatedFinding = StaticFinding & { span?: SpanIR };
+
 export interface RequirementResult {
   req: string;
   article: number;
@@ -50,7 +53,7 @@ export interface RequirementResult {
   ms: number;
   /** Why it is not applicable, or what failed. */
   detail?: string;
-  findings?: StaticFinding[];
+  findings?: LocatedFinding[];
   counterexample?: Counterexample;
 }
 
@@ -137,6 +140,11 @@ function runStream(ir: PolicyIR, session: () => EngineSession, events: GenEvent[
   return { violations, events };
 }
 
+function locate(ir: PolicyIR, f: StaticFinding): LocatedFinding {
+  const span = f.node ? ir.spans[f.node] : undefined;
+  return span ? { ...f, span } : f;
+}
+
 function spanOfDecision(ir: PolicyIR, d: Decision | undefined): SpanIR | undefined {
   if (!d) return undefined;
   const at = parseRfc3339(d.at) ?? 0;
@@ -211,14 +219,14 @@ export function verify(ir: PolicyIR, factory: EngineFactory, opts: VerifyOptions
     const result: RequirementResult = { ...base, status: "pass", runs: inStream ? opts.runs : 0, ms: (st?.ms ?? 0) + (inStream ? exploreMs / streamReqs.length : 0) };
     if (st && st.findings.length) {
       result.status = "fail";
-      result.findings = st.findings;
+      result.findings = st.findings.map((f) => locate(ir, f));
       result.detail = st.findings[0]!.message;
     }
     if (missing) {
       const message = `version ${missing.version} has no section implementing ${req.id}`;
       result.status = "fail";
       result.detail = message;
-      result.findings = [...(result.findings ?? []), { req: req.id, message, node: missing.id }];
+      result.findings = [...(result.findings ?? []), locate(ir, { req: req.id, message, node: missing.id })];
     }
     if (inStream && result.status !== "fail" && notApplicable && !st?.applies) {
       result.status = "not-applicable";

@@ -4,8 +4,8 @@
  *
  * - Workload: the reference policy over a population of 1M users and 100k groups (about 5M
  *   memberships, loaded directly into each evaluator's state), then 1M realistic events from the
- *   workload generator, 200k more timed one by one for latency, and an all-decision mix (the
- *   decided events of a further 400k).
+ *   workload generator, 100k more timed one by one for latency, and an all-decision mix (the
+ *   decided events of a further 200k).
  * - Evaluators: qungui's compiled program; a hand-written TypeScript evaluator of the same rules
  *   (test/bench/handwritten.ts); json-rules-engine 7 running the export, with facts from our state
  *   tracker (timed on a subset: it is slow).
@@ -32,7 +32,7 @@ import { check, typeOfExprs } from "../../src/check/index.js";
 import { compilePolicyText } from "../../src/compile.js";
 import { compileProgram, emptyState, type Decision, type Program } from "../../src/engine/index.js";
 import { FactExtractor, prepareValue, type Facts } from "../../src/export/facts.js";
-import { exportJsonRulesEngine } from "../../src/export/json-rules-engine.js";
+import { exportJsonRulesEngine, type JreExport } from "../../src/export/json-rules-engine.js";
 import { emitIR } from "../../src/ir/emit.js";
 import { irValidator } from "../../src/ir/load.js";
 import type { PolicyIR } from "../../src/ir/types.js";
@@ -102,8 +102,8 @@ function options(argv: readonly string[]): Options {
     users: num("--users", quick ? 100_000 : 1_000_000),
     groups: num("--groups", quick ? 10_000 : 100_000),
     events: num("--events", quick ? 100_000 : 1_000_000),
-    latencyEvents: quick ? 20_000 : 200_000,
-    tailLines: quick ? 40_000 : 400_000,
+    latencyEvents: quick ? 20_000 : 100_000,
+    tailLines: quick ? 40_000 : 200_000,
     // A whole number of timing blocks (test/bench/run.ts, BLOCK).
     jreEvents: Math.ceil(num("--jre-events", quick ? 10_000 : 20_000) / 10_000) * 10_000,
     compileSizes: quick ? [100, 1_000] : [100, 1_000, 10_000],
@@ -219,6 +219,12 @@ interface Agreement {
   outcomes: Record<string, number>;
 }
 
+function same(a: readonly { outcome: string; rule: string }[], deadA: boolean, b: readonly { outcome: string; rule: string }[], deadB: boolean): boolean {
+  if (deadA !== deadB || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.outcome !== b[i]!.outcome || a[i]!.rule !== b[i]!.rule) return false;
+  return true;
+}
+
 const key = (ds: readonly { outcome: string; rule: string }[], dead: boolean): string => ds.map((d) => `${d.outcome} ${d.rule}`).join(" | ") + (dead ? " | dead letter" : "");
 
 function agree(w: Workload, program: Program, extractor: FactExtractor, o: Options): Agreement {
@@ -244,12 +250,12 @@ function agree(w: Workload, program: Program, extractor: FactExtractor, o: Optio
       ours.push(...r.decisions);
       dead = r.deadLetter !== undefined;
       const theirs = hw.evaluate(obj);
-      const k1 = key(ours, dead);
-      const k2 = key(theirs.decisions, theirs.deadLetter !== undefined);
       a.compared++;
       const primary = ours[ours.length - 1];
       if (!dead && primary !== undefined) a.outcomes[primary.outcome] = (a.outcomes[primary.outcome] ?? 0) + 1;
-      if (k1 !== k2 && a.mismatches.length < 20) a.mismatches.push(`qungui: ${k1}\n  hand-written: ${k2}\n  event: ${JSON.stringify(obj)}`);
+      if (!same(ours, dead, theirs.decisions, theirs.deadLetter !== undefined) && a.mismatches.length < 20) {
+        a.mismatches.push(`qungui: ${key(ours, dead)}\n  hand-written: ${key(theirs.decisions, theirs.deadLetter !== undefined)}\n  event: ${JSON.stringify(obj)}`);
+      }
       if (jreCase !== null && primary !== undefined && !dead) {
         jre!.push({ ...jreCase, outcome: primary.outcome, rule: primary.rule });
       }
@@ -592,6 +598,69 @@ function table(rows: (string | number)[][]): string {
   return cells.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")).join("\n");
 }
 
+interface WorkloadSummary {
+  memberships: number;
+  realisticEvents: number;
+  latencyEvents: number;
+  allDecisionEvents: number;
+  lastAt: string;
+  outcomes: Record<string, number>;
+  realisticDecided: number;
+  jreAllDecided: number;
+}
+
+/**
+ * The three evaluators on the workload: agreement first, then the timings. Everything large (the
+ * events, the population, the states) lives only in here, so the later measurements do not run
+ * beside a heap of several gigabytes.
+ */
+async function evaluators(
+  o: Options,
+  ir: PolicyIR,
+  program: Program,
+  exp: JreExport,
+  extractor: FactExtractor,
+): Promise<{ mismatches: string[] } | { qt: Timed; ht: Timed; jt: JreTimed; summary: WorkloadSummary }> {
+  log(`workload: ${fmtInt(o.users)} users, ${fmtInt(o.groups)} groups, ${fmtInt(o.events)} + ${fmtInt(o.latencyEvents)} events, all-decision tail of ${fmtInt(o.tailLines)} lines`);
+  let t = performance.now();
+  const w = workload(ir, o);
+  log(`  generated in ${((performance.now() - t) / 1000).toFixed(1)} s: ${fmtInt(w.memberships)} memberships, ${fmtInt(w.allDecision.length)} all-decision events, last event at ${w.lastAt}`);
+
+  log("agreement: qungui vs hand-written on every event, json-rules-engine on its subsets");
+  t = performance.now();
+  const a = agree(w, program, extractor, o);
+  gc();
+  log(`  ${fmtInt(a.compared)} events compared in ${((performance.now() - t) / 1000).toFixed(1)} s; json-rules-engine subsets: ${a.jreRealistic.length} + ${a.jreAllDecision.length} decided events`);
+
+  // json-rules-engine first: its agreement pass doubles as its warm-up.
+  t = performance.now();
+  const jt = await timeJre(new JreRunner(exp), a, o, w);
+  log(`  json-rules-engine checked and timed in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const mismatches = [...a.mismatches, ...jt.mismatches];
+  if (mismatches.length > 0) return { mismatches };
+
+  log("timing qungui and the hand-written evaluator (alternating blocks)");
+  t = performance.now();
+  const qs = engineStateOf(w.pop);
+  const hw = new HandWritten();
+  hw.load(w.pop);
+  gc();
+  const [qt, ht] = timeBoth(w, o, [(obj) => program.evaluate(obj, qs), (obj) => hw.evaluate(obj) as { decisions: readonly HwDecision[] }]);
+  if (qt.decisions !== ht.decisions) throw new Error(`decision counts differ in the timed runs: ${qt.decisions} vs ${ht.decisions}`);
+  log(`  done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const summary: WorkloadSummary = {
+    memberships: w.memberships,
+    realisticEvents: w.realistic.length,
+    latencyEvents: w.latency.length,
+    allDecisionEvents: w.allDecision.length,
+    lastAt: w.lastAt,
+    outcomes: a.outcomes,
+    realisticDecided: a.realisticDecided,
+    jreAllDecided: a.jreAllDecision.length,
+  };
+  return { qt, ht, jt, summary };
+}
+
 async function main(): Promise<number> {
   const o = options(process.argv.slice(2));
   const load0 = loadavg()[0]!;
@@ -606,37 +675,14 @@ async function main(): Promise<number> {
   if (exported.export === null) throw new Error(exported.problems.join("; "));
   const extractor = new FactExtractor(ir, exported.export);
 
-  log(`workload: ${fmtInt(o.users)} users, ${fmtInt(o.groups)} groups, ${fmtInt(o.events)} + ${fmtInt(o.latencyEvents)} events, all-decision tail of ${fmtInt(o.tailLines)} lines`);
-  let t = performance.now();
-  const w = workload(ir, o);
-  log(`  generated in ${((performance.now() - t) / 1000).toFixed(1)} s: ${fmtInt(w.memberships)} memberships, ${fmtInt(w.allDecision.length)} all-decision events, last event at ${w.lastAt}`);
-
-  log("agreement: qungui vs hand-written on every event, json-rules-engine on its subsets");
-  t = performance.now();
-  const a = agree(w, program, extractor, o);
-  gc();
-  const jre = new JreRunner(exported.export);
-  log(`  ${fmtInt(a.compared)} events compared in ${((performance.now() - t) / 1000).toFixed(1)} s; json-rules-engine subsets: ${a.jreRealistic.length} + ${a.jreAllDecision.length} decided events`);
-
-  // json-rules-engine first: its agreement pass doubles as its warm-up.
-  t = performance.now();
-  const jt = await timeJre(jre, a, o, w);
-  log(`  json-rules-engine checked and timed in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  const mismatches = [...a.mismatches, ...jt.mismatches];
-  if (mismatches.length > 0) {
-    process.stderr.write(`\nThe evaluators disagree; nothing is timed. First disagreements:\n${mismatches.slice(0, 10).join("\n")}\n`);
+  const ev = await evaluators(o, ir, program, exported.export, extractor);
+  if ("mismatches" in ev) {
+    process.stderr.write(`\nThe evaluators disagree; nothing is timed. First disagreements:\n${ev.mismatches.slice(0, 10).join("\n")}\n`);
     mkdirSync(dirname(o.output), { recursive: true });
-    writeFileSync(o.output, JSON.stringify({ agree: false, mismatches: mismatches.slice(0, 20) }, null, 2) + "\n");
+    writeFileSync(o.output, JSON.stringify({ agree: false, mismatches: ev.mismatches.slice(0, 20) }, null, 2) + "\n");
     return 1;
   }
-
-  log("timing qungui and the hand-written evaluator (alternating blocks)");
-  const qs = engineStateOf(w.pop);
-  const hw = new HandWritten();
-  hw.load(w.pop);
-  gc();
-  const [qt, ht] = timeBoth(w, o, [(obj) => program.evaluate(obj, qs), (obj) => hw.evaluate(obj) as { decisions: readonly HwDecision[] }]);
-  if (qt.decisions !== ht.decisions) throw new Error(`decision counts differ in the timed runs: ${qt.decisions} vs ${ht.decisions}`);
+  const { qt, ht, jt, summary: w } = ev;
   gc();
 
   log("compile time");
@@ -693,11 +739,11 @@ async function main(): Promise<number> {
       users: o.users,
       groups: o.groups,
       memberships: w.memberships,
-      realisticEvents: w.realistic.length,
-      latencyEvents: w.latency.length,
-      allDecisionEvents: w.allDecision.length,
-      jsonRulesEngineSubset: { realisticEvents: Math.min(o.jreEvents, w.realistic.length), realisticDecided: a.realisticDecided, allDecisionEvents: a.jreAllDecision.length },
-      outcomes: a.outcomes,
+      realisticEvents: w.realisticEvents,
+      latencyEvents: w.latencyEvents,
+      allDecisionEvents: w.allDecisionEvents,
+      jsonRulesEngineSubset: { realisticEvents: jt.realistic.events, realisticDecided: w.realisticDecided, allDecisionEvents: w.jreAllDecided },
+      outcomes: w.outcomes,
       lastEventAt: w.lastAt,
     },
     eventsPerSecond: {

@@ -28,6 +28,13 @@ function load(file: string): PolicyIR {
   return ir;
 }
 
+/**
+ * Breaches that are structure, not behaviour: a tier gap only shows as joins refused for want of a
+ * tier, and a missing responsibility section leaves nothing to observe on a stream. Verify reports
+ * them statically, at the source span.
+ */
+const STRUCTURAL_ONLY = new Set(["02-tier-gap.qg", "09-no-responsibility.qg"]);
+
 const run = (ir: PolicyIR, engine: EngineFactory = compiledEngine, runs = 1000): VerifyReport => verify(ir, engine, { seed: 7, runs });
 
 describe("verify: the scaled reference policy", () => {
@@ -49,11 +56,12 @@ describe("verify: mutants of the reference policy", () => {
       const result = report.results.find((r) => r.req === m.req)!;
       expect(result.status, JSON.stringify(report.results.filter((r) => r.status === "fail").map((r) => r.req))).toBe("fail");
       expect(report.ok).toBe(false);
-      if (result.counterexample) {
-        expect(result.counterexample.events.length).toBeLessThanOrEqual(10);
-        expect(result.counterexample.violation.req).toBe(m.req);
-      } else {
+      if (STRUCTURAL_ONLY.has(m.file)) {
         expect(result.findings?.length ?? 0).toBeGreaterThan(0);
+      } else {
+        expect(result.counterexample, "a stream that shows the breach").toBeDefined();
+        expect(result.counterexample!.events.length).toBeLessThanOrEqual(10);
+        expect(result.counterexample!.violation.req).toBe(m.req);
       }
     });
   }

@@ -1,0 +1,44 @@
+/**
+ * Golden tests of `qungui docs` in Markdown (test/golden/docs/*.md). The documents are what a
+ * compliance reviewer reads: after a change, refresh with `npx vitest run test/golden/docs.test.ts -u`
+ * and read the diff as a reviewer would.
+ *
+ * - cac-2017.reviewer.md: the reference policy, article by article (no tests, no verify: the
+ *   rules, sections and matrix of the policy alone, stable while the policy is);
+ * - cac-2017.filing.md: its filing document (Article 7);
+ * - small.reviewer.md: a small policy with its tests and a fixed verify report (one failure with
+ *   a counterexample, one not applicable), so that every state of the matrix appears;
+ * - decisions.md: a decisions JSONL with one line that is not a decision.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { decisionsDocument, filingDocument, render, reviewerDocument } from "../../src/docgen/index.js";
+import { compiled, REFERENCE, SMALL, smallEvidence, syntheticReport } from "../unit/docgen/helpers.js";
+
+const DIR = join(import.meta.dirname, "docs");
+
+describe("qungui docs, Markdown", () => {
+  test("reviewer document of the reference policy", async () => {
+    const { ir } = compiled(REFERENCE);
+    const md = render(reviewerDocument({ ir, sourceHref: (s) => `../../../${s.file}#L${s.line}`, links: { filing: "cac-2017.filing.md" } }), "md");
+    await expect(md).toMatchFileSnapshot(join(DIR, "cac-2017.reviewer.md"));
+  });
+
+  test("filing document of the reference policy", async () => {
+    const { ir } = compiled(REFERENCE);
+    await expect(render(filingDocument({ ir }), "md")).toMatchFileSnapshot(join(DIR, "cac-2017.filing.md"));
+  });
+
+  test("reviewer document of a small policy, with its tests and a verify report", async () => {
+    const { ir } = compiled(SMALL);
+    const md = render(reviewerDocument({ ir, tests: smallEvidence(), verify: syntheticReport(ir), sourceHref: (s) => `${s.file.split("/").pop()}#L${s.line}` }), "md");
+    expect(md).not.toContain("张三");
+    await expect(md).toMatchFileSnapshot(join(DIR, "small.reviewer.md"));
+  });
+
+  test("decision trail", async () => {
+    const text = readFileSync(join(DIR, "decisions.jsonl"), "utf8");
+    await expect(render(decisionsDocument({ text, file: "decisions.jsonl", policy: "cac-2017" }), "md")).toMatchFileSnapshot(join(DIR, "decisions.md"));
+  });
+});

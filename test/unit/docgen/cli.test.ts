@@ -1,0 +1,77 @@
+/** `qungui docs`: options, files written, exit codes. */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { main } from "../../../src/cli/main.js";
+import type { Io } from "../../../src/cli/io.js";
+import { testFileFor } from "../../../src/cli/docs.js";
+import { checkHtml } from "./wellformed.js";
+
+const dir = mkdtempSync(join(tmpdir(), "qungui-docs-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), color: false };
+  const code = await main(["node", "qungui", "docs", ...args], io);
+  return { code, out, err };
+}
+
+describe("qungui docs", () => {
+  test("writes the reviewer, filing and decision documents as HTML; runs the tests beside the policy", async () => {
+    const decisions = join(dir, "d.jsonl");
+    writeFileSync(decisions, `${JSON.stringify({ v: 1, event: "e1", at: "2017-10-09T09:00:00+08:00", type: "group.create", outcome: "deny", subject: { user: "u1", group: "g1", role: "none" }, rule: "real-name/create", reason: "user u1 has no verified real identity", cites: [{ article: 6, req: "A6.real-name" }], effects: [], policy: "1.0" })}\n`);
+    const out = join(dir, "html");
+    const r = await run("test/golden/docs/small.qg", "-o", out, "--filing", "--decisions", decisions);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("test/golden/docs/small.test.yaml: 3 passed, 0 failed");
+    expect(r.out).toContain(`wrote ${out}/reviewer.html`);
+    expect(r.out).toContain("Not every requirement is implemented, tested and verified");
+    expect(r.out).toMatch(/gaps: .*A7\.credit/);
+    for (const f of ["reviewer.html", "filing.html", "decisions.html"]) expect(checkHtml(readFileSync(join(out, f), "utf8")).problems).toEqual([]);
+    const reviewer = readFileSync(join(out, "reviewer.html"), "utf8");
+    expect(reviewer).toContain('<a href="filing.html">Filing document</a>');
+    expect(reviewer).toContain('<a href="decisions.html">Decision trail</a>');
+  });
+
+  test("Markdown, without tests; --strict fails when the matrix has gaps", async () => {
+    const out = join(dir, "md");
+    const r = await run("test/golden/docs/small.qg", "-o", out, "--format", "md", "--no-tests", "--strict");
+    expect(r.code).toBe(1);
+    expect(r.err).not.toContain("passed");
+    const md = readFileSync(join(out, "reviewer.md"), "utf8");
+    expect(md).toContain("# Reviewer document: Small \\<test\\> policy \\& friends");
+    expect(md).toMatch(/\]\([^)]*test\/golden\/docs\/small\.qg#L\d+\)/);
+    expect(existsSync(join(out, "filing.md"))).toBe(false);
+  });
+
+  test("--verify runs verify with the given seed and runs", async () => {
+    const out = join(dir, "verify");
+    const r = await run("test/golden/docs/small.qg", "-o", out, "--verify", "--runs", "20", "--seed", "7", "--no-tests");
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("verifying test/golden/docs/small.qg (seed 7, 20 runs)");
+    expect(readFileSync(join(out, "reviewer.html"), "utf8")).toContain("Verification (seed 7, 20 generated streams)");
+  });
+
+  test("usage errors: bad format, bad number, missing test file", async () => {
+    expect((await run("test/golden/docs/small.qg", "--format", "pdf")).code).toBe(2);
+    expect((await run("test/golden/docs/small.qg", "--runs", "x", "-o", join(dir, "x"))).code).toBe(2);
+    expect((await run("test/golden/docs/small.qg", "--tests", "nope.test.yaml", "-o", join(dir, "x"))).code).toBe(2);
+    expect((await run("no-such-policy.qg", "-o", join(dir, "x"))).code).toBe(2);
+  });
+
+  test("a policy that does not parse: diagnostics and exit 1", async () => {
+    const bad = join(dir, "bad.qg");
+    writeFileSync(bad, "policy {");
+    const r = await run(bad, "-o", join(dir, "bad"));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("error");
+  });
+
+  test("the test file beside a policy", () => {
+    expect(testFileFor("policies/cac-2017.qg")).toBe("policies/cac-2017.test.yaml");
+    expect(testFileFor("test/golden/docs/nothing.qg")).toBeUndefined();
+  });
+});

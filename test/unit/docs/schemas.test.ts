@@ -1,0 +1,54 @@
+/**
+ * The JSON Schemas under schema/ are current: exactly what `npm run schemas` writes from
+ * src/vocab/schemas.ts, each a valid draft 2020-12 schema, and each linked from docs/events.md.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { describe, expect, test } from "vitest";
+import { schemaFiles } from "../../../scripts/schemas.js";
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? filesUnder(p) : [relative("schema", p).split("\\").join("/")];
+  });
+}
+
+describe("schema/", () => {
+  const expected = schemaFiles();
+
+  test("holds exactly the generated files, each up to date (run `npm run schemas` if not)", () => {
+    expect(filesUnder("schema").sort()).toEqual(Object.keys(expected).sort());
+    for (const [path, text] of Object.entries(expected)) expect(readFileSync(join("schema", path), "utf8"), path).toBe(text);
+  });
+
+  test("every schema compiles, and examples of the contract validate", () => {
+    const ajv = new Ajv2020({ strict: false, allowUnionTypes: true });
+    const compiled = Object.fromEntries(Object.entries(expected).map(([p, t]) => [p, ajv.compile(JSON.parse(t) as object)]));
+    const event = { id: "e1", type: "group.join", at: "2017-10-09T10:00:00+08:00", user: "u2", group: "g1", approvedBy: "u1" };
+    expect(compiled["event-v1.json"]!(event)).toBe(true);
+    expect(compiled["events/group.join.json"]!(event)).toBe(true);
+    expect(compiled["event-v1.json"]!({ ...event, at: "2017-10-09 10:00" })).toBe(false);
+    const decision = {
+      v: 1,
+      event: "e42",
+      at: "2017-10-09T10:00:00+08:00",
+      type: "message.post",
+      outcome: "deny",
+      subject: { user: "u7", group: "g1", role: "member" },
+      rule: "real-name/post",
+      reason: "user u7 has no verified real identity",
+      cites: [{ article: 6, req: "A6.real-name" }],
+      effects: [],
+      policy: "1.0",
+    };
+    expect(compiled["decision-v1.json"]!(decision)).toBe(true);
+    expect(compiled["dead-letter-v1.json"]!({ line: 3, reason: "invalid JSON: unexpected end", raw: "{" })).toBe(true);
+  });
+
+  test("docs/events.md links every schema", () => {
+    const doc = readFileSync("docs/events.md", "utf8");
+    for (const path of Object.keys(expected)) expect(doc, path).toContain(`](../schema/${path})`);
+  });
+});
