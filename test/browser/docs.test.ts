@@ -116,7 +116,7 @@ describe.skipIf(unavailable !== null)("reviewer document in headless Chromium", 
     expect(await page.locator("#coverage-matrix tbody").innerText()).not.toContain("not run");
     // Source links land on their line.
     await page.click('#coverage-matrix a[href="#L25"]');
-    expect(await page.evaluate(() => location.hash)).toBe("#L25");
+    expect(new URL(page.url()).hash).toBe("#L25");
     expect(await page.locator("#L25").isVisible()).toBe(true);
 
     expect(errors).toEqual([]);
