@@ -25,6 +25,7 @@ import { compiledEngine } from "../verify/session.js";
 import { EXIT, readText, UsageError, writeText, type Io } from "./io.js";
 import { fileHost } from "./test.js";
 
+/** The options of `qungui docs` as commander parses them. */
 export interface DocsFlags {
   output?: string;
   format: string;
@@ -81,6 +82,7 @@ function posix(p: string): string {
   return p.split("\\").join("/");
 }
 
+/** Runs `qungui docs`; returns the exit code (1 when the policy yields no IR, or with `--strict` when the matrix has gaps). */
 export function runDocs(policy: string, flags: DocsFlags, io: Io): number {
   const format = flags.format as DocFormat;
   if (format !== "html" && format !== "md") throw new UsageError(`--format takes html or md, got ${flags.format}`);

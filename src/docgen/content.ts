@@ -7,6 +7,7 @@
 /** How a status is shown: green done, red gap, grey not applicable or not run. */
 export type Tone = "ok" | "gap" | "na" | "muted";
 
+/** Inline content: text, or text with a role (code, Chinese, a link, emphasis, a status). */
 export type Inline =
   | string
   | { t: "code"; text: string }
@@ -18,8 +19,10 @@ export type Inline =
   /** A status word with its tone; the word itself carries the meaning, colour only repeats it. */
   | { t: "mark"; tone: Tone; children: Inline[] };
 
+/** A table cell. */
 export type Cell = Inline[];
 
+/** A table: a caption, column headers and rows, optionally with a row header. */
 export interface TableBlock {
   t: "table";
   caption: string;
@@ -33,6 +36,7 @@ export interface TableBlock {
   rowData?: Record<string, string>[];
 }
 
+/** Block content of a document. */
 export type Block =
   | { t: "h"; level: 1 | 2 | 3 | 4; id?: string; children: Inline[] }
   | { t: "p"; children: Inline[]; cls?: string }
@@ -52,6 +56,7 @@ export type Block =
   /** The decision trail's filter form (HTML only; Markdown leaves it out). */
   | { t: "filters"; fields: FilterField[] };
 
+/** One control of the decision trail's filter form. */
 export interface FilterField {
   /** The row `data-*` key it filters on. */
   key: string;
@@ -63,6 +68,7 @@ export interface FilterField {
   placeholder?: string;
 }
 
+/** A document: a title and its blocks, with what the HTML page adds (CSS, script, body class). */
 export interface Doc {
   title: string;
   /** The blocks of the page. */
@@ -75,6 +81,7 @@ export interface Doc {
   cls?: string;
 }
 
+/** Constructors of inline and block content. */
 export const code = (text: string): Inline => ({ t: "code", text });
 export const zh = (text: string): Inline => ({ t: "zh", text });
 export const link = (href: string, ...children: Inline[]): Inline => ({ t: "link", href, children });

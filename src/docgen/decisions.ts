@@ -10,6 +10,7 @@
 import type { Decision, Effect } from "../engine/decision.js";
 import { code, h, join, mark, p, type Block, type Cell, type Doc, type Inline, type TableBlock } from "./content.js";
 
+/** What the decision trail is made from. */
 export interface DecisionsInputs {
   /** The JSON Lines text. */
   text: string;
@@ -19,6 +20,7 @@ export interface DecisionsInputs {
   policy?: string;
 }
 
+/** A decisions JSONL, read. */
 export interface ParsedDecisions {
   decisions: { line: number; d: Decision }[];
   /** Line numbers of lines that are not decisions. */

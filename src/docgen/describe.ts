@@ -309,6 +309,7 @@ const COMPLAINT_TARGET: Record<TargetName, string> = {
   managers: "every manager of the group",
 };
 
+/** Whose targets an action names: a flag's group and user, a complaint's, or a responsibility timer's. */
 export type ActionContext = "flag" | "complaint" | "responsibility";
 
 /** One action: "suspend posting in the group for 7 days". */
@@ -375,6 +376,7 @@ export const SERVICE_TEXT: Record<string, string> = {
   "set-info": "set group information",
 };
 
+/** Services as the functions a user gets or loses: "post messages, create groups and set group information". */
 export function services(ss: readonly string[]): string {
   return list(ss.map((s) => SERVICE_TEXT[s] ?? s));
 }
@@ -388,6 +390,7 @@ export const GROUP_SERVICE_TEXT: Record<string, string> = {
   "set-info": "change its information",
 };
 
+/** Services a blacklisted group loses: "take new members and take new messages". */
 export function groupServices(ss: readonly string[]): string {
   return list(ss.map((s) => GROUP_SERVICE_TEXT[s] ?? s));
 }

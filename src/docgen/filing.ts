@@ -10,6 +10,7 @@ import { code, h, p, zh, type Block, type Doc } from "./content.js";
 import { durationMs } from "./describe.js";
 import { SECTION_KINDS, sectionBlocks, noLinks, type SourceLinker } from "./sections.js";
 
+/** What the filing document is made from. */
 export interface FilingInputs {
   ir: PolicyIR;
   /** Links to source lines (default: none; a filing is read on paper). */

@@ -41,10 +41,12 @@ function safeHref(href: string): string | undefined {
   return undefined;
 }
 
-export function inline(items: readonly Inline[]): string {
+/** Inline content as HTML; inside an element already marked `lang="zh-CN"`, Chinese is not marked again. */
+export function inline(items: readonly Inline[], inZh = false): string {
+  const text = inZh ? esc : escText;
   return items
     .map((i) => {
-      if (typeof i === "string") return escText(i);
+      if (typeof i === "string") return text(i);
       switch (i.t) {
         case "code":
           return `<code>${escText(i.text)}</code>`;
@@ -111,6 +113,7 @@ function filters(fields: readonly FilterField[]): string {
   return `<form class="filters" role="search" aria-label="Filter decisions" onsubmit="return false">\n${controls}\n<div class="filter"><button type="reset">Clear filters</button></div>\n</form>\n<p id="filter-status" role="status" aria-live="polite"></p>`;
 }
 
+/** One block as HTML. */
 export function block(b: Block): string {
   switch (b.t) {
     case "h":
@@ -118,7 +121,7 @@ export function block(b: Block): string {
     case "p":
       return `<p${attrs({ class: b.cls })}>${inline(b.children)}</p>`;
     case "quote":
-      return `<blockquote${b.zh ? ' lang="zh-CN"' : ""}><p>${inline(b.children)}</p></blockquote>`;
+      return `<blockquote${b.zh ? ' lang="zh-CN"' : ""}><p>${inline(b.children, b.zh)}</p></blockquote>`;
     case "ul":
       return `<ul>\n${b.items.map((i) => `<li>${inline(i)}</li>`).join("\n")}\n</ul>`;
     case "table":

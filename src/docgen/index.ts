@@ -8,6 +8,7 @@ import type { Doc } from "./content.js";
 import { renderHtml } from "./html.js";
 import { renderMarkdown } from "./markdown.js";
 
+/** Output formats of the documents. */
 export type DocFormat = "html" | "md";
 
 /** Renders a document in a format; `generator` names the tool in the page's footer. */

@@ -27,6 +27,7 @@ export interface TestEvidence {
   failedTests: string[];
 }
 
+/** What kind of thing implements a requirement. */
 export type ImplKind = "rule" | "measure" | "timer" | "section" | "engine" | "document";
 
 /** One thing that implements a requirement. */
@@ -59,6 +60,7 @@ export interface ImplItem {
  */
 export type Mark = "yes" | "no" | "partial" | "fail" | "n/a" | "not-run";
 
+/** What verify found for one requirement. */
 export interface VerifyCell {
   status: "pass" | "fail" | "not-applicable";
   runs: number;
@@ -66,6 +68,7 @@ export interface VerifyCell {
   counterexample?: Counterexample;
 }
 
+/** One requirement: what implements it, what tests and verify showed, and its gaps. */
 export interface MatrixRow {
   req: Requirement;
   items: ImplItem[];
@@ -82,6 +85,7 @@ export interface MatrixRow {
   note?: string;
 }
 
+/** The verdict of the matrix, for the first screen. */
 export interface MatrixSummary {
   /** Requirements that can be implemented by rules (not declaratory, not documentation). */
   applicable: number;
@@ -100,11 +104,13 @@ export interface MatrixSummary {
   gapReqs: string[];
 }
 
+/** The coverage matrix: one row per requirement id, and the summary. */
 export interface Matrix {
   rows: MatrixRow[];
   summary: MatrixSummary;
 }
 
+/** What the matrix is built from besides the IR (each optional). */
 export interface MatrixInputs {
   tests?: TestEvidence | null;
   verify?: VerifyReport | null;

@@ -15,6 +15,7 @@ import { ruleSentence } from "./describe.js";
 import { buildMatrix, type ImplItem, type Mark, type Matrix, type MatrixRow, type TestEvidence } from "./matrix.js";
 import { SECTION_KINDS, sectionBlocks, sectionCites, versionsTable, type SectionKind, type SourceLinker } from "./sections.js";
 
+/** What the reviewer document is made from. */
 export interface ReviewerInputs {
   ir: PolicyIR;
   /** The policy text, embedded as the last section (links then point into it). */

@@ -10,6 +10,7 @@ import { actions, duration, durationMs, groupServices, services, stepped, trigge
 /** Renders a source position as a link (or plain text when there is nowhere to link to). */
 export type SourceLinker = (span: SpanIR | undefined) => Inline[];
 
+/** A linker that links nowhere (a printed filing). */
 export const noLinks: SourceLinker = () => [];
 
 const yesNo = (b: boolean): string => (b ? "yes" : "no");
@@ -29,6 +30,7 @@ function dropEmptySource(t: TableBlock): TableBlock {
 
 /** Section kinds in the order the regulation treats them. */
 export const SECTION_KINDS = ["agreement", "identity", "credit", "categories", "tiers", "limits", "management", "prohibited", "measures", "responsibility", "blacklist", "complaints", "retention"] as const;
+/** A section kind. */
 export type SectionKind = (typeof SECTION_KINDS)[number];
 
 /** Versions of the policy: when each takes effect. */

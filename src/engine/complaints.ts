@@ -4,7 +4,7 @@ import type { Event } from "./event.js";
 import { schedule } from "./measures.js";
 import { cites, decision, firing, subjectOf, type CompiledVersion } from "./runtime.js";
 import { ensureUser, type EngineState } from "./state.js";
-import { addDuration, formatInstant } from "./time.js";
+import { addDuration, formatInstant } from "../source/time.js";
 import { cancelTimer } from "./timers.js";
 
 const C_COMPLAINTS = cites("A12.complaints");

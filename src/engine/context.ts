@@ -12,7 +12,7 @@ import type { DurationIR } from "../ir/types.js";
 import { PATHS, canonicalPath } from "../vocab/paths.js";
 import type { Event } from "./event.js";
 import type { EngineState, FlagRecord, GroupState, UserState } from "./state.js";
-import { addDuration } from "./time.js";
+import { addDuration } from "../source/time.js";
 import { ProgramError, tierOf, type VersionData } from "./version.js";
 import type { TierIR } from "../ir/types.js";
 

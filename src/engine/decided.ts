@@ -11,7 +11,7 @@ import { addMember, removeMember, setRole } from "./groups.js";
 import { rulesFor, traceRule, type CompiledRule, type EventRules } from "./rules.js";
 import { cites, decision, firing, type CompiledVersion, type Runtime } from "./runtime.js";
 import { ensureUser, newGroup, type EngineState } from "./state.js";
-import { addDuration } from "./time.js";
+import { addDuration } from "../source/time.js";
 import { cancelTimer } from "./timers.js";
 
 const C_ROLES = cites("A2.roles");

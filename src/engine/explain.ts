@@ -9,7 +9,7 @@ import { exprText, typeOf } from "./expr.js";
 import type { DeadLetter } from "./intake.js";
 import type { ExplainSink } from "./runtime.js";
 import { renderValue } from "./template.js";
-import { formatInstant } from "./time.js";
+import { formatInstant } from "../source/time.js";
 import type { VersionData } from "./version.js";
 
 export interface ExprTrace {

@@ -14,7 +14,7 @@ import type { DurationIR, ExprIR } from "../ir/types.js";
 import { MANAGE_ACTIONS, ROLES } from "../vocab/events.js";
 import { PATHS, canonicalPath, type ValueType } from "../vocab/paths.js";
 import { pathAccessor, windowAccessor, type Ctx, type Val } from "./context.js";
-import { addDuration, formatDuration, parseRfc3339, UNIT_MS } from "./time.js";
+import { addDuration, formatDuration, parseTimestamp, UNIT_MS } from "../source/time.js";
 import { ProgramError, type VersionData } from "./version.js";
 
 export type Compiled = (c: Ctx) => Val;
@@ -164,7 +164,7 @@ function compileNode(e: ExprIR, v: VersionData, tr: Tracer | undefined): Compile
     case "duration":
       return durationCompiled({ amount: e.amount, unit: e.unit }, v);
     case "time": {
-      const ms = parseRfc3339(e.value);
+      const ms = parseTimestamp(e.value);
       if (Number.isNaN(ms)) throw new ProgramError(`invalid instant ${e.value}`);
       return () => ms;
     }

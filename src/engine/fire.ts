@@ -9,7 +9,7 @@ import { NO_EFFECTS } from "./decision.js";
 import { applyActions } from "./measures.js";
 import { cites, subjectOf, timerDecision, type CompiledVersion, type Firing } from "./runtime.js";
 import type { EngineState, Timer } from "./state.js";
-import { formatInstant } from "./time.js";
+import { formatInstant } from "../source/time.js";
 import { popDue } from "./timers.js";
 
 const C_GROUP_MEASURES = cites("A11.group-measures");

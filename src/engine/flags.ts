@@ -8,7 +8,7 @@ import type { Event } from "./event.js";
 import { applyActions, schedule } from "./measures.js";
 import { cites, decision, firing, subjectOf, type CompiledVersion, type Runtime } from "./runtime.js";
 import { ensureUser, type EngineState, type FlagRecord } from "./state.js";
-import { addDuration } from "./time.js";
+import { addDuration } from "../source/time.js";
 
 const C_PROHIBITED = cites("A10.prohibited-content");
 

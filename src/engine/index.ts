@@ -18,4 +18,4 @@ export { parseEventLine, validateEvent, type DeadLetter, type IntakeContext, typ
 export type { Event } from "./event.js";
 export type { Explanation, RuleExplanation, ExprTrace } from "./explain.js";
 export { runStream, splitLines, serializeDeadLetter, AccountingError, type StreamCounts, type StreamSinks, type StreamOptions } from "./stream.js";
-export { addDuration, formatInstant, parseRfc3339, zoneOf, type Zone } from "./time.js";
+export { addDuration, formatInstant, parseRfc3339, zoneOf, type Zone } from "../source/time.js";

@@ -5,7 +5,7 @@
  */
 import { EVENT_FIELDS, EVENT_TYPES, MANAGE_ACTIONS, type EventType, type FieldType } from "../vocab/events.js";
 import { blankEvent, type Event } from "./event.js";
-import { parseRfc3339 } from "./time.js";
+import { parseTimestamp } from "../source/time.js";
 
 export interface DeadLetter {
   /** 1-based input line, or null for an event that did not come from a line (library, HTTP). */
@@ -168,7 +168,7 @@ function checkField(spec: FieldSpec, v: unknown, type: EventType, vocabAt: (atMs
       }
       return undefined;
     case "timestamp":
-      if (typeof v !== "string" || Number.isNaN(parseRfc3339(v))) return `${f} must be an RFC 3339 timestamp with an offset`;
+      if (typeof v !== "string" || Number.isNaN(parseTimestamp(v))) return `${f} must be an RFC 3339 timestamp with an offset`;
       return undefined;
     case "object":
       if (v === null || typeof v !== "object" || Array.isArray(v)) return `${f} must be an object`;
@@ -214,7 +214,7 @@ export function validateEvent(value: unknown, vocabAt: (atMs: number) => IntakeV
   }
   const at = o["at"];
   if (at === undefined) return { reason: `missing field "at"` };
-  const atMs = typeof at === "string" ? parseRfc3339(at) : NaN;
+  const atMs = typeof at === "string" ? parseTimestamp(at) : NaN;
   if (Number.isNaN(atMs)) return { reason: `field "at" must be an RFC 3339 timestamp with an offset` };
   const t = type as EventType;
   const ev = blankEvent(id, t, at as string, atMs);
@@ -228,7 +228,7 @@ export function validateEvent(value: unknown, vocabAt: (atMs: number) => IntakeV
     if (bad !== undefined) return { reason: bad };
     if (spec.name === "identity") continue;
     (ev as unknown as Record<string, unknown>)[spec.name] = v;
-    if (spec.name === "before") ev.beforeMs = parseRfc3339(v as string);
+    if (spec.name === "before") ev.beforeMs = parseTimestamp(v as string);
   }
   return { event: ev };
 }

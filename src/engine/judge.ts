@@ -12,7 +12,7 @@ import { judgeFlag } from "./flags.js";
 import { addMember, leave, setRole } from "./groups.js";
 import { cites, decision, firing, subjectOf, type CompiledVersion, type Runtime } from "./runtime.js";
 import { ensureUser, newGroup, type EngineState } from "./state.js";
-import { formatInstant } from "./time.js";
+import { formatInstant } from "../source/time.js";
 
 const DECIDED: ReadonlySet<string> = new Set(DECIDED_EVENTS);
 

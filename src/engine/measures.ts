@@ -7,7 +7,7 @@ import type { ActionIR, Cite, DurationIR, TargetName } from "../ir/types.js";
 import type { Effect, EffectTarget } from "./decision.js";
 import { creditIndex } from "./context.js";
 import { ensureUser, type EngineState, type Timer, type TimerKind } from "./state.js";
-import { addDuration, formatInstant } from "./time.js";
+import { addDuration, formatInstant } from "../source/time.js";
 import { cancelTimer, pushTimer } from "./timers.js";
 import { ProgramError, type VersionData } from "./version.js";
 

@@ -16,7 +16,7 @@ import { checkActions } from "./measures.js";
 import { compileRules, freezeCites } from "./rules.js";
 import { cites, type CompiledVersion, type ExplainSink, type Firing, type Runtime } from "./runtime.js";
 import { emptyState, hasSeen, markSeen, restoreState, snapshotState, type EngineState } from "./state.js";
-import { formatInstant, maxDurationMs, parseRfc3339 } from "./time.js";
+import { formatInstant, maxDurationMs, parseTimestamp } from "../source/time.js";
 import { compileVersionData, ProgramError } from "./version.js";
 
 export interface EvaluateResult {
@@ -113,7 +113,7 @@ class CompiledProgram implements Program {
     if (ir.versions.length === 0) throw new ProgramError("the policy has no version");
     const errors: string[] = [];
     const compiled: CompiledVersion[] = [];
-    const at = (v: { effective: string }): number => parseRfc3339(v.effective) || 0;
+    const at = (v: { effective: string }): number => parseTimestamp(v.effective) || 0;
     const order = ir.versions.map((v, i) => ({ v, i })).sort((a, b) => at(a.v) - at(b.v) || a.i - b.i);
     for (const { v } of order) {
       try {

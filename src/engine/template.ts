@@ -6,7 +6,7 @@
 import type { TemplatePart } from "../ir/types.js";
 import { PATHS, canonicalPath, type ValueType } from "../vocab/paths.js";
 import { pathAccessor, rootId, type Ctx, type Val } from "./context.js";
-import { formatElapsed, formatInstant } from "./time.js";
+import { formatElapsed, formatInstant } from "../source/time.js";
 import { ProgramError, type VersionData } from "./version.js";
 
 export function renderValue(val: Val | undefined, type: ValueType, v: VersionData): string {

@@ -4,7 +4,7 @@
  */
 import type { MeasureIR, TierIR, VersionIR } from "../ir/types.js";
 import type { IntakeVocab } from "./intake.js";
-import { parseRfc3339, zoneOf, type Zone } from "./time.js";
+import { parseTimestamp, zoneOf, type Zone } from "../source/time.js";
 
 export class ProgramError extends Error {
   override name = "ProgramError";
@@ -43,7 +43,7 @@ export interface VersionData {
 }
 
 export function compileVersionData(ir: VersionIR, index: number): VersionData {
-  const effectiveMs = parseRfc3339(ir.effective);
+  const effectiveMs = parseTimestamp(ir.effective);
   if (Number.isNaN(effectiveMs)) throw new ProgramError(`version ${ir.version}: effective ${JSON.stringify(ir.effective)} is not an RFC 3339 instant with offset`);
   const zone = zoneOf(ir.zone);
   if (zone === undefined) throw new ProgramError(`version ${ir.version}: unknown time zone ${JSON.stringify(ir.zone)}`);

@@ -19,7 +19,7 @@ import type { Cite, ExprIR, PolicyIR, RuleIR, TemplatePart, VersionIR } from "..
 import type { DecidedEvent } from "../vocab/events.js";
 import { PATHS, canonicalPath, type ValueType } from "../vocab/paths.js";
 import { exprText, typeOf } from "../engine/expr.js";
-import { parseRfc3339, UNIT_MS } from "../engine/time.js";
+import { parseTimestamp, UNIT_MS } from "../source/time.js";
 import { compileVersionData, ProgramError, type VersionData } from "../engine/version.js";
 
 export const JRE_FORMAT = "qungui/json-rules-engine" as const;
@@ -209,7 +209,7 @@ class VersionExporter {
       case "lit":
         return { value: this.literal(e) };
       case "time": {
-        const ms = parseRfc3339(e.value);
+        const ms = parseTimestamp(e.value);
         if (Number.isNaN(ms)) throw new ProgramError(`invalid instant ${e.value}`);
         return { value: ms };
       }

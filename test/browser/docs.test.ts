@@ -42,7 +42,7 @@ function ensureChromium(): string | null {
   try {
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
     execFileSync("apt-get", ["update"], { stdio: "ignore", timeout: 300_000, env });
-    execFileSync("apt-get", ["install", "-y", "--no-install-recommends", ...missing], { stdio: "ignore", timeout: 600_000, env });
+    execFileSync("apt-get", ["install", "-y", ...missing], { stdio: "ignore", timeout: 600_000, env });
   } catch (e) {
     if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing and apt-get install chromium failed: ${(e as Error).message.split("\n")[0]}`;
   }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { addDuration, civilOf, daysInMonth, formatInstant, parseRfc3339, zoneOf } from "../../src/engine/time.js";
+import { addDuration, civilOf, daysInMonth, formatInstant, parseRfc3339, zoneOf } from "../../src/source/time.js";
 
 const ms = fc.integer({ min: -30_000_000_000_000, max: 30_000_000_000_000 });
 const utc = zoneOf("UTC")!;

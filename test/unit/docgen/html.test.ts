@@ -1,7 +1,9 @@
 /**
  * The HTML documents are well-formed, self-contained, accessible, and escape everything they print.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
+import { compilePolicyText } from "../../../src/compile.js";
 import { decisionsDocument, filingDocument, render, reviewerDocument } from "../../../src/docgen/index.js";
 import { esc } from "../../../src/docgen/html.js";
 import { ARTICLES } from "../../../src/law/articles.js";
@@ -101,6 +103,19 @@ describe("reviewer document, HTML", () => {
     expect(h).not.toContain("<b>普通群");
     expect(h).toContain("&lt;img src=x onerror=alert(1)&gt; &amp; &lt;/td&gt;&lt;/tr&gt;&lt;/table&gt; {actor}");
     expect(h).toContain("<title>Reviewer document: &lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;</title>");
+  });
+});
+
+describe("a non-compliant policy", () => {
+  test("is documented as compiled leniently, its requirement errors listed in red", () => {
+    const path = "test/golden/broken/01-tier-gap.qg";
+    const text = readFileSync(path, "utf8");
+    const r = compilePolicyText(text, path, { lenient: true });
+    expect(r.ir).not.toBeNull();
+    const h = render(reviewerDocument({ ir: r.ir!, source: { file: path, text }, diagnostics: r.diagnostics }), "html");
+    expect(checkHtml(h).problems).toEqual([]);
+    expect(h).toContain('<h2 id="diagnostics">Compiler diagnostics</h2>');
+    expect(h).toMatch(/<span class="tone-gap">Compiler: \d+ errors?\.<\/span>/);
   });
 });
 
