@@ -2,7 +2,7 @@
  * The CLI's contact with the outside world: files, standard streams, exit codes, colour. Commands
  * get an `Io` so tests can run them in-process and read what they printed.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 
 /** Exit codes, documented in `qungui --help`. */
 export const EXIT = { ok: 0, diagnostics: 1, usage: 2 } as const;
@@ -36,5 +36,40 @@ export function writeText(path: string, text: string): void {
     writeFileSync(path, text);
   } catch (e) {
     throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** A writer to a file descriptor opened once (faster than appending through the Io). */
+export function fileWriter(path: string): { write: (t: string) => void; close: () => void } {
+  let fd: number;
+  try {
+    fd = openSync(path, "w");
+  } catch (e) {
+    throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return { write: (t) => void writeSync(fd, t), close: () => closeSync(fd) };
+}
+
+/** Collects output lines and writes them in large chunks: one syscall per line would dominate. */
+export class BufferedWriter {
+  private parts: string[] = [];
+  private size = 0;
+
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly limit = 1 << 16,
+  ) {}
+
+  line(text: string): void {
+    this.parts.push(text, "\n");
+    this.size += text.length + 1;
+    if (this.size >= this.limit) this.flush();
+  }
+
+  flush(): void {
+    if (this.parts.length === 0) return;
+    this.write(this.parts.join(""));
+    this.parts = [];
+    this.size = 0;
   }
 }

@@ -19,9 +19,8 @@ import { formatInstant, parseRfc3339, zonedInstant } from "../source/time.js";
 import { purgeRecords, RetentionError, retentionOf } from "../store/retention.js";
 import { openSqliteStore, type SqliteStore } from "../store/sqlite.js";
 import { StoreError } from "../store/types.js";
-import { EXIT, UsageError, type Io } from "./io.js";
-import { BufferedWriter } from "./run.js";
-import { closeSync, openSync, writeSync } from "node:fs";
+import { EXIT, fileWriter, UsageError, type Io } from "./io.js";
+import { BufferedWriter } from "./io.js";
 
 export interface ExportFlags {
   store: string;
@@ -63,15 +62,9 @@ export function parseInstantArg(flag: string, value: string, zone: string): numb
   return ms;
 }
 
+/** The export's destination: a file, or standard output. */
 function outputWriter(path: string | undefined, io: Io): { write: (t: string) => void; close: () => void } {
-  if (path === undefined) return { write: (t) => io.out(t), close: () => undefined };
-  let fd: number;
-  try {
-    fd = openSync(path, "w");
-  } catch (e) {
-    throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return { write: (t) => void writeSync(fd, t), close: () => closeSync(fd) };
+  return path === undefined ? { write: (t) => io.out(t), close: () => undefined } : fileWriter(path);
 }
 
 async function guarded<T>(store: SqliteStore, fn: () => Promise<T>): Promise<T> {

@@ -4,10 +4,10 @@
  * `--state FILE` the engine state is loaded before and saved after, so a stream processed in pieces
  * gives the same decisions as in one go.
  */
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { compileProgram, emptyState, restoreState, runStream, snapshotState, splitLines, type EngineState } from "../engine/index.js";
-import { EXIT, readText, UsageError, writeText, type Io } from "./io.js";
+import { BufferedWriter, EXIT, fileWriter, readText, UsageError, writeText, type Io } from "./io.js";
 import { requirePolicy } from "./load-policy.js";
 import { runWithStore } from "./run-store.js";
 
@@ -20,40 +20,7 @@ export interface RunFlags {
   durability?: string;
 }
 
-/** Collects output lines and writes them in large chunks: one syscall per line would dominate. */
-export class BufferedWriter {
-  private parts: string[] = [];
-  private size = 0;
 
-  constructor(
-    private readonly write: (text: string) => void,
-    private readonly limit = 1 << 16,
-  ) {}
-
-  line(text: string): void {
-    this.parts.push(text, "\n");
-    this.size += text.length + 1;
-    if (this.size >= this.limit) this.flush();
-  }
-
-  flush(): void {
-    if (this.parts.length === 0) return;
-    this.write(this.parts.join(""));
-    this.parts = [];
-    this.size = 0;
-  }
-}
-
-/** A writer to a file descriptor opened once (faster than appending through the Io). */
-function fileWriter(path: string): { write: (t: string) => void; close: () => void } {
-  let fd: number;
-  try {
-    fd = openSync(path, "w");
-  } catch (e) {
-    throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return { write: (t) => void writeSync(fd, t), close: () => closeSync(fd) };
-}
 
 function loadState(path: string | undefined): EngineState {
   if (!path || !existsSync(path)) return emptyState();
