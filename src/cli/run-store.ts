@@ -18,9 +18,9 @@ import { compileProgram, splitLines } from "../engine/index.js";
 import { createEngine, type EngineInput } from "../service/engine.js";
 import { openSqliteStore } from "../store/sqlite.js";
 import { StoreError } from "../store/types.js";
-import { EXIT, readText, UsageError, type Io } from "./io.js";
+import { BufferedWriter, EXIT, readText, UsageError, type Io } from "./io.js";
 import { requirePolicy } from "./load-policy.js";
-import { BufferedWriter, type RunFlags } from "./run.js";
+import type { RunFlags } from "./run.js";
 
 /** Lines per commit: large enough to amortise the fsync, small enough to lose little on a kill. */
 const CHUNK = 1000;

@@ -205,7 +205,7 @@ class Reviewer {
         strong("Implemented by"),
         " lists the rules, measures and timers whose citations include the id (then the sections that declare it); ",
         strong("Tested"),
-        " says whether a decision of the policy's tests cites it and every listed rule, measure and timer decided in some test; ",
+        " says whether the policy's tests exercise it: every listed rule, measure and timer decided in some test (for a requirement that only sections or the engine implement, a test's decision cites it); ",
         strong("Verified"),
         " is the result of ",
         code("qungui verify"),
