@@ -144,6 +144,9 @@ function eventStep(u: Universe): fc.Arbitrary<Step> {
         .map((s): Step => ({ kind: "onboard", ...s })),
     },
     { weight: 1, arbitrary: fc.record({ gap, group, count: fc.constantFrom(...u.fillSizes), approve: likely, info: likely }).map((s): Step => ({ kind: "fill", ...s })) },
+...(u.contentCategories.length === 0
+      ? []
+      : [
     {
       weight: 3,
       arbitrary: fc
@@ -160,9 +163,13 @@ function eventStep(u: Universe): fc.Arbitrary<Step> {
         })
         .map((s): Step => ({ kind: "burst", ...s })),
     },
+        ]),
     ev("group.create", fc.record({ user, group, category }), 4),
     ev("group.join", fc.record({ user, group, approvedBy: fc.option(user, { nil: undefined }) }, { requiredKeys: ["user", "group"] }), 5),
     ev("message.post", fc.record({ user, group, message }), 5),
+    ...(u.contentCategories.length === 0
+      ? []
+      : [
     ev(
       "content.flagged",
       fc.record(
@@ -171,6 +178,7 @@ function eventStep(u: Universe): fc.Arbitrary<Step> {
       ),
       4,
     ),
+        ]),
     ev("group.manage", fc.record({ actor: user, group, action: fc.constantFrom(...MANAGE_ACTIONS), target: fc.oneof(user, message) }), 3),
     ev("group.role", fc.record({ actor: user, group, user, role: fc.constantFrom(...GRANTABLE_ROLES) }), 2),
     ev("group.info", fc.record({ actor: user, group, name: fc.constantFrom("群", "Group"), category }), 1),

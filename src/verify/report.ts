@@ -41,14 +41,24 @@ function failureLines(r: RequirementResult, c: ReturnType<typeof pc.createColors
     if (ce.violation.decision) out.push(`      decision: ${c.bold(ce.violation.decision.rule)} → ${ce.violation.decision.outcome}: ${ce.violation.decision.reason}`);
     if (ce.span) out.push(`      rule at ${ce.span.file}:${ce.span.line}:${ce.span.column}`);
     out.push(`      counterexample (${ce.events.length} event${ce.events.length === 1 ? "" : "s"}):`);
-    for (const e of ce.events) out.push(`        ${JSON.stringify(e)}`);
+    for (const e of ce.events) out.push(`        ${JSON.stringify(redacted(e))}`);
   }
   return out;
 }
 
+/**
+ * A counterexample event as shown: the identity of `user.verified` is replaced, as everywhere else
+ * (A6.pii). The values are synthetic, but a report must not teach anyone to print them; the stream
+ * replays the same with any identity object.
+ */
+export function redacted<T extends object>(event: T): T {
+  return "identity" in event ? { ...event, identity: { redacted: true } } : event;
+}
+
 /** The machine-readable report (`--format json`). */
 export function renderJson(report: VerifyReport, file: string): string {
-  return JSON.stringify({ file, ...report }, null, 2) + "\n";
+  const results = report.results.map((r) => (r.counterexample ? { ...r, counterexample: { ...r.counterexample, events: r.counterexample.events.map(redacted) } } : r));
+  return JSON.stringify({ file, ...report, results }, null, 2) + "\n";
 }
 
 /** SARIF 2.1.0 (`--format sarif`). */
@@ -76,7 +86,7 @@ export function renderSarif(report: VerifyReport, file: string): string {
             },
           },
         ],
-        ...(r.counterexample ? { properties: { counterexample: r.counterexample.events } } : {}),
+        ...(r.counterexample ? { properties: { counterexample: r.counterexample.events.map(redacted) } } : {}),
       };
     });
   const sarif = {

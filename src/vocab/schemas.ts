@@ -129,5 +129,6 @@ export const DEAD_LETTER_SCHEMA: Schema = {
   type: "object",
   required: ["line", "reason", "raw"],
   additionalProperties: false,
-  properties: { line: { type: "integer", minimum: 1 }, reason: { type: "string", minLength: 1 }, raw: { type: "string" } },
+  // `line` is null for events that did not come from a line (the library and HTTP APIs).
+  properties: { line: { type: ["integer", "null"], minimum: 1 }, reason: { type: "string", minLength: 1 }, raw: { type: "string" } },
 };
