@@ -5,7 +5,7 @@
  * deciding rule from both; a mismatch is printed with its event and facts.
  *
  * json-rules-engine is slow (a few hundred microseconds an event), so this is the slowest test of
- * the suite: about 20 s of CPU (45 s on a busy two-core machine).
+ * the suite: 13–45 s on the two-core machine of docs/performance.md, depending on its load.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
