@@ -79,6 +79,11 @@ export function findReservedKey(value: unknown): string | undefined {
     }
     if (Object.getPrototypeOf(value) === Object.prototype && !nested) return undefined;
   }
+  return findKey(value, (k) => RESERVED_KEYS.has(k));
+}
+
+/** The first object key, at any depth, that `matches`; an explicit stack, so deep input cannot overflow. */
+function findKey(value: unknown, matches: (key: string) => boolean): string | undefined {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const v = stack.pop();
@@ -88,7 +93,7 @@ export function findReservedKey(value: unknown): string | undefined {
       continue;
     }
     for (const k of Object.keys(v)) {
-      if (RESERVED_KEYS.has(k)) return k;
+      if (matches(k)) return k;
       stack.push((v as Record<string, unknown>)[k]);
     }
   }
@@ -96,20 +101,7 @@ export function findReservedKey(value: unknown): string | undefined {
 }
 
 function hasIdentityKey(value: unknown): boolean {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (v === null || typeof v !== "object") continue;
-    if (Array.isArray(v)) {
-      for (const x of v) stack.push(x);
-      continue;
-    }
-    for (const k of Object.keys(v)) {
-      if (IDENTITY_KEY.test(k)) return true;
-      stack.push((v as Record<string, unknown>)[k]);
-    }
-  }
-  return false;
+  return findKey(value, (k) => IDENTITY_KEY.test(k)) !== undefined;
 }
 
 /** `raw` for a parsed value: JSON with every `identity` value replaced by `"[redacted]"`. */
