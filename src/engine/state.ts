@@ -176,6 +176,15 @@ export function record<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
 }
 
+/**
+ * A new engine state: no users, groups, complaints or timers, the clock before any event.
+ *
+ * @example
+ * ```ts
+ * const state = emptyState();
+ * const { decisions } = program.evaluate({ id: "e1", type: "clock", at: "2017-10-08T00:00:00+08:00" }, state);
+ * ```
+ */
 export function emptyState(): EngineState {
   return {
     v: STATE_VERSION,
@@ -252,6 +261,7 @@ export function snapshotState(st: EngineState): string {
   return JSON.stringify(st);
 }
 
+/** Thrown by {@link restoreState} when a saved state is not one this engine wrote. */
 export class StateError extends Error {
   override name = "StateError";
 }

@@ -24,6 +24,7 @@ export interface StreamCounts {
   deadLetters: number;
 }
 
+/** One dead letter as one JSON line (no newline): `{"line":…,"reason":…,"raw":…}`. */
 export function serializeDeadLetter(dl: DeadLetter): string {
   return `{"line":${dl.line === null ? "null" : dl.line},"reason":${JSON.stringify(dl.reason)},"raw":${JSON.stringify(dl.raw)}}`;
 }
@@ -37,6 +38,11 @@ export interface StreamOptions {
   firstLine?: number;
 }
 
+/**
+ * Runs JSON Lines through a program: each line through intake and evaluation, decisions and dead
+ * letters handed to the sinks in input order. Blank lines are skipped and are not inputs. Throws
+ * {@link AccountingError} if inputs ≠ primary decisions + dead letters (which would be a bug).
+ */
 export function runStream(program: Program, lines: Iterable<string>, state: EngineState, sinks: StreamSinks = {}, options: StreamOptions = {}): StreamCounts {
   const counts: StreamCounts = { inputs: 0, blankLines: 0, decisions: 0, primaryDecisions: 0, timerDecisions: 0, deadLetters: 0 };
   let lineNo = (options.firstLine ?? 1) - 1;

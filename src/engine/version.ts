@@ -6,6 +6,7 @@ import type { MeasureIR, TierIR, VersionIR } from "../ir/types.js";
 import type { IntakeVocab } from "./intake.js";
 import { parseTimestamp, zoneOf, type Zone } from "../source/time.js";
 
+/** Thrown by `compileProgram` for IR it cannot run, listing every problem found. */
 export class ProgramError extends Error {
   override name = "ProgramError";
 }

@@ -40,6 +40,7 @@ export function inRange(d: Decision, f: InspectionFilter): boolean {
 export class DecisionLog {
   private readonly records: Decision[] = [];
 
+  /** Records a decision; records are kept in the order they are appended. */
   append(d: Decision): void {
     this.records.push(d);
   }
