@@ -12,6 +12,7 @@ import { DECIDED_EVENTS, SERVICE_EVENTS, type DecidedEvent, type Service } from 
 import { and, bool, cmp, count, duration, enumLit, ifThen, isIn, minus, not, or, path, template } from "./build.js";
 import type { ActionIR, Cite, ExprIR, RuleIR, RuleOrigin, SteppedIR, TierTableIR, VersionIR } from "./types.js";
 import { articleOf } from "../law/articles.js";
+import { bandProblems } from "../vocab/tiers.js";
 
 export type VersionSections = Omit<VersionIR, "rules">;
 
@@ -259,15 +260,7 @@ function membershipAndManagementRules(list: RuleList, reach: ReachableMeasures):
 
 /** True when some member count from 1 to the cap (or beyond the top band, without a cap) has no tier. */
 function hasUntieredSizes(tables: readonly TierTableIR[], cap: number | null): boolean {
-  return tables.some((t) => {
-    const bands = [...t.tiers].sort((a, b) => a.minMembers - b.minMembers);
-    let covered = 0;
-    for (const b of bands) {
-      if (b.minMembers > covered + 1) return true;
-      covered = Math.max(covered, b.maxMembers);
-    }
-    return cap === null || covered < cap;
-  });
+  return cap === null || tables.some((t) => bandProblems(t, cap).gaps.length > 0);
 }
 
 function tierRules(v: VersionSections, list: RuleList, reach: ReachableMeasures): void {

@@ -9,6 +9,7 @@ import { REGULATION_EFFECTIVE_MS } from "../law/articles.js";
 import type { ActionIR, ExprIR, PolicyIR, RuleIR, SpanIR, TierTableIR, VersionIR } from "../ir/types.js";
 import { addDuration, parseRfc3339 } from "../source/time.js";
 import type { Service } from "../vocab/events.js";
+import { bandProblems } from "../vocab/tiers.js";
 
 export interface StaticFinding {
   req: string;
@@ -40,24 +41,6 @@ function capOf(v: VersionIR, table: TierTableIR): number {
   return v.limits.membersPerGroup ?? Math.max(0, ...table.tiers.map((t) => t.maxMembers));
 }
 
-/** Gaps and overlaps of a table's bands over 1..cap, as readable ranges. */
-export function bandProblems(table: TierTableIR, cap: number): { gaps: [number, number][]; overlaps: [number, number, string, string][] } {
-  const tiers = [...table.tiers].sort((a, b) => a.minMembers - b.minMembers);
-  const gaps: [number, number][] = [];
-  const overlaps: [number, number, string, string][] = [];
-  let covered = 0;
-  let lastName = "";
-  for (const t of tiers) {
-    if (t.minMembers > covered + 1 && covered + 1 <= cap) gaps.push([covered + 1, Math.min(t.minMembers - 1, cap)]);
-    if (t.minMembers <= covered) overlaps.push([t.minMembers, Math.min(covered, t.maxMembers), lastName, t.name]);
-    if (t.maxMembers > covered) {
-      covered = t.maxMembers;
-      lastName = t.name;
-    }
-  }
-  if (covered < cap) gaps.push([covered + 1, cap]);
-  return { gaps, overlaps };
-}
 
 const tiers: StaticCheck = {
   req: "A7.tiers",
