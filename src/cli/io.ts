@@ -9,6 +9,8 @@ export const EXIT = { ok: 0, diagnostics: 1, usage: 2 } as const;
 
 export interface Io {
   out(text: string): void;
+  /** Bytes for stdout (large outputs); where absent, they are decoded and given to `out`. */
+  outBytes?(bytes: Uint8Array): void;
   err(text: string): void;
   /** Whether stdout/stderr are terminals that take colour. */
   color: boolean;
@@ -16,6 +18,8 @@ export interface Io {
 
 export const processIo: Io = {
   out: (t) => process.stdout.write(t),
+  // Synchronous for files, and for pipes on Linux (Node's documentation, "A note on process I/O").
+  outBytes: (b) => process.stdout.write(b),
   err: (t) => process.stderr.write(t),
   color: Boolean(process.stdout.isTTY) && !process.env["NO_COLOR"],
 };
@@ -40,36 +44,68 @@ export function writeText(path: string, text: string): void {
 }
 
 /** A writer to a file descriptor opened once (faster than appending through the Io). */
-export function fileWriter(path: string): { write: (t: string) => void; close: () => void } {
+export function fileWriter(path: string, flags: "w" | "a" = "w"): { write: (t: string | Uint8Array) => void; close: () => void } {
   let fd: number;
   try {
-    fd = openSync(path, "w");
+    fd = openSync(path, flags);
   } catch (e) {
     throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return { write: (t) => void writeSync(fd, t), close: () => closeSync(fd) };
+  return {
+    write: (t) => {
+      if (typeof t === "string") writeSync(fd, t);
+      else for (let off = 0; off < t.length; ) off += writeSync(fd, t, off);
+    },
+    close: () => closeSync(fd),
+  };
 }
 
-/** Collects output lines and writes them in large chunks: one syscall per line would dominate. */
-export class BufferedWriter {
-  private parts: string[] = [];
-  private size = 0;
+/** Bytes handed to a writer of text (stderr, a test's Io). */
+export function decoding(write: (text: string) => void): (bytes: Uint8Array) => void {
+  return (b) => write(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8"));
+}
+
+/** Where a {@link LineWriter} sends its bytes: standard output through the Io. */
+export function stdoutBytes(io: Io): (bytes: Uint8Array) => void {
+  return io.outBytes ? (b) => io.outBytes!(b) : decoding((t) => io.out(t));
+}
+
+/**
+ * Collects output lines as UTF-8 in a large buffer and hands it on when full. Joining the lines
+ * into strings and converting those on write cost five times as much for `qungui run` (measured in
+ * docs/performance.md): here each line is encoded once, straight into the buffer. Each flush hands
+ * over a buffer of its own, so a writer that keeps it (a pipe) never sees it change.
+ */
+export class LineWriter {
+  private buf: Buffer;
+  private used = 0;
 
   constructor(
-    private readonly write: (text: string) => void,
-    private readonly limit = 1 << 16,
-  ) {}
+    private readonly write: (bytes: Uint8Array) => void,
+    private readonly size = 1 << 20,
+  ) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
 
   line(text: string): void {
-    this.parts.push(text, "\n");
-    this.size += text.length + 1;
-    if (this.size >= this.limit) this.flush();
+    // At most three bytes per UTF-16 unit, plus the newline.
+    const worst = text.length * 3 + 1;
+    if (this.used + worst > this.buf.length) {
+      this.flush();
+      if (worst > this.buf.length) {
+        this.write(Buffer.from(text + "\n", "utf8"));
+        return;
+      }
+    }
+    this.used += this.buf.write(text, this.used, "utf8");
+    this.buf[this.used++] = 0x0a;
   }
 
   flush(): void {
-    if (this.parts.length === 0) return;
-    this.write(this.parts.join(""));
-    this.parts = [];
-    this.size = 0;
+    if (this.used === 0) return;
+    const full = this.buf.subarray(0, this.used);
+    this.buf = Buffer.allocUnsafe(this.size);
+    this.used = 0;
+    this.write(full);
   }
 }

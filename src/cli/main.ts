@@ -1,15 +1,11 @@
 /**
  * The `qungui` command line: one file per command, wired here with commander. `main` returns the
- * exit code instead of exiting so tests can run commands in-process.
+ * exit code instead of exiting so tests can run commands in-process. Each command's module is
+ * imported when the command runs: loading them all (the HTTP server, the stores, fast-check…)
+ * took longer than deciding a hundred thousand events.
  */
 import { Command, CommanderError, Option } from "commander";
-import { runCheck } from "./check.js";
-import { runCompile } from "./compile.js";
-import { runFmt } from "./fmt.js";
 import { EXIT, processIo, UsageError, type Io } from "./io.js";
-import { runExplain, type ExplainFlags } from "./explain.js";
-import { runRun, type RunFlags } from "./run.js";
-import { runVerify, type VerifyFlags } from "./verify.js";
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -30,7 +26,7 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .description("parse and check policies (.qg) or IR (.json); print every diagnostic")
     .argument("<files...>", "policy files")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action((files: string[], opts: { format: string }) => setStatus(runCheck(files, opts, io)));
+    .action(async (files: string[], opts: { format: string }) => setStatus((await import("./check.js")).runCheck(files, opts, io)));
 
   program
     .command("fmt")
@@ -38,7 +34,7 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .argument("<files...>", "policy files")
     .option("--check", "list files that are not formatted; exit 1 if any")
     .option("--write", "rewrite files in place")
-    .action((files: string[], opts: { check?: boolean; write?: boolean }) => setStatus(runFmt(files, opts, io)));
+    .action(async (files: string[], opts: { check?: boolean; write?: boolean }) => setStatus((await import("./fmt.js")).runFmt(files, opts, io)));
 
   program
     .command("compile")
@@ -46,7 +42,7 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .argument("<file>", "policy file")
     .option("-o, --output <file>", "write the IR to a file instead of stdout")
     .addOption(new Option("--target <target>", "what to produce: the IR, or json-rules-engine 7 rules").choices(["ir", "json-rules-engine"]).default("ir"))
-    .action((file: string, opts: { output?: string; target?: string }) => setStatus(runCompile(file, opts, io)));
+    .action(async (file: string, opts: { output?: string; target?: string }) => setStatus((await import("./compile.js")).runCompile(file, opts, io)));
 
   program
     .command("run")
@@ -58,7 +54,7 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .option("--fail-on-dead-letters", "exit 1 when any line was rejected")
     .option("--store <file>", "commit state, decisions and dead letters to this SQLite store; a rerun continues where the last one stopped")
     .option("--durability <mode>", "with --store: full (fsync every commit, default) or normal (survives a crash of qungui, not of the machine)")
-    .action(async (policy: string, events: string | undefined, opts: RunFlags) => setStatus(await runRun(policy, events, opts, io)));
+    .action(async (policy: string, events: string | undefined, opts: import("./run.js").RunFlags) => setStatus(await (await import("./run.js")).runRun(policy, events, opts, io)));
 
   program
     .command("explain")
@@ -67,7 +63,7 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .argument("<events>", "events file (JSON Lines)")
     .requiredOption("--event <id>", "the id of the event to explain")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action((policy: string, events: string, opts: ExplainFlags) => setStatus(runExplain(policy, events, opts, io)));
+    .action(async (policy: string, events: string, opts: import("./explain.js").ExplainFlags) => setStatus((await import("./explain.js")).runExplain(policy, events, opts, io)));
 
   program
     .command("verify")
@@ -79,7 +75,7 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .option("--only <reqs...>", "only these requirement ids")
     .option("-o, --output <file>", "write the report to a file")
     .option("--no-progress", "no progress bar on a terminal")
-    .action((file: string, opts: VerifyFlags) => setStatus(runVerify(file, opts, io, Boolean(process.stderr.isTTY))));
+    .action(async (file: string, opts: import("./verify.js").VerifyFlags) => setStatus((await import("./verify.js")).runVerify(file, opts, io, Boolean(process.stderr.isTTY))));
 
   program
     .command("test")

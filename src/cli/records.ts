@@ -19,8 +19,7 @@ import { formatInstant, parseRfc3339, zonedInstant } from "../source/time.js";
 import { purgeRecords, RetentionError, retentionOf } from "../store/retention.js";
 import { openSqliteStore, type SqliteStore } from "../store/sqlite.js";
 import { StoreError } from "../store/types.js";
-import { EXIT, fileWriter, UsageError, type Io } from "./io.js";
-import { BufferedWriter } from "./io.js";
+import { EXIT, fileWriter, LineWriter, stdoutBytes, UsageError, type Io } from "./io.js";
 
 export interface ExportFlags {
   store: string;
@@ -63,8 +62,8 @@ export function parseInstantArg(flag: string, value: string, zone: string): numb
 }
 
 /** The export's destination: a file, or standard output. */
-function outputWriter(path: string | undefined, io: Io): { write: (t: string) => void; close: () => void } {
-  return path === undefined ? { write: (t) => io.out(t), close: () => undefined } : fileWriter(path);
+function outputWriter(path: string | undefined, io: Io): { write: (b: Uint8Array) => void; close: () => void } {
+  return path === undefined ? { write: stdoutBytes(io), close: () => undefined } : fileWriter(path);
 }
 
 async function guarded<T>(store: SqliteStore, fn: () => Promise<T>): Promise<T> {
@@ -88,7 +87,7 @@ export async function runRecordsExport(flags: ExportFlags, io: Io): Promise<numb
     if (flags.group !== undefined) filter.group = flags.group;
     if (flags.user !== undefined) filter.user = flags.user;
     const sink = outputWriter(flags.output, io);
-    const out = new BufferedWriter(sink.write);
+    const out = new LineWriter(sink.write);
     let n = 0;
     try {
       if (flags.deadLetters) {

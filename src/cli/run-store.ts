@@ -11,14 +11,14 @@
  * stdout carries the decisions of this run only. See docs/architecture.md, "Durable state".
  */
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { compileProgram, splitLines } from "../engine/index.js";
+import { compileProgram } from "../engine/index.js";
 import { createEngine, type EngineInput } from "../service/engine.js";
 import { openSqliteStore } from "../store/sqlite.js";
 import { StoreError } from "../store/types.js";
-import { BufferedWriter, EXIT, readText, UsageError, type Io } from "./io.js";
+import { decoding, EXIT, fileWriter, LineWriter, stdoutBytes, UsageError, type Io } from "./io.js";
+import { openLineSource } from "./lines.js";
 import { requirePolicy } from "./load-policy.js";
 import type { RunFlags } from "./run.js";
 
@@ -27,16 +27,6 @@ const CHUNK = 1000;
 
 export function lineDigest(line: string): string {
   return createHash("sha256").update(line).digest("hex");
-}
-
-function appendWriter(path: string): { write: (t: string) => void; close: () => void } {
-  let fd: number;
-  try {
-    fd = openSync(path, "a");
-  } catch (e) {
-    throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return { write: (t) => void writeSync(fd, t), close: () => closeSync(fd) };
 }
 
 export function parseDurability(value: string | undefined): "full" | "normal" {
@@ -53,53 +43,61 @@ export async function runWithStore(policyFile: string, eventsFile: string | unde
   const program = compileProgram(ir);
   const stdin = eventsFile === undefined || eventsFile === "-";
   const inputKey = stdin ? "stdin" : `file:${resolve(eventsFile)}`;
-  let text: string;
-  if (stdin) {
-    try {
-      text = readFileSync(0, "utf8");
-    } catch (e) {
-      throw new UsageError(`cannot read standard input: ${(e as Error).message}`);
-    }
-  } else text = readText(eventsFile);
-  const lines = splitLines(text);
-
+  const input = openLineSource(eventsFile);
+  const lines = input.lines[Symbol.iterator]();
   let store;
   try {
     store = openSqliteStore(storePath, { synchronous: parseDurability(flags.durability) });
   } catch (e) {
+    input.close();
     if (e instanceof StoreError) throw new UsageError(e.message);
     throw e;
   }
   const t0 = performance.now();
-  const out = new BufferedWriter((t) => io.out(t));
-  const deadFile = flags.deadLetter ? appendWriter(flags.deadLetter) : undefined;
-  const dead = new BufferedWriter(deadFile ? deadFile.write : (t) => io.err(t));
+  const out = new LineWriter(stdoutBytes(io));
+  const deadFile = flags.deadLetter ? fileWriter(flags.deadLetter, "a") : undefined;
+  const dead = new LineWriter(deadFile ? deadFile.write : decoding((t) => io.err(t)));
   const counts = { inputs: 0, blankLines: 0, decisions: 0, primary: 0, timers: 0, deadLetters: 0 };
   let skipped = 0;
+  let lineNo = 0;
   try {
     const engine = await createEngine(program, { store, clock: () => Date.now() });
     const cursor = await store.cursor(inputKey);
     if (cursor !== null) {
-      if (cursor.line > lines.length || lineDigest(lines[cursor.line - 1]!) !== cursor.digest) {
+      let last: string | undefined;
+      while (lineNo < cursor.line) {
+        const r = lines.next();
+        if (r.done) break;
+        lineNo++;
+        last = r.value;
+      }
+      if (lineNo < cursor.line || last === undefined || lineDigest(last) !== cursor.digest) {
         throw new UsageError(
           `${storePath} has consumed ${cursor.line} lines of ${stdin ? "standard input" : eventsFile} but line ${cursor.line} of this input differs: it is not the same input (use another store)`,
         );
       }
       skipped = cursor.line;
     }
-    for (let start = skipped; start < lines.length; ) {
+    for (let ended = false; !ended; ) {
       const inputs: EngineInput[] = [];
-      let i = start;
-      for (; i < lines.length && inputs.length < CHUNK; i++) {
-        const raw = lines[i]!;
-        const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+      let last: string | undefined;
+      while (inputs.length < CHUNK) {
+        const r = lines.next();
+        if (r.done) {
+          ended = true;
+          break;
+        }
+        lineNo++;
+        last = r.value;
+        const line = last.endsWith("\r") ? last.slice(0, -1) : last;
         if (line.trim().length === 0) {
           counts.blankLines++;
           continue;
         }
-        inputs.push({ kind: "line", line, lineNo: i + 1 });
+        inputs.push({ kind: "line", line, lineNo });
       }
-      const results = await engine.decideRaw(inputs, { input: inputKey, line: i, digest: lineDigest(lines[i - 1]!) });
+      if (last === undefined) break;
+      const results = await engine.decideRaw(inputs, { input: inputKey, line: lineNo, digest: lineDigest(last) });
       // Committed: now, and only now, the decisions go out.
       for (const r of results) {
         counts.inputs++;
@@ -116,7 +114,6 @@ export async function runWithStore(policyFile: string, eventsFile: string | unde
       }
       out.flush();
       dead.flush();
-      start = i;
     }
   } catch (e) {
     if (e instanceof StoreError) throw new UsageError(`${storePath}: ${e.message}`);
@@ -125,6 +122,7 @@ export async function runWithStore(policyFile: string, eventsFile: string | unde
     out.flush();
     dead.flush();
     deadFile?.close();
+    input.close();
     await store.close();
   }
   if (counts.inputs !== counts.primary + counts.deadLetters) {

@@ -1,15 +1,16 @@
 /**
  * `qungui run POLICY [EVENTS.jsonl]`: decisions as JSON Lines on stdout, in input order; rejected
- * lines as dead letters (`--dead-letter FILE`, else stderr); a summary line on stderr. With
- * `--state FILE` the engine state is loaded before and saved after, so a stream processed in pieces
- * gives the same decisions as in one go.
+ * lines as dead letters (`--dead-letter FILE`, else stderr); a summary line on stderr. The input is
+ * read in chunks and decided as it arrives (src/cli/lines.ts), so a pipe that stays open gets its
+ * decisions without waiting for its end. With `--state FILE` the engine state is loaded before and
+ * saved after, so a stream processed in pieces gives the same decisions as in one go.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { compileProgram, emptyState, restoreState, runStream, snapshotState, splitLines, type EngineState } from "../engine/index.js";
-import { BufferedWriter, EXIT, fileWriter, readText, UsageError, writeText, type Io } from "./io.js";
+import { compileProgram, emptyState, restoreState, runStream, snapshotState, type EngineState } from "../engine/index.js";
+import { decoding, EXIT, fileWriter, LineWriter, readText, stdoutBytes, UsageError, writeText, type Io } from "./io.js";
+import { openLineSource } from "./lines.js";
 import { requirePolicy } from "./load-policy.js";
-import { runWithStore } from "./run-store.js";
 
 export interface RunFlags {
   deadLetter?: string;
@@ -20,8 +21,6 @@ export interface RunFlags {
   durability?: string;
 }
 
-
-
 function loadState(path: string | undefined): EngineState {
   if (!path || !existsSync(path)) return emptyState();
   try {
@@ -31,35 +30,32 @@ function loadState(path: string | undefined): EngineState {
   }
 }
 
-function readInput(file: string | undefined): string {
-  if (file === undefined || file === "-") {
-    try {
-      return readFileSync(0, "utf8");
-    } catch (e) {
-      throw new UsageError(`cannot read standard input: ${(e as Error).message}`);
-    }
-  }
-  return readText(file);
-}
-
 export function runRun(policyFile: string, eventsFile: string | undefined, flags: RunFlags, io: Io): number | Promise<number> {
-  if (flags.store !== undefined) return runWithStore(policyFile, eventsFile, flags, io);
+  // The store (and SQLite) is loaded only when asked for.
+  if (flags.store !== undefined) return import("./run-store.js").then((m) => m.runWithStore(policyFile, eventsFile, flags, io));
   const ir = requirePolicy(policyFile, io);
   if (!ir) return EXIT.diagnostics;
   const program = compileProgram(ir);
   const state = loadState(flags.state);
-  const text = readInput(eventsFile);
   const t0 = performance.now();
-  const out = new BufferedWriter((t) => io.out(t));
+  // Decisions go out before each read that may wait, so a live pipe gets them as its events arrive.
+  const input = openLineSource(eventsFile, {
+    beforeRead: () => {
+      out.flush();
+      dead.flush();
+    },
+  });
+  const out = new LineWriter(stdoutBytes(io));
   const deadFile = flags.deadLetter ? fileWriter(flags.deadLetter) : undefined;
-  const dead = new BufferedWriter(deadFile ? deadFile.write : (t) => io.err(t));
+  const dead = new LineWriter(deadFile ? deadFile.write : decoding((t) => io.err(t)));
   let counts;
   try {
-    counts = runStream(program, splitLines(text), state, {
+    counts = runStream(program, input.lines, state, {
       decision: (json) => out.line(json),
       deadLetter: (json) => dead.line(json),
     });
   } finally {
+    input.close();
     out.flush();
     dead.flush();
     deadFile?.close();

@@ -102,12 +102,16 @@ export function roleIn(st: EngineState, group: string, user: string): Role {
   return g === undefined ? "none" : (g.members[user] ?? "none");
 }
 
-/** `{user, group, role}` with each part present only when known; role when both user and group are. */
+/**
+ * `{user, group, role}` with each part present only when known; role when both user and group are.
+ * Each combination is one object literal, so subjects come in a few fixed shapes (built up key by
+ * key they took many, and every reader of a subject paid for it).
+ */
 export function subjectOf(st: EngineState, user: string | null, group: string | null, complaint: string | null = null): Subject {
-  const s: Subject = {};
-  if (user !== null) s.user = user;
-  if (group !== null) s.group = group;
-  if (user !== null && group !== null) s.role = roleIn(st, group, user);
-  if (complaint !== null) s.complaint = complaint;
-  return s;
+  if (complaint === null) {
+    if (user !== null) return group !== null ? { user, group, role: roleIn(st, group, user) } : { user };
+    return group !== null ? { group } : {};
+  }
+  if (user !== null) return group !== null ? { user, group, role: roleIn(st, group, user), complaint } : { user, complaint };
+  return group !== null ? { group, complaint } : { complaint };
 }

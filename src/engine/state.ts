@@ -147,29 +147,35 @@ export interface EngineState {
 /**
  * Seen ids are kept in the state as an append-only array (compact JSON) and looked up through a
  * Set built once per array: inserting into a 10⁵-key dictionary object costs more than the rest
- * of judging most events.
+ * of judging most events. The Set hangs off the state under a non-enumerable symbol, which
+ * `JSON.stringify`, spreads and equality checks skip, so the state stays plain data; each event
+ * costs one lookup and one insertion.
  */
-const seenIndex = new WeakMap<string[], Set<string>>();
+const SEEN_INDEX = Symbol("seen index");
 
-function indexOf(seen: string[]): Set<string> {
-  let set = seenIndex.get(seen);
-  // Rebuilt when the array was changed behind the engine's back (it only ever appends).
-  if (set === undefined || set.size !== seen.length) {
-    set = new Set(seen);
-    seenIndex.set(seen, set);
-  }
+type Indexed = EngineState & { [SEEN_INDEX]?: { of: string[]; set: Set<string> } };
+
+function indexOf(st: EngineState): Set<string> {
+  const ix = (st as Indexed)[SEEN_INDEX];
+  // Rebuilt when the array was replaced or changed behind the engine's back (it only ever appends).
+  if (ix !== undefined && ix.of === st.seen && ix.set.size === st.seen.length) return ix.set;
+  const set = new Set(st.seen);
+  if (ix !== undefined) {
+    ix.of = st.seen;
+    ix.set = set;
+  } else Object.defineProperty(st, SEEN_INDEX, { value: { of: st.seen, set }, enumerable: false, writable: false, configurable: true });
   return set;
 }
 
 export function hasSeen(st: EngineState, id: string): boolean {
-  return indexOf(st.seen).has(id);
+  return indexOf(st).has(id);
 }
 
 export function markSeen(st: EngineState, id: string): void {
-  const set = indexOf(st.seen);
-  if (set.has(id)) return;
+  const set = indexOf(st);
+  const before = set.size;
   set.add(id);
-  st.seen.push(id);
+  if (set.size !== before) st.seen.push(id);
 }
 
 export function record<T>(): Record<string, T> {

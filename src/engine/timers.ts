@@ -1,26 +1,40 @@
 /**
  * The timer queue: a binary min-heap over a plain array, ordered by (due, seq), so it serialises
  * with the state as it is. Cancelling removes the timer (a cancelled timer is gone, not skipped).
+ *
+ * Cancelling needs the timer's place in the heap. A scan is linear in the pending timers (tens of
+ * thousands on a large platform: complaint deadlines, suspensions), so the heap keeps a map from
+ * sequence number to index beside it, under a non-enumerable symbol that serialisation and
+ * equality skip. The map is built on the first cancel and kept up to date by every move; a cancel
+ * that misses or finds it wrong (the array was edited from outside) rebuilds it.
  */
 import type { Timer } from "./state.js";
+
+const POSITIONS = Symbol("timer positions");
+
+type Indexed = Timer[] & { [POSITIONS]?: Map<number, number> };
 
 function before(a: Timer, b: Timer): boolean {
   return a.due < b.due || (a.due === b.due && a.seq < b.seq);
 }
 
 function up(h: Timer[], i: number): void {
+  const pos = (h as Indexed)[POSITIONS];
   const t = h[i]!;
   while (i > 0) {
     const p = (i - 1) >> 1;
     const parent = h[p]!;
     if (!before(t, parent)) break;
     h[i] = parent;
+    pos?.set(parent.seq, i);
     i = p;
   }
   h[i] = t;
+  pos?.set(t.seq, i);
 }
 
 function down(h: Timer[], i: number): void {
+  const pos = (h as Indexed)[POSITIONS];
   const n = h.length;
   const t = h[i]!;
   for (;;) {
@@ -32,9 +46,11 @@ function down(h: Timer[], i: number): void {
     const child = h[c]!;
     if (!before(child, t)) break;
     h[i] = child;
+    pos?.set(child.seq, i);
     i = c;
   }
   h[i] = t;
+  pos?.set(t.seq, i);
 }
 
 export function pushTimer(h: Timer[], t: Timer): void {
@@ -46,11 +62,7 @@ export function pushTimer(h: Timer[], t: Timer): void {
 export function popDue(h: Timer[], now: number): Timer | undefined {
   const top = h[0];
   if (top === undefined || top.due > now) return undefined;
-  const last = h.pop()!;
-  if (h.length > 0) {
-    h[0] = last;
-    down(h, 0);
-  }
+  removeAt(h, 0);
   return top;
 }
 
@@ -60,15 +72,34 @@ export function peekTimer(h: readonly Timer[]): Timer | undefined {
 
 /** Removes the timer with this sequence number; false when it is not pending (fired or cancelled). */
 export function cancelTimer(h: Timer[], seq: number): boolean {
-  const i = h.findIndex((t) => t.seq === seq);
-  if (i < 0) return false;
+  let pos = (h as Indexed)[POSITIONS];
+  let i = pos?.get(seq);
+  // A miss is rare (the engine cancels timers it knows are pending), so it is checked the slow way.
+  if (pos === undefined || i === undefined || h[i]?.seq !== seq || pos.size !== h.length) {
+    pos = indexPositions(h);
+    i = pos.get(seq);
+  }
+  if (i === undefined) return false;
+  removeAt(h, i);
+  return true;
+}
+
+function removeAt(h: Timer[], i: number): void {
+  const removed = h[i]!;
+  (h as Indexed)[POSITIONS]?.delete(removed.seq);
   const last = h.pop()!;
   if (i < h.length) {
     h[i] = last;
     if (i > 0 && before(last, h[(i - 1) >> 1]!)) up(h, i);
     else down(h, i);
   }
-  return true;
+}
+
+function indexPositions(h: Timer[]): Map<number, number> {
+  const pos = new Map<number, number>();
+  for (let i = 0; i < h.length; i++) pos.set(h[i]!.seq, i);
+  Object.defineProperty(h, POSITIONS, { value: pos, enumerable: false, writable: true, configurable: true });
+  return pos;
 }
 
 /** Restores the heap property of an array (after loading a state someone may have edited). */
