@@ -11,6 +11,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import type { Alternative as AlternativeNode, IProduction, Rule as RuleNode, TokenType } from "chevrotain";
+// The same chevrotain instance as the parser's (src/syntax/chevrotain.ts): its grammar classes are
+// compared with instanceof.
 import {
   Alternation,
   Alternative,
@@ -24,9 +27,7 @@ import {
   RepetitionWithSeparator,
   Rule,
   Terminal,
-  type IProduction,
-  type TokenType,
-} from "chevrotain";
+} from "../src/syntax/chevrotain.js";
 import { parser } from "../src/syntax/parser.js";
 import {
   AddOp,
@@ -113,20 +114,20 @@ function production(p: IProduction, nested: boolean): string {
     return p instanceof RepetitionWithSeparator ? `[ ${list} ]` : list;
   }
   if (p instanceof Alternation) {
-    const alts = p.definition.map((a) => sequence((a as Alternative).definition));
+    const alts = p.definition.map((a) => sequence((a as AlternativeNode).definition));
     return nested ? `( ${alts.join(" | ")} )` : alts.join(" | ");
   }
   if (p instanceof Alternative) return sequence(p.definition);
   throw new Error(`unknown grammar production ${p.constructor.name}`);
 }
 
-function rule(r: Rule): string {
+function rule(r: RuleNode): string {
   const name = kebab(r.name);
   const only = r.definition.length === 1 ? r.definition[0] : undefined;
   // A rule that is one alternation prints one alternative per line, aligned under the `=`.
   if (only instanceof Alternation && only.definition.length > 1) {
     const pad = " ".repeat(name.length + 1);
-    const alts = only.definition.map((a) => sequence((a as Alternative).definition));
+    const alts = only.definition.map((a) => sequence((a as AlternativeNode).definition));
     return `${name} = ${alts.join(`\n${pad}| `)} ;`;
   }
   return `${name} = ${sequence(r.definition)} ;`;

@@ -1,14 +1,15 @@
 /**
- * The compiler pipeline in its fixed order (OPA style): parse → check → emit → validate. Each stage
- * returns values and diagnostics; a stage runs only when the one before it produced no errors,
- * except that `lenient` lets requirement errors (diagnostics that carry `reqs`, such as a tier gap
- * or a measure that does not report) through to emission, so `qungui verify` can run such a policy
- * and show the event stream that breaks the law.
+ * The compiler pipeline in its fixed order (OPA style): parse → check → emit, then optionally the
+ * self-check of the emitted IR against its schema. Each stage returns values and diagnostics; a
+ * stage runs only when the one before it produced no errors, except that `lenient` lets
+ * requirement errors (diagnostics that carry `reqs`, such as a tier gap or a measure that does not
+ * report) through to emission, so `qungui verify` can run such a policy and show the event stream
+ * that breaks the law.
  */
 import type { PolicyFile } from "./ast/nodes.js";
 import { check, typeOfExprs } from "./check/index.js";
 import { emitIR } from "./ir/emit.js";
-import { irValidator } from "./ir/load.js";
+import { irSchemaErrors } from "./ir/load.js";
 import type { PolicyIR } from "./ir/types.js";
 import { error, hasErrors, sortDiagnostics, type Diagnostic } from "./source/diagnostic.js";
 import { Source, syntheticSpan } from "./source/span.js";
@@ -17,6 +18,23 @@ import { parse } from "./syntax/index.js";
 export interface CompileOptions {
   /** Emit IR even when the only errors are requirement errors (used by verify). */
   lenient?: boolean;
+  /**
+   * Validate the emitted IR against the IR schema and report a schema failure as QG079 (a bug in
+   * the emitter). Defaults to {@link selfCheckByDefault}.
+   */
+  selfCheck?: boolean;
+}
+
+/**
+ * Whether compiles check their own output when the caller does not say: only when the environment
+ * variable `QUNGUI_SELF_CHECK` is `1`, as the test suite sets it (vitest.config.ts). Like a
+ * compiler's debug assertions, the self-check is for finding bugs in qungui, not in policies: the
+ * emitter's output is valid by construction and the tests hold it to that, while validating it
+ * costs as much as parsing (0.2 s for 10,000 rules). IR that comes from anywhere else is always
+ * validated (src/ir/load.ts).
+ */
+export function selfCheckByDefault(): boolean {
+  return process.env["QUNGUI_SELF_CHECK"] === "1";
 }
 
 export interface CompileResult {
@@ -42,9 +60,9 @@ export function compilePolicyText(text: string, file: string, options: CompileOp
   const blocking = diagnostics.filter((d) => d.severity === "error" && !(options.lenient && d.reqs && d.reqs.length > 0));
   if (blocking.length > 0) return { source, ast, ir: null, diagnostics };
   const ir = emitIR(ast, typeOfExprs(ast), { text });
-  const validate = irValidator();
-  if (!validate(ir)) {
-    const detail = (validate.errors ?? []).slice(0, 3).map((e) => `${e.instancePath} ${e.message ?? ""}`).join("; ");
+  const schemaErrors = (options.selfCheck ?? selfCheckByDefault()) ? irSchemaErrors(ir) : [];
+  if (schemaErrors.length > 0) {
+    const detail = schemaErrors.slice(0, 3).map((e) => `${e.instancePath} ${e.message ?? ""}`).join("; ");
     return {
       source,
       ast,

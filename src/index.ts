@@ -104,8 +104,6 @@ export {
   type PurgeRequest,
   type Recovery,
 } from "./store/types.js";
-export { buildServer, requestValidators, type ServerOptions, type Validators } from "./http/server.js";
-export { openApiDocument } from "./http/openapi.js";
 export { concerns, inRange, DecisionLog, type InspectionFilter } from "./records/log.js";
 export {
   compileProgram,
@@ -117,12 +115,23 @@ export {
   runStream,
   ProgramError,
   StateError,
+  AccountingError,
   type Program,
   type ProgramVersion,
   type EvaluateResult,
   type EngineState,
+  type UserState,
+  type GroupState,
+  type ComplaintState,
+  type Timer,
+  type TimerKind,
+  type FlagRecord,
+  type PendingFlag,
+  type MemberRole,
   type Decision,
   type DeadLetter,
+  type IntakeContext,
+  type IntakeVocab,
   type Effect,
   type EffectTarget,
   type MeasureKind,
@@ -131,9 +140,44 @@ export {
   type Explanation,
   type RuleExplanation,
   type ExprTrace,
+  type StreamCounts,
+  type StreamSinks,
+  type StreamOptions,
 } from "./engine/index.js";
 export type { Diagnostic, Severity, Label } from "./source/diagnostic.js";
-export { renderDiagnostics, diagnosticsToJson } from "./source/render.js";
-export type { PolicyIR, Cite } from "./ir/types.js";
-export { EVENT_SCHEMA, DECISION_SCHEMA, DEAD_LETTER_SCHEMA, eventSchema } from "./vocab/schemas.js";
-export { EVENT_TYPES, type EventType } from "./vocab/events.js";
+export { Source, type Span, type Position } from "./source/span.js";
+export { renderDiagnostics, diagnosticsToJson, type RenderOptions } from "./source/render.js";
+export type { CalendarDuration } from "./source/time.js";
+export type {
+  PolicyIR,
+  VersionIR,
+  Cite,
+  SpanIR,
+  DurationIR,
+  DurationUnit,
+  AgreementIR,
+  IdentityIR,
+  CreditIR,
+  CategoryIR,
+  TierTableIR,
+  TierIR,
+  SteppedIR,
+  LimitsIR,
+  ProhibitedIR,
+  MeasureIR,
+  TriggerIR,
+  ActionIR,
+  TargetName,
+  ResponsibilityIR,
+  ComplaintsIR,
+  RetentionIR,
+  ManagementIR,
+  BlacklistIR,
+  RuleIR,
+  RuleOrigin,
+  TemplatePart,
+  ExprIR,
+} from "./ir/types.js";
+export type { ValueType } from "./vocab/paths.js";
+export { EVENT_SCHEMA, DECISION_SCHEMA, DEAD_LETTER_SCHEMA, eventSchema, type Schema } from "./vocab/schemas.js";
+export { EVENT_TYPES, DECIDED_EVENTS, SERVICES, ROLES, type EventType, type DecidedEvent, type Service, type Role } from "./vocab/events.js";

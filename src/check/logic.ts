@@ -222,7 +222,8 @@ interface NumState {
   hi: number;
   hiOpen: boolean;
   hiBy: Atom | null;
-  neq: Map<number, Atom>;
+  /** Values excluded by `!=`; null until the first (most conditions have none). */
+  neq: Map<number, Atom> | null;
 }
 
 interface SetState {
@@ -233,19 +234,22 @@ interface SetState {
 }
 
 function numDomain(type: ValueType, symbols: Symbols): NumState {
-  const base = { loOpen: false, hiOpen: false, loBy: null, hiBy: null, neq: new Map<number, Atom>() };
   switch (type) {
     case "count":
-      return { ...base, int: true, lo: 0, hi: Infinity };
+      return numState(true, 0, Infinity);
     case "duration":
-      return { ...base, int: false, lo: 0, hi: Infinity };
+      return numState(false, 0, Infinity);
     case "level":
-      return { ...base, int: true, lo: 0, hi: symbols.levels.length - 1 };
+      return numState(true, 0, symbols.levels.length - 1);
     case "severity":
-      return { ...base, int: true, lo: 0, hi: symbols.severities.length - 1 };
+      return numState(true, 0, symbols.severities.length - 1);
     default:
-      return { ...base, int: false, lo: -Infinity, hi: Infinity };
+      return numState(false, -Infinity, Infinity);
   }
+}
+
+function numState(int: boolean, lo: number, hi: number): NumState {
+  return { int, lo, loOpen: false, loBy: null, hi, hiOpen: false, hiBy: null, neq: null };
 }
 
 function setDomain(key: string, type: ValueType, symbols: Symbols): readonly string[] | null {
@@ -265,52 +269,58 @@ function setDomain(key: string, type: ValueType, symbols: Symbols): readonly str
 }
 
 function numEmpty(s: NumState): boolean {
+  const neq = s.neq;
   if (s.int) {
-    while (s.lo <= s.hi && s.neq.has(s.lo)) s.lo++;
-    while (s.hi >= s.lo && s.neq.has(s.hi)) s.hi--;
+    if (neq !== null) {
+      while (s.lo <= s.hi && neq.has(s.lo)) s.lo++;
+      while (s.hi >= s.lo && neq.has(s.hi)) s.hi--;
+    }
     return s.lo > s.hi;
   }
   if (s.lo > s.hi) return true;
-  if (s.lo === s.hi) return s.loOpen || s.hiOpen || s.neq.has(s.lo);
+  if (s.lo === s.hi) return s.loOpen || s.hiOpen || (neq !== null && neq.has(s.lo));
   return false;
 }
 
+function raiseLo(s: NumState, a: Atom, v: number, open: boolean): void {
+  if (v > s.lo || (v === s.lo && open && !s.loOpen)) {
+    s.lo = v;
+    s.loOpen = open;
+    s.loBy = a;
+  }
+}
+
+function lowerHi(s: NumState, a: Atom, v: number, open: boolean): void {
+  if (v < s.hi || (v === s.hi && open && !s.hiOpen)) {
+    s.hi = v;
+    s.hiOpen = open;
+    s.hiBy = a;
+  }
+}
+
 function applyNum(s: NumState, a: Atom & { k: "num" }): void {
-  const raiseLo = (v: number, open: boolean) => {
-    if (v > s.lo || (v === s.lo && open && !s.loOpen)) {
-      s.lo = v;
-      s.loOpen = open;
-      s.loBy = a;
-    }
-  };
-  const lowerHi = (v: number, open: boolean) => {
-    if (v < s.hi || (v === s.hi && open && !s.hiOpen)) {
-      s.hi = v;
-      s.hiOpen = open;
-      s.hiBy = a;
-    }
-  };
   const v = a.value;
   switch (a.op) {
     case "<":
-      if (s.int) lowerHi(Math.ceil(v) - 1, false);
-      else lowerHi(v, true);
+      if (s.int) lowerHi(s, a, Math.ceil(v) - 1, false);
+      else lowerHi(s, a, v, true);
       break;
     case "<=":
-      lowerHi(s.int ? Math.floor(v) : v, false);
+      lowerHi(s, a, s.int ? Math.floor(v) : v, false);
       break;
     case ">":
-      if (s.int) raiseLo(Math.floor(v) + 1, false);
-      else raiseLo(v, true);
+      if (s.int) raiseLo(s, a, Math.floor(v) + 1, false);
+      else raiseLo(s, a, v, true);
       break;
     case ">=":
-      raiseLo(s.int ? Math.ceil(v) : v, false);
+      raiseLo(s, a, s.int ? Math.ceil(v) : v, false);
       break;
     case "==":
-      raiseLo(v, false);
-      lowerHi(v, false);
+      raiseLo(s, a, v, false);
+      lowerHi(s, a, v, false);
       break;
     case "!=":
+      s.neq ??= new Map();
       if (!s.neq.has(v)) s.neq.set(v, a);
       break;
   }
@@ -318,27 +328,31 @@ function applyNum(s: NumState, a: Atom & { k: "num" }): void {
 
 /** Whether all atoms can hold at once; when not, the atoms that clash. */
 export function satisfiable(atoms: readonly Atom[], symbols: Symbols): Verdict {
-  const nums = new Map<string, NumState>();
-  const sets = new Map<string, SetState>();
-  const bools = new Map<string, Atom>();
+  // Created on first use: a compile asks this of every rule, and most use one or two kinds of atom.
+  let nums: Map<string, NumState> | undefined;
+  let sets: Map<string, SetState> | undefined;
+  let bools: Map<string, Atom> | undefined;
   for (const a of atoms) {
     if (a.k === "false") return { sat: false, culprits: [a] };
     if (a.k === "bool") {
+      bools ??= new Map();
       const prev = bools.get(a.key);
       if (prev && prev.k === "bool" && prev.value !== a.value) return { sat: false, culprits: [prev, a] };
       bools.set(a.key, a);
       continue;
     }
     if (a.k === "num") {
+      nums ??= new Map();
       let s = nums.get(a.key);
       if (!s) nums.set(a.key, (s = numDomain(a.type, symbols)));
       applyNum(s, a);
       if (numEmpty(s)) {
-        const culprits = unique([s.loBy, s.hiBy, ...s.neq.values(), a].filter((x): x is Atom => x !== null));
+        const culprits = unique([s.loBy, s.hiBy, ...(s.neq?.values() ?? []), a].filter((x): x is Atom => x !== null));
         return { sat: false, culprits, why: culprits.length === 1 ? singleReason(s, a, symbols) : undefined };
       }
       continue;
     }
+    sets ??= new Map();
     let s = sets.get(a.key);
     if (!s) sets.set(a.key, (s = { domain: setDomain(a.key, a.type, symbols), allowed: null, allowedBy: [], excluded: new Map() }));
     if (a.member) {

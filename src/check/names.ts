@@ -45,6 +45,7 @@ export function checkDuplicateSections(ast: A.PolicyFile, sink: Sink): void {
 }
 
 function duplicates<T>(items: readonly T[], nameOf: (t: T) => A.Ident | { name: string; span: A.Node["span"] }, report: (dup: T, first: T, name: string) => void): void {
+  if (items.length < 2) return;
   const seen = new Map<string, T>();
   for (const item of items) {
     const name = nameOf(item).name;
@@ -174,7 +175,8 @@ export function checkListedTwice(ast: A.PolicyFile, sink: Sink): void {
         help: "remove the repeat",
       }),
     );
-  const visitServes = (s: A.Serves | null) => s && twice("requirement", s.reqs.map((r) => ({ name: r.id, span: r.span })));
+  // Most lists have one entry, and a policy can have thousands of rules: skip those before mapping.
+  const visitServes = (s: A.Serves | null) => s && s.reqs.length > 1 && twice("requirement", s.reqs.map((r) => ({ name: r.id, span: r.span })));
   visitServes(ast.header?.serves ?? null);
   const visit = (item: A.TopItem | A.Section | A.RuleDecl | A.MeasureDecl): void => {
     if ("serves" in item) visitServes(item.serves);
@@ -191,7 +193,7 @@ export function checkListedTwice(ast: A.PolicyFile, sink: Sink): void {
         twice("service", item.groups);
         break;
       case "RuleDecl":
-        twice("event", item.on.map((d) => ({ name: d.parts.join("."), span: d.span })));
+        if (item.on.length > 1) twice("event", item.on.map((d) => ({ name: d.parts.join("."), span: d.span })));
         break;
       case "MeasureDecl":
         if (item.trigger) twice("category", item.trigger.categories);

@@ -82,7 +82,9 @@ function err(env: TypeEnv, code: string, span: A.Node["span"], message: string, 
 
 function record(env: TypeEnv, e: A.Expr, t: ValueType | undefined): ValueType | undefined {
   env.cache.set(e, t);
-  if (t !== undefined && !env.ctx.types.has(e)) env.ctx.types.set(e, t);
+  // The first version to type an expression keeps it. The base version types every rule it has
+  // once, before any amendment, so it need not ask (the lookup is most of the cost here).
+  if (t !== undefined && (env.ctx.version.index === 0 || !env.ctx.types.has(e))) env.ctx.types.set(e, t);
   return t;
 }
 

@@ -127,9 +127,11 @@ function apply(
     }
   }
   for (const r of removals) (r.what === "rule" ? rules : measures).delete(r.name.name);
-  const inheritedSections = [...sections.values()].filter((s) => !own.has(s));
-  const inheritedRules = [...rules.values()].filter((r) => !own.has(r));
-  const inheritedMeasures = [...measures.values()].filter((m) => !own.has(m));
+  // The base version inherits nothing (and may have ten thousand rules to look up for nothing).
+  const inherited = <T extends A.Node>(m: Map<unknown, T>): T[] => (prev === null ? [] : [...m.values()].filter((x) => !own.has(x)));
+  const inheritedSections = inherited(sections);
+  const inheritedRules = inherited(rules);
+  const inheritedMeasures = inherited(measures);
   return {
     index,
     version,

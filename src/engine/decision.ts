@@ -6,18 +6,43 @@
 import type { Cite } from "../ir/types.js";
 import type { EventType, Role } from "../vocab/events.js";
 
+/**
+ * What a decision says about its event:
+ *
+ * - `allow` / `deny`: the verdict on a decided event (`group.create`, `group.join`, `group.info`,
+ *   `group.role`, `group.manage`, `message.post`, `records.purge`); only an `allow` changes the state.
+ * - `noted`: nothing to decide (registrations, credit, agreements, leaving, complaints, `clock`,
+ *   most timer decisions); the facts are recorded.
+ * - `measures`: a `content.flagged` (or a timer that imposes sanctions); the effects list them.
+ * - `ungoverned`: the event is before the policy's first effective instant; it is not judged, but
+ *   the facts it carries are recorded.
+ */
 export type Outcome = "allow" | "deny" | "noted" | "measures" | "ungoverned";
 
+/**
+ * Whom a decision concerns. For an event: `user` is the acting user (`actor` for events that name
+ * one), `group` the event's group; for a timer decision, the group, user or complaint the timer
+ * concerns. Absent keys are omitted, never null; when present they appear in this order.
+ */
 export interface Subject {
+  /** The acting (or, for a timer, the concerned) user id. */
   user?: string;
+  /** The group id, when the event or timer has one. */
   group?: string;
   /** The user's role in the group before the event; present when both are. */
   role?: Role;
+  /** The complaint id, on complaint events and their timer decisions. */
   complaint?: string;
 }
 
+/** Who an effect applies to: a user or a group, by id (exactly one key). */
 export type EffectTarget = { user: string } | { group: string };
 
+/**
+ * The Article 11 measures a `measure` effect can carry. `close-group` and `suspend-posting` apply
+ * to groups; `lower-credit`, `suspend-management` and `cancel-creation` to users; `warn` and
+ * `blacklist` to either.
+ */
 export type MeasureKind =
   | "warn"
   | "suspend-posting"
@@ -27,6 +52,21 @@ export type MeasureKind =
   | "suspend-management"
   | "cancel-creation";
 
+/**
+ * Something the platform must do because of a decision, in the order the decision lists them
+ * (docs/events.md, "Effects"). Instants (`until`, `due`) are RFC 3339 strings with a numeric offset
+ * in the zone of the policy version that judged the event.
+ *
+ * - `measure`: apply an Article 11 measure to `target`; `until` when it ends by timer, `from`/`to`
+ *   (credit levels) on `lower-credit`.
+ * - `record`: the decision belongs to the retained record (Articles 11 and 13).
+ * - `report`: report to `to` (the competent authority).
+ * - `obligation`: something the platform or a group must do, by `due` when there is a deadline:
+ *   publish an `info-page`, `resolve-complaint`, or `rectify` after a warning.
+ * - `escalate`: escalate a complaint, or a flag in a group.
+ * - `remove-message`: remove the message (flagged content, or a manager's `delete-message`).
+ * - `tier`: the group's tier changed (`from` is null on creation).
+ */
 export type Effect =
   | { kind: "measure"; target: EffectTarget; measure: MeasureKind; until?: string; from?: string; to?: string }
   | { kind: "record" }
@@ -37,19 +77,36 @@ export type Effect =
   | { kind: "remove-message"; message: string }
   | { kind: "tier"; group: string; from: string | null; to: string | null };
 
+/**
+ * The engine's answer to an event (interface v1 of docs/events.md): one primary decision per
+ * evaluated event, plus one per timer that fell due, each written before the primary decision
+ * of the event that fired it. Decisions are plain data; {@link serializeDecision} writes one as
+ * a JSON line with the keys in this declaration's order, byte for byte what the CLI writes and
+ * the stores keep. The interface is additive: new optional fields may appear, an incompatible
+ * change gets a new `v`. A decision never contains personal information.
+ */
 export interface Decision {
+  /** The interface version. */
   v: 1;
   /** The event that produced the decision (for a timer: the event whose arrival fired it); null from `advance`. */
   event: string | null;
+  /** The event's `at` as given (RFC 3339); for `advance`, the instant advanced to, in the zone of the version in force. */
   at: string;
+  /** The event's type (`clock` for `advance`). */
   type: EventType;
+  /** Present, and `"timer"`, on timer decisions only. */
   trigger?: "timer";
+  /** Timer decisions only: the instant the timer was due (RFC 3339 with offset, in the zone of the version that set it). */
   due?: string;
   outcome: Outcome;
   subject: Subject;
+  /** The deciding rule's name (`real-name/post`, `permit/group.join`, a measure's name, `complaints/overdue`). */
   rule: string;
+  /** One English sentence for a person (a rule's `because` template, filled in); ids only, never personal information. */
   reason: string;
+  /** The articles and requirement ids the deciding rule serves. */
   cites: readonly Cite[];
+  /** What the platform must do, in order; empty for most decisions. */
   effects: readonly Effect[];
   /** The policy version that judged the event; null when ungoverned. */
   policy: string | null;

@@ -12,44 +12,77 @@ import { renderValue } from "./template.js";
 import { formatInstant } from "../source/time.js";
 import type { VersionData } from "./version.js";
 
+/**
+ * One node of a rule condition with the value it had for the explained event: the condition's
+ * expression tree, node by node, as the compiled program evaluated it.
+ */
 export interface ExprTrace {
+  /** The IR expression kind (`cmp`, `and`, `path`, `lit`, …). */
   kind: ExprIR["kind"];
+  /** The IR node id; absent on nodes that did not come from source text (built-in rules, hand-written IR). */
   id?: string;
+  /** Where the node is in the policy source, when the IR's `spans` has it. */
   span?: SpanIR;
+  /** The sub-expression written as policy text (`group.members + 1 > 500`). */
   text: string;
   /** The value as rendered in reasons; null when short-circuiting skipped the node. */
   value: string | null;
+  /** The operands, in source order; absent on leaves. */
   args?: ExprTrace[];
 }
 
+/** One rule considered for the explained event: whether its condition held, and why. */
 export interface RuleExplanation {
+  /** The rule's name, as decisions give it in `rule`. */
   rule: string;
+  /** The rule's IR node id. */
   id: string;
+  /** Where the rule came from: a `rule` declaration, a section, the engine's built-ins, or a permit. */
   origin: RuleOrigin;
+  /** For a rule lowered from a section, that section's kind (`identity`, `tiers`, …); else null. */
   section: string | null;
   effect: "allow" | "deny";
+  /** The rule's `when` condition held for the event. */
   holds: boolean;
+  /** Where the rule is in the policy source, when the IR's `spans` has it. */
   span?: SpanIR;
+  /** The articles and requirement ids the rule serves. */
   cites: Cite[];
+  /** The `when` condition with every node's value. */
   condition: ExprTrace;
 }
 
+/**
+ * What {@link Program.explain} returns: how the engine would judge one event, without changing the
+ * state. It lists every rule of the version in force for the event's type in precedence order,
+ * with the value of every sub-expression, the outcome, the deciding rule and why it won; the values
+ * come from the same compiled closures evaluation uses, so an explanation cannot disagree with the
+ * decision. `qungui explain` prints it.
+ */
 export interface Explanation {
+  /** The event's id; null when the input was dead-lettered. */
   event: string | null;
+  /** The event's type; null when the input was dead-lettered. */
   type: string | null;
+  /** The event's `at` as given; null when the input was dead-lettered. */
   at: string | null;
   /** The policy version that judged the event; null when ungoverned or dead-lettered. */
   policy: string | null;
+  /** False when the event is before the policy's first effective instant, or was dead-lettered. */
   governed: boolean;
-  /** The engine clock the event was judged at. */
+  /** The engine clock the event was judged at (RFC 3339, in the version's zone); null when ungoverned or dead-lettered. */
   now: string | null;
+  /** The primary decision's outcome; null for a dead letter. */
   outcome: Outcome | null;
+  /** The deciding rule (the primary decision's `rule`); null for a dead letter. */
   rule: string | null;
+  /** One English sentence on why the outcome won (which deny held first, or that no deny held), or why nothing was judged. */
   why: string;
   /** Every rule on the event's type in precedence order (empty for events rules do not decide). */
   rules: RuleExplanation[];
   /** What `evaluate` returns for the event (timer decisions first). */
   decisions: Decision[];
+  /** Set, instead of a primary decision, when the input could not be evaluated. */
   deadLetter?: DeadLetter;
 }
 

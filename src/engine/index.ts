@@ -4,7 +4,21 @@
  */
 export { compileProgram, type Program, type EvaluateResult, type ProgramVersion } from "./program.js";
 export { ProgramError } from "./version.js";
-export { emptyState, restoreState, snapshotState, StateError, type EngineState } from "./state.js";
+export {
+  emptyState,
+  restoreState,
+  snapshotState,
+  StateError,
+  type EngineState,
+  type UserState,
+  type GroupState,
+  type ComplaintState,
+  type Timer,
+  type TimerKind,
+  type FlagRecord,
+  type PendingFlag,
+  type MemberRole,
+} from "./state.js";
 export {
   serializeDecision,
   type Decision,

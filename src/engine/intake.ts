@@ -7,26 +7,46 @@ import { EVENT_FIELDS, EVENT_TYPES, MANAGE_ACTIONS, type EventType, type FieldTy
 import { blankEvent, type Event } from "./event.js";
 import { parseTimestamp } from "../source/time.js";
 
+/**
+ * An input the engine could not evaluate: not JSON, not an object, a reserved key, a missing or
+ * malformed field, a duplicate id, an event older than the clock by more than the tolerance, or an
+ * internal error. It takes the place of the input's primary decision (every input gives exactly
+ * one of the two). An input that fails intake changes nothing in the state: it does not move the
+ * clock or take its id, so a later event may use the id. The checks and their order are in
+ * docs/engine.md, "Intake".
+ */
 export interface DeadLetter {
   /** 1-based input line, or null for an event that did not come from a line (library, HTTP). */
   line: number | null;
+  /** Why, in one line. It names fields and quotes nothing from the input but event ids and type names. */
   reason: string;
-  /** The input with personal information redacted. */
+  /**
+   * The input as given, with every `identity` value replaced by `"[redacted]"`; an unparseable line
+   * that mentions `identity` is replaced whole, and after an internal error a line is withheld.
+   */
   raw: string;
 }
 
 /** The policy vocabulary an event is validated against (that of the version in force at its `at`). */
 export interface IntakeVocab {
+  /** The credit levels a `user.credit` may name, lowest first. */
   levels: readonly string[];
+  /** The severities a flag may carry, lowest first. */
   severities: readonly string[];
   /** Prohibited content categories (a flag's `category`). */
   flagCategories: readonly string[];
+  /** How far (ms) an event may lag behind the clock before it is a dead letter. */
   toleranceMs: number;
 }
 
-/** What intake needs to know about the program and the state. */
+/**
+ * What intake needs to know about the program and the state, as {@link Program.intake} gives it:
+ * enough to validate an event without evaluating it.
+ */
 export interface IntakeContext {
+  /** The vocabulary and tolerance of the version in force at `atMs` (epoch ms), or of the first version before it. */
   vocabAt(atMs: number): IntakeVocab;
+  /** Whether an event with this id was already accepted (the new one is then a duplicate). */
   seen(id: string): boolean;
   /** The engine clock (greatest accepted `at`), or null before the first event. */
   clock(): number | null;

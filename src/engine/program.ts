@@ -17,8 +17,17 @@ import { compileRules, freezeCites } from "./rules.js";
 import { cites, type CompiledVersion, type ExplainSink, type Firing, type Runtime } from "./runtime.js";
 import { emptyState, hasSeen, markSeen, restoreState, snapshotState, type EngineState } from "./state.js";
 import { formatInstant, maxDurationMs, parseTimestamp } from "../source/time.js";
+import { oneByteStrings } from "./strings.js";
 import { compileVersionData, ProgramError } from "./version.js";
 
+/**
+ * What one call of {@link Program.evaluate}, {@link Program.evaluateLine} or
+ * {@link Program.advance} produced. An evaluated input gives its primary decision as the last
+ * element of `decisions`; an input that could not be evaluated gives `deadLetter` instead, so every
+ * input accounts for exactly one primary decision or one dead letter. Timer decisions that fell due
+ * before the input come first either way (they stay even when an internal error dead-letters the
+ * input). `advance` has no input: its result holds timer decisions only.
+ */
 export interface EvaluateResult {
   /** Timer decisions in due order, then the event's primary decision (absent for a dead letter). */
   decisions: Decision[];
@@ -26,28 +35,61 @@ export interface EvaluateResult {
   deadLetter?: DeadLetter;
 }
 
+/**
+ * One compiled version of a policy, as {@link Program.versions} lists it. An event is judged by
+ * the version whose `effectiveMs` is the latest at or before the event's `at`; an event before the
+ * first version's is ungoverned. No two versions of a program share an effective instant.
+ */
 export interface ProgramVersion {
+  /** The version label written in the policy (`"1.0"`, an amendment's `"1.1"`); decisions echo it as `policy`. */
   version: string;
+  /** The instant the version takes effect, RFC 3339 with an offset, as written in the IR. */
   effective: string;
+  /** `effective` as epoch milliseconds. */
   effectiveMs: number;
+  /** IANA zone or fixed offset used for calendar arithmetic (months, years) and for the times decisions write. */
   zone: string;
+  /** How far, in milliseconds, an event may lag behind the engine clock and still be evaluated. */
   toleranceMs: number;
 }
 
+/**
+ * A compiled policy, made by {@link compileProgram} (or `compilePolicy`/`loadIR`): every rule's
+ * condition compiled once to closures and indexed by event type. A program is immutable and holds
+ * no per-platform data; all of that lives in the {@link EngineState} passed to each call, which
+ * the call updates in place. One program can therefore serve many states, one call at a time
+ * (calls are synchronous and not re-entrant). Nothing reads the wall clock: time is the `at` of
+ * the events, or the instant given to `advance`.
+ *
+ * Most services use an {@link Engine}, which adds a durable store and serialises calls; use a
+ * program directly for in-process evaluation, tests and batch runs (see {@link runStream}).
+ */
 export interface Program {
+  /** The policy's name, from its header. */
   readonly name: string;
+  /** The IR the program was compiled from (not copied: do not modify it). */
   readonly ir: PolicyIR;
-  /** In effective order. */
+  /** In effective order, earliest first. */
   readonly versions: readonly ProgramVersion[];
-  /** Judges one parsed event object (library and HTTP callers). */
+  /**
+   * Judges one parsed event object (library and HTTP callers) and applies it to `state`. Never
+   * throws: an input that fails intake, or an internal error, comes back as a dead letter with
+   * `line: null`.
+   */
   evaluate(input: unknown, state: EngineState): EvaluateResult;
-  /** Judges one input line of a JSON Lines stream. */
+  /**
+   * Judges one input line of a JSON Lines stream and applies it to `state`. `lineNo` (1-based, or
+   * null) is copied into a dead letter's `line`. Never throws.
+   */
   evaluateLine(line: string, lineNo: number | null, state: EngineState): EvaluateResult;
   /** What `evaluate` would do, with every rule's condition values, without changing `state`. A string is read as an input line. */
   explain(input: unknown, state: EngineState): Explanation;
-  /** Moves the clock to `toMs` (never back) and fires the timers due, without an event. */
+  /**
+   * Moves the clock to `toMs` (epoch milliseconds; never back) and fires the timers due, without
+   * an event: the decisions have `event: null` and `type: "clock"`.
+   */
   advance(toMs: number, state: EngineState): EvaluateResult;
-  /** The intake view of a state (for `parseEventLine`). */
+  /** The intake view of a state, for calling `parseEventLine` yourself with this program's vocabulary. */
   intake(state: EngineState): IntakeContext;
 }
 
@@ -269,5 +311,5 @@ function safeRaw(raw: () => string): string {
  * target, two versions effective at the same instant.
  */
 export function compileProgram(ir: PolicyIR): Program {
-  return new CompiledProgram(ir);
+  return new CompiledProgram(oneByteStrings(ir));
 }

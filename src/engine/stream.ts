@@ -8,19 +8,34 @@ import type { DeadLetter } from "./intake.js";
 import type { Program } from "./program.js";
 import type { EngineState } from "./state.js";
 
+/**
+ * Where {@link runStream} sends its output, called synchronously in input order. Each callback gets
+ * the serialised JSON line (no newline) and the object it came from; an absent callback drops that
+ * output (only counted).
+ */
 export interface StreamSinks {
+  /** Called for every decision, timer decisions before the primary decision of the line that fired them. */
   decision?(json: string, d: Decision): void;
+  /** Called for every line that could not be evaluated. */
   deadLetter?(json: string, dl: DeadLetter): void;
 }
 
+/**
+ * What {@link runStream} processed. `decisions = primaryDecisions + timerDecisions`, and
+ * `inputs = primaryDecisions + deadLetters` (checked before it returns: see {@link AccountingError}).
+ */
 export interface StreamCounts {
   /** Non-blank input lines. */
   inputs: number;
   /** Empty or whitespace-only lines, skipped (a trailing newline is not an input). */
   blankLines: number;
+  /** Every decision written, primary and timer. */
   decisions: number;
+  /** One per evaluated line. */
   primaryDecisions: number;
+  /** Decisions of timers that fell due (`trigger: "timer"`). */
   timerDecisions: number;
+  /** Lines that could not be evaluated. */
   deadLetters: number;
 }
 
@@ -29,10 +44,16 @@ export function serializeDeadLetter(dl: DeadLetter): string {
   return `{"line":${dl.line === null ? "null" : dl.line},"reason":${JSON.stringify(dl.reason)},"raw":${JSON.stringify(dl.raw)}}`;
 }
 
+/**
+ * Thrown by {@link runStream} when the counts break the accounting rule (every input line gives
+ * exactly one primary decision or one dead letter). It means a bug in the engine, not bad input;
+ * the decisions already handed to the sinks stand.
+ */
 export class AccountingError extends Error {
   override name = "AccountingError";
 }
 
+/** Options of {@link runStream}. */
 export interface StreamOptions {
   /** Number of the first line (default 1), for a stream resumed from a saved state. */
   firstLine?: number;

@@ -11,6 +11,8 @@ function escapeLabel(v: string): string {
 
 class Counter {
   private readonly values = new Map<string, number>();
+  /** Label values (joined) → their series key: `inc` runs per decision, the escaping once per series. */
+  private readonly keys = new Map<string, string>();
   constructor(
     readonly name: string,
     readonly help: string,
@@ -19,7 +21,12 @@ class Counter {
 
   /** Adds `by` to the series of these label values (in the order of `labels`). */
   inc(values: readonly string[] = [], by = 1): void {
-    const key = this.labels.map((l, i) => `${l}="${escapeLabel(values[i] ?? "")}"`).join(",");
+    const id = values.length === 1 ? values[0]! : values.join("\u0000");
+    let key = this.keys.get(id);
+    if (key === undefined) {
+      key = this.labels.map((l, i) => `${l}="${escapeLabel(values[i] ?? "")}"`).join(",");
+      this.keys.set(id, key);
+    }
     this.values.set(key, (this.values.get(key) ?? 0) + by);
   }
 

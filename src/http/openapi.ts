@@ -3,9 +3,7 @@
  * decision contract (src/vocab/schemas.ts), so the served document, the request validation and
  * the engine's intake are built from one table. OpenAPI 3.1 schemas are JSON Schema 2020-12.
  */
-import { DEAD_LETTER_SCHEMA, DECISION_SCHEMA, EVENT_SCHEMA } from "../vocab/schemas.js";
-
-type Schema = Record<string, unknown>;
+import { DEAD_LETTER_SCHEMA, DECISION_SCHEMA, EVENT_SCHEMA, type Schema } from "../vocab/schemas.js";
 
 /** A schema without its document-level keys (it becomes a component). */
 function component(s: Schema): Schema {

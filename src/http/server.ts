@@ -18,9 +18,10 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
 import { compilePolicyText } from "../compile.js";
 import { compileProgram, ProgramError, type Program } from "../engine/index.js";
+import type { Outcome } from "../engine/decision.js";
 import { loadIR } from "../ir/load.js";
 import { StoreError } from "../store/types.js";
-import type { Engine } from "../service/engine.js";
+import type { DecideOutput, Engine } from "../service/engine.js";
 import { diagnosticsToJson, renderDiagnostics } from "../source/render.js";
 import { hasErrors, type Diagnostic } from "../source/diagnostic.js";
 import { formatInstant } from "../source/time.js";
@@ -29,6 +30,9 @@ import { Metrics } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
 
 export const API_VERSION = "0.1.0";
+
+/** The label values of each outcome, made once (a decision counter is bumped per decision). */
+const OUTCOME_LABELS: Readonly<Record<Outcome, readonly [Outcome]>> = { allow: ["allow"], deny: ["deny"], noted: ["noted"], measures: ["measures"], ungoverned: ["ungoverned"] };
 
 /** How {@link buildServer} sets up the API. */
 export interface ServerOptions {
@@ -72,6 +76,27 @@ function errorText(errors: ErrorObject[] | null | undefined): string {
   if (e.keyword === "discriminator") return `${where}/type must be one of the event types of interface v1`;
   if (e.keyword === "required") return `${where} must have the field "${String(e.params["missingProperty"])}"`;
   return `${where} ${e.message ?? "is invalid"}`;
+}
+
+/**
+ * The answer of `POST /v1/decide`: `{"decisions":[…],"deadLetter"?:…}` per event (in `{"results":[…]}`
+ * for a batch), made of the decisions' JSON as the store kept it, byte for byte. The pieces are
+ * joined once: nesting joins would copy every decision once per level.
+ */
+function decideAnswer(results: readonly DecideOutput[], isBatch: boolean): string {
+  const pieces: string[] = [];
+  if (isBatch) pieces.push('{"results":[');
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i]!;
+    pieces.push(i === 0 ? '{"decisions":[' : ',{"decisions":[');
+    for (let j = 0; j < r.decisionJson.length; j++) {
+      if (j > 0) pieces.push(",");
+      pieces.push(r.decisionJson[j]!);
+    }
+    pieces.push(r.deadLetterJson === undefined ? "]}" : `],"deadLetter":${r.deadLetterJson}}`);
+  }
+  if (isBatch) pieces.push("]}");
+  return pieces.join("");
 }
 
 function sendError(reply: FastifyReply, statusCode: number, message: string, extra: Record<string, unknown> = {}): FastifyReply {
@@ -151,22 +176,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }
     const events = isBatch ? (body as unknown[]) : [body];
     const results = await engine.decideRaw(events.map((value) => ({ kind: "value" as const, value })));
-    const parts: string[] = [];
     metrics.events.inc([], events.length);
     for (const r of results) {
       for (const d of r.decisions) {
-        metrics.decisions.inc([d.outcome]);
+        metrics.decisions.inc(OUTCOME_LABELS[d.outcome]);
         if (d.trigger === "timer") metrics.timerDecisions.inc();
       }
-      let s = `{"decisions":[${r.decisionJson.join(",")}]`;
-      if (r.deadLetterJson !== undefined) {
-        metrics.deadLetters.inc();
-        s += `,"deadLetter":${r.deadLetterJson}`;
-      }
-      parts.push(s + "}");
+      if (r.deadLetterJson !== undefined) metrics.deadLetters.inc();
     }
     metrics.latency.observe((performance.now() - t0) / 1000);
-    return reply.type("application/json").send(isBatch ? `{"results":[${parts.join(",")}]}` : parts[0]);
+    return reply.type("application/json").send(decideAnswer(results, isBatch));
   });
 
   app.get<{ Params: { event: string } }>("/v1/explain/:event", async (req, reply) => {

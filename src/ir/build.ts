@@ -46,26 +46,27 @@ export const minus = (type: ValueType, left: ExprIR, right: ExprIR): ExprIR => (
 export function template(text: string): TemplatePart[] {
   const parts: TemplatePart[] = [];
   let literal = "";
+  // Plain characters are copied in runs (text.slice(from, i)), not one by one: every rule has a
+  // template, and a string built a character at a time leaves a string behind per character.
+  let from = 0;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
-    if (ch === "{" && text[i + 1] === "{") {
-      literal += "{";
+    if ((ch === "{" || ch === "}") && text[i + 1] === ch) {
+      literal += text.slice(from, i) + ch;
       i++;
-    } else if (ch === "}" && text[i + 1] === "}") {
-      literal += "}";
-      i++;
+      from = i + 1;
     } else if (ch === "{") {
       const close = text.indexOf("}", i + 1);
-      if (close < 0) {
-        literal += text.slice(i);
-        break;
-      }
+      if (close < 0) break;
+      literal += text.slice(from, i);
       if (literal) parts.push(literal);
       literal = "";
       parts.push({ path: canonicalPath(text.slice(i + 1, close).trim()) });
       i = close;
-    } else literal += ch;
+      from = close + 1;
+    }
   }
+  literal += text.slice(from);
   if (literal) parts.push(literal);
   return parts;
 }

@@ -35,7 +35,8 @@ export const IR_CODES: CodeInfo[] = [
     code: "QG079",
     severity: "error",
     title: "internal error: emitted IR is invalid",
-    explanation: "The compiler checks its own output against the IR schema. This code means qungui has a bug: the policy passed the checker but the IR it produced is not valid. Please report it with the policy.",
+    explanation:
+      "With its self-check on, the compiler checks its own output against the IR schema: always in qungui's test suite, and wherever the environment variable `QUNGUI_SELF_CHECK` is `1`. This code means qungui has a bug: the policy passed the checker but the IR it produced is not valid. Please report it with the policy. (The engine refuses IR it cannot run with the same code, self-check or not.)",
     bad: "",
     fixed: "",
   },

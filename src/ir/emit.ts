@@ -86,7 +86,11 @@ class Emitter {
       case "BinaryExpr": {
         const left = this.expr(e.left);
         const right = this.expr(e.right);
-        const args = [left, right].flatMap((a) => (a.kind === e.op && a.id === undefined ? a.args : [a]));
+        const args: ExprIR[] = [];
+        for (const a of [left, right]) {
+          if (a.kind === e.op && a.id === undefined) args.push(...a.args);
+          else args.push(a);
+        }
         return e.op === "and" ? { kind: "and", id, args } : { kind: "or", id, args };
       }
       case "NotExpr":

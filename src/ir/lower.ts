@@ -443,13 +443,19 @@ const PERMIT_REASONS: Record<DecidedEvent, string> = {
  * event enforce: an allow is a statement that each of those requirements was checked and held.
  */
 function permitRules(list: RuleList, v: VersionSections): void {
-  const checks = list.rules.filter((r) => r.effect === "deny");
+  const seen = new Map<DecidedEvent, Map<string, Cite>>(DECIDED_EVENTS.map((e) => [e, new Map()]));
+  // An allowed join or create can carry the info-page obligation (A8.info-page) even where joins are not held for it.
+  if (v.limits.infoPage) for (const e of ["group.join", "group.create"] as const) for (const c of cites("A8.info-page")) seen.get(e)!.set(c.req, c);
+  // One pass over the deny rules (there can be thousands), each adding its citations to its events.
+  for (const r of list.rules) {
+    if (r.effect !== "deny") continue;
+    for (const event of r.on) {
+      const citations = seen.get(event);
+      if (citations) for (const c of r.cites) citations.set(c.req, c);
+    }
+  }
   for (const event of DECIDED_EVENTS) {
-    const seen = new Map<string, Cite>();
-    // An allowed join or create can carry the info-page obligation (A8.info-page) even where joins are not held for it.
-    if (v.limits.infoPage && (event === "group.join" || event === "group.create")) for (const c of cites("A8.info-page")) seen.set(c.req, c);
-    for (const r of checks) if (r.on.includes(event)) for (const c of r.cites) seen.set(c.req, c);
-    const citations = [...seen.values()].sort((a, b) => a.article - b.article || a.req.localeCompare(b.req));
+    const citations = [...seen.get(event)!.values()].sort((a, b) => a.article - b.article || a.req.localeCompare(b.req));
     list.add(`permit/${event}`, "permit", null, null, [event], "allow", bool(true), PERMIT_REASONS[event], citations);
   }
 }
@@ -463,8 +469,9 @@ export function lowerRules(v: VersionSections, policyRules: readonly RuleIR[], f
   tierRules(v, list, reach);
   limitRules(v, list);
   retentionRules(v, list);
-  list.rules.push(...policyRules.filter((r) => r.effect === "deny"));
-  list.rules.push(...policyRules.filter((r) => r.effect === "allow"));
+  // A loop, not push(...rules): spreading a policy's rules as arguments overflows the stack at
+  // about a hundred thousand.
+  for (const effect of ["deny", "allow"]) for (const r of policyRules) if (r.effect === effect) list.rules.push(r);
   permitRules(list, v);
   return list.rules;
 }

@@ -6,12 +6,20 @@
 import type { Decision } from "../engine/decision.js";
 import { parseRfc3339 } from "../source/time.js";
 
+/**
+ * Which decisions an inspection selects (`Store.exportDecisions`, {@link DecisionLog.export},
+ * `qungui records export`): those whose `at` is in `[fromMs, toMs)` and that concern the group and
+ * the user given. A decision concerns a group or user when it is its subject or the target of one
+ * of its effects. Omitted fields do not filter; `{}` selects everything.
+ */
 export interface InspectionFilter {
   /** Inclusive lower bound on the decision's `at` (epoch ms). */
   fromMs?: number;
-  /** Exclusive upper bound. */
+  /** Exclusive upper bound on the decision's `at` (epoch ms). */
   toMs?: number;
+  /** Only decisions about this group id. */
   group?: string;
+  /** Only decisions about this user id. */
   user?: string;
 }
 

@@ -55,8 +55,9 @@ export interface EngineOptions {
   clock?: () => number;
   /**
    * A snapshot of the state is committed every this many journal entries at least (default
-   * 10 000); as the state grows the interval grows with it, so that writing snapshots costs about
-   * as much as writing the journal (one byte of snapshot per 200 bytes of state per entry).
+   * 10 000); as the state grows the interval grows with it, to one entry per 100 bytes of state, so
+   * that snapshots add about 100 bytes per entry to the roughly 1 KB an entry and its decisions
+   * take. Recovery replays at most that many entries after the latest snapshot.
    */
   snapshotEvery?: number;
   /** Calls waiting while a commit runs are committed together, up to this many events. Default 5 000. */
@@ -85,8 +86,15 @@ export function policyId(ir: PolicyIR): string {
   return createHash("sha256").update(JSON.stringify(ir)).digest("hex");
 }
 
-/** Snapshot interval: at least one entry per this many bytes of state (see `snapshotEvery`). */
-const SNAPSHOT_BYTES_PER_ENTRY = 200;
+/**
+ * Snapshot interval: at least one entry per this many bytes of state (see `snapshotEvery`). A
+ * snapshot is serialised and written whole, inside a commit, on the thread that answers requests.
+ * In `npm run bench:http` (10 s from an empty store: the state, and every snapshot, grows fast),
+ * going from 200 to 50 cut the server's CPU time per decision by a fifth; 100 keeps about half of
+ * that, for a replay on restart of at most twice as many entries as at 200 (docs/architecture.md,
+ * "Durable state").
+ */
+const SNAPSHOT_BYTES_PER_ENTRY = 100;
 
 function isoMs(at: string): number {
   return parseRfc3339(at) ?? 0;

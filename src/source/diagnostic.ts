@@ -4,6 +4,7 @@
  */
 import type { Span } from "./span.js";
 
+/** Any `error` means the policy does not compile (`compilePolicy` returns no program); a `warning` never blocks. */
 export type Severity = "error" | "warning";
 
 /** A secondary location that helps explain a diagnostic (e.g. "first defined here"). */
@@ -12,13 +13,21 @@ export interface Label {
   message: string;
 }
 
+/**
+ * A problem the compiler found in a policy (or in an IR document), as a value: compilation never
+ * throws on a bad policy, it returns these. Codes are stable and documented, with a failing and a
+ * fixed example each, in docs/diagnostics.md; render a list for people with
+ * {@link renderDiagnostics} or for tools with {@link diagnosticsToJson}.
+ */
 export interface Diagnostic {
   /** Stable code, e.g. `QG012`. */
   code: string;
   severity: Severity;
   /** One line, lowercase start, no trailing period (Cedar style). */
   message: string;
+  /** Where the problem is; a synthetic span at line 1, column 1 when it has no source position (IR documents, internal errors). */
   span: Span;
+  /** Other locations that explain it (e.g. "first defined here"); often empty. */
   labels: Label[];
   /** How to fix it, when we can say. */
   help?: string;

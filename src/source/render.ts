@@ -7,7 +7,9 @@ import pc from "picocolors";
 import type { Diagnostic } from "./diagnostic.js";
 import { formatSpan, type Source } from "./span.js";
 
+/** How {@link renderDiagnostics} formats its text. */
 export interface RenderOptions {
+  /** ANSI colours (default false): turn them on only when writing to a terminal. */
   color?: boolean;
 }
 

@@ -9,7 +9,13 @@
  * name (everything else).
  */
 
-/** A duration; months and years are calendar units. (The IR's `CalendarDuration` has this shape.) */
+/**
+ * A duration as a policy writes it (`6 months`, `48 hours`): a whole `amount` of one `unit`, not a
+ * number of milliseconds. Minutes, hours, days and weeks are exact elapsed time; months and years
+ * are calendar units, added in a zone's local time with the day clamped to the end of a shorter
+ * month, so their length depends on the instant and zone they are added to. (The IR's
+ * `DurationIR` has this shape.)
+ */
 export interface CalendarDuration {
   amount: number;
   unit: "minute" | "hour" | "day" | "week" | "month" | "year";

@@ -39,6 +39,12 @@ export interface SqliteStoreOptions {
 
 const SCHEMA_VERSION = "1";
 
+/** SQLite's page size for new stores, bytes (see the constructor). */
+const PAGE_SIZE = 16_384;
+
+/** WAL bytes between automatic checkpoints. */
+const CHECKPOINT_BYTES = 32 * 1024 * 1024;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS policies (id TEXT PRIMARY KEY, ir TEXT NOT NULL, added_at INTEGER NOT NULL);
@@ -113,11 +119,17 @@ export class SqliteStore implements Store {
       const db = new Database(location, { readonly: options.readonly === true, fileMustExist: options.readonly === true });
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
       if (options.readonly !== true) {
+        // Takes effect only when the file is created. A journal row is about 1 KB; with 16 KiB
+        // pages a commit writes fewer, larger WAL frames: a batch of 3 000 rows took 15–30% less
+        // time per row than with SQLite's 4 KiB default (synchronous = FULL, the same WAL size
+        // between checkpoints, development machine).
+        db.pragma(`page_size = ${PAGE_SIZE}`);
         db.pragma("journal_mode = WAL");
         db.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
-        // A larger page cache and fewer, larger checkpoints: the journal is append-mostly.
+        // A larger page cache and fewer, larger checkpoints (every 32 MiB of WAL, whatever the
+        // page size of this file): the journal is append-mostly.
         db.pragma("cache_size = -65536");
-        db.pragma("wal_autocheckpoint = 8192");
+        db.pragma(`wal_autocheckpoint = ${Math.round(CHECKPOINT_BYTES / (db.pragma("page_size", { simple: true }) as number))}`);
         db.exec(SCHEMA);
         const v = db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;
         if (v === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(SCHEMA_VERSION);

@@ -107,6 +107,11 @@ export interface StoreStats {
   policy: string | null;
 }
 
+/**
+ * What {@link Store.purge} deletes: records old by both clocks, the event time and the
+ * commit time, so a record back-dated by a late event is not purged before it has been kept six
+ * months. Instants are epoch milliseconds.
+ */
 export interface PurgeRequest {
   /** Records whose time (`at`) is before this instant go. */
   beforeMs: number;

@@ -1,18 +1,26 @@
 /**
  * `parse`: `.qg` text → AST plus every lexer, parser and lowering diagnostic of the file, in one
  * run. Errors are values: `parse` never throws, whatever the input.
+ *
+ * A file with nothing to report goes through the fast path (./fast-parser.ts), which gives the
+ * same AST; any other file, or one the fast path is not sure of, through the chevrotain parser,
+ * its recovery and the lowering, which say what is wrong.
  */
-import { EOF, type CstNode, type IRecognitionException, type IToken } from "chevrotain";
+import type { CstNode, IRecognitionException, IToken } from "chevrotain";
+import { EOF } from "./chevrotain.js";
 import type { Comment, PolicyFile } from "../ast/nodes.js";
 import { error, sortDiagnostics, type Diagnostic, type Label } from "../source/diagnostic.js";
 import type { Source, Span } from "../source/span.js";
 import { CODE } from "./codes.js";
+import { parseClean } from "./fast-parser.js";
 import { lower } from "./lower.js";
+import { MAX_NESTING, nestingLimit } from "./nesting.js";
 import { HELP_SEPARATOR, parser } from "./parser.js";
-import { Kw, LBrace, LBracket, LParen, RBrace, RBracket, RParen, scan } from "./tokens.js";
+import { LBrace, RBrace, scan } from "./tokens.js";
 
 export { CODE as SYNTAX_CODE, SYNTAX_CODES } from "./codes.js";
 export { CONTEXTUAL_WORDS, RESERVED_WORDS, UNIT_WORDS } from "./tokens.js";
+export { MAX_NESTING } from "./nesting.js";
 
 export interface ParseResult {
   /**
@@ -27,14 +35,18 @@ export interface ParseResult {
   comments: Comment[];
 }
 
-/**
- * Deeper bracket nesting than this is refused before parsing: the recursive-descent parser would
- * run out of stack long before any real policy got there.
- */
-export const MAX_NESTING = 64;
-
 /** Parses one `.qg` file. */
 export function parse(source: Source): ParseResult {
+  const clean = parseClean(source);
+  if (clean !== null) return { ast: clean.ast, diagnostics: [], comments: clean.comments };
+  return parseReference(source);
+}
+
+/**
+ * The chevrotain path alone: lexer, parser with error recovery, lowering. `parse` takes it for
+ * every file the fast path gives up on; test/unit/syntax/fast.test.ts compares the two.
+ */
+export function parseReference(source: Source): ParseResult {
   let comments: Comment[] = [];
   const diagnostics: Diagnostic[] = [];
   try {
@@ -43,7 +55,7 @@ export function parse(source: Source): ParseResult {
     diagnostics.push(...scanned.diagnostics);
     const tokens = scanned.tokens;
 
-    const tooDeep = nestingLimit(tokens);
+    const tooDeep = tokens[nestingLimit(tokens.length, (i) => tokens[i]!.tokenType)];
     if (tooDeep !== undefined) {
       diagnostics.push(
         error(CODE.unexpectedToken, tokenSpan(source, tooDeep), `nested more than ${MAX_NESTING} levels deep`, {
@@ -114,26 +126,6 @@ function tokenEnd(t: IToken): number {
 
 function tokenSpan(source: Source, t: IToken): Span {
   return source.span(t.startOffset, tokenEnd(t));
-}
-
-/**
- * The first token that opens a level more than {@link MAX_NESTING} deep, if any: brackets and
- * `if … else` nest, and so do runs of `not`.
- */
-function nestingLimit(tokens: readonly IToken[]): IToken | undefined {
-  let depth = 0;
-  let nots = 0;
-  for (const t of tokens) {
-    const type = t.tokenType;
-    nots = type === Kw.not ? nots + 1 : 0;
-    if (type === LBrace || type === LBracket || type === Kw.if || type.CATEGORIES?.includes(LParen)) {
-      if (++depth > MAX_NESTING) return t;
-    } else if (type === RBrace || type === RBracket || type === Kw.else || type.CATEGORIES?.includes(RParen)) {
-      depth = Math.max(0, depth - 1);
-    }
-    if (nots > MAX_NESTING) return t;
-  }
-  return undefined;
 }
 
 /** Index of the first token starting at or after `offset`. */

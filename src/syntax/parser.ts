@@ -6,7 +6,8 @@
  * Every clause of a block is its own small rule, so that lowering never has to guess which token
  * belongs to which clause, and so that error messages can say which clause was being read.
  */
-import { CstParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
+import { CstParser, EOF } from "./chevrotain.js";
 import {
   AddOp,
   ALL_TOKENS,

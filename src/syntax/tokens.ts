@@ -15,7 +15,8 @@
  * - `Comma`, `LParen`, `RParen` also accept the full-width forms a Chinese input method types
  *   (`，` `、` `（` `）`), again reported by {@link scan}.
  */
-import { createToken, Lexer, tokenMatcher, type IToken, type TokenType } from "chevrotain";
+import type { IToken, TokenType } from "chevrotain";
+import { createToken, Lexer, tokenMatcher } from "./chevrotain.js";
 import type { Comment } from "../ast/nodes.js";
 import { error, type Diagnostic } from "../source/diagnostic.js";
 import type { Source } from "../source/span.js";
@@ -140,7 +141,7 @@ function identifierStartHint(): (string | number)[] {
  * parts (`news-discussion`, `小组`, `set-info`; `x-` is `x` then `-`). Chevrotain drops a pattern's
  * `u` flag when it compiles it, so the Unicode classes run in a custom matcher.
  */
-const IDENTIFIER = /[\p{L}_][\p{L}\p{M}\p{Nd}_]*(?:-[\p{L}\p{M}\p{Nd}_]+)*/uy;
+export const IDENTIFIER = /[\p{L}_][\p{L}\p{M}\p{Nd}_]*(?:-[\p{L}\p{M}\p{Nd}_]+)*/uy;
 
 export const Identifier = createToken({
   name: "Identifier",
@@ -491,7 +492,8 @@ export function offsetProblem(image: string): { message: string; help: string } 
   return null;
 }
 
-const REQ_ID = /^A\d+\.[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+/** A well-formed requirement id (a {@link ReqId} token that is not is reported, QG007). */
+export const REQ_ID = /^A\d+\.[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
 // ---------------------------------------------------------------------------------------------
 // Unexpected characters

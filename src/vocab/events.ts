@@ -24,6 +24,11 @@ export const EVENT_TYPES = [
   "records.purge",
   "clock",
 ] as const;
+/**
+ * The `type` of an event, interface v1 (docs/events.md). Decided types get `allow` or `deny`,
+ * `content.flagged` gets `measures`, the rest are `noted`; `clock` only moves time. Decisions carry
+ * their event's type (`clock` for `advance` and the timers it fires).
+ */
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Event types that get `allow` or `deny`; only these can be named in `rule … on …`. */
@@ -36,10 +41,16 @@ export const DECIDED_EVENTS = [
   "message.post",
   "records.purge",
 ] as const;
+/** An event type that rules judge with `allow` or `deny` (see {@link DECIDED_EVENTS}). */
 export type DecidedEvent = (typeof DECIDED_EVENTS)[number];
 
 /** The services a policy grants or withholds (agreement, identity, blacklist sections). */
 export const SERVICES = ["create", "join", "post", "manage", "set-info"] as const;
+/**
+ * A service a policy can make conditional (agreement, identity and blacklist sections): `create`
+ * is `group.create`, `join` `group.join`, `post` `message.post`, `manage` `group.role` and
+ * `group.manage`, `set-info` `group.info`.
+ */
 export type Service = (typeof SERVICES)[number];
 
 /** Which decided events each service covers. */
@@ -65,6 +76,7 @@ export type ManageAction = (typeof MANAGE_ACTIONS)[number];
 
 /** Roles in a group (A2.roles). `none` means not a member. */
 export const ROLES = ["creator", "manager", "member", "none"] as const;
+/** A user's role in a group, as rule conditions and decision subjects give it; `none` for a non-member. */
 export type Role = (typeof ROLES)[number];
 
 /** Roles that `group.role` can grant. */

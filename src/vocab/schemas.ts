@@ -8,7 +8,8 @@
  */
 import { EVENT_FIELDS, EVENT_TYPES, GRANTABLE_ROLES, MANAGE_ACTIONS, ROLES, type FieldType } from "./events.js";
 
-type Schema = Record<string, unknown>;
+/** A JSON Schema (draft 2020-12) as a plain JSON-serialisable object, ready for a validator such as ajv. */
+export type Schema = Record<string, unknown>;
 
 export const RFC3339_WITH_OFFSET = "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})$";
 

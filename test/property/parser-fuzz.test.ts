@@ -2,8 +2,9 @@
  * Property: the parser is total. Whatever the text — random characters, a soup of real tokens, or
  * a valid policy with tokens and characters deleted, duplicated, swapped or inserted — `parse`
  * returns (never throws, never hangs), gives an AST or at least one diagnostic, and every
- * diagnostic is a well-formed syntax diagnostic pointing inside the text. No requirement id: this
- * guards the front end every requirement goes through.
+ * diagnostic is a well-formed syntax diagnostic pointing inside the text; and wherever the fast
+ * path of `parse` accepts a text, the chevrotain path reports nothing and builds the same AST. No
+ * requirement id: this guards the front end every requirement goes through.
  *
  * 10,000 runs in all: 2,500 random strings, 2,500 token soups, 5,000 mutations.
  */
@@ -12,6 +13,7 @@ import { describe, expect, it } from "vitest";
 import { walk } from "../../src/ast/walk.js";
 import { Source } from "../../src/source/span.js";
 import { parse, type ParseResult } from "../../src/syntax/index.js";
+import { fastPathDisagreement } from "../unit/syntax/helpers.js";
 
 const SEED_POLICY = `// reference-style policy exercising every construct
 policy "fuzz" version "1.0" {
@@ -80,6 +82,8 @@ function checkParse(text: string): void {
     const { start, end } = d.span;
     if (!(start.offset >= 0 && start.offset <= end.offset && end.offset <= text.length)) fail(`span ${start.offset}..${end.offset} of ${d.message}`);
   }
+  const disagreement = fastPathDisagreement(text);
+  if (disagreement !== null) fail(disagreement);
   if (r.ast !== null) {
     walk(r.ast, (node) => {
       const { start, end } = node.span;

@@ -1,15 +1,16 @@
 /**
  * The durable engine over every store: the same decisions as the bare program, recovery that
- * resumes exactly (snapshot + journal replay gives the identical state), several writers on one
- * store, policy changes, explain of past events, and personal information never stored.
+ * resumes exactly (snapshot + journal replay gives the identical state), overlapping calls committed
+ * together (and a failed group commit), several writers on one store, policy changes, explain of
+ * past events, and personal information never stored.
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { emptyState, runStream, serializeDeadLetter, snapshotState } from "../../src/engine/index.js";
+import { emptyState, runStream, serializeDeadLetter, serializeDecision, snapshotState } from "../../src/engine/index.js";
 import { compileProgram } from "../../src/engine/index.js";
 import { compilePolicyText } from "../../src/compile.js";
-import { createEngine, type Engine, type EngineInput } from "../../src/service/engine.js";
+import { createEngine, type DecideOutput, type Engine, type EngineInput } from "../../src/service/engine.js";
 import type { CommitBatch, JournalEntry, Store } from "../../src/store/types.js";
 import { POLICY_PATH, referenceProgram, streamLines, tickingClock } from "./fixtures.js";
 import { storeFactories } from "./stores.js";
@@ -201,7 +202,67 @@ for (const factory of factories) {
       await inner.close();
     });
 
+    it("answers overlapping calls in call order, exactly as the bare program (group commit)", async () => {
+      const store = await factory.create();
+      const engine = await createEngine(referenceProgram(), { store, clock: tickingClock(), snapshotEvery: 300, groupCommitLimit: 200 });
+      const calls: Promise<DecideOutput[]>[] = [];
+      for (let i = 0; i < LINES.length; i += 41) {
+        calls.push(engine.decideRaw(inputs(LINES.slice(i, i + 41), i)));
+        if (i % 410 === 0) await new Promise((r) => setImmediate(r)); // some calls arrive while others are being committed
+      }
+      const returned = (await Promise.all(calls)).flatMap((out) => out.flatMap((r) => r.decisionJson));
+      expect(returned).toEqual(REF.decisions);
+      expect(await log(store)).toEqual(REF.decisions);
+      expect(await deadLetters(store)).toEqual(REF.deadLetters);
+      expect(engine.snapshot()).toBe(REF.state);
+      const restarted = await createEngine(referenceProgram(), { store });
+      expect(restarted.snapshot()).toBe(REF.state);
+      await store.close();
+    });
+
+    it("when a commit fails with calls waiting, its calls get the error and the later ones are decided", async () => {
+      const inner = await factory.create();
+      const store: Store = Object.create(inner) as Store;
+      let commits = 0;
+      store.commit = (after, build) =>
+        inner.commit(after, (m) => {
+          const b = build(m);
+          if (b !== null && ++commits === 4) throw new Error("disk full");
+          return b;
+        });
+      const engine = await createEngine(referenceProgram(), { store, clock: tickingClock(), groupCommitLimit: 50 });
+      const settled = await Promise.allSettled(Array.from({ length: 12 }, (_, k) => engine.decideRaw(inputs(LINES.slice(k * 50, k * 50 + 50), k * 50))));
+      const rejected = settled.filter((r) => r.status === "rejected");
+      expect(rejected.length).toBe(1);
+      expect(String((rejected[0] as PromiseRejectedResult).reason)).toMatch(/disk full/);
+      const answered = settled.flatMap((r) => (r.status === "fulfilled" ? r.value.flatMap((o) => o.decisionJson) : []));
+      expect(await log(inner)).toEqual(answered);
+      const restarted = await createEngine(referenceProgram(), { store: inner });
+      expect(restarted.snapshot()).toBe(engine.snapshot());
+      await inner.close();
+    });
+
     if (factory.reopen !== undefined) {
+      it("two engines deciding at once: every answer is in the log, and the log is the replay of the journal", async () => {
+        const a = await factory.create();
+        const b = await factory.reopen!(a);
+        const ea = await createEngine(referenceProgram(), { store: a, clock: tickingClock(), snapshotEvery: 250, groupCommitLimit: 80 });
+        const eb = await createEngine(referenceProgram(), { store: b, clock: tickingClock(), snapshotEvery: 250, groupCommitLimit: 80 });
+        const calls: Promise<DecideOutput[]>[] = [];
+        for (let i = 0, k = 0; i < LINES.length; i += 37, k++) calls.push((k % 2 === 0 ? ea : eb).decideRaw(inputs(LINES.slice(i, i + 37), i)));
+        const answered = (await Promise.all(calls)).flatMap((out) => out.flatMap((r) => r.decisionJson));
+        const stored = await log(a);
+        expect([...stored].sort()).toEqual([...answered].sort());
+        const program = referenceProgram();
+        const state = emptyState();
+        const replayed = (await a.journal(0)).flatMap((e) => program.evaluate(JSON.parse(e.body) as unknown, state).decisions.map(serializeDecision));
+        expect(replayed).toEqual(stored);
+        const fresh = await createEngine(referenceProgram(), { store: a });
+        expect(fresh.snapshot()).toBe(snapshotState(state));
+        await a.close();
+        await b.close();
+      });
+
       it("two engines on one store decide against the whole journal", async () => {
         const a = await factory.create();
         const b = await factory.reopen!(a);
