@@ -17,7 +17,7 @@ import { compileRules, freezeCites } from "./rules.js";
 import { cites, type CompiledVersion, type ExplainSink, type Firing, type Runtime } from "./runtime.js";
 import { emptyState, hasSeen, markSeen, restoreState, snapshotState, type EngineState } from "./state.js";
 import { formatInstant, maxDurationMs, parseTimestamp } from "../source/time.js";
-import { oneByteStrings } from "./strings.js";
+import { withOneByteStrings } from "./strings.js";
 import { compileVersionData, ProgramError } from "./version.js";
 
 /**
@@ -311,5 +311,5 @@ function safeRaw(raw: () => string): string {
  * target, two versions effective at the same instant.
  */
 export function compileProgram(ir: PolicyIR): Program {
-  return new CompiledProgram(oneByteStrings(ir));
+  return new CompiledProgram(withOneByteStrings(ir));
 }
