@@ -63,7 +63,10 @@ function* linesOf(fd: number, what: string, options: LineSourceOptions): Generat
     end += n;
     // Lines are cut at byte 0x0A, which never occurs inside a UTF-8 sequence, and each is decoded
     // on its own: a multi-byte character split across two reads is decoded whole.
-    for (let nl = buf.indexOf(NEWLINE, end - n); nl >= 0 && nl < end; nl = buf.indexOf(NEWLINE, start)) {
+    // Searched in a view that ends at `end`: beyond it is the rest of an unfilled buffer, which a
+    // live pipe's small reads would otherwise have scanned in full after every read.
+    const filled = buf.subarray(0, end);
+    for (let nl = filled.indexOf(NEWLINE, end - n); nl >= 0; nl = filled.indexOf(NEWLINE, start)) {
       yield buf.toString("utf8", start, nl);
       start = nl + 1;
     }

@@ -13,7 +13,7 @@
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { compileProgram } from "../engine/index.js";
+import { compileProgram, inputLine } from "../engine/index.js";
 import { createEngine, type EngineInput } from "../service/engine.js";
 import { openSqliteStore } from "../store/sqlite.js";
 import { StoreError } from "../store/types.js";
@@ -89,8 +89,8 @@ export async function runWithStore(policyFile: string, eventsFile: string | unde
         }
         lineNo++;
         last = r.value;
-        const line = last.endsWith("\r") ? last.slice(0, -1) : last;
-        if (line.trim().length === 0) {
+        const line = inputLine(last);
+        if (line === null) {
           counts.blankLines++;
           continue;
         }

@@ -69,8 +69,8 @@ export function runStream(program: Program, lines: Iterable<string>, state: Engi
   let lineNo = (options.firstLine ?? 1) - 1;
   for (const rawLine of lines) {
     lineNo++;
-    const line = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;
-    if (line.trim().length === 0) {
+    const line = inputLine(rawLine);
+    if (line === null) {
       counts.blankLines++;
       continue;
     }
@@ -91,6 +91,12 @@ export function runStream(program: Program, lines: Iterable<string>, state: Engi
     throw new AccountingError(`accounting violated: ${counts.inputs} inputs, ${counts.primaryDecisions} primary decisions, ${counts.deadLetters} dead letters`);
   }
   return counts;
+}
+
+/** An input line without its CR (CRLF input), or null for a blank line, which is not an input. */
+export function inputLine(raw: string): string | null {
+  const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+  return line.trim().length === 0 ? null : line;
 }
 
 /** Splits a text into lines for {@link runStream} (LF or CRLF). */
