@@ -85,7 +85,7 @@ export function loadIR(json: string | unknown): CompiledPolicy {
   return programOf(r.ir, r.diagnostics, "<ir>");
 }
 
-export { policyId, canonicalJson } from "./ir/identity.js";
+export { policyId } from "./ir/identity.js";
 export { createEngine, Engine, type DecideResult, type DecideOutput, type EngineInput, type EngineOptions } from "./service/engine.js";
 export { openSqliteStore, SqliteStore, type SqliteStoreOptions } from "./store/sqlite.js";
 export { MemoryStore, type MemoryStoreOptions } from "./store/memory.js";
