@@ -85,7 +85,12 @@ describe("HTTP decision API", () => {
     const decisions = (one.json() as { decisions: { event: string; trigger?: string; outcome: string; rule: string }[] }).decisions;
     expect(decisions.slice(0, -1).every((d) => d.trigger === "timer")).toBe(true);
     expect(decisions.at(-1)).toMatchObject({ event: "h-1", outcome: "noted", rule: "facts/registered" });
-    const dup = await post("/v1/decide", { id: "h-1", type: "user.registered", at: "2018-06-01T09:00:00+08:00", user: "hu1" });
+    // A retry (same id, same content) gets the original decisions, marked as a replay, byte for byte.
+    const retry = await post("/v1/decide", { id: "h-1", type: "user.registered", at: "2018-06-01T09:00:00+08:00", user: "hu1", ignored: 1 });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.body).toBe(one.body.replace(/\]\}$/, '],"replay":true}'));
+    // The same id with other content is the dead letter.
+    const dup = await post("/v1/decide", { id: "h-1", type: "user.registered", at: "2018-06-01T09:00:00+08:00", user: "hu2" });
     expect(dup.json()).toEqual({ decisions: [], deadLetter: { line: null, reason: 'duplicate event id "h-1"', raw: expect.any(String) } });
     const level = await post("/v1/decide", { id: "h-2", type: "user.credit", at: "2018-06-01T09:00:00+08:00", user: "hu1", level: "platinum" });
     expect(level.statusCode).toBe(200);
@@ -164,7 +169,7 @@ describe("HTTP decision API", () => {
     expect(text).toMatch(/^qungui_dead_letters_total \d+$/m);
     expect(text).toMatch(/^qungui_decide_duration_seconds_bucket\{le="\+Inf"\} \d+$/m);
     expect(text).toMatch(/^qungui_rejected_requests_total\{status="400"\} \d+$/m);
-    for (const line of text.split("\n")) if (line && !line.startsWith("#")) expect(line).toMatch(/^[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? [0-9.e+-]+$/);
+    for (const line of text.split("\n")) if (line && !line.startsWith("#")) expect(line).toMatch(/^[a-z_0-9]+(\{[a-z_0-9]+="[^"]*"(,[a-z_0-9]+="[^"]*")*\})? ([0-9.e+-]+|NaN)$/);
   });
 
   it("serves an OpenAPI 3.1 document whose schemas compile and whose refs resolve", async () => {
