@@ -281,7 +281,8 @@ export class PostgresStore implements Store {
     } catch (e) {
       failed = true;
       await c.query("ROLLBACK").catch(() => undefined);
-      throw this.fault(e);
+      // The driver's errors are StoreErrors already (q, changed); what `fn` threw goes on as it is.
+      throw e;
     } finally {
       done(failed);
     }
