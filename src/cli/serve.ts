@@ -121,6 +121,8 @@ export async function runServe(policyArg: string | undefined, flags: Record<stri
   let address: string;
   try {
     address = await app.listen({ port: c.port, host: c.host });
+    // fastify names the scheme from its own https option; this server's TLS is its factory's.
+    if (tls !== undefined) address = address.replace(/^http:/, "https:");
   } catch (e) {
     stopping = true;
     await engine.then((x) => x.close()).catch(() => undefined);
