@@ -213,7 +213,7 @@ describe("HTTP decision API", () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json() as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths).sort()).toEqual(["/metrics", "/v1/decide", "/v1/explain", "/v1/explain/{event}", "/v1/health", "/v1/openapi.json", "/v1/policy"]);
+    expect(Object.keys(doc.paths).sort()).toEqual(["/metrics", "/v1/decide", "/v1/explain", "/v1/explain/{event}", "/v1/health", "/v1/health/live", "/v1/health/ready", "/v1/openapi.json", "/v1/policy"]);
     const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [];
     for (const r of refs) {
       const name = /#\/components\/schemas\/([^"]+)/.exec(r)?.[1];
@@ -224,6 +224,11 @@ describe("HTTP decision API", () => {
     const decision = ajv.compile({ $ref: "doc#/components/schemas/DecideResult" });
     const one = await post("/v1/decide", { id: "oa-1", type: "user.registered", at: "2018-06-02T09:00:00+08:00", user: "oa" });
     expect(decision(one.json())).toBe(true);
+    const retried = await post("/v1/decide", { id: "oa-1", type: "user.registered", at: "2018-06-02T09:00:00+08:00", user: "oa" });
+    expect(decision(retried.json())).toBe(true);
+    const health = ajv.compile({ $ref: "doc#/components/schemas/Health" });
+    expect(health((await app.inject({ method: "GET", url: "/v1/health" })).json())).toBe(true);
+    expect(health((await app.inject({ method: "GET", url: "/v1/health/ready" })).json())).toBe(true);
   });
 
   it("reloads the policy with the token, keeps state, refuses a broken policy with its diagnostics", async () => {
