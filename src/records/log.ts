@@ -81,8 +81,8 @@ export class DecisionLog {
   private readonly records: { d: Decision; parties: Parties | undefined }[] = [];
 
   /** Records a decision (with its parties, when known); records are kept in the order they are appended. */
-  append(d: Decision, parties?: Parties): void {
-    this.records.push({ d, parties });
+  append(d: Decision, parties?: Parties | null): void {
+    this.records.push({ d, parties: parties ?? undefined });
   }
 
   get size(): number {

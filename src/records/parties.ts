@@ -61,10 +61,27 @@ class PartySet {
 }
 
 /**
- * The parties of a decision. `event` is the accepted event that produced it (its journal form or
- * the input; ignored for timer decisions); `complaint` looks up a complaint's parties by id.
+ * Whether a decision concerns only its subject: no effects, no complaint, and its event names no
+ * one else (the common case: a post, a join, a registration). Then {@link concerns} of the decision
+ * alone is exact, and nothing need be kept beside it.
  */
-export function decisionParties(d: Decision, event: Readonly<Record<string, unknown>> | null, complaint: (id: string) => ComplaintParties | undefined): Parties {
+function onlySubject(d: Decision, event: Readonly<Record<string, unknown>> | null): boolean {
+  if (d.effects.length > 0 || d.subject.complaint !== undefined) return false;
+  if (d.trigger !== undefined || event === null) return true;
+  const type = event["type"] as EventType;
+  if (event["complaint"] !== undefined || (event["group"] !== undefined && event["group"] !== d.subject.group)) return false;
+  for (const f of EVENT_USERS[type] ?? []) if (event[f] !== undefined && event[f] !== d.subject.user) return false;
+  return !(type === "group.manage" && MANAGED_USER[event["action"] as ManageAction] === true && event["target"] !== d.subject.user);
+}
+
+/**
+ * The parties of a decision, or null when they are exactly what the decision names by itself (its
+ * subject; see `concerns` in ./log.ts): the stores keep nothing then, and the export falls back to
+ * the decision. `event` is the accepted event that produced it (its journal form or the input;
+ * ignored for timer decisions); `complaint` looks up a complaint's parties by id.
+ */
+export function decisionParties(d: Decision, event: Readonly<Record<string, unknown>> | null, complaint: (id: string) => ComplaintParties | undefined): Parties | null {
+  if (onlySubject(d, event)) return null;
   const p = new PartySet();
   p.user(d.subject.user);
   p.group(d.subject.group);

@@ -3,7 +3,7 @@
  * durable stores are tested against. Same contract as every {@link Store}, without durability.
  */
 import type { Decision } from "../engine/decision.js";
-import { filters, inRange, partiesConcern, type InspectionFilter } from "../records/log.js";
+import { concerns, filters, inRange, partiesConcern, type InspectionFilter } from "../records/log.js";
 import {
   StoreError,
   type CommitBatch,
@@ -170,7 +170,8 @@ export class MemoryStore implements Store {
     for (const r of [...this.decisions]) {
       if (!all) {
         const d = JSON.parse(r.value.json) as Decision;
-        if (!inRange(d, filter) || !partiesConcern(r.value.parties, filter)) continue;
+        const p = r.value.parties;
+        if (!inRange(d, filter) || !(p === null ? concerns(d, filter) : partiesConcern(p, filter))) continue;
       }
       yield { json: r.value.json, entry: r.value.entry, recordedAt: r.recordedAt, policy: r.value.policy };
     }

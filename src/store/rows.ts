@@ -20,8 +20,8 @@ export interface EntryRow {
   entry: JournalEntry;
   /** The entry's decisions, one per line ("" for none). */
   decisions: string;
-  /** Their parties, one per line, in the same order. */
-  parties: string;
+  /** Their parties, one per line in the same order ("" for a decision concerning its subject only); null when none has any. */
+  parties: string | null;
   count: number;
   /** The earliest decision time of the row (a timer decision's `due` may be days before the entry's `at`); null without decisions. */
   firstMs: number | null;
@@ -40,15 +40,20 @@ export function entryRows(b: CommitBatch, head: number): EntryRow[] {
     if (e.seq !== expected) throw new StoreError(`journal entry ${e.seq} does not follow ${expected - 1}`);
     let decisions = "";
     let parties = "";
+    let anyParties = false;
     let n = 0;
     let firstMs: number | null = null;
     for (; d < b.decisions.length && b.decisions[d]!.entry === e.seq; d++, n++) {
       const r = b.decisions[d]!;
       decisions += (n === 0 ? "" : SEP) + r.json;
-      parties += (n === 0 ? "" : SEP) + partiesJson(r.parties);
+      if (n > 0) parties += SEP;
+      if (r.parties !== null) {
+        parties += partiesJson(r.parties);
+        anyParties = true;
+      }
       if (firstMs === null || r.atMs < firstMs) firstMs = r.atMs;
     }
-    rows.push({ entry: e, decisions, parties, count: n, firstMs });
+    rows.push({ entry: e, decisions, parties: anyParties ? parties : null, count: n, firstMs });
     expected++;
   }
   if (d !== b.decisions.length) throw new StoreError("decisions of a batch must follow their journal entries, in order");
@@ -64,7 +69,7 @@ export interface StoredRow {
   recordedAt: number;
   policy: string;
   decisions: string;
-  /** Null for rows stored before parties were kept: the decision-only filter applies. */
+  /** Null (or "" for one decision) where the decision names everyone it concerns, and for rows stored before parties were kept: the decision-only filter applies. */
   parties: string | null;
 }
 
@@ -91,7 +96,7 @@ export function* rowRecords(r: StoredRow, f: InspectionFilter): Generator<Export
       const d = JSON.parse(json) as Decision;
       if (!inRange(d, f)) continue;
       const p = parties?.[i];
-      if (!(p === undefined ? concerns(d, f) : partiesConcern(parseParties(p), f))) continue;
+      if (!(p === undefined || p === "" ? concerns(d, f) : partiesConcern(parseParties(p), f))) continue;
     }
     yield { json, entry: r.seq, recordedAt: r.recordedAt, policy: r.policy };
   }

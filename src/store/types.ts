@@ -68,8 +68,11 @@ export interface DecisionRecord {
   json: string;
   /** The decision's time, epoch ms: its `due` for a timer decision, else its `at` (records/log.ts `decisionTimeMs`). */
   atMs: number;
-  /** Everyone it concerns (src/records/parties.ts): what an inspection for a user or group selects on. */
-  parties: Parties;
+  /**
+   * Everyone it concerns (src/records/parties.ts): what an inspection for a user or group selects
+   * on; null when that is just what the decision names (its subject), so nothing is kept.
+   */
+  parties: Parties | null;
 }
 
 /** One dead letter. */
