@@ -20,6 +20,7 @@ import { compilePolicyText } from "../../src/compile.js";
 import { policyId } from "../../src/ir/identity.js";
 import { openStore } from "../../src/store/open.js";
 import { rng } from "../../src/workload/generate.js";
+import { amendedPolicyText, unverifiedMemberSetup } from "../service/fixtures.js";
 import { postgresUnavailable, startPostgres, type TestServer } from "../service/postgres.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -29,20 +30,11 @@ const ROUNDS = Number(process.env["QUNGUI_CRASH_SERVE_ROUNDS"] ?? 4);
 const SEED = Number(process.env["QUNGUI_CRASH_SEED"] ?? 20171008);
 const POLICY = "policies/cac-2017.qg";
 const REFERENCE_TEXT = readFileSync(join(ROOT, POLICY), "utf8");
-const AMENDED_TEXT = REFERENCE_TEXT.replace("verified required for post, create, set-info", "verified required for create, set-info");
+const AMENDED_TEXT = amendedPolicyText();
 const REFERENCE_ID = policyId(compilePolicyText(REFERENCE_TEXT, POLICY).ir!);
 const AMENDED_ID = policyId(compilePolicyText(AMENDED_TEXT, POLICY).ir!);
 
-const SETUP = [
-  { id: "s0", type: "agreement.published", at: "2018-03-01T08:59:00+08:00", version: "1" },
-  { id: "s1", type: "user.registered", at: "2018-03-01T09:00:00+08:00", user: "owner" },
-  { id: "s2", type: "user.verified", at: "2018-03-01T09:00:01+08:00", user: "owner", identity: { name: "x" } },
-  { id: "s3", type: "agreement.accepted", at: "2018-03-01T09:00:02+08:00", user: "owner", version: "1" },
-  { id: "s4", type: "group.create", at: "2018-03-01T09:00:03+08:00", user: "owner", group: "cg", category: "general" },
-  { id: "s5", type: "user.registered", at: "2018-03-01T09:00:04+08:00", user: "anon" },
-  { id: "s6", type: "agreement.accepted", at: "2018-03-01T09:00:05+08:00", user: "anon", version: "1" },
-  { id: "s7", type: "group.join", at: "2018-03-01T09:00:06+08:00", user: "anon", group: "cg" },
-];
+const SETUP = unverifiedMemberSetup("cg");
 const BASE = Date.parse("2018-03-01T02:00:00Z");
 
 function start(store: string): Promise<{ child: ChildProcess; url: string }> {

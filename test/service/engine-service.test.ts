@@ -6,7 +6,6 @@
  * store fails with StoreError; explaining a past event replays a bounded slice of the journal, in
  * a worker thread, while deciding goes on.
  */
-import { readFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { afterAll, describe, expect, it } from "vitest";
 import { compilePolicyText } from "../../src/compile.js";
@@ -14,28 +13,16 @@ import { compileProgram, type Program } from "../../src/engine/index.js";
 import { createEngine, type EngineInput } from "../../src/service/engine.js";
 import { explainInput, explainStored, Policies } from "../../src/service/replay.js";
 import { StoreError, type Store } from "../../src/store/types.js";
-import { POLICY_PATH, referenceProgram, streamLines, tickingClock } from "./fixtures.js";
+import { amendedPolicyText, referenceProgram, streamLines, tickingClock, unverifiedMemberSetup } from "./fixtures.js";
 import { storeFactories } from "./stores.js";
 
 const lines = (ls: string[], from = 0): EngineInput[] => ls.map((line, i) => ({ kind: "line", line, lineNo: from + i + 1 }));
 
-/** The reference policy without the real-name requirement for posting: visibly other decisions. */
 function amendedProgram(): Program {
-  const text = readFileSync(POLICY_PATH, "utf8").replace("verified required for post, create, set-info", "verified required for create, set-info");
-  return compileProgram(compilePolicyText(text, "elsewhere/amended.qg").ir!);
+  return compileProgram(compilePolicyText(amendedPolicyText(), "elsewhere/amended.qg").ir!);
 }
 
-/** An unverified member posting: denied by real-name/post under the reference policy, allowed under the amended one. */
-const SETUP = [
-  { id: "s0", type: "agreement.published", at: "2018-03-01T08:59:00+08:00", version: "1" },
-  { id: "s1", type: "user.registered", at: "2018-03-01T09:00:00+08:00", user: "owner" },
-  { id: "s2", type: "user.verified", at: "2018-03-01T09:00:01+08:00", user: "owner", identity: { name: "测试用户" } },
-  { id: "s3", type: "agreement.accepted", at: "2018-03-01T09:00:02+08:00", user: "owner", version: "1" },
-  { id: "s4", type: "group.create", at: "2018-03-01T09:00:03+08:00", user: "owner", group: "pg1", category: "general" },
-  { id: "s5", type: "user.registered", at: "2018-03-01T09:00:04+08:00", user: "anon" },
-  { id: "s6", type: "agreement.accepted", at: "2018-03-01T09:00:05+08:00", user: "anon", version: "1" },
-  { id: "s7", type: "group.join", at: "2018-03-01T09:00:06+08:00", user: "anon", group: "pg1" },
-];
+const SETUP = unverifiedMemberSetup("pg1");
 const post = (id: string, at = "2018-03-01T10:00:00+08:00") => ({ id, type: "message.post", at, user: "anon", group: "pg1", message: `m-${id}` });
 
 const { factories, skipped } = await storeFactories();
