@@ -12,7 +12,7 @@ import type { Comment, PolicyFile } from "../ast/nodes.js";
 import { error, sortDiagnostics, type Diagnostic, type Label } from "../source/diagnostic.js";
 import type { Source, Span } from "../source/span.js";
 import { CODE } from "./codes.js";
-import { HELP_SEPARATOR } from "./messages.js";
+import { CODE_SEPARATOR, HELP_SEPARATOR } from "./messages.js";
 import { MAX_NESTING, nestingLimit } from "./nesting.js";
 import { parser, type ClauseDiagnostic } from "./parser.js";
 import { LBrace, RBrace, scan } from "./tokens.js";
@@ -162,7 +162,9 @@ function syntaxDiagnostic(
   braces: () => (IToken | undefined)[],
   e: IRecognitionException,
 ): Diagnostic {
-  const [message = "syntax error", ...rest] = e.message.split(HELP_SEPARATOR);
+  const coded = e.message.indexOf(CODE_SEPARATOR);
+  const code = coded < 0 ? CODE.unexpectedToken : e.message.slice(0, coded);
+  const [message = "syntax error", ...rest] = e.message.slice(coded + 1).split(HELP_SEPARATOR);
   const help = rest.join(" ") || undefined;
   const at = e.token;
   const atEof = at === undefined || at.tokenType === EOF || !Number.isFinite(at.startOffset);
@@ -182,7 +184,7 @@ function syntaxDiagnostic(
     const open = braces()[index];
     if (open !== undefined) labels.push({ span: tokenSpan(source, open), message: "the block opened here" });
   }
-  return error(CODE.unexpectedToken, span, message, help === undefined ? { labels } : { help, labels });
+  return error(code, span, message, help === undefined ? { labels } : { help, labels });
 }
 
 /** Recovery can report the same spot twice; keep the first report of each position. */

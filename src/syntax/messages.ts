@@ -6,13 +6,16 @@
  * too.
  */
 import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
+import { closest } from "../source/suggest.js";
 import { EOF } from "./chevrotain.js";
+import { CODE } from "./codes.js";
 import {
   AddOp,
   Comma,
   CompareOp,
   DateTime,
   Ident,
+  Identifier,
   Integer,
   Keyword,
   Kw,
@@ -269,9 +272,49 @@ export const HELP_SEPARATOR = "\n";
 
 const join = (message: string, help: string) => message + HELP_SEPARATOR + help;
 
+/**
+ * Separates a code from the rest, for a message that is not QG002 (unexpected token), the code
+ * every parser error has otherwise.
+ */
+export const CODE_SEPARATOR = "\u0001";
+
+/**
+ * What the parser knows where it reports an error, for the messages that need more than the
+ * tokens chevrotain passes: the words that could stand there, and the block being read.
+ */
+export interface ErrorContext {
+  /** The keywords that could come next, at least those of `expected` (units singular and plural). */
+  keywordsAt(actual: IToken, expected: readonly TokenType[]): string[];
+  /** The rule name of the innermost block being read (`tier`, `rule`, …), if any. */
+  block(): string | undefined;
+}
+
+let context: ErrorContext | null = null;
+
+/** Called once by the parser, which is the context of every error it reports. */
+export function setErrorContext(c: ErrorContext): void {
+  context = c;
+}
+
+/**
+ * QG080 for a plain word where a keyword that fits there is a letter or two away (`membrs`,
+ * `resolv`, `complains {`), or null: chevrotain's message would say what it expected at the
+ * position (often the block's `}`), not that the word is misspelt.
+ */
+function misspeltKeyword(actual: IToken | undefined, expected: readonly TokenType[]): string | null {
+  if (context === null || actual === undefined || actual.tokenType !== Identifier) return null;
+  const word = closest(actual.image, context.keywordsAt(actual, expected));
+  if (word === undefined) return null;
+  const block = context.block();
+  const where = block !== undefined && BLOCK_NAME[block] !== undefined ? ` in ${BLOCK_NAME[block]}` : "";
+  return `${CODE.misspeltKeyword}${CODE_SEPARATOR}${join(`unknown keyword \`${actual.image}\`${where}`, `did you mean \`${word}\`?`)}`;
+}
+
 /** Error messages that say what was expected in words, and a help line to go with each. */
 export const errorMessageProvider: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
+    const typo = misspeltKeyword(actual, [expected]);
+    if (typo !== null) return typo;
     const found = describeToken(actual);
     const help = helpFor(ruleName, [expected], actual);
     if (expected === RBrace) return join(`expected \`}\` to close ${BLOCK_NAME[ruleName] ?? "the block"}, found ${found}`, help);
@@ -304,12 +347,16 @@ export const errorMessageProvider: IParserErrorMessageProvider = {
 
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
     const firsts = uniqueFirsts(expectedPathsPerAlt.flat());
+    const typo = misspeltKeyword(actual[0], firsts);
+    if (typo !== null) return typo;
     const what = CHOICE_NAME[ruleName] ?? oneOf(firsts);
     return join(`expected ${what}, found ${describeToken(actual[0])}`, helpFor(ruleName, firsts, actual[0]));
   },
 
   buildEarlyExitMessage({ expectedIterationPaths, actual, ruleName }) {
     const firsts = uniqueFirsts(expectedIterationPaths);
+    const typo = misspeltKeyword(actual[0], firsts);
+    if (typo !== null) return typo;
     return join(
       `expected ${CHOICE_NAME[ruleName] ?? oneOf(firsts)}, found ${describeToken(actual[0])}`,
       helpFor(ruleName, firsts, actual[0]),

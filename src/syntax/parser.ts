@@ -40,7 +40,7 @@ import { error, type Diagnostic } from "../source/diagnostic.js";
 import type { Position, Source, Span } from "../source/span.js";
 import { EmbeddedActionsParser, EOF, isRecognitionException } from "./chevrotain.js";
 import { CODE } from "./codes.js";
-import { CLAUSE_HELP, CLAUSE_NAME, errorMessageProvider, MISSING_EFFECT_HELP } from "./messages.js";
+import { CLAUSE_HELP, CLAUSE_NAME, errorMessageProvider, MISSING_EFFECT_HELP, setErrorContext, type ErrorContext } from "./messages.js";
 import {
   AddOp,
   ALL_TOKENS,
@@ -70,6 +70,7 @@ import {
   Str,
   Unit,
   UnterminatedString,
+  WORDS,
 } from "./tokens.js";
 
 /**
@@ -86,6 +87,21 @@ export class Built<T = unknown> {
   recovered = false;
   /** The recognition exception that abandoned it, until it is thrown on. */
   failure: unknown = undefined;
+  /**
+   * While the rule runs: the rule that called it, and what it has read so far, for the callbacks
+   * it hands chevrotain (`MANY`, `OPTION`, `OR` alternatives). Those are built once and find the
+   * running rule in {@link QgParser.top}, instead of closing over its locals: a closure and its
+   * context per rule invocation were most of the parser's garbage.
+   */
+  up: Built<unknown> | null = null;
+  acc: unknown = null;
+  n = 0;
+  tokens: IToken[] | null = null;
+  t1: IToken | undefined = undefined;
+  t2: IToken | undefined = undefined;
+  k1: Built<unknown> | undefined = undefined;
+  k2: Built<unknown> | undefined = undefined;
+  k3: Built<unknown> | undefined = undefined;
   constructor(readonly rule: string) {}
 }
 
@@ -94,6 +110,18 @@ export interface ClauseDiagnostic {
   start: number;
   end: number;
   diagnostic: Diagnostic;
+}
+
+/** Index of the first token starting at or after `offset`. */
+function tokenIndexAt(tokens: readonly IToken[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.startOffset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Whether `b` read any real token. Also false for chevrotain's placeholder in the recording phase. */
@@ -120,6 +148,19 @@ function kids<T = unknown>(clauses: readonly Built<unknown>[], rule: string): Bu
   return out;
 }
 
+/** The words of each word token type (a unit's singular and plural). */
+const WORDS_OF = new Map<TokenType, string[]>();
+for (const [word, type] of WORDS) WORDS_OF.set(type, [...(WORDS_OF.get(type) ?? []), word]);
+
+/** The rules that read a `{ … }` block, for "unknown keyword … in the `tier` block". */
+const BLOCK_RULES: ReadonlySet<string> = new Set(["header", "amendment", "tierOverride", "tier", "measure", "rule", ...sectionRuleNames()]);
+
+/**
+ * How many tokens of a block the parser replays to find what could follow them (QG080); a block
+ * longer than that (none in practice) gets the suggestions of the error's own expectations only.
+ */
+const MAX_REPLAY = 2000;
+
 /** Slots of the position cache (a power of two). */
 const POSITION_CACHE = 1024;
 
@@ -139,7 +180,10 @@ type Section = A.Section;
 type Declaration = A.Section | A.RuleDecl | A.MeasureDecl;
 
 /** The section rules, by the name they have in the grammar (and in "the `…` block"). */
-const SECTION_RULES: ReadonlySet<string> = new Set([
+const SECTION_RULES: ReadonlySet<string> = new Set(sectionRuleNames());
+
+function sectionRuleNames(): string[] {
+  return [
   "agreement",
   "identity",
   "credit",
@@ -152,7 +196,8 @@ const SECTION_RULES: ReadonlySet<string> = new Set([
   "retention",
   "management",
   "blacklist",
-]);
+  ];
+}
 
 /** The `.qg` grammar. Use the shared instance {@link parser} through {@link QgParser.parseFile}. */
 export class QgParser extends EmbeddedActionsParser {
@@ -171,6 +216,8 @@ export class QgParser extends EmbeddedActionsParser {
    */
   private readonly positionAt = new Array<Position | undefined>(POSITION_CACHE);
   private readonly positionTag = new Int32Array(POSITION_CACHE).fill(-1);
+  /** The running rule (see {@link Built.up}). */
+  private top: Built<unknown> | null = null;
   /** The partial result of the rule an exception is leaving, for the rule it reaches next. */
   private pending: Built<unknown> | null = null;
   private clauseDiagnostics: ClauseDiagnostic[] = [];
@@ -181,6 +228,35 @@ export class QgParser extends EmbeddedActionsParser {
   constructor() {
     super(ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider });
     this.performSelfAnalysis();
+    setErrorContext(this.errorContext);
+  }
+
+  /** What the error messages ask of the parser (./messages.ts). */
+  private readonly errorContext: ErrorContext = {
+    keywordsAt: (actual, expected) => {
+      const types = new Set<TokenType>(expected);
+      const block = this.openBlock();
+      const tokens = this.input;
+      if (block === undefined) {
+        // Between items: whatever can start one.
+        for (const path of this.computeContentAssist("item", [])) types.add(path.nextTokenType);
+      } else {
+        const first = tokenIndexAt(tokens, block.start);
+        const at = actual.tokenType === EOF ? tokens.length : tokenIndexAt(tokens, actual.startOffset);
+        if (at - first <= MAX_REPLAY)
+          for (const path of this.computeContentAssist(block.rule, tokens.slice(first, at))) types.add(path.nextTokenType);
+      }
+      const words: string[] = [];
+      for (const t of types) words.push(...(WORDS_OF.get(t) ?? []));
+      return words;
+    },
+    block: () => this.openBlock()?.rule,
+  };
+
+  /** The innermost block being read. */
+  private openBlock(): Built<unknown> | undefined {
+    for (let f = this.top; f !== null; f = f.up) if (BLOCK_RULES.has(f.rule) && has(f)) return f;
+    return undefined;
   }
 
   /**
@@ -197,6 +273,7 @@ export class QgParser extends EmbeddedActionsParser {
     this.positionTag.fill(-1);
     this.comments = comments;
     this.pending = null;
+    this.top = null;
     this.clauseDiagnostics = [];
     this.input = tokens;
     const built = this.file();
@@ -208,6 +285,7 @@ export class QgParser extends EmbeddedActionsParser {
     this.input = [];
     this.comments = [];
     this.pending = null;
+    this.top = null;
     this.clauseDiagnostics = [];
     this.lineStarts = [0];
     this.positionAt.fill(undefined);
@@ -260,15 +338,32 @@ export class QgParser extends EmbeddedActionsParser {
     throw e;
   }
 
+  /** Makes `b` the running rule ({@link top}); {@link leave} hands back to its caller. */
+  private open<T>(b: Built<T>): Built<T> {
+    b.up = this.top;
+    this.top = b;
+    return b;
+  }
+
+  private leave(b: Built<unknown>): void {
+    this.top = b.up;
+    b.up = null;
+  }
+
   private takePending(): Built<unknown> | null {
     const p = this.pending;
     this.pending = null;
     return p;
   }
 
-  /** A rule that only passes on the result of the one it called (`item`, `section`, …). */
-  private through(b: Built<unknown>, child: Built<unknown> | undefined): Built<unknown> {
-    return child !== undefined && has(child) ? child : b;
+  /**
+   * The `catch` of a rule that only passes on the result of the one it chose (`item`, `section`,
+   * `primary`, …): its partial result is that rule's, or nothing when the choice itself failed.
+   */
+  private passOn(e: unknown, rule: string): never {
+    const b = new Built(rule);
+    const child = this.fail(e, b);
+    return this.done(b, child !== null && has(child) ? child : b) as never;
   }
 
   private position(offset: number): Position {
@@ -429,14 +524,11 @@ export class QgParser extends EmbeddedActionsParser {
   item = this.RULE(
     "item",
     (): Built<unknown> => {
-      const b = new Built("item");
-      let child: Built<unknown> | undefined;
       try {
-        child = this.c(b, this.OR(this.itemAlternatives));
+        return this.OR(this.itemAlternatives);
       } catch (e) {
-        child = this.fail(e, b) ?? undefined;
+        return this.passOn(e, "item");
       }
-      return this.done(b, this.through(b, child));
     },
     this.recovery,
   );
@@ -444,7 +536,7 @@ export class QgParser extends EmbeddedActionsParser {
   header = this.RULE(
     "header",
     (): Built<A.PolicyHeader> => {
-      const b = new Built<A.PolicyHeader>("header");
+      const b = this.open(new Built<A.PolicyHeader>("header"));
       let policy: IToken | undefined;
       let name: IToken | undefined;
       let versionKw: IToken | undefined;
@@ -464,6 +556,7 @@ export class QgParser extends EmbeddedActionsParser {
         const child = this.fail(e, b);
         if (child !== null) items.push(child);
       }
+      this.leave(b);
       if (!this.RECORDING_PHASE && real(policy) !== undefined) {
         const where = "the `policy` header";
         const title = this.pick<A.StringLit>(b, where, items, "title");
@@ -491,14 +584,11 @@ export class QgParser extends EmbeddedActionsParser {
   headerItem = this.RULE(
     "headerItem",
     (): Built<unknown> => {
-      const b = new Built("headerItem");
-      let child: Built<unknown> | undefined;
       try {
-        child = this.c(b, this.OR(this.headerItemAlternatives));
+        return this.OR(this.headerItemAlternatives);
       } catch (e) {
-        child = this.fail(e, b) ?? undefined;
+        return this.passOn(e, "headerItem");
       }
-      return this.done(b, this.through(b, child));
     },
     this.recovery,
   );
@@ -585,7 +675,7 @@ export class QgParser extends EmbeddedActionsParser {
   amendment = this.RULE(
     "amendment",
     (): Built<A.Amendment> => {
-      const b = new Built<A.Amendment>("amendment");
+      const b = this.open(new Built<A.Amendment>("amendment"));
       let keyword: IToken | undefined;
       let version: IToken | undefined;
       const entries: Built<unknown>[] = [];
@@ -601,6 +691,7 @@ export class QgParser extends EmbeddedActionsParser {
         const child = this.fail(e, b);
         if (child !== null) entries.push(child);
       }
+      this.leave(b);
       if (!this.RECORDING_PHASE) {
         const where = "the `amendment` block";
         const items: Declaration[] = [];
@@ -632,14 +723,11 @@ export class QgParser extends EmbeddedActionsParser {
   amendmentItem = this.RULE(
     "amendmentItem",
     (): Built<unknown> => {
-      const b = new Built("amendmentItem");
-      let child: Built<unknown> | undefined;
       try {
-        child = this.c(b, this.OR(this.amendmentItemAlternatives));
+        return this.OR(this.amendmentItemAlternatives);
       } catch (e) {
-        child = this.fail(e, b) ?? undefined;
+        return this.passOn(e, "amendmentItem");
       }
-      return this.done(b, this.through(b, child));
     },
     this.recovery,
   );
@@ -676,14 +764,11 @@ export class QgParser extends EmbeddedActionsParser {
   section = this.RULE(
     "section",
     (): Built<unknown> => {
-      const b = new Built("section");
-      let child: Built<unknown> | undefined;
       try {
-        child = this.c(b, this.OR(this.sectionAlternatives));
+        return this.OR(this.sectionAlternatives);
       } catch (e) {
-        child = this.fail(e, b) ?? undefined;
+        return this.passOn(e, "section");
       }
-      return this.done(b, this.through(b, child));
     },
     this.recovery,
   );
@@ -704,7 +789,7 @@ export class QgParser extends EmbeddedActionsParser {
     return this.RULE(
       name,
       (): Built<T> => {
-        const b = new Built<T>(name);
+        const b = this.open(new Built<T>(name));
         const found: Built<unknown>[] = [];
         try {
           this.t(b, this.CONSUME(keyword));
@@ -717,6 +802,7 @@ export class QgParser extends EmbeddedActionsParser {
           const child = this.fail(e, b);
           if (child !== null) found.push(child);
         }
+        this.leave(b);
         if (!this.RECORDING_PHASE) b.value = build(b, found, where);
         return this.done(b);
       },
@@ -972,7 +1058,7 @@ export class QgParser extends EmbeddedActionsParser {
   tierOverride = this.RULE(
     "tierOverride",
     (): Built<A.TierOverride> => {
-      const b = new Built<A.TierOverride>("tierOverride");
+      const b = this.open(new Built<A.TierOverride>("tierOverride"));
       const names: IToken[] = [];
       const tiers: Built<A.TierDecl>[] = [];
       try {
@@ -991,6 +1077,7 @@ export class QgParser extends EmbeddedActionsParser {
         const child = this.fail(e, b);
         if (child !== null) tiers.push(child as Built<A.TierDecl>);
       }
+      this.leave(b);
       if (!this.RECORDING_PHASE)
         b.value = { kind: "TierOverride", categories: this.idents(names), tiers: values(tiers), span: this.builtSpan(b) };
       return this.done(b);
@@ -1001,7 +1088,7 @@ export class QgParser extends EmbeddedActionsParser {
   tier = this.RULE(
     "tier",
     (): Built<A.TierDecl> => {
-      const b = new Built<A.TierDecl>("tier");
+      const b = this.open(new Built<A.TierDecl>("tier"));
       let keyword: IToken | undefined;
       let name: IToken | undefined;
       const clauses: Built<unknown>[] = [];
@@ -1017,6 +1104,7 @@ export class QgParser extends EmbeddedActionsParser {
         const child = this.fail(e, b);
         if (child !== null) clauses.push(child);
       }
+      this.leave(b);
       if (!this.RECORDING_PHASE) {
         const where = "the `tier` block";
         const creator = this.pick<A.Qualification[]>(b, where, clauses, "creatorRequires");
@@ -1564,7 +1652,7 @@ export class QgParser extends EmbeddedActionsParser {
   measure = this.RULE(
     "measure",
     (): Built<A.MeasureDecl> => {
-      const b = new Built<A.MeasureDecl>("measure");
+      const b = this.open(new Built<A.MeasureDecl>("measure"));
       let keyword: IToken | undefined;
       let name: IToken | undefined;
       const clauses: Built<unknown>[] = [];
@@ -1589,6 +1677,7 @@ export class QgParser extends EmbeddedActionsParser {
         const child = this.fail(e, b);
         if (child !== null) clauses.push(child);
       }
+      this.leave(b);
       if (!this.RECORDING_PHASE) {
         const where = "the `measure` block";
         const trigger = this.pick<A.Trigger>(b, where, clauses, "trigger");
@@ -1744,14 +1833,11 @@ export class QgParser extends EmbeddedActionsParser {
   action = this.RULE(
     "action",
     (): Built<unknown> => {
-      const b = new Built("action");
-      let child: Built<unknown> | undefined;
       try {
-        child = this.c(b, this.OR(this.actionAlternatives));
+        return this.OR(this.actionAlternatives);
       } catch (e) {
-        child = this.fail(e, b) ?? undefined;
+        return this.passOn(e, "action");
       }
-      return this.done(b, this.through(b, child));
     },
     this.recovery,
   );
@@ -1991,7 +2077,7 @@ export class QgParser extends EmbeddedActionsParser {
   rule = this.RULE(
     "rule",
     (): Built<A.RuleDecl> => {
-      const b = new Built<A.RuleDecl>("rule");
+      const b = this.open(new Built<A.RuleDecl>("rule"));
       let keyword: IToken | undefined;
       let name: IToken | undefined;
       const clauses: Built<unknown>[] = [];
@@ -2007,6 +2093,7 @@ export class QgParser extends EmbeddedActionsParser {
         const child = this.fail(e, b);
         if (child !== null) clauses.push(child);
       }
+      this.leave(b);
       if (!this.RECORDING_PHASE) {
         const where = "the `rule` block";
         const nameIdent = this.identOr(name, b, keyword);
@@ -2138,67 +2225,64 @@ export class QgParser extends EmbeddedActionsParser {
   expression = this.RULE(
     "expression",
     (): Built<A.Expr> => {
-      const b = new Built<A.Expr>("expression");
-      let result: A.Expr | null = null;
+      const b = this.open(new Built<A.Expr>("expression"));
       try {
-        result = this.chain(result, this.c(b, this.SUBRULE(this.conjunction)), "or");
-        this.MANY(() => {
-          this.t(b, this.CONSUME(Kw.or));
-          result = this.chain(result, this.c(b, this.SUBRULE2(this.conjunction)), "or");
-        });
+        b.acc = this.chain(null, this.c(b, this.SUBRULE(this.conjunction)), "or");
+        this.MANY(this.moreDisjuncts);
       } catch (e) {
         const child = this.fail(e, b);
-        if (child !== null) result = this.chain(result, child as Built<A.Expr>, "or");
+        if (child !== null) b.acc = this.chain(b.acc as A.Expr | null, child as Built<A.Expr>, "or");
       }
-      b.value = result;
+      this.leave(b);
+      b.value = b.acc as A.Expr | null;
       return this.done(b);
     },
     this.recovery,
   );
+
+  private readonly moreDisjuncts = (): void => {
+    const b = this.top as Built<A.Expr>;
+    this.t(b, this.CONSUME(Kw.or));
+    b.acc = this.chain(b.acc as A.Expr | null, this.c(b, this.SUBRULE2(this.conjunction)), "or");
+  };
 
   conjunction = this.RULE(
     "conjunction",
     (): Built<A.Expr> => {
-      const b = new Built<A.Expr>("conjunction");
-      let result: A.Expr | null = null;
+      const b = this.open(new Built<A.Expr>("conjunction"));
       try {
-        result = this.chain(result, this.c(b, this.SUBRULE(this.negation)), "and");
-        this.MANY(() => {
-          this.t(b, this.CONSUME(Kw.and));
-          result = this.chain(result, this.c(b, this.SUBRULE2(this.negation)), "and");
-        });
+        b.acc = this.chain(null, this.c(b, this.SUBRULE(this.negation)), "and");
+        this.MANY(this.moreConjuncts);
       } catch (e) {
         const child = this.fail(e, b);
-        if (child !== null) result = this.chain(result, child as Built<A.Expr>, "and");
+        if (child !== null) b.acc = this.chain(b.acc as A.Expr | null, child as Built<A.Expr>, "and");
       }
-      b.value = result;
+      this.leave(b);
+      b.value = b.acc as A.Expr | null;
       return this.done(b);
     },
     this.recovery,
   );
 
+  private readonly moreConjuncts = (): void => {
+    const b = this.top as Built<A.Expr>;
+    this.t(b, this.CONSUME(Kw.and));
+    b.acc = this.chain(b.acc as A.Expr | null, this.c(b, this.SUBRULE2(this.negation)), "and");
+  };
+
   negation = this.RULE(
     "negation",
     (): Built<A.Expr> => {
-      const b = new Built<A.Expr>("negation");
-      let not: IToken | undefined;
-      let operand: Built<A.Expr> | undefined;
+      const b = this.open(new Built<A.Expr>("negation"));
       try {
-        this.OR([
-          {
-            ALT: () => {
-              not = this.t(b, this.CONSUME(Kw.not));
-              operand = this.c(b, this.SUBRULE(this.negation));
-            },
-          },
-          { ALT: () => (operand = this.c(b, this.SUBRULE(this.comparison))) },
-        ]);
+        this.OR(this.negationAlternatives);
       } catch (e) {
-        operand = (this.fail(e, b) as Built<A.Expr> | null) ?? operand;
+        b.k1 = this.fail(e, b) ?? b.k1;
       }
+      this.leave(b);
       if (!this.RECORDING_PHASE) {
-        const n = real(not);
-        const inner = this.val(operand);
+        const n = real(b.t1);
+        const inner = this.val(b.k1 as Built<A.Expr> | undefined);
         if (n === undefined) b.value = inner;
         else b.value = inner === null ? null : { kind: "NotExpr", operand: inner, span: this.span(n.startOffset, inner.span.end.offset) };
       }
@@ -2207,55 +2291,102 @@ export class QgParser extends EmbeddedActionsParser {
     this.recovery,
   );
 
+  private readonly negationAlternatives = [
+    {
+      ALT: (): void => {
+        const b = this.top!;
+        b.t1 = this.t(b, this.CONSUME(Kw.not));
+        b.k1 = this.c(b, this.SUBRULE(this.negation));
+      },
+    },
+    {
+      ALT: (): void => {
+        const b = this.top!;
+        b.k1 = this.c(b, this.SUBRULE(this.comparison));
+      },
+    },
+  ];
+
+  /**
+   * `comparison`'s parts in its {@link Built}: `k1` the left operand, `t1` the operator and `k2`
+   * the right one, or `t2` `in`, `tokens` a `not` before it and `k3` the list or range after it.
+   */
   comparison = this.RULE(
     "comparison",
     (): Built<A.Expr> => {
-      const b = new Built<A.Expr>("comparison");
-      let left: Built<A.Expr> | undefined;
-      let op: IToken | undefined;
-      let right: Built<A.Expr> | undefined;
-      let not: IToken | undefined;
-      let inTok: IToken | undefined;
-      let list: Built<A.ListExpr> | undefined;
-      let range: Built<A.IntRange> | undefined;
+      const b = this.open(new Built<A.Expr>("comparison"));
       try {
-        left = this.c(b, this.SUBRULE(this.sum));
-        this.OPTION(() =>
-          this.OR([
-            {
-              ALT: () => {
-                op = this.t(b, this.CONSUME(CompareOp));
-                right = this.c(b, this.SUBRULE2(this.sum));
-              },
-            },
-            {
-              ALT: () => {
-                this.OPTION2(() => {
-                  not = this.t(b, this.CONSUME(Kw.not));
-                });
-                inTok = this.t(b, this.CONSUME(Kw.in));
-                this.OR2([
-                  { ALT: () => (list = this.c(b, this.SUBRULE(this.list))) },
-                  { ALT: () => (range = this.c(b, this.SUBRULE(this.intRange))) },
-                ]);
-              },
-            },
-          ]),
-        );
+        b.k1 = this.c(b, this.SUBRULE(this.sum));
+        this.OPTION(this.comparisonTail);
       } catch (e) {
         const child = this.fail(e, b);
-        if (child?.rule === "list") list = child as Built<A.ListExpr>;
-        else if (child?.rule === "intRange") range = child as Built<A.IntRange>;
-        else if (child !== null) {
-          if (left === undefined) left = child as Built<A.Expr>;
-          else right = child as Built<A.Expr>;
+        if (child !== null) {
+          if (b.t2 !== undefined) b.k3 = child;
+          else if (b.k1 === undefined) b.k1 = child;
+          else b.k2 = child;
         }
       }
-      if (!this.RECORDING_PHASE) b.value = this.comparisonValue(left, op, right, not, inTok, list, range);
+      this.leave(b);
+      if (!this.RECORDING_PHASE) {
+        const after = b.k3;
+        const list = after?.rule === "list" ? (after as Built<A.ListExpr>) : undefined;
+        const range = after?.rule === "intRange" ? (after as Built<A.IntRange>) : undefined;
+        b.value = this.comparisonValue(
+          b.k1 as Built<A.Expr> | undefined,
+          b.t1,
+          b.k2 as Built<A.Expr> | undefined,
+          b.tokens?.[0],
+          b.t2,
+          list,
+          range,
+        );
+      }
       return this.done(b);
     },
     this.recovery,
   );
+
+  private readonly comparisonTail = (): void => {
+    this.OR(this.comparisonAlternatives);
+  };
+
+  private readonly comparisonAlternatives = [
+    {
+      ALT: (): void => {
+        const b = this.top!;
+        b.t1 = this.t(b, this.CONSUME(CompareOp));
+        b.k2 = this.c(b, this.SUBRULE2(this.sum));
+      },
+    },
+    {
+      ALT: (): void => {
+        const b = this.top!;
+        this.OPTION2(this.negatedIn);
+        b.t2 = this.t(b, this.CONSUME(Kw.in));
+        this.OR2(this.inAlternatives);
+      },
+    },
+  ];
+
+  private readonly negatedIn = (): void => {
+    const b = this.top!;
+    b.tokens = [this.t(b, this.CONSUME(Kw.not))];
+  };
+
+  private readonly inAlternatives = [
+    {
+      ALT: (): void => {
+        const b = this.top!;
+        b.k3 = this.c(b, this.SUBRULE(this.list));
+      },
+    },
+    {
+      ALT: (): void => {
+        const b = this.top!;
+        b.k3 = this.c(b, this.SUBRULE(this.intRange));
+      },
+    },
+  ];
 
   private comparisonValue(
     leftB: Built<A.Expr> | undefined,
@@ -2284,35 +2415,39 @@ export class QgParser extends EmbeddedActionsParser {
     return left;
   }
 
+  /** `sum`'s parts in its {@link Built}: `acc` the sum so far, `n` the operands seen, `tokens` its real `+`/`-`. */
   sum = this.RULE(
     "sum",
     (): Built<A.Expr> => {
-      const b = new Built<A.Expr>("sum");
-      let result: A.Expr | null = null;
-      const ops: IToken[] = [];
-      let index = 0;
+      const b = this.open(new Built<A.Expr>("sum"));
       try {
-        result = this.addend(result, this.c(b, this.SUBRULE(this.primary)) as Built<A.Expr>, index++, ops);
-        this.MANY(() => {
-          const op = this.t(b, this.CONSUME(AddOp));
-          if (real(op) !== undefined) ops.push(op);
-          result = this.addend(result, this.c(b, this.SUBRULE2(this.primary)) as Built<A.Expr>, index++, ops);
-        });
+        b.acc = this.addend(null, this.c(b, this.SUBRULE(this.primary)) as Built<A.Expr>, b.n, b.tokens);
+        b.n++;
+        this.MANY(this.moreAddends);
       } catch (e) {
         const child = this.fail(e, b);
-        if (child !== null) result = this.addend(result, child as Built<A.Expr>, index, ops);
+        if (child !== null) b.acc = this.addend(b.acc as A.Expr | null, child as Built<A.Expr>, b.n, b.tokens);
       }
-      b.value = result;
+      this.leave(b);
+      b.value = b.acc as A.Expr | null;
       return this.done(b);
     },
     this.recovery,
   );
 
+  private readonly moreAddends = (): void => {
+    const b = this.top as Built<A.Expr>;
+    const op = this.t(b, this.CONSUME(AddOp));
+    if (real(op) !== undefined) (b.tokens ??= []).push(op);
+    b.acc = this.addend(b.acc as A.Expr | null, this.c(b, this.SUBRULE2(this.primary)) as Built<A.Expr>, b.n, b.tokens);
+    b.n++;
+  };
+
   /** Adds the `index`th operand of a sum; `ops` are the sum's real `+`/`-` so far. */
-  private addend(result: A.Expr | null, operand: Built<A.Expr>, index: number, ops: readonly IToken[]): A.Expr | null {
+  private addend(result: A.Expr | null, operand: Built<A.Expr>, index: number, ops: readonly IToken[] | null): A.Expr | null {
     if (!has(operand) || operand.value === null) return result;
     const right = operand.value;
-    const op = ops[index - 1];
+    const op = ops?.[index - 1];
     if (result === null || op === undefined) return result ?? right;
     return { kind: "ArithExpr", op: op.image as "+" | "-", left: result, right, span: this.binary(result, right) };
   }
@@ -2320,14 +2455,11 @@ export class QgParser extends EmbeddedActionsParser {
   primary = this.RULE(
     "primary",
     (): Built<unknown> => {
-      const b = new Built("primary");
-      let child: Built<unknown> | undefined;
       try {
-        child = this.c(b, this.OR(this.primaryAlternatives));
+        return this.OR(this.primaryAlternatives);
       } catch (e) {
-        child = this.fail(e, b) ?? undefined;
+        return this.passOn(e, "primary");
       }
-      return this.done(b, this.through(b, child));
     },
     this.recovery,
   );
@@ -2352,29 +2484,25 @@ export class QgParser extends EmbeddedActionsParser {
     return b;
   }
 
+  /** `pathExpr`'s parts in its {@link Built}: `k1` the path, `t1` `within` and `k2` the duration after it. */
   pathExpr = this.RULE(
     "pathExpr",
     (): Built<A.PathExpr | A.WindowExpr> => {
-      const b = new Built<A.PathExpr | A.WindowExpr>("pathExpr");
-      let path: Built<A.PathExpr> | undefined;
-      let within: IToken | undefined;
-      let duration: Built<A.Duration> | undefined;
+      const b = this.open(new Built<A.PathExpr | A.WindowExpr>("pathExpr"));
       try {
-        path = this.c(b, this.SUBRULE(this.path));
-        this.OPTION(() => {
-          within = this.t(b, this.CONSUME(Kw.within));
-          duration = this.c(b, this.SUBRULE(this.duration));
-        });
+        b.k1 = this.c(b, this.SUBRULE(this.path));
+        this.OPTION(this.window);
       } catch (e) {
         const child = this.fail(e, b);
-        if (child?.rule === "path") path = child as Built<A.PathExpr>;
-        else if (child !== null) duration = child as Built<A.Duration>;
+        if (child?.rule === "path") b.k1 = child;
+        else if (child !== null) b.k2 = child;
       }
+      this.leave(b);
       if (!this.RECORDING_PHASE) {
-        const p = this.val(path);
-        const d = this.val(duration);
+        const p = this.val(b.k1 as Built<A.PathExpr> | undefined);
+        const d = this.val(b.k2 as Built<A.Duration> | undefined);
         if (p === null) b.value = null;
-        else if (real(within) === undefined || d === null) b.value = p;
+        else if (real(b.t1) === undefined || d === null) b.value = p;
         else b.value = { kind: "WindowExpr", path: p, within: d, span: this.builtSpan(b) };
       }
       return this.done(b);
@@ -2382,31 +2510,40 @@ export class QgParser extends EmbeddedActionsParser {
     this.recovery,
   );
 
+  private readonly window = (): void => {
+    const b = this.top!;
+    b.t1 = this.t(b, this.CONSUME(Kw.within));
+    b.k2 = this.c(b, this.SUBRULE(this.duration));
+  };
+
+  /** `path`'s parts in its {@link Built}: `t1` the first name, `tokens` the names after dots. */
   path = this.RULE(
     "path",
     (): Built<A.PathExpr> => {
-      const b = new Built<A.PathExpr>("path");
-      let head: IToken | undefined;
-      const rest: IToken[] = [];
+      const b = this.open(new Built<A.PathExpr>("path"));
       try {
-        head = this.t(b, this.CONSUME(Ident));
-        this.MANY(() => {
-          this.t(b, this.CONSUME(Dot));
-          rest.push(this.t(b, this.CONSUME(Name)));
-        });
+        b.t1 = this.t(b, this.CONSUME(Ident));
+        this.MANY(this.pathRest);
       } catch (e) {
         this.fail(e, b);
       }
-      const h = real(head);
+      this.leave(b);
+      const h = real(b.t1);
       if (!this.RECORDING_PHASE && h !== undefined) {
         const parts = [h.image];
-        for (const t of rest) if (real(t) !== undefined) parts.push(t.image);
+        if (b.tokens !== null) for (const t of b.tokens) if (real(t) !== undefined) parts.push(t.image);
         b.value = { kind: "PathExpr", parts, span: this.builtSpan(b) };
       }
       return this.done(b);
     },
     this.recovery,
   );
+
+  private readonly pathRest = (): void => {
+    const b = this.top!;
+    this.t(b, this.CONSUME(Dot));
+    (b.tokens ??= []).push(this.t(b, this.CONSUME(Name)));
+  };
 
   list = this.RULE(
     "list",

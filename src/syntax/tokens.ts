@@ -372,9 +372,11 @@ const ESCAPE_HELP = "the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{4E2D}
  * kept as written and reported in `problems` (QG004).
  */
 export function decodeString(image: string, terminated = true): { value: string; problems: LiteralProblem[] } {
+  const end = terminated && image.length >= 2 ? image.length - 1 : image.length;
+  // Most strings have no escape at all.
+  if (image.indexOf("\\") < 0) return { value: image.slice(1, end), problems: [] };
   const problems: LiteralProblem[] = [];
   const open = image.charAt(0);
-  const end = terminated && image.length >= 2 ? image.length - 1 : image.length;
   let value = "";
   let i = 1;
   while (i < end) {
@@ -643,7 +645,8 @@ export function scan(source: Source): ScanResult {
               help: 'use straight double quotes: "…"',
             }),
           );
-        for (const p of decodeString(t.image, t.tokenType !== UnterminatedString).problems)
+        if (t.image.indexOf("\\") >= 0)
+          for (const p of decodeString(t.image, t.tokenType !== UnterminatedString).problems)
           diagnostics.push(error(p.code, span(at + p.offset, p.length), p.message, { help: p.help }));
         break;
       }
