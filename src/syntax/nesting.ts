@@ -1,6 +1,6 @@
 /**
- * The nesting limit, shared by both paths of `parse` (./index.ts and ./fast-parser.ts) so that a
- * file is refused, or not, the same way by either.
+ * The nesting limit, checked on the tokens before parsing (./index.ts): the parser recurses once
+ * per level.
  */
 import type { TokenType } from "chevrotain";
 import { Kw, LBrace, LBracket, LParen, RBrace, RBracket, RParen } from "./tokens.js";

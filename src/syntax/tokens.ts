@@ -219,8 +219,10 @@ const tokenName = (word: string) =>
  * before the identifier pattern cost the lexer half its time), which is the whole-word match that
  * `longer_alt` gave (`groups` is a word, `groups-created` and `tier1` are identifiers).
  */
-function word(word: string, categories: TokenType[], label = `'${word}'`): TokenType {
-  return createToken({ name: tokenName(word), pattern: Lexer.NA, categories, label });
+function word(word: string, categories: TokenType[], label = `'${word}'`, pattern = new RegExp(word)): TokenType {
+  // The pattern is never run (the type is not in LEXER_TOKENS); it says what the word matches in
+  // the railroad diagrams' grammar.
+  return createToken({ name: tokenName(word), pattern, categories, label });
 }
 
 /** The token of each reserved word: `Kw.policy`, `Kw.in`, … */
@@ -234,7 +236,7 @@ export const Ctx = Object.fromEntries(CONTEXTUAL_WORDS.map((w) => [w, word(w, [I
   TokenType
 >;
 /** The token of each duration unit, matching singular and plural. */
-export const Unit = Object.fromEntries(UNIT_WORDS.map((w) => [w, word(w, [Keyword], `'${w}(s)'`)])) as Record<
+export const Unit = Object.fromEntries(UNIT_WORDS.map((w) => [w, word(w, [Keyword], `'${w}(s)'`, new RegExp(`${w}s?`))])) as Record<
   UnitWord,
   TokenType
 >;

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Source } from "../../../src/source/span.js";
 import { parse, type ParseResult } from "../../../src/syntax/index.js";
-import { legacyDisagreement } from "./legacy.js";
 
 /** The minimal header wrapped around docs examples that are not themselves a policy header. */
 export const HEADER = 'policy "t" version "1" { effective 2017-10-08 in Asia/Shanghai }\n';
@@ -22,12 +21,4 @@ export function parseText(text: string, file = "t.qg"): ParseResult {
 /** `line:column code message` for each diagnostic, lines counted in `text`. */
 export function summary(r: ParseResult): string[] {
   return r.diagnostics.map((d) => `${d.span.start.line}:${d.span.start.column} ${d.code} ${d.message}`);
-}
-
-/**
- * TEMPORARY (issue 17): the property tests compare the one parser with the old front end
- * (./legacy.ts) on every text they generate.
- */
-export function fastPathDisagreement(text: string): string | null {
-  return legacyDisagreement(text);
 }
