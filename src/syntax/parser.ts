@@ -2222,89 +2222,165 @@ export class QgParser extends EmbeddedActionsParser {
     return result === null ? right : { kind: "BinaryExpr", op, left: result, right, span: this.binary(result, right) };
   }
 
+  /*
+   * The rules of the expression ladder nearly always pass one operand on (`a` is a sum of one
+   * term, a conjunction of one negation, …), and then build nothing of their own: the operand's
+   * result is theirs. Only when an operator follows does the rule's callback make a Built for it,
+   * from the operand left in `lead`, and make it the running rule (`top`); the rule finds it there
+   * (it is not its caller's `top` any more) when it ends or fails.
+   */
+
+  /** The first operand of the ladder rule about to call `MANY`/`OPTION`, for its callback. */
+  private lead: Built<unknown> | null = null;
+
+  /** In a ladder rule's callback: the rule's Built, made from `lead` on the first call. */
+  private grow<T>(rule: string): Built<T> {
+    const first = this.lead;
+    if (first === null) return this.top as Built<T>;
+    this.lead = null;
+    const b = this.open(new Built<T>(rule));
+    b.k1 = this.c(b, first);
+    return b;
+  }
+
+  /**
+   * The end of a ladder rule whose first operand is `first`: its own Built if its callback made one
+   * (`top` is not `outer`, the caller's), else `first` itself.
+   */
+  private ladderEnd<T>(outer: Built<unknown> | null, first: Built<unknown>, value: (b: Built<T>) => T | null): Built<T> {
+    this.lead = null;
+    if (this.top === outer) return first as Built<T>;
+    const b = this.top as Built<T>;
+    this.leave(b);
+    if (!this.RECORDING_PHASE) b.value = value(b);
+    return b;
+  }
+
+  /**
+   * The `catch` of a ladder rule: adds the failed operand to the rule's Built (made now if its
+   * callback had not), and throws on.
+   */
+  private ladderFail<T>(
+    e: unknown,
+    outer: Built<unknown> | null,
+    rule: string,
+    add: (b: Built<T>, operand: Built<unknown>) => void,
+    value: (b: Built<T>) => T | null,
+  ): never {
+    this.lead = null;
+    const own = this.top !== outer;
+    const b = own ? (this.top as Built<T>) : new Built<T>(rule);
+    const child = this.fail(e, b);
+    if (child !== null) add(b, child);
+    if (own) this.leave(b);
+    if (!this.RECORDING_PHASE) b.value = value(b);
+    return this.done(b) as never;
+  }
+
   expression = this.RULE(
     "expression",
     (): Built<A.Expr> => {
-      const b = this.open(new Built<A.Expr>("expression"));
+      const outer = this.top;
       try {
-        b.acc = this.chain(null, this.c(b, this.SUBRULE(this.conjunction)), "or");
+        const first = this.SUBRULE(this.conjunction);
+        this.lead = first;
         this.MANY(this.moreDisjuncts);
+        return this.ladderEnd(outer, first, this.chained);
       } catch (e) {
-        const child = this.fail(e, b);
-        if (child !== null) b.acc = this.chain(b.acc as A.Expr | null, child as Built<A.Expr>, "or");
+        return this.ladderFail(e, outer, "expression", this.addDisjunct, this.chained);
       }
-      this.leave(b);
-      b.value = b.acc as A.Expr | null;
-      return this.done(b);
     },
     this.recovery,
   );
 
+  /** A chain's value: `acc` once an operator was read, else its one operand's. */
+  private readonly chained = (b: Built<A.Expr>): A.Expr | null =>
+    b.n > 0 ? (b.acc as A.Expr | null) : this.val(b.k1 as Built<A.Expr> | undefined);
+
+  private readonly addDisjunct = (b: Built<A.Expr>, operand: Built<unknown>): void => this.link(b, operand as Built<A.Expr>, "or");
+
+  private readonly addConjunct = (b: Built<A.Expr>, operand: Built<unknown>): void => this.link(b, operand as Built<A.Expr>, "and");
+
+  /** Adds an operand to a chain; the first may already be in `k1`. */
+  private link(b: Built<A.Expr>, operand: Built<A.Expr>, op: "and" | "or"): void {
+    if (b.n === 0) {
+      b.n = 1;
+      if (b.k1 === undefined) {
+        b.k1 = operand;
+        b.acc = this.chain(null, operand, op);
+        return;
+      }
+      b.acc = this.chain(null, b.k1 as Built<A.Expr>, op);
+    }
+    b.acc = this.chain(b.acc as A.Expr | null, operand, op);
+  }
+
   private readonly moreDisjuncts = (): void => {
-    const b = this.top as Built<A.Expr>;
+    const b = this.grow<A.Expr>("expression");
     this.t(b, this.CONSUME(Kw.or));
-    b.acc = this.chain(b.acc as A.Expr | null, this.c(b, this.SUBRULE2(this.conjunction)), "or");
+    this.link(b, this.c(b, this.SUBRULE2(this.conjunction)), "or");
   };
 
   conjunction = this.RULE(
     "conjunction",
     (): Built<A.Expr> => {
-      const b = this.open(new Built<A.Expr>("conjunction"));
+      const outer = this.top;
       try {
-        b.acc = this.chain(null, this.c(b, this.SUBRULE(this.negation)), "and");
+        const first = this.SUBRULE(this.negation);
+        this.lead = first;
         this.MANY(this.moreConjuncts);
+        return this.ladderEnd(outer, first, this.chained);
       } catch (e) {
-        const child = this.fail(e, b);
-        if (child !== null) b.acc = this.chain(b.acc as A.Expr | null, child as Built<A.Expr>, "and");
+        return this.ladderFail(e, outer, "conjunction", this.addConjunct, this.chained);
       }
-      this.leave(b);
-      b.value = b.acc as A.Expr | null;
-      return this.done(b);
     },
     this.recovery,
   );
 
   private readonly moreConjuncts = (): void => {
-    const b = this.top as Built<A.Expr>;
+    const b = this.grow<A.Expr>("conjunction");
     this.t(b, this.CONSUME(Kw.and));
-    b.acc = this.chain(b.acc as A.Expr | null, this.c(b, this.SUBRULE2(this.negation)), "and");
+    this.link(b, this.c(b, this.SUBRULE2(this.negation)), "and");
   };
 
+  /** `not …` makes a Built of its own (`t1` the `not`, `k1` the operand); a comparison is passed on. */
   negation = this.RULE(
     "negation",
     (): Built<A.Expr> => {
-      const b = this.open(new Built<A.Expr>("negation"));
+      const outer = this.top;
       try {
-        this.OR(this.negationAlternatives);
+        return this.OR(this.negationAlternatives);
       } catch (e) {
+        if (this.top === outer) return this.passOn(e, "negation") as Built<A.Expr>;
+        const b = this.top as Built<A.Expr>;
         b.k1 = this.fail(e, b) ?? b.k1;
+        this.leave(b);
+        if (!this.RECORDING_PHASE) b.value = this.negated(b);
+        return this.done(b);
       }
-      this.leave(b);
-      if (!this.RECORDING_PHASE) {
-        const n = real(b.t1);
-        const inner = this.val(b.k1 as Built<A.Expr> | undefined);
-        if (n === undefined) b.value = inner;
-        else b.value = inner === null ? null : { kind: "NotExpr", operand: inner, span: this.span(n.startOffset, inner.span.end.offset) };
-      }
-      return this.done(b);
     },
     this.recovery,
   );
 
+  private negated(b: Built<A.Expr>): A.Expr | null {
+    const n = real(b.t1);
+    const inner = this.val(b.k1 as Built<A.Expr> | undefined);
+    if (n === undefined) return inner;
+    return inner === null ? null : { kind: "NotExpr", operand: inner, span: this.span(n.startOffset, inner.span.end.offset) };
+  }
+
   private readonly negationAlternatives = [
     {
-      ALT: (): void => {
-        const b = this.top!;
+      ALT: (): Built<A.Expr> => {
+        const b = this.open(new Built<A.Expr>("negation"));
         b.t1 = this.t(b, this.CONSUME(Kw.not));
         b.k1 = this.c(b, this.SUBRULE(this.negation));
+        this.leave(b);
+        if (!this.RECORDING_PHASE) b.value = this.negated(b);
+        return b;
       },
     },
-    {
-      ALT: (): void => {
-        const b = this.top!;
-        b.k1 = this.c(b, this.SUBRULE(this.comparison));
-      },
-    },
+    { ALT: (): Built<A.Expr> => this.SUBRULE(this.comparison) },
   ];
 
   /**
@@ -2415,32 +2491,51 @@ export class QgParser extends EmbeddedActionsParser {
     return left;
   }
 
-  /** `sum`'s parts in its {@link Built}: `acc` the sum so far, `n` the operands seen, `tokens` its real `+`/`-`. */
+  /** `sum`'s parts in its {@link Built}: `k1` the first operand, `acc` the sum so far, `n` the operands seen, `tokens` its real `+`/`-`. */
   sum = this.RULE(
     "sum",
     (): Built<A.Expr> => {
-      const b = this.open(new Built<A.Expr>("sum"));
+      const outer = this.top;
       try {
-        b.acc = this.addend(null, this.c(b, this.SUBRULE(this.primary)) as Built<A.Expr>, b.n, b.tokens);
-        b.n++;
+        const first = this.SUBRULE(this.primary) as Built<A.Expr>;
+        this.lead = first;
         this.MANY(this.moreAddends);
+        return this.ladderEnd(outer, first, this.summed);
       } catch (e) {
-        const child = this.fail(e, b);
-        if (child !== null) b.acc = this.addend(b.acc as A.Expr | null, child as Built<A.Expr>, b.n, b.tokens);
+        return this.ladderFail(e, outer, "sum", this.addAddend, this.summed);
       }
-      this.leave(b);
-      b.value = b.acc as A.Expr | null;
-      return this.done(b);
     },
     this.recovery,
   );
 
+  private readonly summed = (b: Built<A.Expr>): A.Expr | null =>
+    b.n > 0 ? (b.acc as A.Expr | null) : this.val(b.k1 as Built<A.Expr> | undefined);
+
+  /** Adds the next operand of a sum; the first may already be in `k1`. */
+  private readonly addAddend = (b: Built<A.Expr>, operand: Built<unknown>): void => {
+    if (b.n === 0) {
+      if (b.k1 === undefined) {
+        b.k1 = operand;
+        b.acc = this.addend(null, operand as Built<A.Expr>, 0, null);
+        b.n = 1;
+        return;
+      }
+      b.acc = this.addend(null, b.k1 as Built<A.Expr>, 0, null);
+      b.n = 1;
+    }
+    b.acc = this.addend(b.acc as A.Expr | null, operand as Built<A.Expr>, b.n, b.tokens);
+    b.n++;
+  };
+
   private readonly moreAddends = (): void => {
-    const b = this.top as Built<A.Expr>;
+    const b = this.grow<A.Expr>("sum");
+    if (b.n === 0) {
+      b.acc = this.addend(null, b.k1 as Built<A.Expr>, 0, null);
+      b.n = 1;
+    }
     const op = this.t(b, this.CONSUME(AddOp));
     if (real(op) !== undefined) (b.tokens ??= []).push(op);
-    b.acc = this.addend(b.acc as A.Expr | null, this.c(b, this.SUBRULE2(this.primary)) as Built<A.Expr>, b.n, b.tokens);
-    b.n++;
+    this.addAddend(b, this.c(b, this.SUBRULE2(this.primary)));
   };
 
   /** Adds the `index`th operand of a sum; `ops` are the sum's real `+`/`-` so far. */
@@ -2484,34 +2579,38 @@ export class QgParser extends EmbeddedActionsParser {
     return b;
   }
 
-  /** `pathExpr`'s parts in its {@link Built}: `k1` the path, `t1` `within` and `k2` the duration after it. */
+  /** `pathExpr`'s parts in its {@link Built}, which it makes only for `within`: `k1` the path, `t1` `within` and `k2` the duration after it. */
   pathExpr = this.RULE(
     "pathExpr",
     (): Built<A.PathExpr | A.WindowExpr> => {
-      const b = this.open(new Built<A.PathExpr | A.WindowExpr>("pathExpr"));
+      const outer = this.top;
       try {
-        b.k1 = this.c(b, this.SUBRULE(this.path));
+        const path = this.SUBRULE(this.path);
+        this.lead = path;
         this.OPTION(this.window);
+        return this.ladderEnd(outer, path, this.windowed);
       } catch (e) {
-        const child = this.fail(e, b);
-        if (child?.rule === "path") b.k1 = child;
-        else if (child !== null) b.k2 = child;
+        return this.ladderFail(e, outer, "pathExpr", this.addWindowPart, this.windowed);
       }
-      this.leave(b);
-      if (!this.RECORDING_PHASE) {
-        const p = this.val(b.k1 as Built<A.PathExpr> | undefined);
-        const d = this.val(b.k2 as Built<A.Duration> | undefined);
-        if (p === null) b.value = null;
-        else if (real(b.t1) === undefined || d === null) b.value = p;
-        else b.value = { kind: "WindowExpr", path: p, within: d, span: this.builtSpan(b) };
-      }
-      return this.done(b);
     },
     this.recovery,
   );
 
+  private readonly addWindowPart = (b: Built<A.PathExpr | A.WindowExpr>, part: Built<unknown>): void => {
+    if (part.rule === "path") b.k1 = part;
+    else b.k2 = part;
+  };
+
+  private readonly windowed = (b: Built<A.PathExpr | A.WindowExpr>): A.PathExpr | A.WindowExpr | null => {
+    const p = this.val(b.k1 as Built<A.PathExpr> | undefined);
+    const d = this.val(b.k2 as Built<A.Duration> | undefined);
+    if (p === null) return null;
+    if (real(b.t1) === undefined || d === null) return p;
+    return { kind: "WindowExpr", path: p, within: d, span: this.builtSpan(b) };
+  };
+
   private readonly window = (): void => {
-    const b = this.top!;
+    const b = this.grow("pathExpr");
     b.t1 = this.t(b, this.CONSUME(Kw.within));
     b.k2 = this.c(b, this.SUBRULE(this.duration));
   };
