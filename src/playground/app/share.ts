@@ -26,7 +26,7 @@ export function withoutIdentities(events: string): string {
 }
 
 async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
-  const out = new Response(new Blob([bytes as BlobPart]).stream().pipeThrough(stream));
+  const out = new Response(new Blob([bytes.slice().buffer]).stream().pipeThrough(stream));
   return new Uint8Array(await out.arrayBuffer());
 }
 
