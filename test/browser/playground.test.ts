@@ -171,6 +171,7 @@ describe.skipIf(unavailable !== null)("the playground in headless Chromium", () 
     const { page, errors } = await open();
     await page.selectOption("#starters", "1");
     await page.click("#share");
+    await expect.poll(() => page.locator("#share-link").inputValue()).toMatch(/#s=/);
     const link = await page.locator("#share-link").inputValue();
     expect(link.startsWith(url + "#s=")).toBe(true);
     const { page: shared } = await open(link.slice(url.length));
