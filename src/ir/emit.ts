@@ -7,8 +7,8 @@
  * through with requirement errors (verify compiles such policies leniently to show what goes wrong
  * at run time): missing pieces get neutral defaults and the emitted IR is still schema-valid.
  */
-import type * as A from "../ast/nodes.js";
 import { sha256Hex } from "../source/digest.js";
+import type * as A from "../ast/nodes.js";
 import type { Span } from "../source/span.js";
 import { fixedDurationMs, formatInstant, zonedInstant } from "../source/time.js";
 import { articleOf, REGULATION_EFFECTIVE_MS } from "../law/articles.js";

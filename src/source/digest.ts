@@ -1,11 +1,11 @@
 /**
- * The SHA-256 of a text, as lowercase hex (the IR's `source.sha256`). On Node this is node:crypto;
- * the browser bundle of the playground (scripts/playground.ts) is given ./digest.browser.ts instead
- * through the `browser` field of package.json, since a browser has no synchronous native SHA-256.
- * test/unit/source/digest.test.ts holds the two to the same answers.
+ * The project's one content digest (SHA-256, hex). Every hash the compiler, engine and stores
+ * compute goes through here, so a browser build has one module to provide: ./digest.browser.ts,
+ * which the `browser` field of package.json gives the playground bundle.
  */
 import { createHash } from "node:crypto";
 
+/** SHA-256 of a string's UTF-8 bytes, as 64 lowercase hex digits. */
 export function sha256Hex(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
