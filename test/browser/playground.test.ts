@@ -184,8 +184,8 @@ describe.skipIf(unavailable !== null)("the playground in headless Chromium", () 
   });
 
   test("verify runs in the page, and a counterexample loads into the events editor", async () => {
-    // A policy that lets unverified users post: A6.real-name fails with a counterexample.
-    const policy = readFileSync("policies/cac-2017.qg", "utf8").replace("verified required for post, create, set-info", "verified required for create, set-info");
+    // A policy that lets users join without the agreement: A5.agreement fails on a generated stream.
+    const policy = readFileSync("policies/cac-2017.qg", "utf8").replace("required for create, join, post, manage, set-info", "required for create, post, manage, set-info");
     const { page, errors, foreign } = await open(await encodeShare({ policy, events: STARTERS[0]!.events }));
     await page.selectOption("#verify-runs", "50");
     await page.click("#verify");
@@ -194,12 +194,14 @@ describe.skipIf(unavailable !== null)("the playground in headless Chromium", () 
     expect(await status.getAttribute("data-state")).toBe("fail");
     const report = (await page.evaluate("window.qungui.verify")) as { results: { req: string; status: string }[] };
     expect(await page.locator("#verify-results tr.req").count()).toBe(report.results.length);
-    expect(report.results.find((r) => r.req === "A6.real-name")?.status).toBe("fail");
+    expect(report.results.find((r) => r.req === "A5.agreement")?.status).toBe("fail");
     await page.screenshot({ path: join(OUT, "verify.png") });
-    await page.locator("tr.req.status-fail button.load-counterexample").first().click();
+    await page.locator('tr.req[data-req="A5.agreement"] button.load-counterexample').click();
     const events = (await page.evaluate('document.querySelector("#events-editor .cm-content").innerText')) as string;
-    expect(events).toContain('"type"');
+    expect(events).toContain('"type":"group.join"');
     await expect.poll(() => page.locator("#counts").getAttribute("data-inputs")).toBe(String(events.trim().split("\n").length));
+    // The breach is in the table: a join allowed to a user who never accepted the agreement.
+    expect(await page.locator("#decisions-body tr.outcome-allow", { hasText: "group.join" }).count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(OUT, "counterexample.png") });
     expect(errors).toEqual([]);
     expect(foreign).toEqual([]);
