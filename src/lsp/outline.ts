@@ -5,6 +5,7 @@
  */
 import type * as A from "../ast/nodes.js";
 import { walk, type AnyNode } from "../ast/walk.js";
+import { SECTION_KEYWORD as SECTION_WORD } from "../check/versions.js";
 import type { Span } from "../source/span.js";
 
 export type OutlineKind = "policy" | "section" | "tier" | "for" | "measure" | "rule" | "amendment" | "category" | "level";
@@ -18,20 +19,6 @@ export interface OutlineItem {
   children: OutlineItem[];
 }
 
-const SECTION_WORD: Record<A.Section["kind"], string> = {
-  AgreementSection: "agreement",
-  IdentitySection: "identity",
-  CreditSection: "credit",
-  CategoriesSection: "categories",
-  TiersSection: "tiers",
-  LimitsSection: "limits",
-  ProhibitedSection: "prohibited",
-  ResponsibilitySection: "responsibility",
-  ComplaintsSection: "complaints",
-  RetentionSection: "retention",
-  ManagementSection: "management",
-  BlacklistSection: "blacklist",
-};
 
 const cites = (s: A.Serves | null) => (s ? s.reqs.map((r) => r.id).join(", ") : "");
 
