@@ -85,7 +85,8 @@ export function loadIR(json: string | unknown): CompiledPolicy {
   return programOf(r.ir, r.diagnostics, "<ir>");
 }
 
-export { createEngine, Engine, policyId, type DecideResult, type DecideOutput, type EngineInput, type EngineOptions } from "./service/engine.js";
+export { policyId } from "./ir/identity.js";
+export { createEngine, Engine, type DecideResult, type DecideOutput, type EngineInput, type EngineOptions } from "./service/engine.js";
 export { openSqliteStore, SqliteStore, type SqliteStoreOptions } from "./store/sqlite.js";
 export { MemoryStore, type MemoryStoreOptions } from "./store/memory.js";
 export { purgeRecords, purgeCutoff, retentionOf, RetentionError, MINIMUM_RETENTION, type PurgeResult, type RetentionRule } from "./store/retention.js";
@@ -129,6 +130,7 @@ export {
   type PendingFlag,
   type MemberRole,
   type Decision,
+  type PolicyStamp,
   type DeadLetter,
   type IntakeContext,
   type IntakeVocab,

@@ -12,7 +12,7 @@ const C_COMPLAINTS = cites("A12.complaints");
 export function fileComplaint(cv: CompiledVersion, ev: Event, st: EngineState, now: number): Decision {
   const id = ev.complaint!;
   const f = firing(ev);
-  const policy = cv.data.version;
+  const policy = cv.stamp;
   if (ev.by !== null) ensureUser(st, ev.by, now);
   if (ev.user !== null) ensureUser(st, ev.user, now);
   const subject = subjectOf(st, ev.by, ev.group, id);
@@ -47,7 +47,7 @@ export function fileComplaint(cv: CompiledVersion, ev: Event, st: EngineState, n
 export function resolveComplaint(cv: CompiledVersion, ev: Event, st: EngineState, now: number): Decision {
   const id = ev.complaint!;
   const f = firing(ev);
-  const policy = cv.data.version;
+  const policy = cv.stamp;
   ensureUser(st, ev.actor!, now);
   const c = st.complaints[id];
   if (c === undefined) {

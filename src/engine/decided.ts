@@ -81,7 +81,7 @@ export function judgeDecided(rt: Runtime, cv: CompiledVersion, ev: Event, st: En
   const subject: Subject =
     ev.group === null ? { user: c.actor! } : { user: c.actor!, group: ev.group, role: c.g === undefined ? "none" : (c.g.members[c.actor!] ?? "none") };
   const f = firing(ev);
-  const policy = cv.data.version;
+  const policy = cv.stamp;
   let deciding: CompiledRule | null = null;
   for (const r of rules.denies) {
     if (r.when(c) === true) {

@@ -110,6 +110,17 @@ export interface Decision {
   effects: readonly Effect[];
   /** The policy version that judged the event; null when ungoverned. */
   policy: string | null;
+  /** The name of the policy that received the event (its header's name: `cac-2017`). */
+  policyName: string;
+  /** The id of that policy: SHA-256 of its IR, independent of the file it was compiled from (see `policyId`). */
+  policyId: string;
+}
+
+/** The policy fields of a decision, one frozen object per compiled version (and one for ungoverned events). */
+export interface PolicyStamp {
+  readonly policy: string | null;
+  readonly policyName: string;
+  readonly policyId: string;
 }
 
 export const NO_EFFECTS: readonly Effect[] = Object.freeze([]);
@@ -152,7 +163,7 @@ export function serializeDecision(d: Decision): string {
   if (d.due !== undefined) out += `,"due":${JSON.stringify(d.due)}`;
   out += `,"outcome":"${d.outcome}","subject":${subjectText(d.subject)},"rule":${JSON.stringify(d.rule)},"reason":${JSON.stringify(d.reason)}`;
   out += `,"cites":${citesText(d.cites)},"effects":${d.effects.length === 0 ? "[]" : JSON.stringify(d.effects)}`;
-  out += `,"policy":${d.policy === null ? "null" : JSON.stringify(d.policy)}}`;
+  out += `,"policy":${d.policy === null ? "null" : JSON.stringify(d.policy)},"policyName":${JSON.stringify(d.policyName)},"policyId":${JSON.stringify(d.policyId)}}`;
   return out;
 }
 

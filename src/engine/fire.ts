@@ -31,7 +31,7 @@ function fire(cv: CompiledVersion, st: EngineState, t: Timer, f: Firing): Decisi
   const v = cv.data;
   const now = t.due;
   const due = formatInstant(t.due, v.zone);
-  const policy = v.version;
+  const policy = cv.stamp;
   const d = (outcome: Decision["outcome"], subject: Subject, rule: string, reason: string, c: Decision["cites"], effects: readonly Effect[]): Decision =>
     timerDecision(f, due, outcome, subject, rule, reason, c, effects, policy);
   switch (t.kind) {

@@ -46,7 +46,7 @@ export function judgeFlag(rt: Runtime, cv: CompiledVersion, ev: Event, st: Engin
   const subject = subjectOf(st, uid, gid);
   ensureUser(st, uid, now);
   if (g === undefined) {
-    return decision(f, "noted", subject, "flags/unknown-group", `message ${ev.message} is flagged in unknown group ${gid}; nothing changes`, C_PROHIBITED, NO_EFFECTS, v.version);
+    return decision(f, "noted", subject, "flags/unknown-group", `message ${ev.message} is flagged in unknown group ${gid}; nothing changes`, C_PROHIBITED, NO_EFFECTS, cv.stamp);
   }
   const u = st.users[uid]!;
   const severity = ev.severity ?? v.flagSeverity.get(ev.category!)!;
@@ -83,5 +83,5 @@ export function judgeFlag(rt: Runtime, cv: CompiledVersion, ev: Event, st: Engin
     const t = schedule(st, "responsibility-due", due, v.index, { group: gid, user: uid, message: ev.message });
     g.pending.push({ timer: t.seq, message: ev.message!, user: uid });
   }
-  return decision(f, "measures", subject, rule, reason, allCites, effects, v.version);
+  return decision(f, "measures", subject, rule, reason, allCites, effects, cv.stamp);
 }

@@ -22,6 +22,7 @@ export {
 export {
   serializeDecision,
   type Decision,
+  type PolicyStamp,
   type Effect,
   type EffectTarget,
   type MeasureKind,

@@ -6,7 +6,7 @@
 import { DECIDED_EVENTS } from "../vocab/events.js";
 import { resolveComplaint, fileComplaint } from "./complaints.js";
 import { judgeDecided } from "./decided.js";
-import { NO_CITES, NO_EFFECTS, type Decision } from "./decision.js";
+import { NO_CITES, NO_EFFECTS, type Decision, type PolicyStamp } from "./decision.js";
 import type { Event } from "./event.js";
 import { judgeFlag } from "./flags.js";
 import { addMember, leave, setRole } from "./groups.js";
@@ -25,11 +25,11 @@ const C_ROLES = cites("A2.roles");
 // ---------------------------------------------------------------------------------------------
 // Ungoverned: facts are recorded, nothing is judged.
 
-export function judgeUngoverned(ev: Event, st: EngineState, now: number, first: CompiledVersion): Decision {
+export function judgeUngoverned(ev: Event, st: EngineState, now: number, first: CompiledVersion, stamp: PolicyStamp): Decision {
   const subject = subjectOf(st, ev.type === "complaint.filed" ? ev.by : (ev.actor ?? ev.user), ev.group, ev.complaint);
   recordFacts(ev, st, now);
   const reason = `event at ${ev.at} is before the policy takes effect at ${formatInstant(first.data.effectiveMs, first.data.zone)}`;
-  return decision(firing(ev), "ungoverned", subject, "effective/not-yet", reason, C_EFFECTIVE, NO_EFFECTS, null);
+  return decision(firing(ev), "ungoverned", subject, "effective/not-yet", reason, C_EFFECTIVE, NO_EFFECTS, stamp);
 }
 
 function recordFacts(ev: Event, st: EngineState, now: number): void {
@@ -97,7 +97,7 @@ function recordFacts(ev: Event, st: EngineState, now: number): void {
 export function judge(rt: Runtime, cv: CompiledVersion, ev: Event, st: EngineState, now: number): Decision {
   if (DECIDED.has(ev.type)) return judgeDecided(rt, cv, ev, st, now);
   const f = firing(ev);
-  const policy = cv.data.version;
+  const policy = cv.stamp;
   const zone = cv.data.zone;
   switch (ev.type) {
     case "user.registered":

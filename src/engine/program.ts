@@ -6,7 +6,8 @@
  */
 import type { ExprIR, PolicyIR } from "../ir/types.js";
 import { newCtx } from "./context.js";
-import type { Decision } from "./decision.js";
+import type { Decision, PolicyStamp } from "./decision.js";
+import { policyId } from "../ir/identity.js";
 import type { Event } from "./event.js";
 import { buildExplanation, type Explanation } from "./explain.js";
 import { fireDue } from "./fire.js";
@@ -67,6 +68,8 @@ export interface ProgramVersion {
 export interface Program {
   /** The policy's name, from its header. */
   readonly name: string;
+  /** The policy's id (`policyId` of its IR): what every decision's `policyId` says. */
+  readonly id: string;
   /** The IR the program was compiled from (not copied: do not modify it). */
   readonly ir: PolicyIR;
   /** In effective order, earliest first. */
@@ -143,6 +146,8 @@ function flagHorizon(ir: PolicyIR): number {
 
 class CompiledProgram implements Program {
   readonly name: string;
+  readonly id: string;
+  private readonly ungoverned: PolicyStamp;
   readonly versions: readonly ProgramVersion[];
   private readonly rt: Runtime;
   private readonly compiled: readonly CompiledVersion[];
@@ -155,6 +160,9 @@ class CompiledProgram implements Program {
     if (ir.versions.length === 0) throw new ProgramError("the policy has no version");
     const errors: string[] = [];
     const compiled: CompiledVersion[] = [];
+    const id = policyId(ir);
+    this.id = id;
+    this.ungoverned = Object.freeze({ policy: null, policyName: ir.name, policyId: id });
     const at = (v: { effective: string }): number => parseTimestamp(v.effective) || 0;
     const order = ir.versions.map((v, i) => ({ v, i })).sort((a, b) => at(a.v) - at(b.v) || a.i - b.i);
     for (const { v } of order) {
@@ -165,6 +173,7 @@ class CompiledProgram implements Program {
         if (v.complaints) checkActions(v.complaints.otherwise, `version ${v.version}, complaints`);
         compiled.push({
           data,
+          stamp: Object.freeze({ policy: data.version, policyName: ir.name, policyId: id }),
           rules: compileRules(data, v.rules),
           responsibilityCites: freezeCites(v.responsibility?.cites ?? cites("A11.responsibility")),
           complaintsCites: freezeCites(v.complaints?.cites ?? cites("A12.complaints")),
@@ -257,7 +266,7 @@ class CompiledProgram implements Program {
       sink.version = idx < 0 ? null : this.compiled[idx]!;
       sink.now = now;
     }
-    out.push(idx < 0 ? judgeUngoverned(ev, st, now, this.compiled[0]!) : judge(this.rt, this.compiled[idx]!, ev, st, now));
+    out.push(idx < 0 ? judgeUngoverned(ev, st, now, this.compiled[0]!, this.ungoverned) : judge(this.rt, this.compiled[idx]!, ev, st, now));
     markSeen(st, ev.id);
   }
 

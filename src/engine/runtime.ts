@@ -6,7 +6,7 @@ import type { Cite, RuleIR } from "../ir/types.js";
 import { articleOf } from "../law/articles.js";
 import type { DecidedEvent, Role } from "../vocab/events.js";
 import type { Ctx } from "./context.js";
-import type { Decision, Effect, Outcome, Subject } from "./decision.js";
+import type { Decision, Effect, Outcome, PolicyStamp, Subject } from "./decision.js";
 import type { Event } from "./event.js";
 import type { Compiled, Tracer } from "./expr.js";
 import type { EventRules } from "./rules.js";
@@ -15,6 +15,8 @@ import type { VersionData } from "./version.js";
 
 export interface CompiledVersion {
   data: VersionData;
+  /** What every decision judged by this version says about the policy (one frozen object). */
+  stamp: PolicyStamp;
   rules: ReadonlyMap<DecidedEvent, EventRules>;
   responsibilityCites: readonly Cite[];
   complaintsCites: readonly Cite[];
@@ -78,9 +80,9 @@ export function decision(
   reason: string,
   cites: readonly Cite[],
   effects: readonly Effect[],
-  policy: string | null,
+  stamp: PolicyStamp,
 ): Decision {
-  return { v: 1, event: f.id, at: f.at, type: f.type, outcome, subject, rule, reason, cites, effects, policy };
+  return { v: 1, event: f.id, at: f.at, type: f.type, outcome, subject, rule, reason, cites, effects, policy: stamp.policy, policyName: stamp.policyName, policyId: stamp.policyId };
 }
 
 export function timerDecision(
@@ -92,9 +94,9 @@ export function timerDecision(
   reason: string,
   cites: readonly Cite[],
   effects: readonly Effect[],
-  policy: string | null,
+  stamp: PolicyStamp,
 ): Decision {
-  return { v: 1, event: f.id, at: f.at, type: f.type, trigger: "timer", due, outcome, subject, rule, reason, cites, effects, policy };
+  return { v: 1, event: f.id, at: f.at, type: f.type, trigger: "timer", due, outcome, subject, rule, reason, cites, effects, policy: stamp.policy, policyName: stamp.policyName, policyId: stamp.policyId };
 }
 
 export function roleIn(st: EngineState, group: string, user: string): Role {

@@ -7,7 +7,7 @@
  * through with requirement errors (verify compiles such policies leniently to show what goes wrong
  * at run time): missing pieces get neutral defaults and the emitted IR is still schema-valid.
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../source/digest.js";
 import type * as A from "../ast/nodes.js";
 import type { Span } from "../source/span.js";
 import { fixedDurationMs, formatInstant, zonedInstant } from "../source/time.js";
@@ -404,7 +404,7 @@ export function emitIR(ast: A.PolicyFile, types: ExprTypes, options: EmitOptions
     irVersion: IR_VERSION,
     name: header?.name.value ?? file,
     title: header?.title?.value ?? null,
-    source: options.text !== undefined ? { file, sha256: createHash("sha256").update(options.text).digest("hex") } : null,
+    source: options.text !== undefined ? { file, sha256: sha256Hex(options.text) } : null,
     versions,
     spans: em.spans,
   };

@@ -7,7 +7,6 @@
  * share one store: a commit first applies what the others appended (see src/store/types.ts), so
  * every writer decides against the state of the whole journal.
  */
-import { createHash } from "node:crypto";
 import {
   compileProgram,
   emptyState,
@@ -23,7 +22,6 @@ import {
 } from "../engine/index.js";
 import type { Explanation } from "../engine/explain.js";
 import { loadIR } from "../ir/load.js";
-import type { PolicyIR } from "../ir/types.js";
 import { parseRfc3339 } from "../source/time.js";
 import { MemoryStore } from "../store/memory.js";
 import { StoreError, type CommitBatch, type DeadLetterRecord, type DecisionRecord, type InputCursor, type JournalEntry, type Store } from "../store/types.js";
@@ -81,10 +79,6 @@ class NeedPolicy extends Error {
   }
 }
 
-/** The id of a policy: sha256 of its IR as JSON (what the journal names it by). */
-export function policyId(ir: PolicyIR): string {
-  return createHash("sha256").update(JSON.stringify(ir)).digest("hex");
-}
 
 /**
  * Snapshot interval: at least one entry per this many bytes of state (see `snapshotEvery`). A
@@ -134,7 +128,7 @@ export class Engine {
     options: EngineOptions,
   ) {
     this.current = program;
-    this.programId = policyId(program.ir);
+    this.programId = program.id;
     this.programs.set(this.programId, program);
     this.clockFn = options.clock ?? (() => this.state.clock ?? 0);
     this.every = Math.max(1, options.snapshotEvery ?? 10_000);
@@ -473,7 +467,7 @@ export class Engine {
    */
   setProgram(program: Program): Promise<void> {
     return this.exclusive(async () => {
-      const id = policyId(program.ir);
+      const id = program.id;
       await this.store.putPolicy(id, JSON.stringify(program.ir));
       this.programs.set(id, program);
       this.current = program;

@@ -98,7 +98,7 @@ export const DECISION_SCHEMA: Schema = {
   $id: "https://qungui.dev/schema/decision-v1.json",
   title: "qungui decision, interface v1",
   type: "object",
-  required: ["v", "event", "at", "type", "outcome", "subject", "rule", "reason", "cites", "effects"],
+  required: ["v", "event", "at", "type", "outcome", "subject", "rule", "reason", "cites", "effects", "policy", "policyName", "policyId"],
   properties: {
     v: { const: 1 },
     event: nonEmpty,
@@ -119,6 +119,8 @@ export const DECISION_SCHEMA: Schema = {
     },
     effects: { type: "array", items: effect },
     policy: { type: ["string", "null"] },
+    policyName: nonEmpty,
+    policyId: { type: "string", pattern: "^[0-9a-f]{64}$" },
   },
 };
 

@@ -42,8 +42,14 @@ describe("schema/", () => {
       cites: [{ article: 6, req: "A6.real-name" }],
       effects: [],
       policy: "1.0",
+      policyName: "cac-2017",
+      policyId: "3f5a0c1d9e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f",
     };
     expect(compiled["decision-v1.json"]!(decision)).toBe(true);
+    // The policy's identity is part of every decision (contract v1, additive).
+    const { policyId: _id, ...withoutId } = decision;
+    expect(compiled["decision-v1.json"]!(withoutId)).toBe(false);
+    expect(compiled["decision-v1.json"]!({ ...decision, policyId: "1.0" })).toBe(false);
     expect(compiled["dead-letter-v1.json"]!({ line: 3, reason: "invalid JSON: unexpected end", raw: "{" })).toBe(true);
   });
 

@@ -1,6 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { snapshotState } from "../../../src/engine/index.js";
+import { policyId } from "../../../src/ir/identity.js";
 import { fixturePolicy, harness, t } from "./fixtures.js";
+
+const FIXTURE_ID = policyId(fixturePolicy());
 
 const AT = t("2017-10-09T09:00");
 const post = (user: string, group: string, at = t("2017-10-09T10:00"), message = "m") => ({ type: "message.post", at, user, group, message });
@@ -26,6 +29,8 @@ describe("message.post", () => {
       cites: [{ article: 6, req: "A6.real-name" }],
       effects: [],
       policy: "1.0",
+      policyName: "fixture",
+      policyId: FIXTURE_ID,
     });
   });
 

@@ -240,8 +240,12 @@ function version(v: string, effective: string, n: Numbers): VersionIR {
   };
 }
 
-/** A fresh copy of the fixture policy every call (tests may mutate it). */
+/**
+ * A fresh copy of the fixture policy every call (tests may mutate it). Node ids restart at each
+ * call, so every copy is the same document and has the same `policyId`.
+ */
 export function fixturePolicy(): PolicyIR {
+  nodeId = 0;
   return {
     kind: "policy",
     irVersion: 1,

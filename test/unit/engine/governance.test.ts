@@ -1,5 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { harness, primaries, t } from "./fixtures.js";
+import { policyId } from "../../../src/ir/identity.js";
+import { fixturePolicy, harness, primaries, t } from "./fixtures.js";
+
+const FIXTURE_ID = policyId(fixturePolicy());
 
 describe("A15.effective: governed or not", () => {
   test("A15.effective: 2017-10-07T16:30:00Z is governed (00:30 in China); 2017-10-07T15:59:59Z is not", () => {
@@ -17,6 +20,8 @@ describe("A15.effective: governed or not", () => {
       cites: [{ article: 15, req: "A15.effective" }],
       effects: [],
       policy: null,
+      policyName: "fixture",
+      policyId: FIXTURE_ID,
     });
     const after = h.decide({ type: "user.registered", at: "2017-10-07T16:30:00Z", user: "u2" });
     expect([after.outcome, after.policy]).toEqual(["noted", "1.0"]);

@@ -30,8 +30,8 @@ describe("runStream", () => {
     const out: string[] = [];
     runStream(harness().program, splitLines(text), emptyState(), { decision: (j) => out.push(j) });
     const timer = out[2]!;
-    expect(Object.keys(JSON.parse(timer))).toEqual(["v", "event", "at", "type", "trigger", "due", "outcome", "subject", "rule", "reason", "cites", "effects", "policy"]);
-    expect(Object.keys(JSON.parse(out[0]!))).toEqual(["v", "event", "at", "type", "outcome", "subject", "rule", "reason", "cites", "effects", "policy"]);
+    expect(Object.keys(JSON.parse(timer))).toEqual(["v", "event", "at", "type", "trigger", "due", "outcome", "subject", "rule", "reason", "cites", "effects", "policy", "policyName", "policyId"]);
+    expect(Object.keys(JSON.parse(out[0]!))).toEqual(["v", "event", "at", "type", "outcome", "subject", "rule", "reason", "cites", "effects", "policy", "policyName", "policyId"]);
     for (const line of out) expect(serializeDecision(JSON.parse(line))).toBe(line);
     for (const line of out) expect(JSON.stringify(JSON.parse(line))).toBe(line);
   });

@@ -1,5 +1,8 @@
 import { describe, expect, test } from "vitest";
+import { policyId } from "../../../src/ir/identity.js";
 import { fixturePolicy, harness, primaries, t, timers } from "./fixtures.js";
+
+const FIXTURE_ID = policyId(fixturePolicy());
 
 const AT = t("2017-10-09T09:00");
 
@@ -39,6 +42,8 @@ describe("A12.complaints", () => {
       cites: [{ article: 12, req: "A12.complaints" }],
       effects: [{ kind: "escalate", what: "complaint", complaint: "c1" }, { kind: "record" }, { kind: "report", to: "authority" }],
       policy: "1.0",
+      policyName: "fixture",
+      policyId: FIXTURE_ID,
     });
     expect(primary!.rule).toBe("clock/advance");
     expect(timers(h.send({ type: "clock", at: t("2017-12-01T00:00") }).decisions)).toEqual([]);
