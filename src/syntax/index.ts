@@ -14,7 +14,7 @@ import type { Source, Span } from "../source/span.js";
 import { CODE } from "./codes.js";
 import { CODE_SEPARATOR, HELP_SEPARATOR } from "./messages.js";
 import { MAX_NESTING, nestingLimit } from "./nesting.js";
-import { parser, type ClauseDiagnostic } from "./parser.js";
+import { parser, tokenIndexAt, type ClauseDiagnostic } from "./parser.js";
 import { LBrace, RBrace, scan } from "./tokens.js";
 
 export { CODE as SYNTAX_CODE, SYNTAX_CODES } from "./codes.js";
@@ -131,17 +131,6 @@ function tokenSpan(source: Source, t: IToken): Span {
   return source.span(t.startOffset, tokenEnd(t));
 }
 
-/** Index of the first token starting at or after `offset`. */
-function tokenIndexAt(tokens: readonly IToken[], offset: number): number {
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tokens[mid]!.startOffset < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** For each token index, the innermost `{` still open before that token (one pass over the file). */
 function openBraces(tokens: readonly IToken[]): (IToken | undefined)[] {

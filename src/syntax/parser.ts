@@ -34,7 +34,7 @@
  *
  * Spans are half-open `[start, end)` source ranges of the real tokens under each node.
  */
-import type { IToken, TokenType } from "chevrotain";
+import type { IToken, ParserMethod, TokenType } from "chevrotain";
 import type * as A from "../ast/nodes.js";
 import { error, type Diagnostic } from "../source/diagnostic.js";
 import type { Position, Source, Span } from "../source/span.js";
@@ -113,7 +113,7 @@ export interface ClauseDiagnostic {
 }
 
 /** Index of the first token starting at or after `offset`. */
-function tokenIndexAt(tokens: readonly IToken[], offset: number): number {
+export function tokenIndexAt(tokens: readonly IToken[], offset: number): number {
   let lo = 0;
   let hi = tokens.length;
   while (lo < hi) {
@@ -610,39 +610,9 @@ export class QgParser extends EmbeddedActionsParser {
     this.recovery,
   );
 
-  effective = this.RULE(
-    "effective",
-    (): Built<A.DateTimeLit> => {
-      const b = new Built<A.DateTimeLit>("effective");
-      let dateTime: Built<A.DateTimeLit> | undefined;
-      try {
-        this.t(b, this.CONSUME(Kw.effective));
-        dateTime = this.c(b, this.SUBRULE(this.dateTime));
-      } catch (e) {
-        dateTime = (this.fail(e, b) as Built<A.DateTimeLit> | null) ?? dateTime;
-      }
-      if (!this.RECORDING_PHASE) b.value = this.val(dateTime);
-      return this.done(b);
-    },
-    this.recovery,
-  );
+  effective = this.RULE("effective", (): Built<A.DateTimeLit> => this.keywordsThen("effective", [Kw.effective], this.dateTime), this.recovery);
 
-  tolerance = this.RULE(
-    "tolerance",
-    (): Built<A.Duration> => {
-      const b = new Built<A.Duration>("tolerance");
-      let duration: Built<A.Duration> | undefined;
-      try {
-        this.t(b, this.CONSUME(Kw.tolerance));
-        duration = this.c(b, this.SUBRULE(this.duration));
-      } catch (e) {
-        duration = (this.fail(e, b) as Built<A.Duration> | null) ?? duration;
-      }
-      if (!this.RECORDING_PHASE) b.value = this.val(duration);
-      return this.done(b);
-    },
-    this.recovery,
-  );
+  tolerance = this.RULE("tolerance", (): Built<A.Duration> => this.keywordsThen("tolerance", [Kw.tolerance], this.duration), this.recovery);
 
   serves = this.RULE(
     "serves",
@@ -848,23 +818,7 @@ export class QgParser extends EmbeddedActionsParser {
     this.recovery,
   );
 
-  requiredFor = this.RULE(
-    "requiredFor",
-    (): Built<A.Ident[]> => {
-      const b = new Built<A.Ident[]>("requiredFor");
-      let services: Built<A.Ident[]> | undefined;
-      try {
-        this.t(b, this.CONSUME(Kw.required));
-        this.t(b, this.CONSUME(Kw.for));
-        services = this.c(b, this.SUBRULE(this.services));
-      } catch (e) {
-        services = (this.fail(e, b) as Built<A.Ident[]> | null) ?? services;
-      }
-      if (!this.RECORDING_PHASE) b.value = this.val(services) ?? [];
-      return this.done(b);
-    },
-    this.recovery,
-  );
+  requiredFor = this.RULE("requiredFor", (): Built<A.Ident[]> => this.keywordsThen("requiredFor", [Kw.required, Kw.for], this.services, []), this.recovery);
 
   reaccept = this.RULE(
     "reaccept",
@@ -884,25 +838,7 @@ export class QgParser extends EmbeddedActionsParser {
     this.recovery,
   );
 
-  services = this.RULE(
-    "services",
-    (): Built<A.Ident[]> => {
-      const b = new Built<A.Ident[]>("services");
-      const names: IToken[] = [];
-      try {
-        names.push(this.t(b, this.CONSUME(Ident)));
-        this.MANY(() => {
-          this.t(b, this.CONSUME(Comma));
-          names.push(this.t(b, this.CONSUME2(Ident)));
-        });
-      } catch (e) {
-        this.fail(e, b);
-      }
-      if (!this.RECORDING_PHASE) b.value = this.idents(names);
-      return this.done(b);
-    },
-    this.recovery,
-  );
+  services = this.RULE("services", (): Built<A.Ident[]> => this.names("services", [], Comma), this.recovery);
 
   identity = this.sectionRule<A.IdentitySection>(
     "identity",
@@ -915,24 +851,7 @@ export class QgParser extends EmbeddedActionsParser {
     },
   );
 
-  verifiedRequired = this.RULE(
-    "verifiedRequired",
-    (): Built<A.Ident[]> => {
-      const b = new Built<A.Ident[]>("verifiedRequired");
-      let services: Built<A.Ident[]> | undefined;
-      try {
-        this.t(b, this.CONSUME(Kw.verified));
-        this.t(b, this.CONSUME(Kw.required));
-        this.t(b, this.CONSUME(Kw.for));
-        services = this.c(b, this.SUBRULE(this.services));
-      } catch (e) {
-        services = (this.fail(e, b) as Built<A.Ident[]> | null) ?? services;
-      }
-      if (!this.RECORDING_PHASE) b.value = this.val(services) ?? [];
-      return this.done(b);
-    },
-    this.recovery,
-  );
+  verifiedRequired = this.RULE("verifiedRequired", (): Built<A.Ident[]> => this.keywordsThen("verifiedRequired", [Kw.verified, Kw.required, Kw.for], this.services, []), this.recovery);
 
   credit = this.sectionRule<A.CreditSection>(
     "credit",
@@ -958,19 +877,22 @@ export class QgParser extends EmbeddedActionsParser {
 
   levels = this.RULE(
     "levels",
-    (): Built<A.Ident[]> => this.ladder("levels", Kw.levels),
+    (): Built<A.Ident[]> => this.names("levels", [Kw.levels], Lt),
     this.recovery,
   );
 
-  /** `levels D < C < B` and `severities minor < serious`: a keyword and names separated by `<`. */
-  private ladder(name: string, keyword: TokenType): Built<A.Ident[]> {
+  /**
+   * Names after fixed keywords, separated by `separator`: `levels D < C < B`, `severities minor <
+   * serious`, `of fraud, rumor`, and the services of `required for` and `restrict`.
+   */
+  private names(name: string, keywords: readonly TokenType[], separator: TokenType): Built<A.Ident[]> {
     const b = new Built<A.Ident[]>(name);
     const names: IToken[] = [];
     try {
-      this.t(b, this.CONSUME(keyword));
+      for (const k of keywords) this.t(b, this.CONSUME(k));
       names.push(this.t(b, this.CONSUME(Ident)));
       this.MANY(() => {
-        this.t(b, this.CONSUME(Lt));
+        this.t(b, this.CONSUME(separator));
         names.push(this.t(b, this.CONSUME2(Ident)));
       });
     } catch (e) {
@@ -1126,22 +1048,7 @@ export class QgParser extends EmbeddedActionsParser {
     this.recovery,
   );
 
-  memberBand = this.RULE(
-    "memberBand",
-    (): Built<A.IntRange> => {
-      const b = new Built<A.IntRange>("memberBand");
-      let range: Built<A.IntRange> | undefined;
-      try {
-        this.t(b, this.CONSUME(Kw.members));
-        range = this.c(b, this.SUBRULE(this.intRange));
-      } catch (e) {
-        range = (this.fail(e, b) as Built<A.IntRange> | null) ?? range;
-      }
-      if (!this.RECORDING_PHASE) b.value = this.val(range);
-      return this.done(b);
-    },
-    this.recovery,
-  );
+  memberBand = this.RULE("memberBand", (): Built<A.IntRange> => this.keywordsThen("memberBand", [Kw.members], this.intRange), this.recovery);
 
   intRange = this.RULE(
     "intRange",
@@ -1187,28 +1094,7 @@ export class QgParser extends EmbeddedActionsParser {
     this.recovery,
   );
 
-  creatorRequires = this.RULE(
-    "creatorRequires",
-    (): Built<A.Qualification[]> => {
-      const b = new Built<A.Qualification[]>("creatorRequires");
-      const quals: Built<A.Qualification>[] = [];
-      try {
-        this.t(b, this.CONSUME(Ctx.creator));
-        this.t(b, this.CONSUME(Kw.requires));
-        quals.push(this.c(b, this.SUBRULE(this.qualification)));
-        this.MANY(() => {
-          this.t(b, this.CONSUME(Comma));
-          quals.push(this.c(b, this.SUBRULE2(this.qualification)));
-        });
-      } catch (e) {
-        const child = this.fail(e, b);
-        if (child !== null) quals.push(child as Built<A.Qualification>);
-      }
-      if (!this.RECORDING_PHASE) b.value = values(quals);
-      return this.done(b);
-    },
-    this.recovery,
-  );
+  creatorRequires = this.RULE("creatorRequires", (): Built<A.Qualification[]> => this.keywordsThenList("creatorRequires", [Ctx.creator, Kw.requires], this.qualification), this.recovery);
 
   qualification = this.RULE(
     "qualification",
@@ -1440,7 +1326,7 @@ export class QgParser extends EmbeddedActionsParser {
 
   severities = this.RULE(
     "severities",
-    (): Built<A.Ident[]> => this.ladder("severities", Kw.severities),
+    (): Built<A.Ident[]> => this.names("severities", [Kw.severities], Lt),
     this.recovery,
   );
 
@@ -1497,40 +1383,47 @@ export class QgParser extends EmbeddedActionsParser {
 
   handleFlags = this.RULE(
     "handleFlags",
-    (): Built<A.Duration> => this.keywordsThenDuration("handleFlags", [Kw.handle, Kw.flags, Kw.within]),
+    (): Built<A.Duration> => this.keywordsThen("handleFlags", [Kw.handle, Kw.flags, Kw.within], this.duration),
     this.recovery,
   );
 
-  /** A clause of fixed keywords followed by a duration (`handle flags within 24 hours`, `keep logs 6 months`). */
-  private keywordsThenDuration(name: string, keywords: readonly TokenType[]): Built<A.Duration> {
-    const b = new Built<A.Duration>(name);
-    let duration: Built<A.Duration> | undefined;
+  /**
+   * A clause of fixed keywords and one part (`effective DATE`, `keep logs DURATION`, `then ACTIONS`):
+   * its value is the part's, or `missing` when the part is missing.
+   */
+  private keywordsThen<T>(name: string, keywords: readonly TokenType[], part: ParserMethod<[], Built<T>>, missing: T | null = null): Built<T> {
+    const b = new Built<T>(name);
+    let child: Built<T> | undefined;
     try {
       for (const k of keywords) this.t(b, this.CONSUME(k));
-      duration = this.c(b, this.SUBRULE(this.duration));
+      child = this.c(b, this.SUBRULE(part));
     } catch (e) {
-      duration = (this.fail(e, b) as Built<A.Duration> | null) ?? duration;
+      child = (this.fail(e, b) as Built<T> | null) ?? child;
     }
-    if (!this.RECORDING_PHASE) b.value = this.val(duration);
+    if (!this.RECORDING_PHASE) b.value = this.val(child) ?? missing;
     return this.done(b);
   }
 
-  otherwise = this.RULE(
-    "otherwise",
-    (): Built<A.Action[]> => {
-      const b = new Built<A.Action[]>("otherwise");
-      let actions: Built<A.Action[]> | undefined;
-      try {
-        this.t(b, this.CONSUME(Kw.otherwise));
-        actions = this.c(b, this.SUBRULE(this.actions));
-      } catch (e) {
-        actions = (this.fail(e, b) as Built<A.Action[]> | null) ?? actions;
-      }
-      if (!this.RECORDING_PHASE) b.value = this.val(actions) ?? [];
-      return this.done(b);
-    },
-    this.recovery,
-  );
+  /** Fixed keywords, then parts separated by commas (`on message.post, group.join`, the actions). */
+  private keywordsThenList<T>(name: string, keywords: readonly TokenType[], part: ParserMethod<[], Built<T>>): Built<T[]> {
+    const b = new Built<T[]>(name);
+    const parts: Built<T>[] = [];
+    try {
+      for (const k of keywords) this.t(b, this.CONSUME(k));
+      parts.push(this.c(b, this.SUBRULE(part)));
+      this.MANY(() => {
+        this.t(b, this.CONSUME(Comma));
+        parts.push(this.c(b, this.SUBRULE2(part)));
+      });
+    } catch (e) {
+      const child = this.fail(e, b);
+      if (child !== null) parts.push(child as Built<T>);
+    }
+    if (!this.RECORDING_PHASE) b.value = values(parts);
+    return this.done(b);
+  }
+
+  otherwise = this.RULE("otherwise", (): Built<A.Action[]> => this.keywordsThen("otherwise", [Kw.otherwise], this.actions, []), this.recovery);
 
   complaints = this.sectionRule<A.ComplaintsSection>(
     "complaints",
@@ -1556,7 +1449,7 @@ export class QgParser extends EmbeddedActionsParser {
 
   resolveWithin = this.RULE(
     "resolveWithin",
-    (): Built<A.Duration> => this.keywordsThenDuration("resolveWithin", [Kw.resolve, Kw.within]),
+    (): Built<A.Duration> => this.keywordsThen("resolveWithin", [Kw.resolve, Kw.within], this.duration),
     this.recovery,
   );
 
@@ -1573,7 +1466,7 @@ export class QgParser extends EmbeddedActionsParser {
 
   keepLogs = this.RULE(
     "keepLogs",
-    (): Built<A.Duration> => this.keywordsThenDuration("keepLogs", [Kw.keep, Kw.logs]),
+    (): Built<A.Duration> => this.keywordsThen("keepLogs", [Kw.keep, Kw.logs], this.duration),
     this.recovery,
   );
 
@@ -1590,7 +1483,7 @@ export class QgParser extends EmbeddedActionsParser {
 
   muteFor = this.RULE(
     "muteFor",
-    (): Built<A.Duration> => this.keywordsThenDuration("muteFor", [Ctx.mute, Kw.for]),
+    (): Built<A.Duration> => this.keywordsThen("muteFor", [Ctx.mute, Kw.for], this.duration),
     this.recovery,
   );
 
@@ -1771,64 +1664,11 @@ export class QgParser extends EmbeddedActionsParser {
     this.recovery,
   );
 
-  flagCategories = this.RULE(
-    "flagCategories",
-    (): Built<A.Ident[]> => {
-      const b = new Built<A.Ident[]>("flagCategories");
-      const names: IToken[] = [];
-      try {
-        this.t(b, this.CONSUME(Kw.of));
-        names.push(this.t(b, this.CONSUME(Ident)));
-        this.MANY(() => {
-          this.t(b, this.CONSUME(Comma));
-          names.push(this.t(b, this.CONSUME2(Ident)));
-        });
-      } catch (e) {
-        this.fail(e, b);
-      }
-      if (!this.RECORDING_PHASE) b.value = this.idents(names);
-      return this.done(b);
-    },
-    this.recovery,
-  );
+  flagCategories = this.RULE("flagCategories", (): Built<A.Ident[]> => this.names("flagCategories", [Kw.of], Comma), this.recovery);
 
-  measureActions = this.RULE(
-    "measureActions",
-    (): Built<A.Action[]> => {
-      const b = new Built<A.Action[]>("measureActions");
-      let actions: Built<A.Action[]> | undefined;
-      try {
-        this.t(b, this.CONSUME(Kw.then));
-        actions = this.c(b, this.SUBRULE(this.actions));
-      } catch (e) {
-        actions = (this.fail(e, b) as Built<A.Action[]> | null) ?? actions;
-      }
-      if (!this.RECORDING_PHASE) b.value = this.val(actions) ?? [];
-      return this.done(b);
-    },
-    this.recovery,
-  );
+  measureActions = this.RULE("measureActions", (): Built<A.Action[]> => this.keywordsThen("measureActions", [Kw.then], this.actions, []), this.recovery);
 
-  actions = this.RULE(
-    "actions",
-    (): Built<A.Action[]> => {
-      const b = new Built<A.Action[]>("actions");
-      const actions: Built<A.Action>[] = [];
-      try {
-        actions.push(this.c(b, this.SUBRULE(this.action)) as Built<A.Action>);
-        this.MANY(() => {
-          this.t(b, this.CONSUME(Comma));
-          actions.push(this.c(b, this.SUBRULE2(this.action)) as Built<A.Action>);
-        });
-      } catch (e) {
-        const child = this.fail(e, b);
-        if (child !== null) actions.push(child as Built<A.Action>);
-      }
-      if (!this.RECORDING_PHASE) b.value = values(actions);
-      return this.done(b);
-    },
-    this.recovery,
-  );
+  actions = this.RULE("actions", (): Built<A.Action[]> => this.keywordsThenList("actions", [], this.action as ParserMethod<[], Built<A.Action>>), this.recovery);
 
   action = this.RULE(
     "action",
@@ -2130,27 +1970,7 @@ export class QgParser extends EmbeddedActionsParser {
     this.recovery,
   );
 
-  ruleOn = this.RULE(
-    "ruleOn",
-    (): Built<A.DottedName[]> => {
-      const b = new Built<A.DottedName[]>("ruleOn");
-      const events: Built<A.DottedName>[] = [];
-      try {
-        this.t(b, this.CONSUME(Kw.on));
-        events.push(this.c(b, this.SUBRULE(this.eventName)));
-        this.MANY(() => {
-          this.t(b, this.CONSUME(Comma));
-          events.push(this.c(b, this.SUBRULE2(this.eventName)));
-        });
-      } catch (e) {
-        const child = this.fail(e, b);
-        if (child !== null) events.push(child as Built<A.DottedName>);
-      }
-      if (!this.RECORDING_PHASE) b.value = values(events);
-      return this.done(b);
-    },
-    this.recovery,
-  );
+  ruleOn = this.RULE("ruleOn", (): Built<A.DottedName[]> => this.keywordsThenList("ruleOn", [Kw.on], this.eventName), this.recovery);
 
   eventName = this.RULE(
     "eventName",
