@@ -36,7 +36,7 @@ function policyDiagnostics(text: string): Diagnostic[] {
 }
 
 export const STAGES: readonly Stage[] = [
-  { title: "Lexer and parser", range: "QG001–QG009", file: "src/syntax/codes.ts", fence: "qg", codes: SYNTAX_CODES, run: policyDiagnostics },
+  { title: "Lexer and parser", range: "QG001–QG009, QG080", file: "src/syntax/codes.ts", fence: "qg", codes: SYNTAX_CODES, run: policyDiagnostics },
   { title: "Checker", range: "QG010–QG069", file: "src/check/codes.ts", fence: "qg", codes: CHECK_CODES, run: policyDiagnostics },
   { title: "IR emit and load", range: "QG070–QG079", file: "src/ir/codes.ts", fence: "json", codes: IR_CODES, run: (text) => loadIRText(text).diagnostics },
 ];

@@ -34,7 +34,8 @@ export interface CompileOptions {
  * validated (src/ir/load.ts).
  */
 export function selfCheckByDefault(): boolean {
-  return process.env["QUNGUI_SELF_CHECK"] === "1";
+  // `globalThis.process`: the playground runs the compiler in a browser, where there is none.
+  return globalThis.process?.env?.["QUNGUI_SELF_CHECK"] === "1";
 }
 
 export interface CompileResult {

@@ -133,6 +133,23 @@ function build(io: Io, setStatus: (code: number) => void): Command {
   serve.action(async (policy: string | undefined, opts: Record<string, unknown>) => setStatus(await (await import("./serve.js")).runServe(policy, opts, io)));
 
   program
+    .command("lsp")
+    .description("run the language server (diagnostics, hover, completion, formatting, code actions, tests) over stdio")
+    .option("--stdio", "talk over standard input and output (the default)")
+    .option("--clientProcessId <pid>", "the editor's process id (editors pass it; the server exits when the client does)")
+    .action(async () => setStatus(await (await import("./lsp.js")).runLsp()));
+
+  program
+    .command("playground")
+    .description("serve the policy playground in the browser, or write it as a static site with --build")
+    .argument("[policy]", "policy file to open (default: the bundled reference policy)")
+    .option("--port <n>", "TCP port (0 picks a free one)", "8765")
+    .option("--host <address>", "address to listen on", "127.0.0.1")
+    .option("--events <file>", "events to open (JSON Lines; default: the bundled sample stream)")
+    .option("--build <dir>", "write the playground as a static site to this directory instead of serving it")
+    .action(async (policy: string | undefined, opts: import("./playground.js").PlaygroundFlags) => setStatus(await (await import("./playground.js")).runPlayground(policy, opts, io)));
+
+  program
     .command("bench")
     .description("benchmark the evaluator against json-rules-engine and a hand-written evaluator (needs a source checkout with dev dependencies)")
     .option("--quick", "a small smoke run instead of the full workload (1M users, 1M events)")

@@ -11,9 +11,15 @@ import type { Cite, PolicyIR, RuleIR, TemplatePart, VersionIR } from "../ir/type
 
 const WIDE = /[^\u0000-\u00ff]/;
 
+/**
+ * A one-byte copy through Node's Buffer; in a browser (the playground) there is no Buffer, and the
+ * strings stay as they are: the same characters, only the memory saving is lost.
+ */
+const oneByte: (s: string) => string = typeof Buffer === "function" ? (s) => Buffer.from(s, "latin1").toString("latin1") : (s) => s;
+
 /** `s` as a one-byte string when it fits in Latin-1 (the same characters either way). */
 export function narrow(s: string): string {
-  return typeof s !== "string" || WIDE.test(s) ? s : Buffer.from(s, "latin1").toString("latin1");
+  return typeof s !== "string" || WIDE.test(s) ? s : oneByte(s);
 }
 
 function narrowRule(r: RuleIR): RuleIR {

@@ -1,27 +1,25 @@
 /**
  * A policy's identity: its name and an id that depends only on what the policy says, so a policy
- * compiled from three paths has one id. Decisions, journals, exports and `/v1/health` name the
- * policy by it (docs/events.md, `policyId`).
+ * compiled from three paths, or reformatted, or commented, has one id. Decisions, journals,
+ * exports and `/v1/health` name the policy by it (docs/events.md, `policyId`).
  */
 import { sha256Hex } from "../source/digest.js";
-import type { PolicyIR, SpanIR } from "./types.js";
+import type { PolicyIR } from "./types.js";
 
 /**
- * The id of a policy: SHA-256 (hex) of its IR as JSON, without what depends on where it was
- * compiled: `source` (the file name, and the digest of the text, which changes with comments and
- * layout) and the file name in each span. Spans' lines and columns stay in: they are what
- * `explain` shows, so two IRs with one id explain alike.
+ * The id of a policy: SHA-256 (hex) of its IR as JSON without `source` (file name and digest of
+ * the text) and `spans` (where each node was written). What is left is everything that decides:
+ * versions, sections, rules, measures, reasons and cites. So moving a rule down a line, adding a
+ * comment or compiling from another path keeps the id; changing any condition, number or text
+ * of a decision changes it.
+ *
+ * Spans are left out for a second reason: they are half the IR's JSON and hashing them doubled
+ * the cost of `compileProgram` on large policies. A store that already holds an IR under an id
+ * keeps its spans; `explain` of a stored decision then points at the lines of that copy.
  *
  * The JSON keeps the IR's key order: the emitter's order is fixed, and JSON round trips (the
- * store, `compile -o`) keep it. Sorting keys at every depth would also make a hand-reordered IR
- * file the same policy, but it made hashing several times slower than `JSON.stringify`, which is
- * already the whole cost here.
+ * store, `compile -o`) keep it.
  */
 export function policyId(ir: PolicyIR): string {
-  const spans: Record<string, Omit<SpanIR, "file">> = {};
-  for (const k in ir.spans) {
-    const s = ir.spans[k]!;
-    spans[k] = { line: s.line, column: s.column, endLine: s.endLine, endColumn: s.endColumn };
-  }
-  return sha256Hex(JSON.stringify({ ...ir, source: null, spans }));
+  return sha256Hex(JSON.stringify({ ...ir, source: null, spans: null }));
 }

@@ -1,6 +1,7 @@
 /**
  * The project's one content digest (SHA-256, hex). Every hash the compiler, engine and stores
- * compute goes through here, so a browser build has one module to provide.
+ * compute goes through here, so a browser build has one module to provide: ./digest.browser.ts,
+ * which the `browser` field of package.json gives the playground bundle.
  */
 import { createHash } from "node:crypto";
 

@@ -21,7 +21,7 @@ async function load(): Promise<typeof Chevrotain> {
 
 const chevrotain = await load();
 
-export const { createToken, CstParser, EOF, Lexer, tokenMatcher } = chevrotain;
+export const { createToken, EmbeddedActionsParser, EOF, isRecognitionException, Lexer, tokenMatcher } = chevrotain;
 
 /** The grammar's building blocks and the diagram generator, for scripts/grammar.ts. */
 export const {

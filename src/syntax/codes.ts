@@ -1,5 +1,5 @@
 /**
- * The lexer and parser diagnostics, QG001–QG009 (docs/diagnostics.md). Each entry has a complete
+ * The lexer and parser diagnostics, QG001–QG009 and QG080 (docs/diagnostics.md). Each entry has a complete
  * bad file that produces the code and the same file fixed; test/unit/syntax/codes.test.ts (and the
  * project-wide catalogue test) run both.
  */
@@ -16,6 +16,7 @@ export const CODE = {
   malformedReqId: "QG007",
   repeatedClause: "QG008",
   missingEffect: "QG009",
+  misspeltKeyword: "QG080",
 } as const;
 
 const HEADER = `policy "example" version "1" {
@@ -212,6 +213,27 @@ rule no-unverified-posts {
   on message.post
   deny when not user.verified
   because "verify your identity to post"
+}
+`,
+  },
+  {
+    code: CODE.misspeltKeyword,
+    severity: "error",
+    title: "misspelt keyword",
+    explanation:
+      "A word stands where the grammar expects a keyword, and one of the keywords that can stand there is a letter " +
+      "or two away, so the word is most likely that keyword misspelt. Reported at every keyword position: section " +
+      "names, the clauses of every block, actions, units, operators; the help line names the keyword.",
+    bad: `${HEADER}
+tiers {
+  serves A7.tiers
+  tier small { membrs 1..100 }
+}
+`,
+    fixed: `${HEADER}
+tiers {
+  serves A7.tiers
+  tier small { members 1..100 }
 }
 `,
   },

@@ -1,21 +1,20 @@
 /**
- * `parse`: `.qg` text → AST plus every lexer, parser and lowering diagnostic of the file, in one
+ * `parse`: `.qg` text → AST plus every lexer, parser and clause diagnostic of the file, in one
  * run. Errors are values: `parse` never throws, whatever the input.
  *
- * A file with nothing to report goes through the fast path (./fast-parser.ts), which gives the
- * same AST; any other file, or one the fast path is not sure of, through the chevrotain parser,
- * its recovery and the lowering, which say what is wrong.
+ * One parser reads every file (./parser.ts, a chevrotain `EmbeddedActionsParser` that builds the
+ * AST as it goes): with error recovery, so that a file with errors still gets an AST and all of
+ * its diagnostics at once.
  */
-import type { CstNode, IRecognitionException, IToken } from "chevrotain";
+import type { IRecognitionException, IToken } from "chevrotain";
 import { EOF } from "./chevrotain.js";
 import type { Comment, PolicyFile } from "../ast/nodes.js";
 import { error, sortDiagnostics, type Diagnostic, type Label } from "../source/diagnostic.js";
 import type { Source, Span } from "../source/span.js";
 import { CODE } from "./codes.js";
-import { parseClean } from "./fast-parser.js";
-import { lower } from "./lower.js";
+import { CODE_SEPARATOR, HELP_SEPARATOR } from "./messages.js";
 import { MAX_NESTING, nestingLimit } from "./nesting.js";
-import { HELP_SEPARATOR, parser } from "./parser.js";
+import { parser, tokenIndexAt, type ClauseDiagnostic } from "./parser.js";
 import { LBrace, RBrace, scan } from "./tokens.js";
 
 export { CODE as SYNTAX_CODE, SYNTAX_CODES } from "./codes.js";
@@ -29,7 +28,7 @@ export interface ParseResult {
    * always with a QG002 diagnostic saying why.
    */
   ast: PolicyFile | null;
-  /** Every lexer, parser and lowering diagnostic, sorted by position. */
+  /** Every lexer, parser and clause diagnostic, sorted by position. */
   diagnostics: Diagnostic[];
   /** The comments of the file, in source order (also on `ast.comments`). */
   comments: Comment[];
@@ -37,16 +36,6 @@ export interface ParseResult {
 
 /** Parses one `.qg` file. */
 export function parse(source: Source): ParseResult {
-  const clean = parseClean(source);
-  if (clean !== null) return { ast: clean.ast, diagnostics: [], comments: clean.comments };
-  return parseReference(source);
-}
-
-/**
- * The chevrotain path alone: lexer, parser with error recovery, lowering. `parse` takes it for
- * every file the fast path gives up on; test/unit/syntax/fast.test.ts compares the two.
- */
-export function parseReference(source: Source): ParseResult {
   let comments: Comment[] = [];
   const diagnostics: Diagnostic[] = [];
   try {
@@ -65,10 +54,9 @@ export function parseReference(source: Source): ParseResult {
       return { ast: null, diagnostics: sortDiagnostics(diagnostics), comments };
     }
 
-    parser.input = tokens;
-    let cst: CstNode;
+    let parsed: { ast: PolicyFile | null; clauseDiagnostics: ClauseDiagnostic[] };
     try {
-      cst = parser.file();
+      parsed = parser.parseFile(source, tokens, comments);
     } catch (e) {
       // Chevrotain recovers by recursion; thousands of errors in one block can exhaust the stack.
       const partial = dedupe(parser.errors.map((x) => syntaxDiagnostic(source, tokens, () => openBraces(tokens), x)));
@@ -86,31 +74,46 @@ export function parseReference(source: Source): ParseResult {
     const openBefore = () => (braces ??= openBraces(tokens));
     const syntaxErrors = dedupe(parser.errors.map((e) => syntaxDiagnostic(source, tokens, openBefore, e)));
     diagnostics.push(...syntaxErrors);
-
-    try {
-      const lowered = lower(
-        cst,
-        source,
-        comments,
-        syntaxErrors.map((d) => d.span.start.offset),
-      );
-      diagnostics.push(...lowered.diagnostics);
-      return { ast: lowered.ast, diagnostics: sortDiagnostics(diagnostics), comments };
-    } catch (e) {
-      diagnostics.push(internalError(source, e));
-      return { ast: null, diagnostics: sortDiagnostics(diagnostics), comments };
-    }
+    diagnostics.push(...cleanBlocksOnly(parsed.clauseDiagnostics, syntaxErrors));
+    if (parsed.ast === null) diagnostics.push(internalError(source, new Error("no syntax tree")));
+    return { ast: parsed.ast, diagnostics: sortDiagnostics(diagnostics), comments };
   } catch (e) {
     diagnostics.push(internalError(source, e));
     return { ast: null, diagnostics: sortDiagnostics(diagnostics), comments };
   } finally {
-    // Do not keep the last file's tokens alive in the shared parser.
     try {
-      parser.input = [];
+      parser.release();
     } catch {
       // resetting cannot fail in practice; never let it escape
     }
   }
+}
+
+/** @deprecated There is one parser now; this is {@link parse}. */
+export const parseReference = parse;
+
+/**
+ * The clause diagnostics (QG008, QG009) of the blocks that contain no syntax error, whose clauses
+ * recovery may have scrambled: a block has one if an error starts inside it or where it ends.
+ */
+function cleanBlocksOnly(found: readonly ClauseDiagnostic[], syntaxErrors: readonly Diagnostic[]): Diagnostic[] {
+  if (found.length === 0) return [];
+  const offsets = syntaxErrors.map((d) => d.span.start.offset).sort((a, b) => a - b);
+  return found
+    .filter((c) => {
+      // The first error at or after the block's start; the block has an error if that one starts
+      // before the block ends.
+      let lo = 0;
+      let hi = offsets.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (offsets[mid]! < c.start) lo = mid + 1;
+        else hi = mid;
+      }
+      const next = offsets[lo];
+      return next === undefined || next > c.end;
+    })
+    .map((c) => c.diagnostic);
 }
 
 function internalError(source: Source, e: unknown): Diagnostic {
@@ -128,17 +131,6 @@ function tokenSpan(source: Source, t: IToken): Span {
   return source.span(t.startOffset, tokenEnd(t));
 }
 
-/** Index of the first token starting at or after `offset`. */
-function tokenIndexAt(tokens: readonly IToken[], offset: number): number {
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tokens[mid]!.startOffset < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** For each token index, the innermost `{` still open before that token (one pass over the file). */
 function openBraces(tokens: readonly IToken[]): (IToken | undefined)[] {
@@ -159,7 +151,9 @@ function syntaxDiagnostic(
   braces: () => (IToken | undefined)[],
   e: IRecognitionException,
 ): Diagnostic {
-  const [message = "syntax error", ...rest] = e.message.split(HELP_SEPARATOR);
+  const coded = e.message.indexOf(CODE_SEPARATOR);
+  const code = coded < 0 ? CODE.unexpectedToken : e.message.slice(0, coded);
+  const [message = "syntax error", ...rest] = e.message.slice(coded + 1).split(HELP_SEPARATOR);
   const help = rest.join(" ") || undefined;
   const at = e.token;
   const atEof = at === undefined || at.tokenType === EOF || !Number.isFinite(at.startOffset);
@@ -179,7 +173,7 @@ function syntaxDiagnostic(
     const open = braces()[index];
     if (open !== undefined) labels.push({ span: tokenSpan(source, open), message: "the block opened here" });
   }
-  return error(CODE.unexpectedToken, span, message, help === undefined ? { labels } : { help, labels });
+  return error(code, span, message, help === undefined ? { labels } : { help, labels });
 }
 
 /** Recovery can report the same spot twice; keep the first report of each position. */

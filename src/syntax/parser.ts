@@ -1,13 +1,46 @@
 /**
- * The grammar of `.qg` files as one chevrotain `CstParser` (docs/language.md). Grammar only: the
- * parser builds a concrete syntax tree and ./lower.ts turns it into the AST. Rule names are chosen
- * to read well in the generated grammar/qg.ebnf and grammar/railroad.html (`npm run grammar`).
+ * The grammar of `.qg` files (docs/language.md) as one chevrotain `EmbeddedActionsParser` that
+ * builds the AST (src/ast/nodes.ts) as it parses, spans included. It is the only parser: the
+ * railroad diagrams and grammar/qg.ebnf are drawn from its rules (`npm run grammar`, rule names
+ * chosen to read well there), and the words of its diagnostics are in ./messages.ts.
  *
- * Every clause of a block is its own small rule, so that lowering never has to guess which token
- * belongs to which clause, and so that error messages can say which clause was being read.
+ * Every clause of a block is its own small rule, so that a clause's parts never mix with its
+ * neighbours', and so that error messages can say which clause was being read.
+ *
+ * Error recovery. Chevrotain recovers from a syntax error by inserting or skipping a token, or by
+ * abandoning a rule and re-synchronising on a token that can follow it; every error is recorded and
+ * parsing goes on, so one run reports them all. A rule abandoned that way still gives its caller
+ * what it had read (as a partial concrete syntax tree would keep it), and the AST is built from
+ * what is there:
+ *
+ * - a named container whose name is missing (a `tier`, `rule`, `measure`, the header's strings)
+ *   is kept, with an empty name spanning nothing, so later stages still see its contents;
+ * - a leaf that lacks a required part (an action without a target, a range without its end,
+ *   a duration without a unit) is dropped;
+ * - an expression keeps what it can (`a and` builds `a`).
+ *
+ * How: every rule returns a {@link Built}, its AST value and the source range of its real tokens
+ * (tokens inserted by recovery have none). A rule that fails catches the recognition exception on
+ * its way out, builds its value from what it has read, including the partial result of the rule
+ * that failed inside it, leaves that for its caller in {@link QgParser.pending} and lets the
+ * exception go on; the rule that re-synchronises hands it back as its result
+ * (`recoveryValueFunc`), the others add it to their own partial result as it passes.
+ *
+ * The parser also finds what the grammar cannot express: a clause given twice in one block (QG008,
+ * the first one is kept) and a rule without `deny` or `allow` (QG009). It stays quiet about blocks
+ * that contain a syntax error, whose clauses recovery may have scrambled; whether a block does is
+ * known only once the whole file is parsed, so these come out as {@link ClauseDiagnostic}s for the
+ * driver (./index.ts) to keep or drop.
+ *
+ * Spans are half-open `[start, end)` source ranges of the real tokens under each node.
  */
-import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
-import { CstParser, EOF } from "./chevrotain.js";
+import type { IToken, ParserMethod, TokenType } from "chevrotain";
+import type * as A from "../ast/nodes.js";
+import { error, type Diagnostic } from "../source/diagnostic.js";
+import type { Position, Source, Span } from "../source/span.js";
+import { EmbeddedActionsParser, EOF, isRecognitionException } from "./chevrotain.js";
+import { CODE } from "./codes.js";
+import { CLAUSE_HELP, CLAUSE_NAME, errorMessageProvider, MISSING_EFFECT_HELP, setErrorContext, type ErrorContext } from "./messages.js";
 import {
   AddOp,
   ALL_TOKENS,
@@ -15,12 +48,13 @@ import {
   CompareOp,
   Ctx,
   DateTime,
+  decodeString,
   Dot,
   DotDot,
   GtEq,
   Ident,
   Integer,
-  Keyword,
+  integerValue,
   Kw,
   LBrace,
   LBracket,
@@ -35,1157 +69,2703 @@ import {
   Slash,
   Str,
   Unit,
+  UnterminatedString,
+  WORDS,
 } from "./tokens.js";
 
-// ---------------------------------------------------------------------------------------------
-// Error messages
-
-/** What each rule is, as the object of "to close …" / "expected … in …". */
-const BLOCK_NAME: Record<string, string> = {
-  header: "the `policy` header",
-  amendment: "the `amendment` block",
-  agreement: "the `agreement` block",
-  identity: "the `identity` block",
-  credit: "the `credit` block",
-  categories: "the `categories` block",
-  tiers: "the `tiers` block",
-  tierOverride: "the `for` block",
-  tier: "the `tier` block",
-  limits: "the `limits` block",
-  prohibited: "the `prohibited` block",
-  responsibility: "the `responsibility` block",
-  complaints: "the `complaints` block",
-  retention: "the `retention` block",
-  management: "the `management` block",
-  blacklist: "the `blacklist` block",
-  measure: "the `measure` block",
-  rule: "the `rule` block",
-};
-
-/** For a block: what it may contain. For a clause: how it is written. */
-const RULE_HELP: Record<string, string> = {
-  file: "a file is one `policy \"…\" version \"…\" { … }` header followed by sections, `rule`s, `measure`s and `amendment`s",
-  item: "at the top level come sections (`agreement`, `identity`, `credit`, `categories`, `tiers`, `limits`, `prohibited`, `responsibility`, `complaints`, `retention`, `management`, `blacklist`), `rule`s, `measure`s and `amendment`s",
-  section:
-    "the sections are `agreement`, `identity`, `credit`, `categories`, `tiers`, `limits`, `prohibited`, `responsibility`, `complaints`, `retention`, `management` and `blacklist`",
-  header:
-    "write the header as `policy \"name\" version \"1.0\" { … }`, holding `title \"…\"`, `effective DATE in ZONE`, `tolerance DURATION` and `serves …`",
-  headerItem: "the header holds `title \"…\"`, `effective DATE in ZONE`, `tolerance DURATION` and `serves …`",
-  title: 'write the title as a string: `title "…"`',
-  effective: "write `effective 2017-10-08 in Asia/Shanghai` or `effective 2017-10-08T00:00 +08:00`",
-  dateTime: "a date-time is followed by its zone: `2017-10-08 in Asia/Shanghai` or `2017-10-08 +08:00`",
-  zone: "write a time zone as `in Asia/Shanghai` (an IANA name) or as an offset such as `+08:00`",
-  zoneName: "write an IANA zone name such as `Asia/Shanghai` or `UTC`",
-  tolerance: "write `tolerance 5 minutes`",
-  serves: "list requirement ids separated by commas, e.g. `serves A8.member-cap, A8.user-caps`",
-  amendment:
-    "an amendment holds `effective …`, `serves …`, sections, `rule`s, `measure`s and `remove rule NAME` / `remove measure NAME`",
-  amendmentItem:
-    "an amendment holds `effective …`, `serves …`, sections, `rule`s, `measure`s and `remove rule NAME` / `remove measure NAME`",
-  removal: "write `remove rule NAME` or `remove measure NAME`",
-  agreement:
-    "an `agreement` block holds `serves …`, `current version \"…\"`, `required for SERVICES` and `reaccept on new version`",
-  currentVersion: 'write `current version "2017-10"`',
-  requiredFor: "write `required for create, join, post, manage, set-info`",
-  reaccept: "write `reaccept on new version`",
-  services: "services are `create`, `join`, `post`, `manage` and `set-info`, separated by commas",
-  identity: "an `identity` block holds `serves …` and `verified required for SERVICES`",
-  verifiedRequired: "write `verified required for post, create, set-info`",
-  credit: "a `credit` block holds `serves …`, `levels D < C < B < A` (lowest first) and `default LEVEL`",
-  levels: "list the levels lowest first, separated by `<`: `levels D < C < B < A`",
-  defaultLevel: "write `default C`",
-  categories: 'a `categories` block holds `serves …` and one `NAME "label"` line per category',
-  categoryDecl: 'write a category as `news-discussion "新闻讨论群"` (the label is optional)',
-  tiers: "a `tiers` block holds `serves …`, `tier NAME { … }` and `for CATEGORY, … { tier … }`",
-  tierOverride: "write `for news-discussion { tier NAME { … } … }`",
-  tier: "a `tier` block holds `members FROM..TO`, `activity from N messages per day`, `creator requires …` and `join requires approval`",
-  memberBand: "write the band as `members 101..500`",
-  intRange: "write a range as `101..500`",
-  activityThreshold: "write `activity from 200 messages per day`",
-  creatorRequires: "write `creator requires verified, credit >= B`",
-  qualification: "a qualification is `verified` or `credit >= LEVEL`",
-  creditAtLeast: "write `credit >= B`",
-  joinApproval: "write `join requires approval`",
-  limits:
-    "a `limits` block holds `serves …`, `members per group N`, `groups created per user …`, `groups joined per user …` and `info page from N members [enforced]`",
-  membersPerGroup: "write `members per group 2000`",
-  groupsCreated: "write `groups created per user 3, 10 when credit >= B`",
-  groupsJoined: "write `groups joined per user 500`",
-  stepped: "write a base value and optional steps: `3, 10 when credit >= B, 20 when credit >= A`",
-  creditStep: "write a step as `10 when credit >= B`",
-  infoPage: "write `info page from 100 members` or `info page from 100 members enforced`",
-  prohibited:
-    'a `prohibited` block holds `serves …`, `severities minor < serious` and one `CATEGORY SEVERITY "label"` line per category',
-  severities: "list the severities lowest first, separated by `<`: `severities minor < serious`",
-  contentCategory: 'write a category as `fraud serious "诈骗"` (the label is optional)',
-  responsibility: "a `responsibility` block holds `serves …`, `handle flags within DURATION` and `otherwise ACTIONS`",
-  handleFlags: "write `handle flags within 24 hours`",
-  otherwise: "write `otherwise` and actions separated by commas",
-  complaints: "a `complaints` block holds `serves …`, `resolve within DURATION` and `otherwise ACTIONS`",
-  resolveWithin: "write `resolve within 48 hours`",
-  retention: "a `retention` block holds `serves …` and `keep logs DURATION`",
-  keepLogs: "write `keep logs 6 months`",
-  management: "a `management` block holds `serves …` and `mute for DURATION`",
-  muteFor: "write `mute for 1 day`",
-  blacklist: "a `blacklist` block holds `serves …`, `restrict users SERVICES` and `restrict groups SERVICES`",
-  restrict: "write `restrict users create, join` or `restrict groups join, post`",
-  measure: "a `measure` block holds `serves …`, a trigger `on …` and `then ACTIONS`",
-  trigger: "write a trigger as `on flag minor`, `on flag >= serious of fraud` or `on 3 flags >= serious in group within 30 days`",
-  flagCategories: "write `of fraud, rumor`",
-  measureActions: "write `then` and actions separated by commas",
-  actions:
-    "the actions are `warn`, `suspend posting of`, `suspend management of`, `close`, `blacklist`, `lower credit of`, `cancel creation of`, `record`, `report to` and `escalate`, separated by commas",
-  action:
-    "the actions are `warn`, `suspend posting of`, `suspend management of`, `close`, `blacklist`, `lower credit of`, `cancel creation of`, `record`, `report to` and `escalate`",
-  warn: "write `warn group` or `warn group rectify within 3 days otherwise (suspend posting of group for 7 days)`",
-  suspendPosting: "write `suspend posting of group for 7 days`",
-  suspendManagement: "write `suspend management of managers for 7 days`",
-  close: "write `close group`",
-  blacklistTarget: "write `blacklist creator` or `blacklist creator for 1 year`",
-  lowerCredit: "write `lower credit of user by 1`",
-  cancelCreation: "write `cancel creation of creator`",
-  report: "write `report to authority`",
-  target: "a target is `group`, `user`, `creator` or `managers`",
-  rule: "a `rule` block holds `serves …`, `on EVENT, …`, `deny [when CONDITION]` or `allow [when CONDITION]`, and `because \"…\"`",
-  ruleOn: "write the events a rule applies to, e.g. `on message.post, group.join`",
-  eventName: "events are `group.create`, `group.join`, `group.info`, `group.role`, `group.manage`, `message.post` and `records.purge`",
-  effect: "write `deny`, `deny when CONDITION`, `allow` or `allow when CONDITION`",
-  because: 'write `because "…"`; `{user}`, `{group}` and other paths in braces are filled in',
-  duration: "a duration is a number and a unit: `30 minutes`, `24 hours`, `7 days`, `2 weeks`, `6 months`, `1 year`",
-  unit: "the units are `minutes`, `hours`, `days`, `weeks`, `months` and `years` (or the singular)",
-  expression:
-    "a condition compares paths and values (`user.credit < B`), combined with `and`, `or`, `not`; see docs/language.md, Expressions",
-  primary:
-    "an operand is a path (`group.members`), a name (`B`), a number, a duration, a string, `true`, `false`, a date, a list `[…]`, `(…)` or `if … then … else …`",
-  negation:
-    "an operand is a path (`group.members`), a name (`B`), a number, a duration, a string, `true`, `false`, a date, a list `[…]`, `(…)` or `if … then … else …`",
-  comparison: "compare with `==`, `!=`, `<`, `<=`, `>`, `>=`, `in [ … ]` or `in 1..10`",
-  list: "write a list as `[a, b, c]`",
-  parenthesized: "close the parenthesis with `)`",
-  conditional: "write `if CONDITION then VALUE else VALUE`",
-  path: "a path is a name followed by `.name` parts, e.g. `user.groups-created`",
-};
-
-/** Blocks whose lines are not comma-separated lists, for a stray `,`. */
-const COMMA_HELP: Record<string, string> = {
-  credit: "list the levels lowest first, separated by `<`: `levels D < C < B < A`",
-  prohibited: "list the severities lowest first, separated by `<`; write one category per line, without commas",
-  categories: 'write one category per line, without commas: `general "普通群"`',
-};
-
-/** What an alternation is looking for, for "expected …" messages. */
-const CHOICE_NAME: Record<string, string> = {
-  item: "a section, `rule`, `measure` or `amendment`",
-  section: "a section",
-  headerItem: "`title`, `effective`, `tolerance`, `serves` or `}`",
-  amendmentItem: "`effective`, `serves`, a section, `rule`, `measure` or `remove`",
-  zone: "a time zone such as `in Asia/Shanghai` or `+08:00`",
-  qualification: "`verified` or `credit >= LEVEL`",
-  action: "an action",
-  primary: "an expression",
-  negation: "an expression",
-  unit: "a duration unit",
-  restrict: "`users` or `groups`",
-  removal: "`rule` or `measure`",
-  effect: "`deny` or `allow`",
-  trigger: "`flag` or a number of `flags`",
-  comparison: "`[` or a range",
-};
-
-/** What the name a rule expects stands for, for "expected … after …" messages. */
-const NAME_IN: Record<string, string> = {
-  removal: "the name of the rule or measure to remove",
-  tier: "a tier name",
-  tierOverride: "a category name",
-  rule: "a rule name",
-  measure: "a measure name",
-  levels: "a level name",
-  defaultLevel: "a credit level",
-  creditAtLeast: "a credit level",
-  severities: "a severity name",
-  contentCategory: "a severity",
-  trigger: "a severity",
-  flagCategories: "a content category",
-  target: "a target (`group`, `user`, `creator` or `managers`)",
-  report: "a recipient such as `authority`",
-  services: "a service (`create`, `join`, `post`, `manage` or `set-info`)",
-  eventName: "an event name such as `message.post`",
-  zoneName: "a time zone name such as `Asia/Shanghai`",
-};
-
-function describeType(t: TokenType, ruleName = ""): string {
-  switch (t) {
-    case Ident:
-    case Name:
-      return NAME_IN[ruleName] ?? "a name";
-    case Str:
-      return "a string";
-    case Integer:
-      return "a number";
-    case DateTime:
-      return "a date such as `2017-10-08`";
-    case Offset:
-      return "an offset such as `+08:00`";
-    case ReqId:
-      return "a requirement id such as `A8.member-cap`";
-    case CompareOp:
-      return "a comparison";
-    case AddOp:
-      return "`+` or `-`";
-    case EOF:
-      return "end of file";
-  }
-  const label = t.LABEL ?? t.name;
-  return "`" + label.replace(/^'|'$/g, "").replace("(s)", "s") + "`";
-}
-
-function describeToken(tok: IToken | undefined): string {
-  if (tok === undefined || tok.tokenType === EOF) return "end of file";
-  const image = tok.image.length > 32 ? tok.image.slice(0, 30) + "…" : tok.image;
-  return "`" + image + "`";
-}
-
-const isKeyword = (tok: IToken | undefined) =>
-  tok !== undefined && tok.tokenType.CATEGORIES?.includes(Keyword) === true;
-
-/** The help line for an error in `ruleName` that expected `expected` and found `actual`. */
-function helpFor(ruleName: string, expected: readonly TokenType[], actual: IToken | undefined): string {
-  if (actual?.tokenType.CATEGORIES?.includes(CompareOp) && !expected.includes(CompareOp))
-    return "comparisons do not chain: write `a < b and b < c`, or group with parentheses";
-  const wantsName = expected.length > 0 && expected.every((t) => t === Ident || t === Name);
-  if (wantsName && isKeyword(actual))
-    return `\`${actual!.image}\` is a reserved word and cannot be used as a name; choose another (the reserved words are listed in docs/language.md)`;
-  if (wantsName && actual?.tokenType.CATEGORIES?.includes(Str) && /^.[\p{L}_][\p{L}\p{M}\p{Nd}_-]*.$/u.test(actual.image))
-    return `names are written without quotes: \`${actual.image.slice(1, -1)}\``;
-  if (ruleName === "rule" && actual?.tokenType === Kw.when)
-    return "a condition belongs to the effect: `deny when …` or `allow when …`";
-  if (expected.includes(Str) && actual?.tokenType.CATEGORIES?.includes(Ident))
-    return `text is written in double quotes: "${actual.image}"`;
-  if (expected.includes(Str) && (actual?.tokenType === Integer || actual?.tokenType === DateTime))
-    return 'text is written in double quotes, e.g. `"1.1"`';
-  if (expected.includes(RBrace) && actual?.tokenType === EOF)
-    return `add \`}\` at the end of ${BLOCK_NAME[ruleName] ?? "the block"}`;
-  if (expected.includes(RBrace) && actual?.tokenType === ReqId)
-    return "separate requirement ids with commas: `serves A8.member-cap, A8.user-caps`";
-  if (expected.includes(RBrace) && actual?.tokenType.CATEGORIES?.includes(Comma) && COMMA_HELP[ruleName] !== undefined)
-    return COMMA_HELP[ruleName];
-  return RULE_HELP[ruleName] ?? "see docs/language.md for the syntax";
-}
-
 /**
- * Separates a message from its help line in the strings chevrotain stores on its exceptions; the
- * parser's driver (./index.ts) splits them again.
+ * What a grammar rule hands its caller: the AST it built (null when it could build nothing) and
+ * the offsets of its first real token's start and its last real token's end (NaN while it has
+ * read none: a rule recovery left empty, which its caller ignores). `rule` names the rule that
+ * built it, so a caller can tell its clauses apart.
  */
-export const HELP_SEPARATOR = "\n";
+export class Built<T = unknown> {
+  value: T | null = null;
+  start = NaN;
+  end = NaN;
+  /** Abandoned by error recovery. */
+  recovered = false;
+  /** The recognition exception that abandoned it, until it is thrown on. */
+  failure: unknown = undefined;
+  /**
+   * While the rule runs: the rule that called it, and what it has read so far, for the callbacks
+   * it hands chevrotain (`MANY`, `OPTION`, `OR` alternatives). Those are built once and find the
+   * running rule in {@link QgParser.top}, instead of closing over its locals: a closure and its
+   * context per rule invocation were most of the parser's garbage.
+   */
+  up: Built<unknown> | null = null;
+  acc: unknown = null;
+  n = 0;
+  tokens: IToken[] | null = null;
+  t1: IToken | undefined = undefined;
+  t2: IToken | undefined = undefined;
+  k1: Built<unknown> | undefined = undefined;
+  k2: Built<unknown> | undefined = undefined;
+  k3: Built<unknown> | undefined = undefined;
+  constructor(readonly rule: string) {}
+}
 
-const join = (message: string, help: string) => message + HELP_SEPARATOR + help;
+/** A QG008 or QG009 found in the block at `[start, end)`; it stands unless a syntax error lies in the block. */
+export interface ClauseDiagnostic {
+  start: number;
+  end: number;
+  diagnostic: Diagnostic;
+}
 
-/** Error messages that say what was expected in words, and a help line to go with each. */
-export const errorMessageProvider: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
-    const found = describeToken(actual);
-    const help = helpFor(ruleName, [expected], actual);
-    if (expected === RBrace) return join(`expected \`}\` to close ${BLOCK_NAME[ruleName] ?? "the block"}, found ${found}`, help);
-    if (expected === LBrace) return join(`expected \`{\` to open ${BLOCK_NAME[ruleName] ?? "the block"}, found ${found}`, help);
-    if (expected === RParen) return join(`expected \`)\` to close \`(\`, found ${found}`, help);
-    if (expected === RBracket) return join(`expected \`]\` to close the list, found ${found}`, help);
-    if (expected === EOF) {
-      if (actual.tokenType === Kw.policy)
-        return join(
-          "a file has one `policy` header; found a second one",
-          'write later versions as `amendment "1.1" { effective … }` blocks',
-        );
-      return join(`expected a section, \`rule\`, \`measure\` or \`amendment\`, found ${found}`, RULE_HELP.item!);
-    }
-    const after =
-      previous !== undefined && previous.tokenType !== EOF && !previous.isInsertedInRecovery && previous.image !== ""
-        ? ` after ${describeToken(previous)}`
-        : "";
-    if (expected === Kw.policy)
-      return join(
-        `expected the \`policy\` header, found ${found}`,
-        'a file starts with its header: `policy "name" version "1.0" { effective 2017-10-08 in Asia/Shanghai }`',
-      );
-    return join(`expected ${describeType(expected, ruleName)}${after}, found ${found}`, help);
-  },
-
-  buildNotAllInputParsedMessage({ firstRedundant }) {
-    return join(`expected a section, \`rule\`, \`measure\` or \`amendment\`, found ${describeToken(firstRedundant)}`, RULE_HELP.item!);
-  },
-
-  buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
-    const firsts = uniqueFirsts(expectedPathsPerAlt.flat());
-    const what = CHOICE_NAME[ruleName] ?? oneOf(firsts);
-    return join(`expected ${what}, found ${describeToken(actual[0])}`, helpFor(ruleName, firsts, actual[0]));
-  },
-
-  buildEarlyExitMessage({ expectedIterationPaths, actual, ruleName }) {
-    const firsts = uniqueFirsts(expectedIterationPaths);
-    return join(
-      `expected ${CHOICE_NAME[ruleName] ?? oneOf(firsts)}, found ${describeToken(actual[0])}`,
-      helpFor(ruleName, firsts, actual[0]),
-    );
-  },
-};
-
-function uniqueFirsts(paths: TokenType[][]): TokenType[] {
-  const out: TokenType[] = [];
-  for (const p of paths) {
-    const t = p[0];
-    if (t !== undefined && !out.includes(t)) out.push(t);
+/** Index of the first token starting at or after `offset`. */
+export function tokenIndexAt(tokens: readonly IToken[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.startOffset < offset) lo = mid + 1;
+    else hi = mid;
   }
+  return lo;
+}
+
+/** Whether `b` read any real token. Also false for chevrotain's placeholder in the recording phase. */
+function has<T>(b: Built<T> | undefined): b is Built<T> {
+  return b !== undefined && b.start >= 0;
+}
+
+/** `t`, unless error recovery inserted it (then it has no position) or it is missing. */
+function real(t: IToken | undefined): IToken | undefined {
+  return t !== undefined && t.startOffset >= 0 && t.isInsertedInRecovery !== true ? t : undefined;
+}
+
+/** The values of the non-empty `bs`, nulls dropped. */
+function values<T>(bs: readonly Built<T>[]): T[] {
+  const out: T[] = [];
+  for (const b of bs) if (has(b) && b.value !== null) out.push(b.value);
   return out;
 }
 
-function oneOf(types: readonly TokenType[]): string {
-  const names = [...new Set(types.map((t) => describeType(t)))];
-  if (names.length === 0) return "something else";
-  if (names.length === 1) return names[0]!;
-  return "one of " + names.slice(0, -1).join(", ") + " or " + names[names.length - 1];
+/** The non-empty clauses of one kind, in source order. */
+function kids<T = unknown>(clauses: readonly Built<unknown>[], rule: string): Built<T>[] {
+  const out: Built<T>[] = [];
+  for (const c of clauses) if (c.rule === rule && has(c)) out.push(c as Built<T>);
+  return out;
 }
 
-// ---------------------------------------------------------------------------------------------
-// The grammar
+/** The words of each word token type (a unit's singular and plural). */
+const WORDS_OF = new Map<TokenType, string[]>();
+for (const [word, type] of WORDS) WORDS_OF.set(type, [...(WORDS_OF.get(type) ?? []), word]);
 
-/** The `.qg` grammar. Use the shared instance {@link parser}; it is reset by every `input =`. */
-export class QgParser extends CstParser {
+/** The rules that read a `{ … }` block, for "unknown keyword … in the `tier` block". */
+const BLOCK_RULES: ReadonlySet<string> = new Set(["header", "amendment", "tierOverride", "tier", "measure", "rule", ...sectionRuleNames()]);
+
+/**
+ * How many tokens of a block the parser replays to find what could follow them (QG080); a block
+ * longer than that (none in practice) gets the suggestions of the error's own expectations only.
+ */
+const MAX_REPLAY = 2000;
+
+/** Slots of the position cache (a power of two). */
+const POSITION_CACHE = 1024;
+
+/** What an `effect` clause says. */
+interface Effect {
+  allow: boolean;
+  when: A.Expr | null;
+}
+
+/** What a `restrict` clause says. */
+interface Restrict {
+  who: "users" | "groups" | null;
+  services: A.Ident[];
+}
+
+type Section = A.Section;
+type Declaration = A.Section | A.RuleDecl | A.MeasureDecl;
+
+/** The section rules, by the name they have in the grammar (and in "the `…` block"). */
+const SECTION_RULES: ReadonlySet<string> = new Set(sectionRuleNames());
+
+function sectionRuleNames(): string[] {
+  return [
+  "agreement",
+  "identity",
+  "credit",
+  "categories",
+  "tiers",
+  "limits",
+  "prohibited",
+  "responsibility",
+  "complaints",
+  "retention",
+  "management",
+  "blacklist",
+  ];
+}
+
+/** The `.qg` grammar. Use the shared instance {@link parser} through {@link QgParser.parseFile}. */
+export class QgParser extends EmbeddedActionsParser {
+  // ----- state of one parse (reset by parseFile) ----------------------------------------------
+
+  private file_ = "";
+  private lineStarts: readonly number[] = [0];
+  private textLength = 0;
+  /** The line of the last position computed: positions are asked for nearly in source order. */
+  private lineHint = 0;
+  private comments: A.Comment[] = [];
+  /**
+   * The positions of the last {@link POSITION_CACHE} offsets asked for, shared by the spans that
+   * start or end there (a rule, its name and its first clause start at one token): positions are
+   * never changed once built, and sharing them saves a quarter of the objects of a large AST.
+   */
+  private readonly positionAt = new Array<Position | undefined>(POSITION_CACHE);
+  private readonly positionTag = new Int32Array(POSITION_CACHE).fill(-1);
+  /** The running rule (see {@link Built.up}). */
+  private top: Built<unknown> | null = null;
+  /** The partial result of the rule an exception is leaving, for the rule it reaches next. */
+  private pending: Built<unknown> | null = null;
+  private clauseDiagnostics: ClauseDiagnostic[] = [];
+
+  /** Every rule hands back its partial result when chevrotain re-synchronises there. */
+  private readonly recovery = { recoveryValueFunc: (): Built<never> => this.takePending() as Built<never> };
+
   constructor() {
-    super(ALL_TOKENS, {
-      recoveryEnabled: true,
-      nodeLocationTracking: "onlyOffset",
-      maxLookahead: 3,
-      errorMessageProvider,
-    });
+    super(ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider });
     this.performSelfAnalysis();
+    setErrorContext(this.errorContext);
+  }
+
+  /** What the error messages ask of the parser (./messages.ts). */
+  private readonly errorContext: ErrorContext = {
+    keywordsAt: (actual, expected) => {
+      const types = new Set<TokenType>(expected);
+      const block = this.openBlock();
+      const tokens = this.input;
+      if (block === undefined) {
+        // Between items: whatever can start one.
+        for (const path of this.computeContentAssist("item", [])) types.add(path.nextTokenType);
+      } else {
+        const first = tokenIndexAt(tokens, block.start);
+        const at = actual.tokenType === EOF ? tokens.length : tokenIndexAt(tokens, actual.startOffset);
+        if (at - first <= MAX_REPLAY)
+          for (const path of this.computeContentAssist(block.rule, tokens.slice(first, at))) types.add(path.nextTokenType);
+      }
+      const words: string[] = [];
+      for (const t of types) words.push(...(WORDS_OF.get(t) ?? []));
+      return words;
+    },
+    block: () => this.openBlock()?.rule,
+  };
+
+  /** The innermost block being read. */
+  private openBlock(): Built<unknown> | undefined {
+    for (let f = this.top; f !== null; f = f.up) if (BLOCK_RULES.has(f.rule) && has(f)) return f;
+    return undefined;
+  }
+
+  /**
+   * Parses the tokens of `source` (from `scan`). The AST is null only if the parser itself failed;
+   * `errors` holds the syntax errors, and `clauseDiagnostics` the QG008/QG009 candidates. Throws
+   * what chevrotain throws when recovery exhausts the stack (a RangeError); `errors` then holds the
+   * errors found until then. Call {@link release} when done with both.
+   */
+  parseFile(source: Source, tokens: IToken[], comments: A.Comment[]): { ast: A.PolicyFile | null; clauseDiagnostics: ClauseDiagnostic[] } {
+    this.file_ = source.name;
+    this.lineStarts = source.lineStarts;
+    this.textLength = source.text.length;
+    this.lineHint = 0;
+    this.positionTag.fill(-1);
+    this.comments = comments;
+    this.pending = null;
+    this.top = null;
+    this.clauseDiagnostics = [];
+    this.input = tokens;
+    const built = this.file();
+    return { ast: built?.value ?? null, clauseDiagnostics: this.clauseDiagnostics };
+  }
+
+  /** Forgets the last file, so that the shared parser does not keep it alive. */
+  release(): void {
+    this.input = [];
+    this.comments = [];
+    this.pending = null;
+    this.top = null;
+    this.clauseDiagnostics = [];
+    this.lineStarts = [0];
+    this.positionAt.fill(undefined);
+  }
+
+  // ----- ranges, spans and recovery -----------------------------------------------------------
+
+  /** Counts `t` into `b`'s range (unless recovery inserted it) and returns it. */
+  private t(b: Built<unknown>, t: IToken): IToken {
+    const s = t.startOffset;
+    if (s >= 0 && t.isInsertedInRecovery !== true) {
+      if (!(b.start >= 0)) b.start = s;
+      b.end = s + t.image.length;
+    }
+    return t;
+  }
+
+  /** Counts the range of the child `c` into `b`'s and returns it. */
+  private c<T>(b: Built<unknown>, c: Built<T>): Built<T> {
+    if (c.start >= 0) {
+      if (!(b.start >= 0)) b.start = c.start;
+      b.end = c.end;
+    }
+    return c;
+  }
+
+  /**
+   * In a rule's `catch`: rethrows anything but a recognition exception; otherwise marks `b`
+   * abandoned and returns the partial result of the rule that failed inside it, if any, already
+   * counted into `b`'s range, for the rule to add where that rule's result goes.
+   */
+  private fail(e: unknown, b: Built<unknown>): Built<unknown> | null {
+    if (!isRecognitionException(e as Error)) throw e;
+    b.recovered = true;
+    b.failure = e;
+    const child = this.takePending();
+    if (child !== null) this.c(b, child);
+    return child;
+  }
+
+  /**
+   * A rule's last step: returns its result (`b`, or what a rule that passes a child on returns),
+   * or, when `b` was abandoned, leaves the result for the caller and throws on.
+   */
+  private done<T>(b: Built<unknown>, result: Built<T> = b as Built<T>): Built<T> {
+    if (b.failure === undefined) return result;
+    const e = b.failure;
+    b.failure = undefined;
+    this.pending = result;
+    throw e;
+  }
+
+  /** Makes `b` the running rule ({@link top}); {@link leave} hands back to its caller. */
+  private open<T>(b: Built<T>): Built<T> {
+    b.up = this.top;
+    this.top = b;
+    return b;
+  }
+
+  private leave(b: Built<unknown>): void {
+    this.top = b.up;
+    b.up = null;
+  }
+
+  private takePending(): Built<unknown> | null {
+    const p = this.pending;
+    this.pending = null;
+    return p;
+  }
+
+  /**
+   * The `catch` of a rule that only passes on the result of the one it chose (`item`, `section`,
+   * `primary`, …): its partial result is that rule's, or nothing when the choice itself failed.
+   */
+  private passOn(e: unknown, rule: string): never {
+    const b = new Built(rule);
+    const child = this.fail(e, b);
+    return this.done(b, child !== null && has(child) ? child : b) as never;
+  }
+
+  private position(offset: number): Position {
+    const o = offset < 0 ? 0 : offset > this.textLength ? this.textLength : offset;
+    const slot = o & (POSITION_CACHE - 1);
+    if (this.positionTag[slot] === o) return this.positionAt[slot]!;
+    const starts = this.lineStarts;
+    let line = this.lineHint;
+    if (!(starts[line]! <= o && (line + 1 >= starts.length || starts[line + 1]! > o))) {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid]! <= o) lo = mid;
+        else hi = mid - 1;
+      }
+      line = lo;
+      this.lineHint = lo;
+    }
+    const p: Position = { offset: o, line: line + 1, column: o - starts[line]! + 1 };
+    this.positionTag[slot] = o;
+    this.positionAt[slot] = p;
+    return p;
+  }
+
+  private span(start: number, end: number): Span {
+    return { file: this.file_, start: this.position(start), end: this.position(end) };
+  }
+
+  private tokSpan(t: IToken): Span {
+    return this.span(t.startOffset, t.startOffset + t.image.length);
+  }
+
+  private builtSpan(b: Built<unknown>): Span {
+    return has(b) ? this.span(b.start, b.end) : this.span(0, 0);
+  }
+
+  /** A zero-width span just after `b`, where a missing part would have been. */
+  private after(b: Built<unknown>): Span {
+    const end = has(b) ? b.end : 0;
+    return this.span(end, end);
+  }
+
+  /** A zero-width span just after the token `t` of `b` (the keyword before a missing name). */
+  private afterToken(b: Built<unknown>, t: IToken | undefined): Span {
+    const r = real(t);
+    if (r === undefined) return this.after(b);
+    const end = r.startOffset + r.image.length;
+    return this.span(end, end);
+  }
+
+  private binary(left: A.Node, right: A.Node): Span {
+    return { file: this.file_, start: left.span.start, end: right.span.end };
+  }
+
+  // ----- leaves -------------------------------------------------------------------------------
+
+  private ident(t: IToken | undefined): A.Ident | null {
+    const r = real(t);
+    return r === undefined ? null : { kind: "Ident", name: r.image, span: this.tokSpan(r) };
+  }
+
+  private identOr(t: IToken | undefined, b: Built<unknown>, keyword: IToken | undefined): A.Ident {
+    return this.ident(t) ?? { kind: "Ident", name: "", span: this.afterToken(b, keyword) };
+  }
+
+  private idents(ts: readonly IToken[]): A.Ident[] {
+    const out: A.Ident[] = [];
+    for (const t of ts) {
+      const i = this.ident(t);
+      if (i !== null) out.push(i);
+    }
+    return out;
+  }
+
+  private string(t: IToken | undefined): A.StringLit | null {
+    const r = real(t);
+    if (r === undefined) return null;
+    const { value } = decodeString(r.image, r.tokenType !== UnterminatedString);
+    return { kind: "StringLit", value, span: this.tokSpan(r) };
+  }
+
+  private int(t: IToken | undefined): A.IntLit | null {
+    const r = real(t);
+    return r === undefined ? null : { kind: "IntLit", value: integerValue(r.image), span: this.tokSpan(r) };
+  }
+
+  private val<T>(b: Built<T> | undefined): T | null {
+    return has(b) ? b.value : null;
+  }
+
+  // ----- clauses ------------------------------------------------------------------------------
+
+  /**
+   * The first of `clauses`; every later one is a QG008 unless the block has a syntax error (the
+   * driver decides that for a block recovery did not abandon). `where` names the block in the
+   * message, `name` the clause (see CLAUSE_NAME).
+   */
+  private one<T>(block: Built<unknown>, where: string, clauses: readonly Built<T>[], name: string): Built<T> | undefined {
+    const first = clauses[0];
+    if (first !== undefined && clauses.length > 1 && !block.recovered) {
+      for (let i = 1; i < clauses.length; i++) {
+        const dup = clauses[i]!;
+        const extra = {
+          labels: [{ span: this.builtSpan(first), message: "first given here" }],
+          help: CLAUSE_HELP[name] ?? `keep one ${CLAUSE_NAME[name] ?? "clause"}`,
+        };
+        this.clauseDiagnostics.push({
+          start: block.start,
+          end: block.end,
+          diagnostic: error(CODE.repeatedClause, this.builtSpan(dup), `${CLAUSE_NAME[name] ?? name} is given twice in ${where}`, extra),
+        });
+      }
+    }
+    return first;
+  }
+
+  private pick<T>(block: Built<unknown>, where: string, clauses: readonly Built<unknown>[], name: string): Built<T> | undefined {
+    return this.one(block, where, kids<T>(clauses, name), name);
   }
 
   // ----- the file -----------------------------------------------------------------------------
 
-  file = this.RULE("file", () => {
-    this.SUBRULE(this.header);
-    this.MANY(() => this.SUBRULE(this.item));
-    // Consuming EOF explicitly lets the parser recover inside the item loop (skip a stray token
-    // and go on with the next item) instead of stopping at the first token it cannot place.
-    this.CONSUME(EOF);
-  });
+  file = this.RULE(
+    "file",
+    (): Built<A.PolicyFile> => {
+      const b = new Built<A.PolicyFile>("file");
+      let header: Built<A.PolicyHeader | null> | undefined;
+      const items: Built<A.TopItem>[] = [];
+      try {
+        header = this.c(b, this.SUBRULE(this.header));
+        this.MANY(() => {
+          items.push(this.c(b, this.SUBRULE(this.item)) as Built<A.TopItem>);
+        });
+        // Consuming EOF explicitly lets the parser recover inside the item loop (skip a stray token
+        // and go on with the next item) instead of stopping at the first token it cannot place.
+        this.t(b, this.CONSUME(EOF));
+      } catch (e) {
+        const child = this.fail(e, b);
+        if (child !== null) {
+          if (header === undefined) header = child as Built<A.PolicyHeader>;
+          else items.push(child as Built<A.TopItem>);
+        }
+      }
+      if (!this.RECORDING_PHASE)
+        b.value = {
+          kind: "PolicyFile",
+          header: this.val(header),
+          items: values(items),
+          comments: this.comments,
+          span: this.span(0, this.textLength),
+        };
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  item = this.RULE("item", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.section) },
-      { ALT: () => this.SUBRULE(this.rule) },
-      { ALT: () => this.SUBRULE(this.measure) },
-      { ALT: () => this.SUBRULE(this.amendment) },
-    ]);
-  });
+  item = this.RULE(
+    "item",
+    (): Built<unknown> => {
+      try {
+        return this.OR(this.itemAlternatives);
+      } catch (e) {
+        return this.passOn(e, "item");
+      }
+    },
+    this.recovery,
+  );
 
-  header = this.RULE("header", () => {
-    this.CONSUME(Kw.policy);
-    this.CONSUME(Str);
-    this.CONSUME(Kw.version);
-    this.CONSUME2(Str);
-    this.CONSUME(LBrace);
-    this.MANY(() => this.SUBRULE(this.headerItem));
-    this.CONSUME(RBrace);
-  });
+  header = this.RULE(
+    "header",
+    (): Built<A.PolicyHeader> => {
+      const b = this.open(new Built<A.PolicyHeader>("header"));
+      let policy: IToken | undefined;
+      let name: IToken | undefined;
+      let versionKw: IToken | undefined;
+      let version: IToken | undefined;
+      const items: Built<unknown>[] = [];
+      try {
+        policy = this.t(b, this.CONSUME(Kw.policy));
+        name = this.t(b, this.CONSUME(Str));
+        versionKw = this.t(b, this.CONSUME(Kw.version));
+        version = this.t(b, this.CONSUME2(Str));
+        this.t(b, this.CONSUME(LBrace));
+        this.MANY(() => {
+          items.push(this.c(b, this.SUBRULE(this.headerItem)));
+        });
+        this.t(b, this.CONSUME(RBrace));
+      } catch (e) {
+        const child = this.fail(e, b);
+        if (child !== null) items.push(child);
+      }
+      this.leave(b);
+      if (!this.RECORDING_PHASE && real(policy) !== undefined) {
+        const where = "the `policy` header";
+        const title = this.pick<A.StringLit>(b, where, items, "title");
+        const tolerance = this.pick<A.Duration>(b, where, items, "tolerance");
+        const nameLit = this.string(name) ?? { kind: "StringLit", value: "", span: this.afterToken(b, policy) };
+        const versionLit = this.string(version) ?? { kind: "StringLit", value: "", span: this.afterToken(b, versionKw) };
+        const effective = this.pick<A.DateTimeLit>(b, where, items, "effective");
+        const serves = this.pick<A.Serves>(b, where, items, "serves");
+        b.value = {
+          kind: "PolicyHeader",
+          name: nameLit,
+          version: versionLit,
+          title: this.val(title),
+          effective: this.val(effective),
+          tolerance: this.val(tolerance),
+          serves: this.val(serves),
+          span: this.builtSpan(b),
+        };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  headerItem = this.RULE("headerItem", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.title) },
-      { ALT: () => this.SUBRULE(this.effective) },
-      { ALT: () => this.SUBRULE(this.tolerance) },
-      { ALT: () => this.SUBRULE(this.serves) },
-    ]);
-  });
+  headerItem = this.RULE(
+    "headerItem",
+    (): Built<unknown> => {
+      try {
+        return this.OR(this.headerItemAlternatives);
+      } catch (e) {
+        return this.passOn(e, "headerItem");
+      }
+    },
+    this.recovery,
+  );
 
-  title = this.RULE("title", () => {
-    this.CONSUME(Kw.title);
-    this.CONSUME(Str);
-  });
+  title = this.RULE(
+    "title",
+    (): Built<A.StringLit> => {
+      const b = new Built<A.StringLit>("title");
+      let str: IToken | undefined;
+      try {
+        this.t(b, this.CONSUME(Kw.title));
+        str = this.t(b, this.CONSUME(Str));
+      } catch (e) {
+        this.fail(e, b);
+      }
+      if (!this.RECORDING_PHASE) b.value = this.string(str);
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  effective = this.RULE("effective", () => {
-    this.CONSUME(Kw.effective);
-    this.SUBRULE(this.dateTime);
-  });
+  effective = this.RULE("effective", (): Built<A.DateTimeLit> => this.keywordsThen("effective", [Kw.effective], this.dateTime), this.recovery);
 
-  tolerance = this.RULE("tolerance", () => {
-    this.CONSUME(Kw.tolerance);
-    this.SUBRULE(this.duration);
-  });
+  tolerance = this.RULE("tolerance", (): Built<A.Duration> => this.keywordsThen("tolerance", [Kw.tolerance], this.duration), this.recovery);
 
-  serves = this.RULE("serves", () => {
-    this.CONSUME(Kw.serves);
-    this.CONSUME(ReqId);
-    this.MANY(() => {
-      this.CONSUME(Comma);
-      this.CONSUME2(ReqId);
-    });
-  });
+  serves = this.RULE(
+    "serves",
+    (): Built<A.Serves> => {
+      const b = new Built<A.Serves>("serves");
+      const reqs: IToken[] = [];
+      try {
+        this.t(b, this.CONSUME(Kw.serves));
+        reqs.push(this.t(b, this.CONSUME(ReqId)));
+        this.MANY(() => {
+          this.t(b, this.CONSUME(Comma));
+          reqs.push(this.t(b, this.CONSUME2(ReqId)));
+        });
+      } catch (e) {
+        this.fail(e, b);
+      }
+      if (!this.RECORDING_PHASE) {
+        const refs: A.ReqRef[] = [];
+        for (const t of reqs) {
+          const r = real(t);
+          if (r !== undefined) refs.push({ kind: "ReqRef", id: r.image, span: this.tokSpan(r) });
+        }
+        b.value = { kind: "Serves", reqs: refs, span: this.builtSpan(b) };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  amendment = this.RULE("amendment", () => {
-    this.CONSUME(Kw.amendment);
-    this.CONSUME(Str);
-    this.CONSUME(LBrace);
-    this.MANY(() => this.SUBRULE(this.amendmentItem));
-    this.CONSUME(RBrace);
-  });
+  amendment = this.RULE(
+    "amendment",
+    (): Built<A.Amendment> => {
+      const b = this.open(new Built<A.Amendment>("amendment"));
+      let keyword: IToken | undefined;
+      let version: IToken | undefined;
+      const entries: Built<unknown>[] = [];
+      try {
+        keyword = this.t(b, this.CONSUME(Kw.amendment));
+        version = this.t(b, this.CONSUME(Str));
+        this.t(b, this.CONSUME(LBrace));
+        this.MANY(() => {
+          entries.push(this.c(b, this.SUBRULE(this.amendmentItem)));
+        });
+        this.t(b, this.CONSUME(RBrace));
+      } catch (e) {
+        const child = this.fail(e, b);
+        if (child !== null) entries.push(child);
+      }
+      this.leave(b);
+      if (!this.RECORDING_PHASE) {
+        const where = "the `amendment` block";
+        const items: Declaration[] = [];
+        const removals: A.Removal[] = [];
+        for (const entry of entries) {
+          if (!has(entry) || entry.value === null) continue;
+          if (entry.rule === "removal") removals.push(entry.value as A.Removal);
+          else if (entry.rule === "rule" || entry.rule === "measure" || SECTION_RULES.has(entry.rule))
+            items.push(entry.value as Declaration);
+        }
+        const versionLit = this.string(version) ?? { kind: "StringLit", value: "", span: this.afterToken(b, keyword) };
+        const effective = this.pick<A.DateTimeLit>(b, where, entries, "effective");
+        const serves = this.pick<A.Serves>(b, where, entries, "serves");
+        b.value = {
+          kind: "Amendment",
+          version: versionLit,
+          effective: this.val(effective),
+          serves: this.val(serves),
+          items,
+          removals,
+          span: this.builtSpan(b),
+        };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  amendmentItem = this.RULE("amendmentItem", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.effective) },
-      { ALT: () => this.SUBRULE(this.serves) },
-      { ALT: () => this.SUBRULE(this.removal) },
-      { ALT: () => this.SUBRULE(this.section) },
-      { ALT: () => this.SUBRULE(this.rule) },
-      { ALT: () => this.SUBRULE(this.measure) },
-    ]);
-  });
+  amendmentItem = this.RULE(
+    "amendmentItem",
+    (): Built<unknown> => {
+      try {
+        return this.OR(this.amendmentItemAlternatives);
+      } catch (e) {
+        return this.passOn(e, "amendmentItem");
+      }
+    },
+    this.recovery,
+  );
 
-  removal = this.RULE("removal", () => {
-    this.CONSUME(Kw.remove);
-    this.OR([{ ALT: () => this.CONSUME(Kw.rule) }, { ALT: () => this.CONSUME(Kw.measure) }]);
-    this.CONSUME(Ident);
-  });
+  removal = this.RULE(
+    "removal",
+    (): Built<A.Removal> => {
+      const b = new Built<A.Removal>("removal");
+      let rule: IToken | undefined;
+      let measure: IToken | undefined;
+      let name: IToken | undefined;
+      try {
+        this.t(b, this.CONSUME(Kw.remove));
+        this.OR([
+          { ALT: () => (rule = this.t(b, this.CONSUME(Kw.rule))) },
+          { ALT: () => (measure = this.t(b, this.CONSUME(Kw.measure))) },
+        ]);
+        name = this.t(b, this.CONSUME(Ident));
+      } catch (e) {
+        this.fail(e, b);
+      }
+      if (!this.RECORDING_PHASE) {
+        const n = this.ident(name);
+        const what = real(rule) !== undefined ? "rule" : real(measure) !== undefined ? "measure" : null;
+        b.value = n === null || what === null ? null : { kind: "Removal", what, name: n, span: this.builtSpan(b) };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
   // ----- sections -----------------------------------------------------------------------------
 
-  section = this.RULE("section", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.agreement) },
-      { ALT: () => this.SUBRULE(this.identity) },
-      { ALT: () => this.SUBRULE(this.credit) },
-      { ALT: () => this.SUBRULE(this.categories) },
-      { ALT: () => this.SUBRULE(this.tiers) },
-      { ALT: () => this.SUBRULE(this.limits) },
-      { ALT: () => this.SUBRULE(this.prohibited) },
-      { ALT: () => this.SUBRULE(this.responsibility) },
-      { ALT: () => this.SUBRULE(this.complaints) },
-      { ALT: () => this.SUBRULE(this.retention) },
-      { ALT: () => this.SUBRULE(this.management) },
-      { ALT: () => this.SUBRULE(this.blacklist) },
-    ]);
-  });
+  section = this.RULE(
+    "section",
+    (): Built<unknown> => {
+      try {
+        return this.OR(this.sectionAlternatives);
+      } catch (e) {
+        return this.passOn(e, "section");
+      }
+    },
+    this.recovery,
+  );
 
-  agreement = this.RULE("agreement", () => {
-    this.CONSUME(Kw.agreement);
-    this.CONSUME(LBrace);
-    this.MANY(() =>
-      this.OR([
-        { ALT: () => this.SUBRULE(this.serves) },
-        { ALT: () => this.SUBRULE(this.currentVersion) },
-        { ALT: () => this.SUBRULE(this.requiredFor) },
-        { ALT: () => this.SUBRULE(this.reaccept) },
-      ]),
+  /**
+   * The rule of a section `name { … }` whose clauses are the rules `clauses` (an `OR`, cached
+   * when it has four alternatives or more, as chevrotain's performance guide advises); `build`
+   * makes the section from its clauses. Every section has this shape, and only its clauses and
+   * what they mean differ.
+   */
+  private sectionRule<T extends Section>(
+    name: string,
+    keyword: TokenType,
+    clauses: () => { ALT: () => Built<unknown> }[],
+    build: (b: Built<T>, clauses: Built<unknown>[], where: string) => T,
+  ) {
+    const where = `the \`${name}\` block`;
+    return this.RULE(
+      name,
+      (): Built<T> => {
+        const b = this.open(new Built<T>(name));
+        const found: Built<unknown>[] = [];
+        try {
+          this.t(b, this.CONSUME(keyword));
+          this.t(b, this.CONSUME(LBrace));
+          this.MANY(() => {
+            found.push(this.c(b, this.OR(clauses())));
+          });
+          this.t(b, this.CONSUME(RBrace));
+        } catch (e) {
+          const child = this.fail(e, b);
+          if (child !== null) found.push(child);
+        }
+        this.leave(b);
+        if (!this.RECORDING_PHASE) b.value = build(b, found, where);
+        return this.done(b);
+      },
+      this.recovery,
     );
-    this.CONSUME(RBrace);
-  });
+  }
 
-  currentVersion = this.RULE("currentVersion", () => {
-    this.CONSUME(Kw.current);
-    this.CONSUME(Kw.version);
-    this.CONSUME(Str);
-  });
+  agreement = this.sectionRule<A.AgreementSection>(
+    "agreement",
+    Kw.agreement,
+    () => this.agreementClauses,
+    (b, clauses, where) => {
+      const serves = this.pick<A.Serves>(b, where, clauses, "serves");
+      const currentVersion = this.pick<A.StringLit>(b, where, clauses, "currentVersion");
+      const requiredFor = this.pick<A.Ident[]>(b, where, clauses, "requiredFor");
+      const reaccept = this.pick(b, where, clauses, "reaccept");
+      return {
+        kind: "AgreementSection",
+        serves: this.val(serves),
+        currentVersion: this.val(currentVersion),
+        requiredFor: this.val(requiredFor) ?? [],
+        reaccept: reaccept !== undefined,
+        span: this.builtSpan(b),
+      };
+    },
+  );
 
-  requiredFor = this.RULE("requiredFor", () => {
-    this.CONSUME(Kw.required);
-    this.CONSUME(Kw.for);
-    this.SUBRULE(this.services);
-  });
+  currentVersion = this.RULE(
+    "currentVersion",
+    (): Built<A.StringLit> => {
+      const b = new Built<A.StringLit>("currentVersion");
+      let str: IToken | undefined;
+      try {
+        this.t(b, this.CONSUME(Kw.current));
+        this.t(b, this.CONSUME(Kw.version));
+        str = this.t(b, this.CONSUME(Str));
+      } catch (e) {
+        this.fail(e, b);
+      }
+      if (!this.RECORDING_PHASE) b.value = this.string(str);
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  reaccept = this.RULE("reaccept", () => {
-    this.CONSUME(Kw.reaccept);
-    this.CONSUME(Kw.on);
-    this.CONSUME(Kw.new);
-    this.CONSUME(Kw.version);
-  });
+  requiredFor = this.RULE("requiredFor", (): Built<A.Ident[]> => this.keywordsThen("requiredFor", [Kw.required, Kw.for], this.services, []), this.recovery);
 
-  services = this.RULE("services", () => {
-    this.CONSUME(Ident);
-    this.MANY(() => {
-      this.CONSUME(Comma);
-      this.CONSUME2(Ident);
-    });
-  });
+  reaccept = this.RULE(
+    "reaccept",
+    (): Built<true> => {
+      const b = new Built<true>("reaccept");
+      try {
+        this.t(b, this.CONSUME(Kw.reaccept));
+        this.t(b, this.CONSUME(Kw.on));
+        this.t(b, this.CONSUME(Kw.new));
+        this.t(b, this.CONSUME(Kw.version));
+      } catch (e) {
+        this.fail(e, b);
+      }
+      b.value = true;
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  identity = this.RULE("identity", () => {
-    this.CONSUME(Kw.identity);
-    this.CONSUME(LBrace);
-    this.MANY(() =>
-      this.OR([{ ALT: () => this.SUBRULE(this.serves) }, { ALT: () => this.SUBRULE(this.verifiedRequired) }]),
-    );
-    this.CONSUME(RBrace);
-  });
+  services = this.RULE("services", (): Built<A.Ident[]> => this.names("services", [], Comma), this.recovery);
 
-  verifiedRequired = this.RULE("verifiedRequired", () => {
-    this.CONSUME(Kw.verified);
-    this.CONSUME(Kw.required);
-    this.CONSUME(Kw.for);
-    this.SUBRULE(this.services);
-  });
+  identity = this.sectionRule<A.IdentitySection>(
+    "identity",
+    Kw.identity,
+    () => [{ ALT: () => this.SUBRULE(this.serves) }, { ALT: () => this.SUBRULE(this.verifiedRequired) }],
+    (b, clauses, where) => {
+      const serves = this.pick<A.Serves>(b, where, clauses, "serves");
+      const required = this.pick<A.Ident[]>(b, where, clauses, "verifiedRequired");
+      return { kind: "IdentitySection", serves: this.val(serves), requiredFor: this.val(required) ?? [], span: this.builtSpan(b) };
+    },
+  );
 
-  credit = this.RULE("credit", () => {
-    this.CONSUME(Kw.credit);
-    this.CONSUME(LBrace);
-    this.MANY(() =>
-      this.OR([
-        { ALT: () => this.SUBRULE(this.serves) },
-        { ALT: () => this.SUBRULE(this.levels) },
-        { ALT: () => this.SUBRULE(this.defaultLevel) },
-      ]),
-    );
-    this.CONSUME(RBrace);
-  });
+  verifiedRequired = this.RULE("verifiedRequired", (): Built<A.Ident[]> => this.keywordsThen("verifiedRequired", [Kw.verified, Kw.required, Kw.for], this.services, []), this.recovery);
 
-  levels = this.RULE("levels", () => {
-    this.CONSUME(Kw.levels);
-    this.CONSUME(Ident);
-    this.MANY(() => {
-      this.CONSUME(Lt);
-      this.CONSUME2(Ident);
-    });
-  });
+  credit = this.sectionRule<A.CreditSection>(
+    "credit",
+    Kw.credit,
+    () => [
+      { ALT: () => this.SUBRULE(this.serves) },
+      { ALT: () => this.SUBRULE(this.levels) },
+      { ALT: () => this.SUBRULE(this.defaultLevel) },
+    ],
+    (b, clauses, where) => {
+      const serves = this.pick<A.Serves>(b, where, clauses, "serves");
+      const levels = this.pick<A.Ident[]>(b, where, clauses, "levels");
+      const dflt = this.pick<A.Ident>(b, where, clauses, "defaultLevel");
+      return {
+        kind: "CreditSection",
+        serves: this.val(serves),
+        levels: this.val(levels) ?? [],
+        default: this.val(dflt),
+        span: this.builtSpan(b),
+      };
+    },
+  );
 
-  defaultLevel = this.RULE("defaultLevel", () => {
-    this.CONSUME(Kw.default);
-    this.CONSUME(Ident);
-  });
+  levels = this.RULE(
+    "levels",
+    (): Built<A.Ident[]> => this.names("levels", [Kw.levels], Lt),
+    this.recovery,
+  );
 
-  categories = this.RULE("categories", () => {
-    this.CONSUME(Kw.categories);
-    this.CONSUME(LBrace);
-    this.MANY(() =>
-      this.OR([{ ALT: () => this.SUBRULE(this.serves) }, { ALT: () => this.SUBRULE(this.categoryDecl) }]),
-    );
-    this.CONSUME(RBrace);
-  });
+  /**
+   * Names after fixed keywords, separated by `separator`: `levels D < C < B`, `severities minor <
+   * serious`, `of fraud, rumor`, and the services of `required for` and `restrict`.
+   */
+  private names(name: string, keywords: readonly TokenType[], separator: TokenType): Built<A.Ident[]> {
+    const b = new Built<A.Ident[]>(name);
+    const names: IToken[] = [];
+    try {
+      for (const k of keywords) this.t(b, this.CONSUME(k));
+      names.push(this.t(b, this.CONSUME(Ident)));
+      this.MANY(() => {
+        this.t(b, this.CONSUME(separator));
+        names.push(this.t(b, this.CONSUME2(Ident)));
+      });
+    } catch (e) {
+      this.fail(e, b);
+    }
+    if (!this.RECORDING_PHASE) b.value = this.idents(names);
+    return this.done(b);
+  }
 
-  categoryDecl = this.RULE("categoryDecl", () => {
-    this.CONSUME(Ident);
-    this.OPTION(() => this.CONSUME(Str));
-  });
+  defaultLevel = this.RULE(
+    "defaultLevel",
+    (): Built<A.Ident> => {
+      const b = new Built<A.Ident>("defaultLevel");
+      let level: IToken | undefined;
+      try {
+        this.t(b, this.CONSUME(Kw.default));
+        level = this.t(b, this.CONSUME(Ident));
+      } catch (e) {
+        this.fail(e, b);
+      }
+      if (!this.RECORDING_PHASE) b.value = this.ident(level);
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  tiers = this.RULE("tiers", () => {
-    this.CONSUME(Kw.tiers);
-    this.CONSUME(LBrace);
-    this.MANY(() =>
-      this.OR([
-        { ALT: () => this.SUBRULE(this.serves) },
-        { ALT: () => this.SUBRULE(this.tier) },
-        { ALT: () => this.SUBRULE(this.tierOverride) },
-      ]),
-    );
-    this.CONSUME(RBrace);
-  });
+  categories = this.sectionRule<A.CategoriesSection>(
+    "categories",
+    Kw.categories,
+    () => [{ ALT: () => this.SUBRULE(this.serves) }, { ALT: () => this.SUBRULE(this.categoryDecl) }],
+    (b, clauses, where) => {
+      const serves = this.pick<A.Serves>(b, where, clauses, "serves");
+      return {
+        kind: "CategoriesSection",
+        serves: this.val(serves),
+        categories: values(kids<A.CategoryDecl>(clauses, "categoryDecl")),
+        span: this.builtSpan(b),
+      };
+    },
+  );
 
-  tierOverride = this.RULE("tierOverride", () => {
-    this.CONSUME(Kw.for);
-    this.CONSUME(Ident);
-    this.MANY(() => {
-      this.CONSUME(Comma);
-      this.CONSUME2(Ident);
-    });
-    this.CONSUME(LBrace);
-    this.MANY2(() => this.SUBRULE(this.tier));
-    this.CONSUME(RBrace);
-  });
+  categoryDecl = this.RULE(
+    "categoryDecl",
+    (): Built<A.CategoryDecl> => {
+      const b = new Built<A.CategoryDecl>("categoryDecl");
+      let name: IToken | undefined;
+      let label: IToken | undefined;
+      try {
+        name = this.t(b, this.CONSUME(Ident));
+        this.OPTION(() => {
+          label = this.t(b, this.CONSUME(Str));
+        });
+      } catch (e) {
+        this.fail(e, b);
+      }
+      if (!this.RECORDING_PHASE) {
+        const n = this.ident(name);
+        b.value = n === null ? null : { kind: "CategoryDecl", name: n, label: this.string(label), span: this.builtSpan(b) };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  tier = this.RULE("tier", () => {
-    this.CONSUME(Kw.tier);
-    this.CONSUME(Ident);
-    this.CONSUME(LBrace);
-    this.MANY(() =>
-      this.OR([
-        { ALT: () => this.SUBRULE(this.memberBand) },
-        { ALT: () => this.SUBRULE(this.activityThreshold) },
-        { ALT: () => this.SUBRULE(this.creatorRequires) },
-        { ALT: () => this.SUBRULE(this.joinApproval) },
-      ]),
-    );
-    this.CONSUME(RBrace);
-  });
+  tiers = this.sectionRule<A.TiersSection>(
+    "tiers",
+    Kw.tiers,
+    () => [
+      { ALT: () => this.SUBRULE(this.serves) },
+      { ALT: () => this.SUBRULE(this.tier) },
+      { ALT: () => this.SUBRULE(this.tierOverride) },
+    ],
+    (b, clauses, where) => {
+      const serves = this.pick<A.Serves>(b, where, clauses, "serves");
+      return {
+        kind: "TiersSection",
+        serves: this.val(serves),
+        tiers: values(kids<A.TierDecl>(clauses, "tier")),
+        overrides: values(kids<A.TierOverride>(clauses, "tierOverride")),
+        span: this.builtSpan(b),
+      };
+    },
+  );
 
-  memberBand = this.RULE("memberBand", () => {
-    this.CONSUME(Kw.members);
-    this.SUBRULE(this.intRange);
-  });
+  tierOverride = this.RULE(
+    "tierOverride",
+    (): Built<A.TierOverride> => {
+      const b = this.open(new Built<A.TierOverride>("tierOverride"));
+      const names: IToken[] = [];
+      const tiers: Built<A.TierDecl>[] = [];
+      try {
+        this.t(b, this.CONSUME(Kw.for));
+        names.push(this.t(b, this.CONSUME(Ident)));
+        this.MANY(() => {
+          this.t(b, this.CONSUME(Comma));
+          names.push(this.t(b, this.CONSUME2(Ident)));
+        });
+        this.t(b, this.CONSUME(LBrace));
+        this.MANY2(() => {
+          tiers.push(this.c(b, this.SUBRULE(this.tier)));
+        });
+        this.t(b, this.CONSUME(RBrace));
+      } catch (e) {
+        const child = this.fail(e, b);
+        if (child !== null) tiers.push(child as Built<A.TierDecl>);
+      }
+      this.leave(b);
+      if (!this.RECORDING_PHASE)
+        b.value = { kind: "TierOverride", categories: this.idents(names), tiers: values(tiers), span: this.builtSpan(b) };
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  intRange = this.RULE("intRange", () => {
-    this.CONSUME(Integer);
-    this.CONSUME(DotDot);
-    this.CONSUME2(Integer);
-  });
+  tier = this.RULE(
+    "tier",
+    (): Built<A.TierDecl> => {
+      const b = this.open(new Built<A.TierDecl>("tier"));
+      let keyword: IToken | undefined;
+      let name: IToken | undefined;
+      const clauses: Built<unknown>[] = [];
+      try {
+        keyword = this.t(b, this.CONSUME(Kw.tier));
+        name = this.t(b, this.CONSUME(Ident));
+        this.t(b, this.CONSUME(LBrace));
+        this.MANY(() => {
+          clauses.push(this.c(b, this.OR(this.tierClauses)));
+        });
+        this.t(b, this.CONSUME(RBrace));
+      } catch (e) {
+        const child = this.fail(e, b);
+        if (child !== null) clauses.push(child);
+      }
+      this.leave(b);
+      if (!this.RECORDING_PHASE) {
+        const where = "the `tier` block";
+        const creator = this.pick<A.Qualification[]>(b, where, clauses, "creatorRequires");
+        const members = this.pick<A.IntRange>(b, where, clauses, "memberBand");
+        const activity = this.pick<A.IntLit>(b, where, clauses, "activityThreshold");
+        const approval = this.pick(b, where, clauses, "joinApproval");
+        b.value = {
+          kind: "TierDecl",
+          name: this.identOr(name, b, keyword),
+          members: this.val(members),
+          activityFrom: this.val(activity),
+          creatorRequires: this.val(creator) ?? [],
+          joinApproval: approval !== undefined,
+          span: this.builtSpan(b),
+        };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  activityThreshold = this.RULE("activityThreshold", () => {
-    this.CONSUME(Kw.activity);
-    this.CONSUME(Kw.from);
-    this.CONSUME(Integer);
-    this.CONSUME(Kw.messages);
-    this.CONSUME(Kw.per);
-    this.CONSUME(Unit.day);
-  });
+  memberBand = this.RULE("memberBand", (): Built<A.IntRange> => this.keywordsThen("memberBand", [Kw.members], this.intRange), this.recovery);
 
-  creatorRequires = this.RULE("creatorRequires", () => {
-    this.CONSUME(Ctx.creator);
-    this.CONSUME(Kw.requires);
-    this.SUBRULE(this.qualification);
-    this.MANY(() => {
-      this.CONSUME(Comma);
-      this.SUBRULE2(this.qualification);
-    });
-  });
+  intRange = this.RULE(
+    "intRange",
+    (): Built<A.IntRange> => {
+      const b = new Built<A.IntRange>("intRange");
+      let from: IToken | undefined;
+      let to: IToken | undefined;
+      try {
+        from = this.t(b, this.CONSUME(Integer));
+        this.t(b, this.CONSUME(DotDot));
+        to = this.t(b, this.CONSUME2(Integer));
+      } catch (e) {
+        this.fail(e, b);
+      }
+      if (!this.RECORDING_PHASE) {
+        const f = this.int(from);
+        const t = this.int(to);
+        b.value = f === null || t === null ? null : { kind: "IntRange", from: f, to: t, span: this.builtSpan(b) };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  qualification = this.RULE("qualification", () => {
-    this.OR([{ ALT: () => this.CONSUME(Kw.verified) }, { ALT: () => this.SUBRULE(this.creditAtLeast) }]);
-  });
+  activityThreshold = this.RULE(
+    "activityThreshold",
+    (): Built<A.IntLit> => {
+      const b = new Built<A.IntLit>("activityThreshold");
+      let count: IToken | undefined;
+      try {
+        this.t(b, this.CONSUME(Kw.activity));
+        this.t(b, this.CONSUME(Kw.from));
+        count = this.t(b, this.CONSUME(Integer));
+        this.t(b, this.CONSUME(Kw.messages));
+        this.t(b, this.CONSUME(Kw.per));
+        this.t(b, this.CONSUME(Unit.day));
+      } catch (e) {
+        this.fail(e, b);
+      }
+      if (!this.RECORDING_PHASE) b.value = this.int(count);
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  creditAtLeast = this.RULE("creditAtLeast", () => {
-    this.CONSUME(Kw.credit);
-    this.CONSUME(GtEq);
-    this.CONSUME(Ident);
-  });
+  creatorRequires = this.RULE("creatorRequires", (): Built<A.Qualification[]> => this.keywordsThenList("creatorRequires", [Ctx.creator, Kw.requires], this.qualification), this.recovery);
 
-  joinApproval = this.RULE("joinApproval", () => {
-    this.CONSUME(Ctx.join);
-    this.CONSUME(Kw.requires);
-    this.CONSUME(Kw.approval);
-  });
+  qualification = this.RULE(
+    "qualification",
+    (): Built<A.Qualification> => {
+      const b = new Built<A.Qualification>("qualification");
+      let verified: IToken | undefined;
+      let atLeast: Built<A.Ident> | undefined;
+      try {
+        this.OR([
+          { ALT: () => (verified = this.t(b, this.CONSUME(Kw.verified))) },
+          { ALT: () => (atLeast = this.c(b, this.SUBRULE(this.creditAtLeast))) },
+        ]);
+      } catch (e) {
+        atLeast = (this.fail(e, b) as Built<A.Ident> | null) ?? atLeast;
+      }
+      if (!this.RECORDING_PHASE) {
+        const v = real(verified);
+        if (v !== undefined) b.value = { kind: "VerifiedQual", span: this.tokSpan(v) };
+        else {
+          const level = this.val(atLeast);
+          b.value = level === null ? null : { kind: "CreditQual", level, span: this.builtSpan(atLeast!) };
+        }
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  limits = this.RULE("limits", () => {
-    this.CONSUME(Kw.limits);
-    this.CONSUME(LBrace);
-    this.MANY(() =>
-      this.OR([
-        { ALT: () => this.SUBRULE(this.serves) },
-        { ALT: () => this.SUBRULE(this.membersPerGroup) },
-        { ALT: () => this.SUBRULE(this.groupsCreated) },
-        { ALT: () => this.SUBRULE(this.groupsJoined) },
-        { ALT: () => this.SUBRULE(this.infoPage) },
-      ]),
-    );
-    this.CONSUME(RBrace);
-  });
+  creditAtLeast = this.RULE(
+    "creditAtLeast",
+    (): Built<A.Ident> => {
+      const b = new Built<A.Ident>("creditAtLeast");
+      let level: IToken | undefined;
+      try {
+        this.t(b, this.CONSUME(Kw.credit));
+        this.t(b, this.CONSUME(GtEq));
+        level = this.t(b, this.CONSUME(Ident));
+      } catch (e) {
+        this.fail(e, b);
+      }
+      if (!this.RECORDING_PHASE) b.value = this.ident(level);
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  membersPerGroup = this.RULE("membersPerGroup", () => {
-    this.CONSUME(Kw.members);
-    this.CONSUME(Kw.per);
-    this.CONSUME(Ctx.group);
-    this.CONSUME(Integer);
-  });
+  joinApproval = this.RULE(
+    "joinApproval",
+    (): Built<true> => {
+      const b = new Built<true>("joinApproval");
+      try {
+        this.t(b, this.CONSUME(Ctx.join));
+        this.t(b, this.CONSUME(Kw.requires));
+        this.t(b, this.CONSUME(Kw.approval));
+      } catch (e) {
+        this.fail(e, b);
+      }
+      b.value = true;
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  groupsCreated = this.RULE("groupsCreated", () => {
-    this.CONSUME(Ctx.groups);
-    this.CONSUME(Kw.created);
-    this.CONSUME(Kw.per);
-    this.CONSUME(Ctx.user);
-    this.SUBRULE(this.stepped);
-  });
+  limits = this.sectionRule<A.LimitsSection>(
+    "limits",
+    Kw.limits,
+    () => this.limitsClauses,
+    (b, clauses, where) => {
+      const serves = this.pick<A.Serves>(b, where, clauses, "serves");
+      const info = this.pick<A.InfoPageLimit>(b, where, clauses, "infoPage");
+      const members = this.pick<A.IntLit>(b, where, clauses, "membersPerGroup");
+      const created = this.pick<A.CreditStepped>(b, where, clauses, "groupsCreated");
+      const joined = this.pick<A.CreditStepped>(b, where, clauses, "groupsJoined");
+      return {
+        kind: "LimitsSection",
+        serves: this.val(serves),
+        membersPerGroup: this.val(members),
+        groupsCreated: this.val(created),
+        groupsJoined: this.val(joined),
+        infoPage: this.val(info),
+        span: this.builtSpan(b),
+      };
+    },
+  );
 
-  groupsJoined = this.RULE("groupsJoined", () => {
-    this.CONSUME(Ctx.groups);
-    this.CONSUME(Kw.joined);
-    this.CONSUME(Kw.per);
-    this.CONSUME(Ctx.user);
-    this.SUBRULE(this.stepped);
-  });
+  membersPerGroup = this.RULE(
+    "membersPerGroup",
+    (): Built<A.IntLit> => {
+      const b = new Built<A.IntLit>("membersPerGroup");
+      let count: IToken | undefined;
+      try {
+        this.t(b, this.CONSUME(Kw.members));
+        this.t(b, this.CONSUME(Kw.per));
+        this.t(b, this.CONSUME(Ctx.group));
+        count = this.t(b, this.CONSUME(Integer));
+      } catch (e) {
+        this.fail(e, b);
+      }
+      if (!this.RECORDING_PHASE) b.value = this.int(count);
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  stepped = this.RULE("stepped", () => {
-    this.CONSUME(Integer);
-    this.MANY(() => {
-      this.CONSUME(Comma);
-      this.SUBRULE(this.creditStep);
-    });
-  });
+  groupsCreated = this.RULE(
+    "groupsCreated",
+    (): Built<A.CreditStepped> => this.groupsPerUser("groupsCreated", Kw.created),
+    this.recovery,
+  );
 
-  creditStep = this.RULE("creditStep", () => {
-    this.CONSUME(Integer);
-    this.CONSUME(Kw.when);
-    this.SUBRULE(this.creditAtLeast);
-  });
+  groupsJoined = this.RULE(
+    "groupsJoined",
+    (): Built<A.CreditStepped> => this.groupsPerUser("groupsJoined", Kw.joined),
+    this.recovery,
+  );
 
-  infoPage = this.RULE("infoPage", () => {
-    this.CONSUME(Kw.info);
-    this.CONSUME(Kw.page);
-    this.CONSUME(Kw.from);
-    this.CONSUME(Integer);
-    this.CONSUME(Kw.members);
-    this.OPTION(() => this.CONSUME(Kw.enforced));
-  });
+  /** `groups created per user …` and `groups joined per user …`. */
+  private groupsPerUser(name: string, verb: TokenType): Built<A.CreditStepped> {
+    const b = new Built<A.CreditStepped>(name);
+    let stepped: Built<A.CreditStepped> | undefined;
+    try {
+      this.t(b, this.CONSUME(Ctx.groups));
+      this.t(b, this.CONSUME(verb));
+      this.t(b, this.CONSUME(Kw.per));
+      this.t(b, this.CONSUME(Ctx.user));
+      stepped = this.c(b, this.SUBRULE(this.stepped));
+    } catch (e) {
+      stepped = (this.fail(e, b) as Built<A.CreditStepped> | null) ?? stepped;
+    }
+    if (!this.RECORDING_PHASE) b.value = this.val(stepped);
+    return this.done(b);
+  }
 
-  prohibited = this.RULE("prohibited", () => {
-    this.CONSUME(Kw.prohibited);
-    this.CONSUME(LBrace);
-    this.MANY(() =>
-      this.OR([
-        { ALT: () => this.SUBRULE(this.serves) },
-        { ALT: () => this.SUBRULE(this.severities) },
-        { ALT: () => this.SUBRULE(this.contentCategory) },
-      ]),
-    );
-    this.CONSUME(RBrace);
-  });
+  stepped = this.RULE(
+    "stepped",
+    (): Built<A.CreditStepped> => {
+      const b = new Built<A.CreditStepped>("stepped");
+      let base: IToken | undefined;
+      const steps: Built<A.CreditStep>[] = [];
+      try {
+        base = this.t(b, this.CONSUME(Integer));
+        this.MANY(() => {
+          this.t(b, this.CONSUME(Comma));
+          steps.push(this.c(b, this.SUBRULE(this.creditStep)));
+        });
+      } catch (e) {
+        const child = this.fail(e, b);
+        if (child !== null) steps.push(child as Built<A.CreditStep>);
+      }
+      if (!this.RECORDING_PHASE) {
+        const baseLit = this.int(base);
+        b.value = baseLit === null ? null : { kind: "CreditStepped", base: baseLit, steps: values(steps), span: this.builtSpan(b) };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  severities = this.RULE("severities", () => {
-    this.CONSUME(Kw.severities);
-    this.CONSUME(Ident);
-    this.MANY(() => {
-      this.CONSUME(Lt);
-      this.CONSUME2(Ident);
-    });
-  });
+  creditStep = this.RULE(
+    "creditStep",
+    (): Built<A.CreditStep> => {
+      const b = new Built<A.CreditStep>("creditStep");
+      let value: IToken | undefined;
+      let atLeast: Built<A.Ident> | undefined;
+      try {
+        value = this.t(b, this.CONSUME(Integer));
+        this.t(b, this.CONSUME(Kw.when));
+        atLeast = this.c(b, this.SUBRULE(this.creditAtLeast));
+      } catch (e) {
+        atLeast = (this.fail(e, b) as Built<A.Ident> | null) ?? atLeast;
+      }
+      if (!this.RECORDING_PHASE) {
+        const v = this.int(value);
+        const level = this.val(atLeast);
+        b.value = v === null || level === null ? null : { kind: "CreditStep", value: v, atLeast: level, span: this.builtSpan(b) };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  contentCategory = this.RULE("contentCategory", () => {
-    this.CONSUME(Ident);
-    this.CONSUME2(Ident);
-    this.OPTION(() => this.CONSUME(Str));
-  });
+  infoPage = this.RULE(
+    "infoPage",
+    (): Built<A.InfoPageLimit> => {
+      const b = new Built<A.InfoPageLimit>("infoPage");
+      let from: IToken | undefined;
+      let enforced: IToken | undefined;
+      try {
+        this.t(b, this.CONSUME(Kw.info));
+        this.t(b, this.CONSUME(Kw.page));
+        this.t(b, this.CONSUME(Kw.from));
+        from = this.t(b, this.CONSUME(Integer));
+        this.t(b, this.CONSUME(Kw.members));
+        this.OPTION(() => {
+          enforced = this.t(b, this.CONSUME(Kw.enforced));
+        });
+      } catch (e) {
+        this.fail(e, b);
+      }
+      if (!this.RECORDING_PHASE) {
+        const f = this.int(from);
+        b.value = f === null ? null : { kind: "InfoPageLimit", from: f, enforced: real(enforced) !== undefined, span: this.builtSpan(b) };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  responsibility = this.RULE("responsibility", () => {
-    this.CONSUME(Kw.responsibility);
-    this.CONSUME(LBrace);
-    this.MANY(() =>
-      this.OR([
-        { ALT: () => this.SUBRULE(this.serves) },
-        { ALT: () => this.SUBRULE(this.handleFlags) },
-        { ALT: () => this.SUBRULE(this.otherwise) },
-      ]),
-    );
-    this.CONSUME(RBrace);
-  });
+  prohibited = this.sectionRule<A.ProhibitedSection>(
+    "prohibited",
+    Kw.prohibited,
+    () => [
+      { ALT: () => this.SUBRULE(this.serves) },
+      { ALT: () => this.SUBRULE(this.severities) },
+      { ALT: () => this.SUBRULE(this.contentCategory) },
+    ],
+    (b, clauses, where) => {
+      const serves = this.pick<A.Serves>(b, where, clauses, "serves");
+      const severities = this.pick<A.Ident[]>(b, where, clauses, "severities");
+      return {
+        kind: "ProhibitedSection",
+        serves: this.val(serves),
+        severities: this.val(severities) ?? [],
+        categories: values(kids<A.ContentCategoryDecl>(clauses, "contentCategory")),
+        span: this.builtSpan(b),
+      };
+    },
+  );
 
-  handleFlags = this.RULE("handleFlags", () => {
-    this.CONSUME(Kw.handle);
-    this.CONSUME(Kw.flags);
-    this.CONSUME(Kw.within);
-    this.SUBRULE(this.duration);
-  });
+  severities = this.RULE(
+    "severities",
+    (): Built<A.Ident[]> => this.names("severities", [Kw.severities], Lt),
+    this.recovery,
+  );
 
-  otherwise = this.RULE("otherwise", () => {
-    this.CONSUME(Kw.otherwise);
-    this.SUBRULE(this.actions);
-  });
+  contentCategory = this.RULE(
+    "contentCategory",
+    (): Built<A.ContentCategoryDecl> => {
+      const b = new Built<A.ContentCategoryDecl>("contentCategory");
+      let name: IToken | undefined;
+      let severity: IToken | undefined;
+      let label: IToken | undefined;
+      try {
+        name = this.t(b, this.CONSUME(Ident));
+        severity = this.t(b, this.CONSUME2(Ident));
+        this.OPTION(() => {
+          label = this.t(b, this.CONSUME(Str));
+        });
+      } catch (e) {
+        this.fail(e, b);
+      }
+      if (!this.RECORDING_PHASE) {
+        const n = this.ident(name);
+        const s = this.ident(severity);
+        b.value =
+          n === null || s === null
+            ? null
+            : { kind: "ContentCategoryDecl", name: n, severity: s, label: this.string(label), span: this.builtSpan(b) };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  complaints = this.RULE("complaints", () => {
-    this.CONSUME(Kw.complaints);
-    this.CONSUME(LBrace);
-    this.MANY(() =>
-      this.OR([
-        { ALT: () => this.SUBRULE(this.serves) },
-        { ALT: () => this.SUBRULE(this.resolveWithin) },
-        { ALT: () => this.SUBRULE(this.otherwise) },
-      ]),
-    );
-    this.CONSUME(RBrace);
-  });
+  responsibility = this.sectionRule<A.ResponsibilitySection>(
+    "responsibility",
+    Kw.responsibility,
+    () => [
+      { ALT: () => this.SUBRULE(this.serves) },
+      { ALT: () => this.SUBRULE(this.handleFlags) },
+      { ALT: () => this.SUBRULE(this.otherwise) },
+    ],
+    (b, clauses, where) => {
+      const serves = this.pick<A.Serves>(b, where, clauses, "serves");
+      const window = this.pick<A.Duration>(b, where, clauses, "handleFlags");
+      const otherwise = this.pick<A.Action[]>(b, where, clauses, "otherwise");
+      return {
+        kind: "ResponsibilitySection",
+        serves: this.val(serves),
+        window: this.val(window),
+        otherwise: this.val(otherwise) ?? [],
+        span: this.builtSpan(b),
+      };
+    },
+  );
 
-  resolveWithin = this.RULE("resolveWithin", () => {
-    this.CONSUME(Kw.resolve);
-    this.CONSUME(Kw.within);
-    this.SUBRULE(this.duration);
-  });
+  handleFlags = this.RULE(
+    "handleFlags",
+    (): Built<A.Duration> => this.keywordsThen("handleFlags", [Kw.handle, Kw.flags, Kw.within], this.duration),
+    this.recovery,
+  );
 
-  retention = this.RULE("retention", () => {
-    this.CONSUME(Kw.retention);
-    this.CONSUME(LBrace);
-    this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.serves) }, { ALT: () => this.SUBRULE(this.keepLogs) }]));
-    this.CONSUME(RBrace);
-  });
+  /**
+   * A clause of fixed keywords and one part (`effective DATE`, `keep logs DURATION`, `then ACTIONS`):
+   * its value is the part's, or `missing` when the part is missing.
+   */
+  private keywordsThen<T>(name: string, keywords: readonly TokenType[], part: ParserMethod<[], Built<T>>, missing: T | null = null): Built<T> {
+    const b = new Built<T>(name);
+    let child: Built<T> | undefined;
+    try {
+      for (const k of keywords) this.t(b, this.CONSUME(k));
+      child = this.c(b, this.SUBRULE(part));
+    } catch (e) {
+      child = (this.fail(e, b) as Built<T> | null) ?? child;
+    }
+    if (!this.RECORDING_PHASE) b.value = this.val(child) ?? missing;
+    return this.done(b);
+  }
 
-  keepLogs = this.RULE("keepLogs", () => {
-    this.CONSUME(Kw.keep);
-    this.CONSUME(Kw.logs);
-    this.SUBRULE(this.duration);
-  });
+  /** Fixed keywords, then parts separated by commas (`on message.post, group.join`, the actions). */
+  private keywordsThenList<T>(name: string, keywords: readonly TokenType[], part: ParserMethod<[], Built<T>>): Built<T[]> {
+    const b = new Built<T[]>(name);
+    const parts: Built<T>[] = [];
+    try {
+      for (const k of keywords) this.t(b, this.CONSUME(k));
+      parts.push(this.c(b, this.SUBRULE(part)));
+      this.MANY(() => {
+        this.t(b, this.CONSUME(Comma));
+        parts.push(this.c(b, this.SUBRULE2(part)));
+      });
+    } catch (e) {
+      const child = this.fail(e, b);
+      if (child !== null) parts.push(child as Built<T>);
+    }
+    if (!this.RECORDING_PHASE) b.value = values(parts);
+    return this.done(b);
+  }
 
-  management = this.RULE("management", () => {
-    this.CONSUME(Kw.management);
-    this.CONSUME(LBrace);
-    this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.serves) }, { ALT: () => this.SUBRULE(this.muteFor) }]));
-    this.CONSUME(RBrace);
-  });
+  otherwise = this.RULE("otherwise", (): Built<A.Action[]> => this.keywordsThen("otherwise", [Kw.otherwise], this.actions, []), this.recovery);
 
-  muteFor = this.RULE("muteFor", () => {
-    this.CONSUME(Ctx.mute);
-    this.CONSUME(Kw.for);
-    this.SUBRULE(this.duration);
-  });
+  complaints = this.sectionRule<A.ComplaintsSection>(
+    "complaints",
+    Kw.complaints,
+    () => [
+      { ALT: () => this.SUBRULE(this.serves) },
+      { ALT: () => this.SUBRULE(this.resolveWithin) },
+      { ALT: () => this.SUBRULE(this.otherwise) },
+    ],
+    (b, clauses, where) => {
+      const serves = this.pick<A.Serves>(b, where, clauses, "serves");
+      const resolve = this.pick<A.Duration>(b, where, clauses, "resolveWithin");
+      const otherwise = this.pick<A.Action[]>(b, where, clauses, "otherwise");
+      return {
+        kind: "ComplaintsSection",
+        serves: this.val(serves),
+        resolveWithin: this.val(resolve),
+        otherwise: this.val(otherwise) ?? [],
+        span: this.builtSpan(b),
+      };
+    },
+  );
 
-  blacklist = this.RULE("blacklist", () => {
-    this.CONSUME(Kw.blacklist);
-    this.CONSUME(LBrace);
-    this.MANY(() => this.OR([{ ALT: () => this.SUBRULE(this.serves) }, { ALT: () => this.SUBRULE(this.restrict) }]));
-    this.CONSUME(RBrace);
-  });
+  resolveWithin = this.RULE(
+    "resolveWithin",
+    (): Built<A.Duration> => this.keywordsThen("resolveWithin", [Kw.resolve, Kw.within], this.duration),
+    this.recovery,
+  );
 
-  restrict = this.RULE("restrict", () => {
-    this.CONSUME(Kw.restrict);
-    this.OR([{ ALT: () => this.CONSUME(Ctx.users) }, { ALT: () => this.CONSUME(Ctx.groups) }]);
-    this.SUBRULE(this.services);
-  });
+  retention = this.sectionRule<A.RetentionSection>(
+    "retention",
+    Kw.retention,
+    () => [{ ALT: () => this.SUBRULE(this.serves) }, { ALT: () => this.SUBRULE(this.keepLogs) }],
+    (b, clauses, where) => {
+      const serves = this.pick<A.Serves>(b, where, clauses, "serves");
+      const keep = this.pick<A.Duration>(b, where, clauses, "keepLogs");
+      return { kind: "RetentionSection", serves: this.val(serves), keepLogs: this.val(keep), span: this.builtSpan(b) };
+    },
+  );
+
+  keepLogs = this.RULE(
+    "keepLogs",
+    (): Built<A.Duration> => this.keywordsThen("keepLogs", [Kw.keep, Kw.logs], this.duration),
+    this.recovery,
+  );
+
+  management = this.sectionRule<A.ManagementSection>(
+    "management",
+    Kw.management,
+    () => [{ ALT: () => this.SUBRULE(this.serves) }, { ALT: () => this.SUBRULE(this.muteFor) }],
+    (b, clauses, where) => {
+      const serves = this.pick<A.Serves>(b, where, clauses, "serves");
+      const mute = this.pick<A.Duration>(b, where, clauses, "muteFor");
+      return { kind: "ManagementSection", serves: this.val(serves), muteFor: this.val(mute), span: this.builtSpan(b) };
+    },
+  );
+
+  muteFor = this.RULE(
+    "muteFor",
+    (): Built<A.Duration> => this.keywordsThen("muteFor", [Ctx.mute, Kw.for], this.duration),
+    this.recovery,
+  );
+
+  blacklist = this.sectionRule<A.BlacklistSection>(
+    "blacklist",
+    Kw.blacklist,
+    () => [{ ALT: () => this.SUBRULE(this.serves) }, { ALT: () => this.SUBRULE(this.restrict) }],
+    (b, clauses, where) => {
+      const serves = this.pick<A.Serves>(b, where, clauses, "serves");
+      const restricts = kids<Restrict>(clauses, "restrict");
+      const of = (who: "users" | "groups") =>
+        this.one(
+          b,
+          where,
+          restricts.filter((r) => r.value?.who === who),
+          who === "users" ? "restrictUsers" : "restrictGroups",
+        );
+      const users = of("users");
+      const groups = of("groups");
+      return {
+        kind: "BlacklistSection",
+        serves: this.val(serves),
+        users: this.val(users)?.services ?? [],
+        groups: this.val(groups)?.services ?? [],
+        span: this.builtSpan(b),
+      };
+    },
+  );
+
+  restrict = this.RULE(
+    "restrict",
+    (): Built<Restrict> => {
+      const b = new Built<Restrict>("restrict");
+      let users: IToken | undefined;
+      let groups: IToken | undefined;
+      let services: Built<A.Ident[]> | undefined;
+      try {
+        this.t(b, this.CONSUME(Kw.restrict));
+        this.OR([
+          { ALT: () => (users = this.t(b, this.CONSUME(Ctx.users))) },
+          { ALT: () => (groups = this.t(b, this.CONSUME(Ctx.groups))) },
+        ]);
+        services = this.c(b, this.SUBRULE(this.services));
+      } catch (e) {
+        services = (this.fail(e, b) as Built<A.Ident[]> | null) ?? services;
+      }
+      if (!this.RECORDING_PHASE)
+        b.value = {
+          who: real(users) !== undefined ? "users" : real(groups) !== undefined ? "groups" : null,
+          services: this.val(services) ?? [],
+        };
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
   // ----- measures -----------------------------------------------------------------------------
 
-  measure = this.RULE("measure", () => {
-    this.CONSUME(Kw.measure);
-    this.CONSUME(Ident);
-    this.CONSUME(LBrace);
-    this.MANY(() =>
-      this.OR([
-        { ALT: () => this.SUBRULE(this.serves) },
-        { ALT: () => this.SUBRULE(this.trigger) },
-        { ALT: () => this.SUBRULE(this.measureActions) },
-      ]),
-    );
-    this.CONSUME(RBrace);
-  });
+  measure = this.RULE(
+    "measure",
+    (): Built<A.MeasureDecl> => {
+      const b = this.open(new Built<A.MeasureDecl>("measure"));
+      let keyword: IToken | undefined;
+      let name: IToken | undefined;
+      const clauses: Built<unknown>[] = [];
+      try {
+        keyword = this.t(b, this.CONSUME(Kw.measure));
+        name = this.t(b, this.CONSUME(Ident));
+        this.t(b, this.CONSUME(LBrace));
+        this.MANY(() => {
+          clauses.push(
+            this.c(
+              b,
+              this.OR([
+                { ALT: () => this.SUBRULE(this.serves) },
+                { ALT: () => this.SUBRULE(this.trigger) },
+                { ALT: () => this.SUBRULE(this.measureActions) },
+              ]),
+            ),
+          );
+        });
+        this.t(b, this.CONSUME(RBrace));
+      } catch (e) {
+        const child = this.fail(e, b);
+        if (child !== null) clauses.push(child);
+      }
+      this.leave(b);
+      if (!this.RECORDING_PHASE) {
+        const where = "the `measure` block";
+        const trigger = this.pick<A.Trigger>(b, where, clauses, "trigger");
+        const nameIdent = this.identOr(name, b, keyword);
+        const serves = this.pick<A.Serves>(b, where, clauses, "serves");
+        const actions = this.pick<A.Action[]>(b, where, clauses, "measureActions");
+        b.value = {
+          kind: "MeasureDecl",
+          name: nameIdent,
+          serves: this.val(serves),
+          trigger: this.val(trigger),
+          actions: this.val(actions) ?? [],
+          span: this.builtSpan(b),
+        };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  trigger = this.RULE("trigger", () => {
-    this.CONSUME(Kw.on);
-    this.OR([
-      { ALT: () => this.CONSUME(Kw.flag) },
-      {
-        ALT: () => {
-          this.CONSUME(Integer);
-          this.CONSUME(Kw.flags);
-        },
-      },
-    ]);
-    this.OPTION(() => this.CONSUME(GtEq));
-    this.OPTION2(() => this.CONSUME(Ident));
-    this.OPTION3(() => this.SUBRULE(this.flagCategories));
-    this.OPTION4(() =>
-      this.OR2([
-        {
-          ALT: () => {
-            this.CONSUME(Kw.in);
-            this.CONSUME(Ctx.group);
+  trigger = this.RULE(
+    "trigger",
+    (): Built<A.Trigger> => {
+      const b = new Built<A.Trigger>("trigger");
+      let count: IToken | undefined;
+      let gtEq: IToken | undefined;
+      let severity: IToken | undefined;
+      let categories: Built<A.Ident[]> | undefined;
+      let group: IToken | undefined;
+      let user: IToken | undefined;
+      let within: IToken | undefined;
+      let duration: Built<A.Duration> | undefined;
+      try {
+        this.t(b, this.CONSUME(Kw.on));
+        this.OR([
+          { ALT: () => this.t(b, this.CONSUME(Kw.flag)) },
+          {
+            ALT: () => {
+              count = this.t(b, this.CONSUME(Integer));
+              this.t(b, this.CONSUME(Kw.flags));
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(Kw.by);
-            this.CONSUME(Ctx.user);
-          },
-        },
-      ]),
-    );
-    this.OPTION5(() => {
-      this.CONSUME(Kw.within);
-      this.SUBRULE(this.duration);
-    });
-  });
+        ]);
+        this.OPTION(() => {
+          gtEq = this.t(b, this.CONSUME(GtEq));
+        });
+        this.OPTION2(() => {
+          severity = this.t(b, this.CONSUME(Ident));
+        });
+        this.OPTION3(() => {
+          categories = this.c(b, this.SUBRULE(this.flagCategories));
+        });
+        this.OPTION4(() =>
+          this.OR2([
+            {
+              ALT: () => {
+                this.t(b, this.CONSUME(Kw.in));
+                group = this.t(b, this.CONSUME(Ctx.group));
+              },
+            },
+            {
+              ALT: () => {
+                this.t(b, this.CONSUME(Kw.by));
+                user = this.t(b, this.CONSUME(Ctx.user));
+              },
+            },
+          ]),
+        );
+        this.OPTION5(() => {
+          within = this.t(b, this.CONSUME(Kw.within));
+          duration = this.c(b, this.SUBRULE(this.duration));
+        });
+      } catch (e) {
+        const child = this.fail(e, b);
+        if (child?.rule === "flagCategories") categories = child as Built<A.Ident[]>;
+        else if (child !== null) duration = child as Built<A.Duration>;
+      }
+      if (!this.RECORDING_PHASE)
+        b.value = {
+          kind: "Trigger",
+          count: this.int(count),
+          severityOp: real(gtEq) !== undefined ? ">=" : "==",
+          severity: this.ident(severity),
+          categories: this.val(categories) ?? [],
+          scope: real(group) !== undefined ? "group" : real(user) !== undefined ? "user" : null,
+          within: real(within) === undefined ? null : this.val(duration),
+          span: this.builtSpan(b),
+        };
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  flagCategories = this.RULE("flagCategories", () => {
-    this.CONSUME(Kw.of);
-    this.CONSUME(Ident);
-    this.MANY(() => {
-      this.CONSUME(Comma);
-      this.CONSUME2(Ident);
-    });
-  });
+  flagCategories = this.RULE("flagCategories", (): Built<A.Ident[]> => this.names("flagCategories", [Kw.of], Comma), this.recovery);
 
-  measureActions = this.RULE("measureActions", () => {
-    this.CONSUME(Kw.then);
-    this.SUBRULE(this.actions);
-  });
+  measureActions = this.RULE("measureActions", (): Built<A.Action[]> => this.keywordsThen("measureActions", [Kw.then], this.actions, []), this.recovery);
 
-  actions = this.RULE("actions", () => {
-    this.SUBRULE(this.action);
-    this.MANY(() => {
-      this.CONSUME(Comma);
-      this.SUBRULE2(this.action);
-    });
-  });
+  actions = this.RULE("actions", (): Built<A.Action[]> => this.keywordsThenList("actions", [], this.action as ParserMethod<[], Built<A.Action>>), this.recovery);
 
-  action = this.RULE("action", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.warn) },
-      { ALT: () => this.SUBRULE(this.suspendPosting) },
-      { ALT: () => this.SUBRULE(this.suspendManagement) },
-      { ALT: () => this.SUBRULE(this.close) },
-      { ALT: () => this.SUBRULE(this.blacklistTarget) },
-      { ALT: () => this.SUBRULE(this.lowerCredit) },
-      { ALT: () => this.SUBRULE(this.cancelCreation) },
-      { ALT: () => this.CONSUME(Kw.record) },
-      { ALT: () => this.SUBRULE(this.report) },
-      { ALT: () => this.CONSUME(Kw.escalate) },
-    ]);
-  });
+  action = this.RULE(
+    "action",
+    (): Built<unknown> => {
+      try {
+        return this.OR(this.actionAlternatives);
+      } catch (e) {
+        return this.passOn(e, "action");
+      }
+    },
+    this.recovery,
+  );
 
-  warn = this.RULE("warn", () => {
-    this.CONSUME(Kw.warn);
-    this.SUBRULE(this.target);
-    this.OPTION(() => {
-      this.CONSUME(Kw.rectify);
-      this.CONSUME(Kw.within);
-      this.SUBRULE(this.duration);
-      this.OPTION2(() => {
-        this.CONSUME(Kw.otherwise);
-        this.CONSUME(LParen);
-        this.SUBRULE(this.actions);
-        this.CONSUME(RParen);
-      });
-    });
-  });
+  /** `record` and `escalate`: an action of one word, built by `action` itself. */
+  private wordAction(t: IToken, kind: "RecordAction" | "EscalateAction"): Built<A.Action> {
+    const b = new Built<A.Action>("action");
+    this.t(b, t);
+    const r = real(t);
+    if (!this.RECORDING_PHASE && r !== undefined) b.value = { kind, span: this.tokSpan(r) };
+    return b;
+  }
 
-  suspendPosting = this.RULE("suspendPosting", () => {
-    this.CONSUME(Kw.suspend);
-    this.CONSUME(Kw.posting);
-    this.CONSUME(Kw.of);
-    this.SUBRULE(this.target);
-    this.CONSUME(Kw.for);
-    this.SUBRULE(this.duration);
-  });
+  warn = this.RULE(
+    "warn",
+    (): Built<A.WarnAction> => {
+      const b = new Built<A.WarnAction>("warn");
+      let target: Built<A.Target> | undefined;
+      let rectify: IToken | undefined;
+      let duration: Built<A.Duration> | undefined;
+      let otherwise: Built<A.Action[]> | undefined;
+      try {
+        this.t(b, this.CONSUME(Kw.warn));
+        target = this.c(b, this.SUBRULE(this.target));
+        this.OPTION(() => {
+          rectify = this.t(b, this.CONSUME(Kw.rectify));
+          this.t(b, this.CONSUME(Kw.within));
+          duration = this.c(b, this.SUBRULE(this.duration));
+          this.OPTION2(() => {
+            this.t(b, this.CONSUME(Kw.otherwise));
+            this.t(b, this.CONSUME(LParen));
+            otherwise = this.c(b, this.SUBRULE(this.actions));
+            this.t(b, this.CONSUME(RParen));
+          });
+        });
+      } catch (e) {
+        const child = this.fail(e, b);
+        if (child?.rule === "target") target = child as Built<A.Target>;
+        else if (child?.rule === "duration") duration = child as Built<A.Duration>;
+        else if (child !== null) otherwise = child as Built<A.Action[]>;
+      }
+      if (!this.RECORDING_PHASE) {
+        const t = this.val(target);
+        const d = this.val(duration);
+        b.value =
+          t === null
+            ? null
+            : {
+                kind: "WarnAction",
+                target: t,
+                rectifyWithin: real(rectify) === undefined ? null : d,
+                otherwise: this.val(otherwise) ?? [],
+                span: this.builtSpan(b),
+              };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  suspendManagement = this.RULE("suspendManagement", () => {
-    this.CONSUME(Kw.suspend);
-    this.CONSUME(Kw.management);
-    this.CONSUME(Kw.of);
-    this.SUBRULE(this.target);
-    this.CONSUME(Kw.for);
-    this.SUBRULE(this.duration);
-  });
+  suspendPosting = this.RULE(
+    "suspendPosting",
+    (): Built<A.SuspendPostingAction> => this.suspend("suspendPosting", Kw.posting, "SuspendPostingAction"),
+    this.recovery,
+  );
 
-  close = this.RULE("close", () => {
-    this.CONSUME(Kw.close);
-    this.SUBRULE(this.target);
-  });
+  suspendManagement = this.RULE(
+    "suspendManagement",
+    (): Built<A.SuspendManagementAction> => this.suspend("suspendManagement", Kw.management, "SuspendManagementAction"),
+    this.recovery,
+  );
 
-  blacklistTarget = this.RULE("blacklistTarget", () => {
-    this.CONSUME(Kw.blacklist);
-    this.SUBRULE(this.target);
-    this.OPTION(() => {
-      this.CONSUME(Kw.for);
-      this.SUBRULE(this.duration);
-    });
-  });
+  /** `suspend posting of TARGET for DURATION` and `suspend management of …`. */
+  private suspend<K extends "SuspendPostingAction" | "SuspendManagementAction">(
+    name: string,
+    what: TokenType,
+    kind: K,
+  ): Built<{ kind: K; target: A.Target; duration: A.Duration; span: Span }> {
+    const b = new Built<{ kind: K; target: A.Target; duration: A.Duration; span: Span }>(name);
+    let target: Built<A.Target> | undefined;
+    let duration: Built<A.Duration> | undefined;
+    try {
+      this.t(b, this.CONSUME(Kw.suspend));
+      this.t(b, this.CONSUME(what));
+      this.t(b, this.CONSUME(Kw.of));
+      target = this.c(b, this.SUBRULE(this.target));
+      this.t(b, this.CONSUME(Kw.for));
+      duration = this.c(b, this.SUBRULE(this.duration));
+    } catch (e) {
+      const child = this.fail(e, b);
+      if (child?.rule === "target") target = child as Built<A.Target>;
+      else if (child !== null) duration = child as Built<A.Duration>;
+    }
+    if (!this.RECORDING_PHASE) {
+      const t = this.val(target);
+      const d = this.val(duration);
+      b.value = t === null || d === null ? null : { kind, target: t, duration: d, span: this.builtSpan(b) };
+    }
+    return this.done(b);
+  }
 
-  lowerCredit = this.RULE("lowerCredit", () => {
-    this.CONSUME(Kw.lower);
-    this.CONSUME(Kw.credit);
-    this.CONSUME(Kw.of);
-    this.SUBRULE(this.target);
-    this.CONSUME(Kw.by);
-    this.CONSUME(Integer);
-  });
+  close = this.RULE(
+    "close",
+    (): Built<A.CloseGroupAction> => {
+      const b = new Built<A.CloseGroupAction>("close");
+      let target: Built<A.Target> | undefined;
+      try {
+        this.t(b, this.CONSUME(Kw.close));
+        target = this.c(b, this.SUBRULE(this.target));
+      } catch (e) {
+        target = (this.fail(e, b) as Built<A.Target> | null) ?? target;
+      }
+      if (!this.RECORDING_PHASE) {
+        const t = this.val(target);
+        b.value = t === null ? null : { kind: "CloseGroupAction", target: t, span: this.builtSpan(b) };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  cancelCreation = this.RULE("cancelCreation", () => {
-    this.CONSUME(Kw.cancel);
-    this.CONSUME(Kw.creation);
-    this.CONSUME(Kw.of);
-    this.SUBRULE(this.target);
-  });
+  blacklistTarget = this.RULE(
+    "blacklistTarget",
+    (): Built<A.BlacklistAction> => {
+      const b = new Built<A.BlacklistAction>("blacklistTarget");
+      let target: Built<A.Target> | undefined;
+      let duration: Built<A.Duration> | undefined;
+      try {
+        this.t(b, this.CONSUME(Kw.blacklist));
+        target = this.c(b, this.SUBRULE(this.target));
+        this.OPTION(() => {
+          this.t(b, this.CONSUME(Kw.for));
+          duration = this.c(b, this.SUBRULE(this.duration));
+        });
+      } catch (e) {
+        const child = this.fail(e, b);
+        if (child?.rule === "target") target = child as Built<A.Target>;
+        else if (child !== null) duration = child as Built<A.Duration>;
+      }
+      if (!this.RECORDING_PHASE) {
+        const t = this.val(target);
+        b.value = t === null ? null : { kind: "BlacklistAction", target: t, duration: this.val(duration), span: this.builtSpan(b) };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  report = this.RULE("report", () => {
-    this.CONSUME(Kw.report);
-    this.CONSUME(Kw.to);
-    this.CONSUME(Ident);
-  });
+  lowerCredit = this.RULE(
+    "lowerCredit",
+    (): Built<A.LowerCreditAction> => {
+      const b = new Built<A.LowerCreditAction>("lowerCredit");
+      let target: Built<A.Target> | undefined;
+      let by: IToken | undefined;
+      try {
+        this.t(b, this.CONSUME(Kw.lower));
+        this.t(b, this.CONSUME(Kw.credit));
+        this.t(b, this.CONSUME(Kw.of));
+        target = this.c(b, this.SUBRULE(this.target));
+        this.t(b, this.CONSUME(Kw.by));
+        by = this.t(b, this.CONSUME(Integer));
+      } catch (e) {
+        target = (this.fail(e, b) as Built<A.Target> | null) ?? target;
+      }
+      if (!this.RECORDING_PHASE) {
+        const t = this.val(target);
+        const n = this.int(by);
+        b.value = t === null || n === null ? null : { kind: "LowerCreditAction", target: t, by: n, span: this.builtSpan(b) };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  target = this.RULE("target", () => {
-    this.CONSUME(Ident);
-  });
+  cancelCreation = this.RULE(
+    "cancelCreation",
+    (): Built<A.CancelCreationAction> => {
+      const b = new Built<A.CancelCreationAction>("cancelCreation");
+      let target: Built<A.Target> | undefined;
+      try {
+        this.t(b, this.CONSUME(Kw.cancel));
+        this.t(b, this.CONSUME(Kw.creation));
+        this.t(b, this.CONSUME(Kw.of));
+        target = this.c(b, this.SUBRULE(this.target));
+      } catch (e) {
+        target = (this.fail(e, b) as Built<A.Target> | null) ?? target;
+      }
+      if (!this.RECORDING_PHASE) {
+        const t = this.val(target);
+        b.value = t === null ? null : { kind: "CancelCreationAction", target: t, span: this.builtSpan(b) };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
+
+  report = this.RULE(
+    "report",
+    (): Built<A.ReportAction> => {
+      const b = new Built<A.ReportAction>("report");
+      let to: IToken | undefined;
+      try {
+        this.t(b, this.CONSUME(Kw.report));
+        this.t(b, this.CONSUME(Kw.to));
+        to = this.t(b, this.CONSUME(Ident));
+      } catch (e) {
+        this.fail(e, b);
+      }
+      if (!this.RECORDING_PHASE) {
+        const t = this.ident(to);
+        b.value = t === null ? null : { kind: "ReportAction", to: t, span: this.builtSpan(b) };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
+
+  target = this.RULE(
+    "target",
+    (): Built<A.Target> => {
+      const b = new Built<A.Target>("target");
+      let name: IToken | undefined;
+      try {
+        name = this.t(b, this.CONSUME(Ident));
+      } catch (e) {
+        this.fail(e, b);
+      }
+      const r = real(name);
+      if (!this.RECORDING_PHASE && r !== undefined) b.value = { kind: "Target", name: r.image, span: this.tokSpan(r) };
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
   // ----- rules --------------------------------------------------------------------------------
 
-  rule = this.RULE("rule", () => {
-    this.CONSUME(Kw.rule);
-    this.CONSUME(Ident);
-    this.CONSUME(LBrace);
-    this.MANY(() =>
-      this.OR([
-        { ALT: () => this.SUBRULE(this.serves) },
-        { ALT: () => this.SUBRULE(this.ruleOn) },
-        { ALT: () => this.SUBRULE(this.effect) },
-        { ALT: () => this.SUBRULE(this.because) },
-      ]),
-    );
-    this.CONSUME(RBrace);
-  });
+  rule = this.RULE(
+    "rule",
+    (): Built<A.RuleDecl> => {
+      const b = this.open(new Built<A.RuleDecl>("rule"));
+      let keyword: IToken | undefined;
+      let name: IToken | undefined;
+      const clauses: Built<unknown>[] = [];
+      try {
+        keyword = this.t(b, this.CONSUME(Kw.rule));
+        name = this.t(b, this.CONSUME(Ident));
+        this.t(b, this.CONSUME(LBrace));
+        this.MANY(() => {
+          clauses.push(this.c(b, this.OR(this.ruleClauses)));
+        });
+        this.t(b, this.CONSUME(RBrace));
+      } catch (e) {
+        const child = this.fail(e, b);
+        if (child !== null) clauses.push(child);
+      }
+      this.leave(b);
+      if (!this.RECORDING_PHASE) {
+        const where = "the `rule` block";
+        const nameIdent = this.identOr(name, b, keyword);
+        const effect = this.pick<Effect>(b, where, clauses, "effect");
+        if (effect === undefined && !b.recovered) {
+          this.clauseDiagnostics.push({
+            start: b.start,
+            end: b.end,
+            diagnostic: error(
+              CODE.missingEffect,
+              nameIdent.name === "" ? this.builtSpan(b) : nameIdent.span,
+              `rule \`${nameIdent.name}\` has no \`deny\` or \`allow\``,
+              { help: MISSING_EFFECT_HELP },
+            ),
+          });
+        }
+        const on = this.pick<A.DottedName[]>(b, where, clauses, "ruleOn");
+        const effectValue = this.val(effect);
+        const serves = this.pick<A.Serves>(b, where, clauses, "serves");
+        const because = this.pick<A.StringLit>(b, where, clauses, "because");
+        b.value = {
+          kind: "RuleDecl",
+          name: nameIdent,
+          serves: this.val(serves),
+          on: this.val(on) ?? [],
+          effect: effectValue?.allow === true ? "allow" : "deny",
+          when: effectValue?.when ?? null,
+          because: this.val(because),
+          span: this.builtSpan(b),
+        };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  ruleOn = this.RULE("ruleOn", () => {
-    this.CONSUME(Kw.on);
-    this.SUBRULE(this.eventName);
-    this.MANY(() => {
-      this.CONSUME(Comma);
-      this.SUBRULE2(this.eventName);
-    });
-  });
+  ruleOn = this.RULE("ruleOn", (): Built<A.DottedName[]> => this.keywordsThenList("ruleOn", [Kw.on], this.eventName), this.recovery);
 
-  eventName = this.RULE("eventName", () => {
-    this.CONSUME(Ident);
-    this.CONSUME(Dot);
-    this.CONSUME(Name);
-  });
+  eventName = this.RULE(
+    "eventName",
+    (): Built<A.DottedName> => {
+      const b = new Built<A.DottedName>("eventName");
+      let head: IToken | undefined;
+      let rest: IToken | undefined;
+      try {
+        head = this.t(b, this.CONSUME(Ident));
+        this.t(b, this.CONSUME(Dot));
+        rest = this.t(b, this.CONSUME(Name));
+      } catch (e) {
+        this.fail(e, b);
+      }
+      if (!this.RECORDING_PHASE) {
+        const h = real(head);
+        const r = real(rest);
+        b.value = h === undefined || r === undefined ? null : { kind: "DottedName", parts: [h.image, r.image], span: this.builtSpan(b) };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  effect = this.RULE("effect", () => {
-    this.OR([{ ALT: () => this.CONSUME(Kw.deny) }, { ALT: () => this.CONSUME(Kw.allow) }]);
-    this.OPTION(() => {
-      this.CONSUME(Kw.when);
-      this.SUBRULE(this.expression);
-    });
-  });
+  effect = this.RULE(
+    "effect",
+    (): Built<Effect> => {
+      const b = new Built<Effect>("effect");
+      let allow: IToken | undefined;
+      let when: Built<A.Expr> | undefined;
+      try {
+        this.OR([{ ALT: () => this.t(b, this.CONSUME(Kw.deny)) }, { ALT: () => (allow = this.t(b, this.CONSUME(Kw.allow))) }]);
+        this.OPTION(() => {
+          this.t(b, this.CONSUME(Kw.when));
+          when = this.c(b, this.SUBRULE(this.expression));
+        });
+      } catch (e) {
+        when = (this.fail(e, b) as Built<A.Expr> | null) ?? when;
+      }
+      if (!this.RECORDING_PHASE) b.value = { allow: real(allow) !== undefined, when: this.val(when) };
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  because = this.RULE("because", () => {
-    this.CONSUME(Kw.because);
-    this.CONSUME(Str);
-  });
+  because = this.RULE(
+    "because",
+    (): Built<A.StringLit> => {
+      const b = new Built<A.StringLit>("because");
+      let str: IToken | undefined;
+      try {
+        this.t(b, this.CONSUME(Kw.because));
+        str = this.t(b, this.CONSUME(Str));
+      } catch (e) {
+        this.fail(e, b);
+      }
+      if (!this.RECORDING_PHASE) b.value = this.string(str);
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
   // ----- expressions --------------------------------------------------------------------------
 
-  expression = this.RULE("expression", () => {
-    this.SUBRULE(this.conjunction);
-    this.MANY(() => {
-      this.CONSUME(Kw.or);
-      this.SUBRULE2(this.conjunction);
-    });
-  });
+  /** `operand op operand op …`, left-associative; operands recovery left empty or unbuilt are skipped. */
+  private chain(result: A.Expr | null, operand: Built<A.Expr>, op: "and" | "or"): A.Expr | null {
+    if (!has(operand) || operand.value === null) return result;
+    const right = operand.value;
+    return result === null ? right : { kind: "BinaryExpr", op, left: result, right, span: this.binary(result, right) };
+  }
 
-  conjunction = this.RULE("conjunction", () => {
-    this.SUBRULE(this.negation);
-    this.MANY(() => {
-      this.CONSUME(Kw.and);
-      this.SUBRULE2(this.negation);
-    });
-  });
+  /*
+   * The rules of the expression ladder nearly always pass one operand on (`a` is a sum of one
+   * term, a conjunction of one negation, …), and then build nothing of their own: the operand's
+   * result is theirs. Only when an operator follows does the rule's callback make a Built for it,
+   * from the operand left in `lead`, and make it the running rule (`top`); the rule finds it there
+   * (it is not its caller's `top` any more) when it ends or fails.
+   */
 
-  negation = this.RULE("negation", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(Kw.not);
-          this.SUBRULE(this.negation);
-        },
+  /** The first operand of the ladder rule about to call `MANY`/`OPTION`, for its callback. */
+  private lead: Built<unknown> | null = null;
+
+  /** In a ladder rule's callback: the rule's Built, made from `lead` on the first call. */
+  private grow<T>(rule: string): Built<T> {
+    const first = this.lead;
+    if (first === null) return this.top as Built<T>;
+    this.lead = null;
+    const b = this.open(new Built<T>(rule));
+    b.k1 = this.c(b, first);
+    return b;
+  }
+
+  /**
+   * The end of a ladder rule whose first operand is `first`: its own Built if its callback made one
+   * (`top` is not `outer`, the caller's), else `first` itself.
+   */
+  private ladderEnd<T>(outer: Built<unknown> | null, first: Built<unknown>, value: (b: Built<T>) => T | null): Built<T> {
+    this.lead = null;
+    if (this.top === outer) return first as Built<T>;
+    const b = this.top as Built<T>;
+    this.leave(b);
+    if (!this.RECORDING_PHASE) b.value = value(b);
+    return b;
+  }
+
+  /**
+   * The `catch` of a ladder rule: adds the failed operand to the rule's Built (made now if its
+   * callback had not), and throws on.
+   */
+  private ladderFail<T>(
+    e: unknown,
+    outer: Built<unknown> | null,
+    rule: string,
+    add: (b: Built<T>, operand: Built<unknown>) => void,
+    value: (b: Built<T>) => T | null,
+  ): never {
+    this.lead = null;
+    const own = this.top !== outer;
+    const b = own ? (this.top as Built<T>) : new Built<T>(rule);
+    const child = this.fail(e, b);
+    if (child !== null) add(b, child);
+    if (own) this.leave(b);
+    if (!this.RECORDING_PHASE) b.value = value(b);
+    return this.done(b) as never;
+  }
+
+  expression = this.RULE(
+    "expression",
+    (): Built<A.Expr> => {
+      const outer = this.top;
+      try {
+        const first = this.SUBRULE(this.conjunction);
+        this.lead = first;
+        this.MANY(this.moreDisjuncts);
+        return this.ladderEnd(outer, first, this.chained);
+      } catch (e) {
+        return this.ladderFail(e, outer, "expression", this.addDisjunct, this.chained);
+      }
+    },
+    this.recovery,
+  );
+
+  /** A chain's value: `acc` once an operator was read, else its one operand's. */
+  private readonly chained = (b: Built<A.Expr>): A.Expr | null =>
+    b.n > 0 ? (b.acc as A.Expr | null) : this.val(b.k1 as Built<A.Expr> | undefined);
+
+  private readonly addDisjunct = (b: Built<A.Expr>, operand: Built<unknown>): void => this.link(b, operand as Built<A.Expr>, "or");
+
+  private readonly addConjunct = (b: Built<A.Expr>, operand: Built<unknown>): void => this.link(b, operand as Built<A.Expr>, "and");
+
+  /** Adds an operand to a chain; the first may already be in `k1`. */
+  private link(b: Built<A.Expr>, operand: Built<A.Expr>, op: "and" | "or"): void {
+    if (b.n === 0) {
+      b.n = 1;
+      if (b.k1 === undefined) {
+        b.k1 = operand;
+        b.acc = this.chain(null, operand, op);
+        return;
+      }
+      b.acc = this.chain(null, b.k1 as Built<A.Expr>, op);
+    }
+    b.acc = this.chain(b.acc as A.Expr | null, operand, op);
+  }
+
+  private readonly moreDisjuncts = (): void => {
+    const b = this.grow<A.Expr>("expression");
+    this.t(b, this.CONSUME(Kw.or));
+    this.link(b, this.c(b, this.SUBRULE2(this.conjunction)), "or");
+  };
+
+  conjunction = this.RULE(
+    "conjunction",
+    (): Built<A.Expr> => {
+      const outer = this.top;
+      try {
+        const first = this.SUBRULE(this.negation);
+        this.lead = first;
+        this.MANY(this.moreConjuncts);
+        return this.ladderEnd(outer, first, this.chained);
+      } catch (e) {
+        return this.ladderFail(e, outer, "conjunction", this.addConjunct, this.chained);
+      }
+    },
+    this.recovery,
+  );
+
+  private readonly moreConjuncts = (): void => {
+    const b = this.grow<A.Expr>("conjunction");
+    this.t(b, this.CONSUME(Kw.and));
+    this.link(b, this.c(b, this.SUBRULE2(this.negation)), "and");
+  };
+
+  /** `not …` makes a Built of its own (`t1` the `not`, `k1` the operand); a comparison is passed on. */
+  negation = this.RULE(
+    "negation",
+    (): Built<A.Expr> => {
+      const outer = this.top;
+      try {
+        return this.OR(this.negationAlternatives);
+      } catch (e) {
+        if (this.top === outer) return this.passOn(e, "negation") as Built<A.Expr>;
+        const b = this.top as Built<A.Expr>;
+        b.k1 = this.fail(e, b) ?? b.k1;
+        this.leave(b);
+        if (!this.RECORDING_PHASE) b.value = this.negated(b);
+        return this.done(b);
+      }
+    },
+    this.recovery,
+  );
+
+  private negated(b: Built<A.Expr>): A.Expr | null {
+    const n = real(b.t1);
+    const inner = this.val(b.k1 as Built<A.Expr> | undefined);
+    if (n === undefined) return inner;
+    return inner === null ? null : { kind: "NotExpr", operand: inner, span: this.span(n.startOffset, inner.span.end.offset) };
+  }
+
+  private readonly negationAlternatives = [
+    {
+      ALT: (): Built<A.Expr> => {
+        const b = this.open(new Built<A.Expr>("negation"));
+        b.t1 = this.t(b, this.CONSUME(Kw.not));
+        b.k1 = this.c(b, this.SUBRULE(this.negation));
+        this.leave(b);
+        if (!this.RECORDING_PHASE) b.value = this.negated(b);
+        return b;
       },
-      { ALT: () => this.SUBRULE(this.comparison) },
-    ]);
-  });
+    },
+    { ALT: (): Built<A.Expr> => this.SUBRULE(this.comparison) },
+  ];
 
-  comparison = this.RULE("comparison", () => {
-    this.SUBRULE(this.sum);
-    this.OPTION(() =>
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(CompareOp);
-            this.SUBRULE2(this.sum);
-          },
-        },
-        {
-          ALT: () => {
-            this.OPTION2(() => this.CONSUME(Kw.not));
-            this.CONSUME(Kw.in);
-            this.OR2([{ ALT: () => this.SUBRULE(this.list) }, { ALT: () => this.SUBRULE(this.intRange) }]);
-          },
-        },
-      ]),
-    );
-  });
+  /**
+   * `comparison`'s parts in its {@link Built}: `k1` the left operand, `t1` the operator and `k2`
+   * the right one, or `t2` `in`, `tokens` a `not` before it and `k3` the list or range after it.
+   */
+  comparison = this.RULE(
+    "comparison",
+    (): Built<A.Expr> => {
+      const b = this.open(new Built<A.Expr>("comparison"));
+      try {
+        b.k1 = this.c(b, this.SUBRULE(this.sum));
+        this.OPTION(this.comparisonTail);
+      } catch (e) {
+        const child = this.fail(e, b);
+        if (child !== null) {
+          if (b.t2 !== undefined) b.k3 = child;
+          else if (b.k1 === undefined) b.k1 = child;
+          else b.k2 = child;
+        }
+      }
+      this.leave(b);
+      if (!this.RECORDING_PHASE) {
+        const after = b.k3;
+        const list = after?.rule === "list" ? (after as Built<A.ListExpr>) : undefined;
+        const range = after?.rule === "intRange" ? (after as Built<A.IntRange>) : undefined;
+        b.value = this.comparisonValue(
+          b.k1 as Built<A.Expr> | undefined,
+          b.t1,
+          b.k2 as Built<A.Expr> | undefined,
+          b.tokens?.[0],
+          b.t2,
+          list,
+          range,
+        );
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  sum = this.RULE("sum", () => {
-    this.SUBRULE(this.primary);
-    this.MANY(() => {
-      this.CONSUME(AddOp);
-      this.SUBRULE2(this.primary);
-    });
-  });
+  private readonly comparisonTail = (): void => {
+    this.OR(this.comparisonAlternatives);
+  };
 
-  primary = this.RULE("primary", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.duration) },
-      { ALT: () => this.CONSUME(Integer) },
-      { ALT: () => this.CONSUME(Str) },
-      { ALT: () => this.CONSUME(Kw.true) },
-      { ALT: () => this.CONSUME(Kw.false) },
-      { ALT: () => this.SUBRULE(this.dateTime) },
-      { ALT: () => this.SUBRULE(this.pathExpr) },
-      { ALT: () => this.SUBRULE(this.list) },
-      { ALT: () => this.SUBRULE(this.parenthesized) },
-      { ALT: () => this.SUBRULE(this.conditional) },
-    ]);
-  });
+  private readonly comparisonAlternatives = [
+    {
+      ALT: (): void => {
+        const b = this.top!;
+        b.t1 = this.t(b, this.CONSUME(CompareOp));
+        b.k2 = this.c(b, this.SUBRULE2(this.sum));
+      },
+    },
+    {
+      ALT: (): void => {
+        const b = this.top!;
+        this.OPTION2(this.negatedIn);
+        b.t2 = this.t(b, this.CONSUME(Kw.in));
+        this.OR2(this.inAlternatives);
+      },
+    },
+  ];
 
-  pathExpr = this.RULE("pathExpr", () => {
-    this.SUBRULE(this.path);
-    this.OPTION(() => {
-      this.CONSUME(Kw.within);
-      this.SUBRULE(this.duration);
-    });
-  });
+  private readonly negatedIn = (): void => {
+    const b = this.top!;
+    b.tokens = [this.t(b, this.CONSUME(Kw.not))];
+  };
 
-  path = this.RULE("path", () => {
-    this.CONSUME(Ident);
-    this.MANY(() => {
-      this.CONSUME(Dot);
-      this.CONSUME(Name);
-    });
-  });
+  private readonly inAlternatives = [
+    {
+      ALT: (): void => {
+        const b = this.top!;
+        b.k3 = this.c(b, this.SUBRULE(this.list));
+      },
+    },
+    {
+      ALT: (): void => {
+        const b = this.top!;
+        b.k3 = this.c(b, this.SUBRULE(this.intRange));
+      },
+    },
+  ];
 
-  list = this.RULE("list", () => {
-    this.CONSUME(LBracket);
-    this.SUBRULE(this.expression);
-    this.MANY(() => {
-      this.CONSUME(Comma);
-      this.SUBRULE2(this.expression);
-    });
-    this.CONSUME(RBracket);
-  });
+  private comparisonValue(
+    leftB: Built<A.Expr> | undefined,
+    opTok: IToken | undefined,
+    rightB: Built<A.Expr> | undefined,
+    not: IToken | undefined,
+    inTok: IToken | undefined,
+    list: Built<A.ListExpr> | undefined,
+    range: Built<A.IntRange> | undefined,
+  ): A.Expr | null {
+    const left = this.val(leftB);
+    if (left === null) return null;
+    const op = real(opTok);
+    if (op !== undefined) {
+      const right = this.val(rightB);
+      if (right === null) return left;
+      // A lone `=` (reported by the lexer) means `==`.
+      const image = op.image === "=" ? "==" : (op.image as A.CompareOp);
+      return { kind: "CompareExpr", op: image, left, right, span: this.binary(left, right) };
+    }
+    if (real(inTok) !== undefined) {
+      const right = has(list) ? list.value : this.val(range);
+      if (right === null) return left;
+      return { kind: "InExpr", negated: real(not) !== undefined, left, right, span: this.binary(left, right) };
+    }
+    return left;
+  }
 
-  parenthesized = this.RULE("parenthesized", () => {
-    this.CONSUME(LParen);
-    this.SUBRULE(this.expression);
-    this.CONSUME(RParen);
-  });
+  /** `sum`'s parts in its {@link Built}: `k1` the first operand, `acc` the sum so far, `n` the operands seen, `tokens` its real `+`/`-`. */
+  sum = this.RULE(
+    "sum",
+    (): Built<A.Expr> => {
+      const outer = this.top;
+      try {
+        const first = this.SUBRULE(this.primary) as Built<A.Expr>;
+        this.lead = first;
+        this.MANY(this.moreAddends);
+        return this.ladderEnd(outer, first, this.summed);
+      } catch (e) {
+        return this.ladderFail(e, outer, "sum", this.addAddend, this.summed);
+      }
+    },
+    this.recovery,
+  );
 
-  conditional = this.RULE("conditional", () => {
-    this.CONSUME(Kw.if);
-    this.SUBRULE(this.expression);
-    this.CONSUME(Kw.then);
-    this.SUBRULE2(this.expression);
-    this.CONSUME(Kw.else);
-    this.SUBRULE3(this.expression);
-  });
+  private readonly summed = (b: Built<A.Expr>): A.Expr | null =>
+    b.n > 0 ? (b.acc as A.Expr | null) : this.val(b.k1 as Built<A.Expr> | undefined);
+
+  /** Adds the next operand of a sum; the first may already be in `k1`. */
+  private readonly addAddend = (b: Built<A.Expr>, operand: Built<unknown>): void => {
+    if (b.n === 0) {
+      if (b.k1 === undefined) {
+        b.k1 = operand;
+        b.acc = this.addend(null, operand as Built<A.Expr>, 0, null);
+        b.n = 1;
+        return;
+      }
+      b.acc = this.addend(null, b.k1 as Built<A.Expr>, 0, null);
+      b.n = 1;
+    }
+    b.acc = this.addend(b.acc as A.Expr | null, operand as Built<A.Expr>, b.n, b.tokens);
+    b.n++;
+  };
+
+  private readonly moreAddends = (): void => {
+    const b = this.grow<A.Expr>("sum");
+    if (b.n === 0) {
+      b.acc = this.addend(null, b.k1 as Built<A.Expr>, 0, null);
+      b.n = 1;
+    }
+    const op = this.t(b, this.CONSUME(AddOp));
+    if (real(op) !== undefined) (b.tokens ??= []).push(op);
+    this.addAddend(b, this.c(b, this.SUBRULE2(this.primary)));
+  };
+
+  /** Adds the `index`th operand of a sum; `ops` are the sum's real `+`/`-` so far. */
+  private addend(result: A.Expr | null, operand: Built<A.Expr>, index: number, ops: readonly IToken[] | null): A.Expr | null {
+    if (!has(operand) || operand.value === null) return result;
+    const right = operand.value;
+    const op = ops?.[index - 1];
+    if (result === null || op === undefined) return result ?? right;
+    return { kind: "ArithExpr", op: op.image as "+" | "-", left: result, right, span: this.binary(result, right) };
+  }
+
+  primary = this.RULE(
+    "primary",
+    (): Built<unknown> => {
+      try {
+        return this.OR(this.primaryAlternatives);
+      } catch (e) {
+        return this.passOn(e, "primary");
+      }
+    },
+    this.recovery,
+  );
+
+  /** A primary of one token (a number, string, `true`, `false`), built by `primary` itself. */
+  private literal(t: IToken): Built<A.Expr> {
+    const b = new Built<A.Expr>("primary");
+    this.t(b, t);
+    const r = real(t);
+    if (this.RECORDING_PHASE || r === undefined) return b;
+    switch (r.tokenType) {
+      case Integer:
+        b.value = this.int(r);
+        break;
+      case Kw.true:
+      case Kw.false:
+        b.value = { kind: "BoolLit", value: r.image === "true", span: this.tokSpan(r) };
+        break;
+      default:
+        b.value = this.string(r);
+    }
+    return b;
+  }
+
+  /** `pathExpr`'s parts in its {@link Built}, which it makes only for `within`: `k1` the path, `t1` `within` and `k2` the duration after it. */
+  pathExpr = this.RULE(
+    "pathExpr",
+    (): Built<A.PathExpr | A.WindowExpr> => {
+      const outer = this.top;
+      try {
+        const path = this.SUBRULE(this.path);
+        this.lead = path;
+        this.OPTION(this.window);
+        return this.ladderEnd(outer, path, this.windowed);
+      } catch (e) {
+        return this.ladderFail(e, outer, "pathExpr", this.addWindowPart, this.windowed);
+      }
+    },
+    this.recovery,
+  );
+
+  private readonly addWindowPart = (b: Built<A.PathExpr | A.WindowExpr>, part: Built<unknown>): void => {
+    if (part.rule === "path") b.k1 = part;
+    else b.k2 = part;
+  };
+
+  private readonly windowed = (b: Built<A.PathExpr | A.WindowExpr>): A.PathExpr | A.WindowExpr | null => {
+    const p = this.val(b.k1 as Built<A.PathExpr> | undefined);
+    const d = this.val(b.k2 as Built<A.Duration> | undefined);
+    if (p === null) return null;
+    if (real(b.t1) === undefined || d === null) return p;
+    return { kind: "WindowExpr", path: p, within: d, span: this.builtSpan(b) };
+  };
+
+  private readonly window = (): void => {
+    const b = this.grow("pathExpr");
+    b.t1 = this.t(b, this.CONSUME(Kw.within));
+    b.k2 = this.c(b, this.SUBRULE(this.duration));
+  };
+
+  /** `path`'s parts in its {@link Built}: `t1` the first name, `tokens` the names after dots. */
+  path = this.RULE(
+    "path",
+    (): Built<A.PathExpr> => {
+      const b = this.open(new Built<A.PathExpr>("path"));
+      try {
+        b.t1 = this.t(b, this.CONSUME(Ident));
+        this.MANY(this.pathRest);
+      } catch (e) {
+        this.fail(e, b);
+      }
+      this.leave(b);
+      const h = real(b.t1);
+      if (!this.RECORDING_PHASE && h !== undefined) {
+        const parts = [h.image];
+        if (b.tokens !== null) for (const t of b.tokens) if (real(t) !== undefined) parts.push(t.image);
+        b.value = { kind: "PathExpr", parts, span: this.builtSpan(b) };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
+
+  private readonly pathRest = (): void => {
+    const b = this.top!;
+    this.t(b, this.CONSUME(Dot));
+    (b.tokens ??= []).push(this.t(b, this.CONSUME(Name)));
+  };
+
+  list = this.RULE(
+    "list",
+    (): Built<A.ListExpr> => {
+      const b = new Built<A.ListExpr>("list");
+      const items: Built<A.Expr>[] = [];
+      try {
+        this.t(b, this.CONSUME(LBracket));
+        items.push(this.c(b, this.SUBRULE(this.expression)));
+        this.MANY(() => {
+          this.t(b, this.CONSUME(Comma));
+          items.push(this.c(b, this.SUBRULE2(this.expression)));
+        });
+        this.t(b, this.CONSUME(RBracket));
+      } catch (e) {
+        const child = this.fail(e, b);
+        if (child !== null) items.push(child as Built<A.Expr>);
+      }
+      if (!this.RECORDING_PHASE) b.value = { kind: "ListExpr", items: values(items), span: this.builtSpan(b) };
+      return this.done(b);
+    },
+    this.recovery,
+  );
+
+  parenthesized = this.RULE(
+    "parenthesized",
+    (): Built<A.ParenExpr> => {
+      const b = new Built<A.ParenExpr>("parenthesized");
+      let inner: Built<A.Expr> | undefined;
+      try {
+        this.t(b, this.CONSUME(LParen));
+        inner = this.c(b, this.SUBRULE(this.expression));
+        this.t(b, this.CONSUME(RParen));
+      } catch (e) {
+        inner = (this.fail(e, b) as Built<A.Expr> | null) ?? inner;
+      }
+      if (!this.RECORDING_PHASE) {
+        const i = this.val(inner);
+        b.value = i === null ? null : { kind: "ParenExpr", inner: i, span: this.builtSpan(b) };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
+
+  conditional = this.RULE(
+    "conditional",
+    (): Built<A.IfExpr> => {
+      const b = new Built<A.IfExpr>("conditional");
+      let cond: Built<A.Expr> | undefined;
+      let then: Built<A.Expr> | undefined;
+      let otherwise: Built<A.Expr> | undefined;
+      try {
+        this.t(b, this.CONSUME(Kw.if));
+        cond = this.c(b, this.SUBRULE(this.expression));
+        this.t(b, this.CONSUME(Kw.then));
+        then = this.c(b, this.SUBRULE2(this.expression));
+        this.t(b, this.CONSUME(Kw.else));
+        otherwise = this.c(b, this.SUBRULE3(this.expression));
+      } catch (e) {
+        const child = this.fail(e, b) as Built<A.Expr> | null;
+        if (child !== null) {
+          if (cond === undefined) cond = child;
+          else if (then === undefined) then = child;
+          else otherwise = child;
+        }
+      }
+      if (!this.RECORDING_PHASE) {
+        const c = this.val(cond);
+        const t = this.val(then);
+        const o = this.val(otherwise);
+        b.value = c === null || t === null || o === null ? null : { kind: "IfExpr", cond: c, then: t, else: o, span: this.builtSpan(b) };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
   // ----- literals -----------------------------------------------------------------------------
 
-  duration = this.RULE("duration", () => {
-    this.CONSUME(Integer);
-    this.SUBRULE(this.unit);
-  });
+  duration = this.RULE(
+    "duration",
+    (): Built<A.Duration> => {
+      const b = new Built<A.Duration>("duration");
+      let amount: IToken | undefined;
+      let unit: Built<A.DurationUnit> | undefined;
+      try {
+        amount = this.t(b, this.CONSUME(Integer));
+        unit = this.c(b, this.SUBRULE(this.unit));
+      } catch (e) {
+        unit = (this.fail(e, b) as Built<A.DurationUnit> | null) ?? unit;
+      }
+      if (!this.RECORDING_PHASE) {
+        const a = real(amount);
+        const u = this.val(unit);
+        b.value = a === undefined || u === null ? null : { kind: "Duration", amount: integerValue(a.image), unit: u, span: this.builtSpan(b) };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  unit = this.RULE("unit", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Unit.minute) },
-      { ALT: () => this.CONSUME(Unit.hour) },
-      { ALT: () => this.CONSUME(Unit.day) },
-      { ALT: () => this.CONSUME(Unit.week) },
-      { ALT: () => this.CONSUME(Unit.month) },
-      { ALT: () => this.CONSUME(Unit.year) },
-    ]);
-  });
+  unit = this.RULE(
+    "unit",
+    (): Built<A.DurationUnit> => {
+      const b = new Built<A.DurationUnit>("unit");
+      let word: IToken | undefined;
+      try {
+        word = this.t(b, this.OR(this.unitAlternatives));
+      } catch (e) {
+        this.fail(e, b);
+      }
+      const r = real(word);
+      if (!this.RECORDING_PHASE && r !== undefined) b.value = r.image.replace(/s$/, "") as A.DurationUnit;
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  dateTime = this.RULE("dateTime", () => {
-    this.CONSUME(DateTime);
-    this.SUBRULE(this.zone);
-  });
+  dateTime = this.RULE(
+    "dateTime",
+    (): Built<A.DateTimeLit> => {
+      const b = new Built<A.DateTimeLit>("dateTime");
+      let date: IToken | undefined;
+      let zone: Built<A.Zone> | undefined;
+      try {
+        date = this.t(b, this.CONSUME(DateTime));
+        zone = this.c(b, this.SUBRULE(this.zone));
+      } catch (e) {
+        zone = (this.fail(e, b) as Built<A.Zone> | null) ?? zone;
+      }
+      if (!this.RECORDING_PHASE) {
+        const d = real(date);
+        const z = this.val(zone);
+        b.value = d === undefined || z === null ? null : { kind: "DateTimeLit", text: d.image, zone: z, span: this.builtSpan(b) };
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  zone = this.RULE("zone", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(Kw.in);
-          this.SUBRULE(this.zoneName);
-        },
-      },
-      { ALT: () => this.CONSUME(Offset) },
-    ]);
-  });
+  zone = this.RULE(
+    "zone",
+    (): Built<A.Zone> => {
+      const b = new Built<A.Zone>("zone");
+      let offset: IToken | undefined;
+      let name: Built<string> | undefined;
+      try {
+        this.OR([
+          {
+            ALT: () => {
+              this.t(b, this.CONSUME(Kw.in));
+              name = this.c(b, this.SUBRULE(this.zoneName));
+            },
+          },
+          { ALT: () => (offset = this.t(b, this.CONSUME(Offset))) },
+        ]);
+      } catch (e) {
+        name = (this.fail(e, b) as Built<string> | null) ?? name;
+      }
+      if (!this.RECORDING_PHASE) {
+        const o = real(offset);
+        if (o !== undefined) b.value = { kind: "Zone", name: o.image, span: this.tokSpan(o) };
+        else {
+          const n = this.val(name);
+          b.value = n === null ? null : { kind: "Zone", name: n, span: this.builtSpan(name!) };
+        }
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
 
-  zoneName = this.RULE("zoneName", () => {
-    this.CONSUME(Ident);
-    this.MANY(() => {
-      this.CONSUME(Slash);
-      this.CONSUME(Name);
-    });
-  });
+  zoneName = this.RULE(
+    "zoneName",
+    (): Built<string> => {
+      const b = new Built<string>("zoneName");
+      let head: IToken | undefined;
+      const rest: IToken[] = [];
+      try {
+        head = this.t(b, this.CONSUME(Ident));
+        this.MANY(() => {
+          this.t(b, this.CONSUME(Slash));
+          rest.push(this.t(b, this.CONSUME(Name)));
+        });
+      } catch (e) {
+        this.fail(e, b);
+      }
+      if (!this.RECORDING_PHASE) {
+        const parts: string[] = [];
+        const h = real(head);
+        if (h !== undefined) parts.push(h.image);
+        for (const t of rest) if (real(t) !== undefined) parts.push(t.image);
+        b.value = parts.length === 0 ? null : parts.join("/");
+      }
+      return this.done(b);
+    },
+    this.recovery,
+  );
+
+  // ----- alternatives of the larger choices, built once (chevrotain's performance guide) --------
+
+  private readonly itemAlternatives = [
+    { ALT: () => this.SUBRULE(this.section) },
+    { ALT: () => this.SUBRULE(this.rule) },
+    { ALT: () => this.SUBRULE(this.measure) },
+    { ALT: () => this.SUBRULE(this.amendment) },
+  ];
+
+  private readonly headerItemAlternatives = [
+    { ALT: () => this.SUBRULE(this.title) },
+    { ALT: () => this.SUBRULE(this.effective) },
+    { ALT: () => this.SUBRULE(this.tolerance) },
+    { ALT: () => this.SUBRULE(this.serves) },
+  ];
+
+  private readonly amendmentItemAlternatives = [
+    { ALT: () => this.SUBRULE(this.effective) },
+    { ALT: () => this.SUBRULE(this.serves) },
+    { ALT: () => this.SUBRULE(this.removal) },
+    { ALT: () => this.SUBRULE(this.section) },
+    { ALT: () => this.SUBRULE(this.rule) },
+    { ALT: () => this.SUBRULE(this.measure) },
+  ];
+
+  private readonly sectionAlternatives: { ALT: () => Built<unknown> }[] = [
+    { ALT: () => this.SUBRULE(this.agreement) },
+    { ALT: () => this.SUBRULE(this.identity) },
+    { ALT: () => this.SUBRULE(this.credit) },
+    { ALT: () => this.SUBRULE(this.categories) },
+    { ALT: () => this.SUBRULE(this.tiers) },
+    { ALT: () => this.SUBRULE(this.limits) },
+    { ALT: () => this.SUBRULE(this.prohibited) },
+    { ALT: () => this.SUBRULE(this.responsibility) },
+    { ALT: () => this.SUBRULE(this.complaints) },
+    { ALT: () => this.SUBRULE(this.retention) },
+    { ALT: () => this.SUBRULE(this.management) },
+    { ALT: () => this.SUBRULE(this.blacklist) },
+  ];
+
+  private readonly agreementClauses: { ALT: () => Built<unknown> }[] = [
+    { ALT: () => this.SUBRULE(this.serves) },
+    { ALT: () => this.SUBRULE(this.currentVersion) },
+    { ALT: () => this.SUBRULE(this.requiredFor) },
+    { ALT: () => this.SUBRULE(this.reaccept) },
+  ];
+
+  private readonly tierClauses: { ALT: () => Built<unknown> }[] = [
+    { ALT: () => this.SUBRULE(this.memberBand) },
+    { ALT: () => this.SUBRULE(this.activityThreshold) },
+    { ALT: () => this.SUBRULE(this.creatorRequires) },
+    { ALT: () => this.SUBRULE(this.joinApproval) },
+  ];
+
+  private readonly limitsClauses: { ALT: () => Built<unknown> }[] = [
+    { ALT: () => this.SUBRULE(this.serves) },
+    { ALT: () => this.SUBRULE(this.membersPerGroup) },
+    { ALT: () => this.SUBRULE(this.groupsCreated) },
+    { ALT: () => this.SUBRULE(this.groupsJoined) },
+    { ALT: () => this.SUBRULE(this.infoPage) },
+  ];
+
+  private readonly actionAlternatives: { ALT: () => Built<unknown> }[] = [
+    { ALT: () => this.SUBRULE(this.warn) },
+    { ALT: () => this.SUBRULE(this.suspendPosting) },
+    { ALT: () => this.SUBRULE(this.suspendManagement) },
+    { ALT: () => this.SUBRULE(this.close) },
+    { ALT: () => this.SUBRULE(this.blacklistTarget) },
+    { ALT: () => this.SUBRULE(this.lowerCredit) },
+    { ALT: () => this.SUBRULE(this.cancelCreation) },
+    { ALT: () => this.wordAction(this.CONSUME(Kw.record), "RecordAction") },
+    { ALT: () => this.SUBRULE(this.report) },
+    { ALT: () => this.wordAction(this.CONSUME(Kw.escalate), "EscalateAction") },
+  ];
+
+  private readonly ruleClauses: { ALT: () => Built<unknown> }[] = [
+    { ALT: () => this.SUBRULE(this.serves) },
+    { ALT: () => this.SUBRULE(this.ruleOn) },
+    { ALT: () => this.SUBRULE(this.effect) },
+    { ALT: () => this.SUBRULE(this.because) },
+  ];
+
+  private readonly primaryAlternatives: { ALT: () => Built<unknown> }[] = [
+    { ALT: () => this.SUBRULE(this.duration) },
+    { ALT: () => this.literal(this.CONSUME(Integer)) },
+    { ALT: () => this.literal(this.CONSUME(Str)) },
+    { ALT: () => this.literal(this.CONSUME(Kw.true)) },
+    { ALT: () => this.literal(this.CONSUME(Kw.false)) },
+    { ALT: () => this.SUBRULE(this.dateTime) },
+    { ALT: () => this.SUBRULE(this.pathExpr) },
+    { ALT: () => this.SUBRULE(this.list) },
+    { ALT: () => this.SUBRULE(this.parenthesized) },
+    { ALT: () => this.SUBRULE(this.conditional) },
+  ];
+
+  private readonly unitAlternatives = [
+    { ALT: () => this.CONSUME(Unit.minute) },
+    { ALT: () => this.CONSUME(Unit.hour) },
+    { ALT: () => this.CONSUME(Unit.day) },
+    { ALT: () => this.CONSUME(Unit.week) },
+    { ALT: () => this.CONSUME(Unit.month) },
+    { ALT: () => this.CONSUME(Unit.year) },
+  ];
 }
 
 /** The one parser instance, reused by every call of `parse` (building one analyses the grammar). */

@@ -143,8 +143,23 @@ function identifierStartHint(): (string | number)[] {
  */
 export const IDENTIFIER = /[\p{L}_][\p{L}\p{M}\p{Nd}_]*(?:-[\p{L}\p{M}\p{Nd}_]+)*/uy;
 
+/**
+ * An identifier. Most are ASCII, and a plain pattern matches them three times as fast as the
+ * Unicode matcher below: chevrotain runs a native pattern itself but calls out to a custom one.
+ * The lookahead refuses an ASCII run that a non-ASCII character would continue (`abc小组`,
+ * `a-é`), which {@link UnicodeIdentifier} then matches whole, so the two together match exactly
+ * {@link IDENTIFIER}. Keywords are identifiers too until {@link scan} gives them their own types.
+ */
 export const Identifier = createToken({
   name: "Identifier",
+  pattern: /[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*(?![\w\u0080-\uffff]|-[\w\u0080-\uffff])/,
+  categories: [Ident],
+  label: "identifier",
+});
+
+/** An identifier with a non-ASCII character; {@link scan} gives it the type {@link Identifier}. */
+export const UnicodeIdentifier = createToken({
+  name: "UnicodeIdentifier",
   pattern: {
     exec(text: string, offset: number) {
       IDENTIFIER.lastIndex = offset;
@@ -198,39 +213,43 @@ export type UnitWord = (typeof UNIT_WORDS)[number];
 const tokenName = (word: string) =>
   word.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase());
 
-function keyword(word: string, categories: TokenType[]): TokenType {
-  return createToken({
-    name: tokenName(word),
-    pattern: new RegExp(word),
-    longer_alt: Identifier,
-    categories,
-    label: `'${word}'`,
-  });
+/**
+ * A word's token type. The lexer never matches it: {@link scan} retypes the identifier tokens
+ * whose text is a word (one table lookup per identifier, where trying a hundred word patterns
+ * before the identifier pattern cost the lexer half its time), which is the whole-word match that
+ * `longer_alt` gave (`groups` is a word, `groups-created` and `tier1` are identifiers).
+ */
+function word(word: string, categories: TokenType[], label = `'${word}'`, pattern = new RegExp(word)): TokenType {
+  // The pattern is never run (the type is not in LEXER_TOKENS); it says what the word matches in
+  // the railroad diagrams' grammar.
+  return createToken({ name: tokenName(word), pattern, categories, label });
 }
 
 /** The token of each reserved word: `Kw.policy`, `Kw.in`, … */
-export const Kw = Object.fromEntries(RESERVED_WORDS.map((w) => [w, keyword(w, [Keyword])])) as Record<
+export const Kw = Object.fromEntries(RESERVED_WORDS.map((w) => [w, word(w, [Keyword])])) as Record<
   ReservedWord,
   TokenType
 >;
 /** The token of each contextual word; each is also an {@link Ident}. */
-export const Ctx = Object.fromEntries(CONTEXTUAL_WORDS.map((w) => [w, keyword(w, [Ident])])) as Record<
+export const Ctx = Object.fromEntries(CONTEXTUAL_WORDS.map((w) => [w, word(w, [Ident])])) as Record<
   ContextualWord,
   TokenType
 >;
 /** The token of each duration unit, matching singular and plural. */
-export const Unit = Object.fromEntries(
-  UNIT_WORDS.map((w) => [
-    w,
-    createToken({
-      name: tokenName(w),
-      pattern: new RegExp(`${w}s?`),
-      longer_alt: Identifier,
-      categories: [Keyword],
-      label: `'${w}(s)'`,
-    }),
+export const Unit = Object.fromEntries(UNIT_WORDS.map((w) => [w, word(w, [Keyword], `'${w}(s)'`, new RegExp(`${w}s?`))])) as Record<
+  UnitWord,
+  TokenType
+>;
+
+/** Every word's text, with the token type {@link scan} gives it (units singular and plural). */
+export const WORDS: ReadonlyMap<string, TokenType> = new Map<string, TokenType>([
+  ...RESERVED_WORDS.map((w): [string, TokenType] => [w, Kw[w]]),
+  ...CONTEXTUAL_WORDS.map((w): [string, TokenType] => [w, Ctx[w]]),
+  ...UNIT_WORDS.flatMap((w): [string, TokenType][] => [
+    [w, Unit[w]],
+    [`${w}s`, Unit[w]],
   ]),
-) as Record<UnitWord, TokenType>;
+]);
 
 /** True if `token` is of `type`, directly or through a category (`Name`, `Ident`, `Str`, …). */
 export function isTokenOf(token: IToken, type: TokenType): boolean {
@@ -274,12 +293,7 @@ export const Minus = createToken({ name: "Minus", pattern: "-", categories: [Add
 // ---------------------------------------------------------------------------------------------
 // The lexer
 
-/** Longest words first, so that `groups` is not lexed as `group` + `s`. */
-const wordTokens = [...Object.values(Kw), ...Object.values(Ctx), ...Object.values(Unit)].sort(
-  (a, b) => String(b.PATTERN).length - String(a.PATTERN).length,
-);
-
-/** Every token type the lexer produces, in matching order (first match wins, then `longer_alt`). */
+/** Every token type the lexer produces, in matching order (the first that matches wins). */
 export const LEXER_TOKENS: TokenType[] = [
   WhiteSpace,
   LineComment,
@@ -293,8 +307,8 @@ export const LEXER_TOKENS: TokenType[] = [
   Offset,
   Integer,
   ReqId,
-  ...wordTokens,
   Identifier,
+  UnicodeIdentifier,
   LBrace,
   RBrace,
   AsciiLParen,
@@ -321,7 +335,7 @@ export const LEXER_TOKENS: TokenType[] = [
   Minus,
 ];
 
-/** Every token type the parser knows: the lexer's plus the categories. */
+/** Every token type the parser knows: the lexer's, the words and the categories. */
 export const ALL_TOKENS: TokenType[] = [
   Name,
   Ident,
@@ -333,11 +347,12 @@ export const ALL_TOKENS: TokenType[] = [
   CompareOp,
   AddOp,
   ...LEXER_TOKENS,
-];
+  ...WORDS.values(),
+].filter((t, i, all) => all.indexOf(t) === i);
 
 const lexer = new Lexer(LEXER_TOKENS, {
   positionTracking: "onlyOffset",
-  ensureOptimizations: false,
+  ensureOptimizations: true,
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -359,9 +374,11 @@ const ESCAPE_HELP = "the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{4E2D}
  * kept as written and reported in `problems` (QG004).
  */
 export function decodeString(image: string, terminated = true): { value: string; problems: LiteralProblem[] } {
+  const end = terminated && image.length >= 2 ? image.length - 1 : image.length;
+  // Most strings have no escape at all.
+  if (image.indexOf("\\") < 0) return { value: image.slice(1, end), problems: [] };
   const problems: LiteralProblem[] = [];
   const open = image.charAt(0);
-  const end = terminated && image.length >= 2 ? image.length - 1 : image.length;
   let value = "";
   let i = 1;
   while (i < end) {
@@ -596,10 +613,18 @@ export function scan(source: Source): ScanResult {
 
   for (const t of result.tokens) {
     const at = t.startOffset;
-    // The lexer tracks start offsets only (the cheapest mode); the parser's node locations need
-    // the inclusive end too.
-    t.endOffset = at + t.image.length - 1;
+    // The lexer tracks start offsets only (the cheapest mode): the parser takes a token's end from
+    // its image, and nothing reads `endOffset`.
     switch (t.tokenType) {
+      case Identifier:
+      case UnicodeIdentifier: {
+        const type = WORDS.get(t.image) ?? Identifier;
+        if (type !== t.tokenType) {
+          t.tokenType = type;
+          t.tokenTypeIdx = type.tokenTypeIdx!;
+        }
+        break;
+      }
       case StringLiteral:
       case UnterminatedString:
       case CurlyQuotedString:
@@ -622,7 +647,8 @@ export function scan(source: Source): ScanResult {
               help: 'use straight double quotes: "…"',
             }),
           );
-        for (const p of decodeString(t.image, t.tokenType !== UnterminatedString).problems)
+        if (t.image.indexOf("\\") >= 0)
+          for (const p of decodeString(t.image, t.tokenType !== UnterminatedString).problems)
           diagnostics.push(error(p.code, span(at + p.offset, p.length), p.message, { help: p.help }));
         break;
       }

@@ -11,7 +11,8 @@ describe("docs/diagnostics.md", () => {
   it("lists every code of every stage once, in order", () => {
     const codes = STAGES.flatMap((s) => s.codes.map((c) => c.code));
     expect(new Set(codes).size).toBe(codes.length);
-    expect([...codes].sort()).toEqual(codes);
+    // In order within each stage (the lexer and parser have a second range, QG080–QG089).
+    for (const s of STAGES) expect(s.codes.map((c) => c.code).sort()).toEqual(s.codes.map((c) => c.code));
     const doc = renderDiagnosticsDoc();
     for (const c of codes) expect(doc).toContain(`### ${c} — `);
   });

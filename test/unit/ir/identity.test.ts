@@ -20,14 +20,16 @@ describe("policyId", () => {
     expect([d!.policyName, d!.policyId, d!.policy]).toEqual(["cac-2017", ids[0], "1.0"]);
   });
 
-  test("a comment at the end of the file keeps it; what the policy says, and where (spans), changes it", () => {
+  test("comments and layout keep it; what the policy says changes it", () => {
     const base = policyId(irOf(TEXT, "a.qg"));
     expect(policyId(irOf(`${TEXT}\n// reviewed 2017-10-01\n`, "a.qg"))).toBe(base);
-    // A line added on top moves every span: explain would show other lines, so it is another IR.
-    expect(policyId(irOf(`// header\n${TEXT}`, "a.qg"))).not.toBe(base);
+    // A line added on top moves every span, and spans are not what the policy says.
+    expect(policyId(irOf(`// header\n\n${TEXT}`, "a.qg"))).toBe(base);
     const changed = TEXT.replace(/within (\d+) days/, (_m, n: string) => `within ${Number(n) + 1} days`);
     expect(changed).not.toBe(TEXT);
     expect(policyId(irOf(changed, "a.qg"))).not.toBe(base);
+    const renamed = TEXT.replace('policy "cac-2017"', 'policy "cac-2017-b"');
+    expect(policyId(irOf(renamed, "a.qg"))).not.toBe(base);
   });
 
   test("a JSON round trip of the IR (the store, compile -o) keeps the id", () => {

@@ -168,7 +168,7 @@ measure m {
 
 describe("the QG001–QG009 catalogue", () => {
   it("has every code once, in order, with lowercase one-line titles", () => {
-    expect(SYNTAX_CODES.map((c) => c.code)).toEqual(["QG001", "QG002", "QG003", "QG004", "QG005", "QG006", "QG007", "QG008", "QG009"]);
+    expect(SYNTAX_CODES.map((c) => c.code)).toEqual(["QG001", "QG002", "QG003", "QG004", "QG005", "QG006", "QG007", "QG008", "QG009", "QG080"]);
     for (const c of SYNTAX_CODES) {
       expect(c.title).toMatch(/^[a-z`]/);
       expect(c.title).not.toContain("\n");
@@ -194,5 +194,48 @@ describe("the QG001–QG009 catalogue", () => {
         expect(d.help).not.toContain("\n");
       }
     }
+  });
+});
+
+describe("misspelt keywords (QG080)", () => {
+  const cases: [string, string, string][] = [
+    // a clause keyword in each kind of block
+    ["tiers { serves A7.tiers tier small { membrs 1..100 } }", "unknown keyword `membrs` in the `tier` block", "members"],
+    ["complaints { serves A12.complaints resolv within 48 hours }", "unknown keyword `resolv` in the `complaints` block", "resolve"],
+    ["limits { members per group 2000 grups created per user 3 }", "unknown keyword `grups` in the `limits` block", "groups"],
+    ["agreement { serves A5.agreement reacept on new version }", "unknown keyword `reacept` in the `agreement` block", "reaccept"],
+    ["rule r { on message.post dney }", "unknown keyword `dney` in the `rule` block", "deny"],
+    // a section keyword between items
+    ["complains { serves A12.complaints }", "unknown keyword `complains`", "complaints"],
+    // inside a clause: a unit, an action, a trigger part, an operator
+    ["retention { keep logs 6 monts }", "unknown keyword `monts` in the `retention` block", "month"],
+    ["measure m { on flag minor then wran group }", "unknown keyword `wran` in the `measure` block", "warn"],
+    ["measure m { on 3 flags >= serious in group wihtin 30 days then record }", "unknown keyword `wihtin` in the `measure` block", "within"],
+    ["rule r { on message.post deny when a < 3 annd b }", "unknown keyword `annd` in the `rule` block", "and"],
+  ];
+  it.each(cases)("%s", (text, message, word) => {
+    const r = parseText(HEADER + text);
+    expect(r.diagnostics.map((d) => [d.code, d.message, d.help])).toEqual([["QG080", message, `did you mean \`${word}\`?`]]);
+    expect(r.diagnostics[0]!.labels).toEqual([]);
+  });
+
+  it("names the header's keywords too", () => {
+    const r = parseText('policy "t" version "1" { effectve 2017-10-08 in UTC }');
+    expect(summary(r)).toEqual(["1:26 QG080 unknown keyword `effectve` in the `policy` header"]);
+  });
+
+  it("suggests only keywords that can stand there, and only close ones", () => {
+    // `explode` is no action misspelt; `severity` is not a keyword of `limits`.
+    expect(summary(parseText(`${HEADER}measure m { on flag minor then explode group, record }`))).toEqual([
+      "2:32 QG002 expected an action, found `explode`",
+    ]);
+    expect(parseText(`${HEADER}limits { severites 3 }`).diagnostics.map((d) => d.code)).toEqual(["QG002"]);
+    // a keyword in the wrong place is not a misspelling
+    expect(parseText(`${HEADER}blacklist { restrict members create }`).diagnostics.map((d) => d.code)).toEqual(["QG002"]);
+  });
+
+  it("keeps recovering after the misspelt word, so later errors are reported too", () => {
+    const r = parseText(`${HEADER}tiers {\n  tier small { membrs 1..100 }\n}\nretention { keep logs 6 monts }\n`);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["QG080", "QG080"]);
   });
 });
