@@ -1,15 +1,16 @@
 /**
- * Embedding qungui in a service: compile the policy, open an engine on a SQLite store, decide
- * events, restart and carry on where it stopped, explain a decision, export an inspection set.
+ * Embedding qungui in a service: compile the policy, open an engine on a store, decide events,
+ * retry one safely, restart and carry on where it stopped, explain a decision, export an
+ * inspection set.
  *
- *   npx tsx examples/embed.ts [store-file]
+ *   npx tsx examples/embed.ts [store]      (a SQLite file, or postgres://user@host/db?schema=qungui)
  *
  * In an application, import from "qungui" instead of "../src/index.js".
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compilePolicy, createEngine, openSqliteStore, renderDiagnostics } from "../src/index.js";
+import { compilePolicy, createEngine, openStore, renderDiagnostics } from "../src/index.js";
 
 const here = new URL(".", import.meta.url).pathname;
 const policyFile = join(here, "..", "policies", "cac-2017.qg");
@@ -23,7 +24,7 @@ if (program === null) {
 }
 
 // 2. An engine on a durable store. The clock stamps stored records; decisions use event times only.
-const store = openSqliteStore(storeFile);
+const store = await openStore(storeFile);
 const engine = await createEngine(program, { store, clock: () => Date.now() });
 
 const at = (minute: number) => `2017-10-09T09:${String(minute).padStart(2, "0")}:00+08:00`;
@@ -41,6 +42,10 @@ for (const r of first) {
   const d = r.decisions[r.decisions.length - 1];
   console.log(d ? `${d.event} ${d.type} → ${d.outcome} (${d.rule})` : `dead letter: ${r.deadLetter?.reason}`);
 }
+
+// A retry of an event whose answer was lost gets its original decisions back, marked as a replay.
+const retry = await engine.decide({ id: "e7", type: "group.join", at: at(5), user: "bob", group: "g1" });
+console.log(`retry of e7: replay ${retry.replay === true}, ${retry.decisions.at(-1)?.outcome}`);
 
 // 3. A restart: a new engine on the same store resumes exactly where the first one stopped.
 await engine.close();

@@ -1,7 +1,9 @@
 /**
  * `npm run bench:http`: load test of the HTTP decision API. Starts the built `qungui serve` on
  * 127.0.0.1 (a free port, a SQLite store in a temporary directory, durability `full` unless
- * QUNGUI_BENCH_DURABILITY=normal), then autocannon posts batches of 100 distinct events from a
+ * QUNGUI_BENCH_DURABILITY=normal; with QUNGUI_BENCH_STORE=postgres, a PostgreSQL server of its own
+ * with fsync on, started like the tests' (test/service/postgres.ts), or the one at
+ * QUNGUI_TEST_PG_URL), then autocannon posts batches of 100 distinct events from a
  * seeded stream over 50 connections for 10 seconds (QUNGUI_BENCH_SECONDS). Reports events and
  * decisions per second, latency percentiles per request, and the server's own counts from /metrics;
  * the server's CPU time (process and main thread, Linux) and decisions per second of it, the
@@ -17,6 +19,7 @@ import { join } from "node:path";
 import { compilePolicyText } from "../src/compile.js";
 import { formatInstant, zonedInstant } from "../src/source/time.js";
 import { generateLines } from "../src/workload/generate.js";
+import { startPostgres, type TestServer } from "../test/service/postgres.js";
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -35,6 +38,7 @@ const SECONDS = Number(process.env["QUNGUI_BENCH_SECONDS"] ?? 10);
 const CONNECTIONS = 50;
 const BATCH = 100;
 const DURABILITY = process.env["QUNGUI_BENCH_DURABILITY"] ?? "full";
+const STORE_KIND = process.env["QUNGUI_BENCH_STORE"] ?? "sqlite";
 
 if (!existsSync(join(ROOT, "dist", "cli", "serve.js"))) {
   console.error("bench:http runs the built server: run `npm run build` first");
@@ -86,16 +90,26 @@ const prof = process.env["QUNGUI_BENCH_PROF"] ? ["--cpu-prof", `--cpu-prof-dir=$
 // default 16 MB semi-space promotes them to the old generation (GC was a fifth of the profile).
 // Set QUNGUI_BENCH_NODE_FLAGS="" to measure Node's defaults.
 const nodeFlags = (process.env["QUNGUI_BENCH_NODE_FLAGS"] ?? "--max-semi-space-size=64").split(" ").filter(Boolean);
-const server = spawn(process.execPath, [...nodeFlags, ...prof, join(ROOT, "bin", "qungui.js"), "serve", policyJson, "--port", "0", "--host", "127.0.0.1", "--store", join(dir, "bench.db"), "--durability", DURABILITY, "--max-batch", "1000"], {
-  cwd: ROOT,
-  stdio: ["ignore", "inherit", "pipe"],
-});
+let pg: TestServer | null = null;
+let storeArg = join(dir, "bench.db");
+if (STORE_KIND === "postgres") {
+  pg = startPostgres({ fsync: true });
+  storeArg = `${pg.url}${pg.url.includes("?") ? "&" : "?"}schema=bench_${process.pid}`;
+}
+// The events are of 2017: the wall-clock timer tick would move the engine clock to today, so it is
+// off (the tick costs a heap peek a second when no timer is due). Logs at warn: the server's
+// request log is not what is measured.
+const server = spawn(
+  process.execPath,
+  [...nodeFlags, ...prof, join(ROOT, "bin", "qungui.js"), "serve", policyJson, "--port", "0", "--host", "127.0.0.1", "--store", storeArg, "--durability", DURABILITY, "--max-batch", "1000", "--tick", "off", "--log-level", "warn"],
+  { cwd: ROOT, stdio: ["ignore", "inherit", "pipe"] },
+);
 const url = await new Promise<string>((resolve, reject) => {
   let err = "";
   server.stderr!.on("data", (b: Buffer) => {
     err += b.toString("utf8");
     const m = /qungui serve: (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
-    if (m) resolve(m[1]!);
+    if (m && (/qungui serve: ready/.test(err) || !/recovering/.test(err))) resolve(m[1]!);
   });
   server.on("exit", (code) => reject(new Error(`server exited (${code}): ${err}`)));
 });
@@ -154,6 +168,7 @@ const clientCpu = process.cpuUsage(clientCpuBefore);
 const metrics = await (await fetch(`${url}/metrics`)).text();
 server.kill("SIGTERM");
 await new Promise((r) => server.on("exit", r));
+pg?.stop();
 rmSync(dir, { recursive: true, force: true });
 
 const counter = (name: string) =>
@@ -170,6 +185,7 @@ const report = {
   connections: CONNECTIONS,
   batch: BATCH,
   seconds,
+  store: STORE_KIND,
   durability: DURABILITY,
   nodeFlags: nodeFlags.join(" "),
   requestsPerSecond: Math.round(result.requests.average),

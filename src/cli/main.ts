@@ -5,7 +5,11 @@
  * took longer than deciding a hundred thousand events.
  */
 import { Command, CommanderError, Option } from "commander";
+import { StoreError } from "../store/types.js";
 import { EXIT, processIo, UsageError, type Io } from "./io.js";
+import { serveOptions } from "./serve-config.js";
+
+const STORE_HELP = "the store: a SQLite file, or postgres://user@host:port/db?schema=qungui (default: QUNGUI_STORE)";
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -52,18 +56,29 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .option("--dead-letter <file>", "write rejected lines here as JSON Lines {line, reason, raw} (default: stderr)")
     .option("--state <file>", "load engine state from this file if it exists, and save it after the run")
     .option("--fail-on-dead-letters", "exit 1 when any line was rejected")
-    .option("--store <file>", "commit state, decisions and dead letters to this SQLite store; a rerun continues where the last one stopped")
-    .option("--durability <mode>", "with --store: full (fsync every commit, default) or normal (survives a crash of qungui, not of the machine)")
+    .option("--store <store>", "commit state, decisions and dead letters to this store (a SQLite file, or postgres://…; or QUNGUI_STORE); a rerun continues where the last one stopped")
+    .option("--durability <mode>", "with a SQLite store: full (fsync every commit, default) or normal (survives a crash of qungui, not of the machine)")
+    .option("--adopt-policy", "with --store: make this policy the store's policy in force (journaled) when it has another; by default the store's decides")
     .action(async (policy: string, events: string | undefined, opts: import("./run.js").RunFlags) => setStatus(await (await import("./run.js")).runRun(policy, events, opts, io)));
 
   program
     .command("explain")
-    .description("replay a stream up to one event and show every rule considered for it, condition by condition, and why the outcome won")
-    .argument("<policy>", "policy file (.qg or IR .json)")
-    .argument("<events>", "events file (JSON Lines)")
+    .description("show every rule considered for one event, condition by condition, and why the outcome won: replaying a stream up to it, or as a store recorded it (--store)")
+    .argument("[policy]", "policy file (.qg or IR .json); not with --store")
+    .argument("[events]", "events file (JSON Lines); not with --store")
     .requiredOption("--event <id>", "the id of the event to explain")
+    .option("--store <store>", "explain the event as it was decided in this store (a SQLite file or postgres://…; or QUNGUI_STORE when no events file is given)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action(async (policy: string, events: string, opts: import("./explain.js").ExplainFlags) => setStatus((await import("./explain.js")).runExplain(policy, events, opts, io)));
+    .action(async (policy: string | undefined, events: string | undefined, opts: import("./explain.js").ExplainFlags & { store?: string }) => {
+      const store = opts.store ?? (events === undefined ? process.env["QUNGUI_STORE"] : undefined);
+      if (store !== undefined && store !== "") {
+        if (policy !== undefined || events !== undefined) throw new UsageError("with --store, the policy and the events come from the store: give no files");
+        setStatus(await (await import("./explain-store.js")).runExplainStored(store, opts, io));
+        return;
+      }
+      if (policy === undefined || events === undefined) throw new UsageError("explain needs a policy and an events file, or --store");
+      setStatus((await import("./explain.js")).runExplain(policy, events, opts, io));
+    });
 
   program
     .command("verify")
@@ -89,8 +104,8 @@ function build(io: Io, setStatus: (code: number) => void): Command {
   records
     .command("export")
     .description("export the inspection set as JSON Lines, complete and in order (A13.inspection)")
-    .requiredOption("--store <file>", "the store (SQLite file)")
-    .option("--from <time>", "from this time, inclusive (RFC 3339, or a local date/time in the policy's zone)")
+    .option("--store <store>", STORE_HELP)
+    .option("--from <time>", "from this time, inclusive (RFC 3339, or a local date/time in the policy's zone); a timer decision's time is its due")
     .option("--to <time>", "to this time, exclusive")
     .option("--group <id>", "only decisions concerning this group")
     .option("--user <id>", "only decisions concerning this user")
@@ -100,29 +115,22 @@ function build(io: Io, setStatus: (code: number) => void): Command {
   records
     .command("purge")
     .description("delete records older than a time; refused when any is younger than six calendar months (A13.retention)")
-    .requiredOption("--store <file>", "the store (SQLite file)")
+    .option("--store <store>", STORE_HELP)
     .requiredOption("--before <time>", "delete records before this time (RFC 3339, or a local date in the policy's zone)")
     .action(async (opts: import("./records.js").PurgeFlags) => setStatus(await (await import("./records.js")).runRecordsPurge(opts, io, Date.now())));
   records
     .command("stats")
     .description("what a store holds: journal, decisions, dead letters, snapshots, clock, policy")
-    .requiredOption("--store <file>", "the store (SQLite file)")
+    .option("--store <store>", STORE_HELP)
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action(async (opts: { store: string; format: string }) => setStatus(await (await import("./records.js")).runRecordsStats(opts, io)));
+    .action(async (opts: { store?: string; format: string }) => setStatus(await (await import("./records.js")).runRecordsStats(opts, io)));
 
-  program
+  const serve = program
     .command("serve")
-    .description("serve the HTTP decision API (POST /v1/decide, explain, health, metrics, OpenAPI) on a durable store")
-    .argument("<policy>", "policy file (.qg or IR .json)")
-    .option("--port <n>", "TCP port", "8080")
-    .option("--host <address>", "address to listen on", "127.0.0.1")
-    .option("--store <file>", "SQLite store (default: in memory, not durable)")
-    .option("--durability <mode>", "full (fsync every commit, default) or normal (survives a crash of qungui, not of the machine)")
-    .option("--token-file <file>", "bearer token for POST /v1/policy (or set QUNGUI_ADMIN_TOKEN); without one, reload is disabled")
-    .option("--body-limit <bytes>", "largest request body", "4194304")
-    .option("--max-batch <n>", "most events in one request", "10000")
-    .option("--log", "log requests (JSON, to stdout)")
-    .action(async (policy: string, opts: import("./serve.js").ServeFlags) => setStatus(await (await import("./serve.js")).runServe(policy, opts, io)));
+    .description("serve the HTTP decision API (POST /v1/decide, explain, health, metrics, OpenAPI) on a durable store; settings by flag, QUNGUI_* environment variable or --config file")
+    .argument("[policy]", "policy file (.qg or IR .json); optional when the store has a policy in force (or QUNGUI_POLICY)");
+  for (const o of serveOptions()) serve.addOption(o);
+  serve.action(async (policy: string | undefined, opts: Record<string, unknown>) => setStatus(await (await import("./serve.js")).runServe(policy, opts, io)));
 
   program
     .command("lsp")
@@ -180,7 +188,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return status;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof StoreError) {
       io.err(`qungui: ${e.message}\n`);
       return EXIT.usage;
     }

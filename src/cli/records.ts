@@ -1,28 +1,31 @@
 /**
  * `qungui records …`: the decision log of a store as Article 13 sees it.
  *
- * - `export --store FILE [--from T] [--to T] [--group G] [--user U]`: the inspection set
- *   (A13.inspection) as JSON Lines, complete and in the order the decisions were made; the filter
- *   is src/records/log.ts's (`inRange`, `concerns`), the one every store uses. `--dead-letters`
- *   exports the dead letters instead.
+ * - `export --store STORE [--from T] [--to T] [--group G] [--user U]`: the inspection set
+ *   (A13.inspection) as JSON Lines, complete and in the order the decisions were made: every
+ *   decision concerning the user or group in any role (src/records/parties.ts), a timer decision
+ *   placed at its `due`. Each line is the decision as made, with the record's place appended:
+ *   `journalSeq` and `committedAt` (and, for decisions stored before decisions named their
+ *   policy, `policyName` and `policyId`). `--dead-letters` exports the dead letters instead.
  * - `purge --store FILE --before T`: deletes older records, refused when anything younger than six
  *   calendar months (or the policy's longer retention) would go (A13.retention, src/store/retention.ts).
  * - `stats --store FILE`: what the store holds.
  *
+ * The store is `--store` or QUNGUI_STORE: a SQLite file or a postgres:// URL (src/store/open.ts).
  * Times are RFC 3339 with an offset, or a local date/time (`2018-04-01`, `2018-04-01T08:00`) in the
  * zone of the store's policy.
  */
-import { existsSync } from "node:fs";
+import { policyId } from "../ir/identity.js";
 import type { PolicyIR } from "../ir/types.js";
 import type { InspectionFilter } from "../records/log.js";
 import { formatInstant, parseRfc3339, zonedInstant } from "../source/time.js";
+import { describeStore, openStore } from "../store/open.js";
 import { purgeRecords, RetentionError, retentionOf } from "../store/retention.js";
-import { openSqliteStore, type SqliteStore } from "../store/sqlite.js";
-import { StoreError } from "../store/types.js";
+import { StoreError, type ExportedRecord, type Store } from "../store/types.js";
 import { EXIT, fileWriter, LineWriter, stdoutBytes, UsageError, type Io } from "./io.js";
 
 export interface ExportFlags {
-  store: string;
+  store?: string;
   from?: string;
   to?: string;
   group?: string;
@@ -32,22 +35,57 @@ export interface ExportFlags {
 }
 
 export interface PurgeFlags {
-  store: string;
+  store?: string;
   before: string;
 }
 
+/** The store a `records` command names: `--store`, else QUNGUI_STORE. */
+export function storeArg(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const s = flag ?? env["QUNGUI_STORE"];
+  if (s === undefined || s === "") throw new UsageError("no store: give --store (a SQLite file or postgres://…) or set QUNGUI_STORE");
+  return s;
+}
+
 /** Opens a store that must already exist (a typo must not create an empty one). */
-export function openExistingStore(path: string): SqliteStore {
-  if (!existsSync(path)) throw new UsageError(`no store at ${path}`);
+export async function openExistingStore(where: string): Promise<Store> {
   try {
-    return openSqliteStore(path);
+    return await openStore(where, { mustExist: true });
   } catch (e) {
-    if (e instanceof StoreError) throw new UsageError(e.message);
+    if (e instanceof StoreError) throw new UsageError(/no such store|no store in|unable to open|SQLITE_CANTOPEN/i.test(e.message) ? `no store at ${describeStore(where)}` : e.message);
     throw e;
   }
 }
 
-async function storeZone(store: SqliteStore): Promise<string> {
+/** Name and id of the stored policies (for exports of decisions made before decisions named them). */
+class PolicyNames {
+  private readonly known = new Map<string, { name: string; id: string }>();
+  constructor(private readonly store: Store) {}
+  async of(key: string): Promise<{ name: string; id: string }> {
+    let m = this.known.get(key);
+    if (m === undefined) {
+      const text = await this.store.getPolicy(key);
+      const ir = text === null ? null : (JSON.parse(text) as PolicyIR);
+      m = ir === null ? { name: "", id: key } : { name: ir.name, id: policyId(ir) };
+      this.known.set(key, m);
+    }
+    return m;
+  }
+}
+
+/** Decisions stored with their policy named end in `"policyId":"<64 hex>"}`. */
+const NAMES_POLICY = /"policyId":"[0-9a-f]{64}"\}$/;
+
+/** One exported line: the decision, with its record's journal position and commit time. */
+async function exportLine(r: ExportedRecord, zone: string, names: PolicyNames): Promise<string> {
+  let json = r.json;
+  if (!NAMES_POLICY.test(json)) {
+    const p = await names.of(r.policy);
+    json = `${json.slice(0, -1)},"policyName":${JSON.stringify(p.name)},"policyId":${JSON.stringify(p.id)}}`;
+  }
+  return `${json.slice(0, -1)},"journalSeq":${r.entry},"committedAt":${JSON.stringify(formatInstant(r.recordedAt, zone))}}`;
+}
+
+async function storeZone(store: Store): Promise<string> {
   const stats = await store.stats();
   const text = stats.policy === null ? null : await store.getPolicy(stats.policy);
   const ir = text === null ? null : (JSON.parse(text) as PolicyIR);
@@ -66,7 +104,7 @@ function outputWriter(path: string | undefined, io: Io): { write: (b: Uint8Array
   return path === undefined ? { write: stdoutBytes(io), close: () => undefined } : fileWriter(path);
 }
 
-async function guarded<T>(store: SqliteStore, fn: () => Promise<T>): Promise<T> {
+async function guarded<T>(store: Store, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
@@ -78,7 +116,7 @@ async function guarded<T>(store: SqliteStore, fn: () => Promise<T>): Promise<T> 
 }
 
 export async function runRecordsExport(flags: ExportFlags, io: Io): Promise<number> {
-  const store = openExistingStore(flags.store);
+  const store = await openExistingStore(storeArg(flags.store));
   return guarded(store, async () => {
     const zone = await storeZone(store);
     const filter: InspectionFilter = {};
@@ -96,8 +134,9 @@ export async function runRecordsExport(flags: ExportFlags, io: Io): Promise<numb
           n++;
         }
       } else {
+        const names = new PolicyNames(store);
         for await (const r of store.exportDecisions(filter)) {
-          out.line(r.json);
+          out.line(await exportLine(r, zone, names));
           n++;
         }
       }
@@ -113,7 +152,7 @@ export async function runRecordsExport(flags: ExportFlags, io: Io): Promise<numb
 }
 
 export async function runRecordsPurge(flags: PurgeFlags, io: Io, wallNow: number): Promise<number> {
-  const store = openExistingStore(flags.store);
+  const store = await openExistingStore(storeArg(flags.store));
   return guarded(store, async () => {
     const zone = await storeZone(store);
     const before = parseInstantArg("--before", flags.before, zone);
@@ -134,11 +173,12 @@ export async function runRecordsPurge(flags: PurgeFlags, io: Io, wallNow: number
   });
 }
 
-export async function runRecordsStats(flags: { store: string; format?: string }, io: Io): Promise<number> {
-  const store = openExistingStore(flags.store);
+export async function runRecordsStats(flags: { store?: string; format?: string }, io: Io): Promise<number> {
+  const store = await openExistingStore(storeArg(flags.store));
   return guarded(store, async () => {
     const s = await store.stats();
-    if (flags.format === "json") io.out(JSON.stringify(s) + "\n");
+    const p = s.policy === null ? null : await new PolicyNames(store).of(s.policy);
+    if (flags.format === "json") io.out(JSON.stringify({ ...s, policyName: p?.name ?? null, policyId: p?.id ?? null }) + "\n");
     else {
       const zone = await storeZone(store);
       io.out(
@@ -148,7 +188,7 @@ export async function runRecordsStats(flags: { store: string; format?: string },
           `  dead      ${s.deadLetters}\n` +
           `  snapshots ${s.snapshots}${s.snapshotSeq === null ? "" : `, latest at ${s.snapshotSeq}`}\n` +
           `  clock     ${s.clock === null ? "-" : formatInstant(s.clock, zone)}\n` +
-          `  policy    ${s.policy ?? "-"}\n`,
+          `  policy    ${p === null ? "-" : `${p.name} ${p.id}`}\n`,
       );
     }
     return EXIT.ok;

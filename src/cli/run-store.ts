@@ -1,7 +1,12 @@
 /**
- * `qungui run POLICY EVENTS --store FILE`: the same decisions as `qungui run`, committed to a
- * durable store (src/store/sqlite.ts) before they are written to stdout, so a run killed at any
- * point and started again continues where it stopped: nothing lost, nothing decided twice.
+ * `qungui run POLICY EVENTS --store STORE`: the same decisions as `qungui run`, committed to a
+ * durable store (a SQLite file or a postgres:// URL, src/store/open.ts; or QUNGUI_STORE) before
+ * they are written to stdout, so a run killed at any point and started again continues where it
+ * stopped: nothing lost, nothing decided twice. A repeated event id is a dead letter, as in
+ * `qungui run` (the engine's retry answers are for services, not for streams).
+ *
+ * The store's policy in force decides when it has one (with a note on stderr when that is not
+ * POLICY); `--adopt-policy` journals POLICY as the policy in force first.
  *
  * Restart: the store keeps, per input (`file:<absolute path>` or `stdin`), how many lines were
  * consumed and the sha256 of the last of them, in the same transaction as their decisions. A new
@@ -15,8 +20,8 @@ import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { compileProgram, inputLine } from "../engine/index.js";
 import { createEngine, type EngineInput } from "../service/engine.js";
-import { openSqliteStore } from "../store/sqlite.js";
-import { StoreError } from "../store/types.js";
+import { describeStore, openStore } from "../store/open.js";
+import { StoreError, type Store } from "../store/types.js";
 import { decoding, EXIT, fileWriter, LineWriter, stdoutBytes, UsageError, type Io } from "./io.js";
 import { openLineSource } from "./lines.js";
 import { requirePolicy } from "./load-policy.js";
@@ -37,7 +42,8 @@ export function parseDurability(value: string | undefined): "full" | "normal" {
 
 export async function runWithStore(policyFile: string, eventsFile: string | undefined, flags: RunFlags, io: Io): Promise<number> {
   if (flags.state !== undefined) throw new UsageError("--state and --store cannot be used together: the store keeps the state");
-  const storePath = flags.store!;
+  const storePath = flags.store ?? process.env["QUNGUI_STORE"]!;
+  const where = describeStore(storePath);
   const ir = requirePolicy(policyFile, io);
   if (!ir) return EXIT.diagnostics;
   const program = compileProgram(ir);
@@ -45,9 +51,9 @@ export async function runWithStore(policyFile: string, eventsFile: string | unde
   const inputKey = stdin ? "stdin" : `file:${resolve(eventsFile)}`;
   const input = openLineSource(eventsFile);
   const lines = input.lines[Symbol.iterator]();
-  let store;
+  let store: Store;
   try {
-    store = openSqliteStore(storePath, { synchronous: parseDurability(flags.durability) });
+    store = await openStore(storePath, { durability: parseDurability(flags.durability) });
   } catch (e) {
     input.close();
     if (e instanceof StoreError) throw new UsageError(e.message);
@@ -61,7 +67,10 @@ export async function runWithStore(policyFile: string, eventsFile: string | unde
   let skipped = 0;
   let lineNo = 0;
   try {
-    const engine = await createEngine(program, { store, clock: () => Date.now() });
+    const engine = await createEngine(program, { store, clock: () => Date.now(), policy: flags.adoptPolicy ? "given" : "stored" });
+    if (engine.policy !== program.id) {
+      io.err(`qungui run: ${where} has the policy ${engine.program.name} (${engine.policy.slice(0, 12)}) in force, not ${policyFile} (${program.id.slice(0, 12)}): deciding with the store's (--adopt-policy switches)\n`);
+    }
     const cursor = await store.cursor(inputKey);
     if (cursor !== null) {
       let last: string | undefined;
@@ -73,7 +82,7 @@ export async function runWithStore(policyFile: string, eventsFile: string | unde
       }
       if (lineNo < cursor.line || last === undefined || lineDigest(last) !== cursor.digest) {
         throw new UsageError(
-          `${storePath} has consumed ${cursor.line} lines of ${stdin ? "standard input" : eventsFile} but line ${cursor.line} of this input differs: it is not the same input (use another store)`,
+          `${where} has consumed ${cursor.line} lines of ${stdin ? "standard input" : eventsFile} but line ${cursor.line} of this input differs: it is not the same input (use another store)`,
         );
       }
       skipped = cursor.line;
@@ -97,7 +106,7 @@ export async function runWithStore(policyFile: string, eventsFile: string | unde
         inputs.push({ kind: "line", line, lineNo });
       }
       if (last === undefined) break;
-      const results = await engine.decideRaw(inputs, { input: inputKey, line: lineNo, digest: lineDigest(last) });
+      const results = await engine.decideRaw(inputs, { input: inputKey, line: lineNo, digest: lineDigest(last) }, { idempotent: false });
       // Committed: now, and only now, the decisions go out.
       for (const r of results) {
         counts.inputs++;
@@ -116,7 +125,7 @@ export async function runWithStore(policyFile: string, eventsFile: string | unde
       dead.flush();
     }
   } catch (e) {
-    if (e instanceof StoreError) throw new UsageError(`${storePath}: ${e.message}`);
+    if (e instanceof StoreError) throw new UsageError(`${where}: ${e.message}`);
     throw e;
   } finally {
     out.flush();
@@ -133,7 +142,7 @@ export async function runWithStore(policyFile: string, eventsFile: string | unde
   const resumed = skipped > 0 ? `resumed after line ${skipped}; ` : "";
   io.err(
     `qungui run: ${resumed}${counts.inputs} events → ${counts.primary} decisions + ${counts.deadLetters} dead letters` +
-      ` (accounting holds), ${counts.timers} timer decisions, ${rate.toLocaleString("en-US")} events/s, stored in ${storePath}\n`,
+      ` (accounting holds), ${counts.timers} timer decisions, ${rate.toLocaleString("en-US")} events/s, stored in ${where}\n`,
   );
   return flags.failOnDeadLetters && counts.deadLetters > 0 ? EXIT.diagnostics : EXIT.ok;
 }

@@ -16,9 +16,10 @@ export interface RunFlags {
   deadLetter?: string;
   state?: string;
   failOnDeadLetters?: boolean;
-  /** Commit to this store (src/cli/run-store.ts) and continue where an earlier run stopped. */
+  /** Commit to this store (src/cli/run-store.ts) and continue where an earlier run stopped (else QUNGUI_STORE). */
   store?: string;
   durability?: string;
+  adoptPolicy?: boolean;
 }
 
 function loadState(path: string | undefined): EngineState {
@@ -32,7 +33,7 @@ function loadState(path: string | undefined): EngineState {
 
 export function runRun(policyFile: string, eventsFile: string | undefined, flags: RunFlags, io: Io): number | Promise<number> {
   // The store (and SQLite) is loaded only when asked for.
-  if (flags.store !== undefined) return import("./run-store.js").then((m) => m.runWithStore(policyFile, eventsFile, flags, io));
+  if (flags.store !== undefined || (process.env["QUNGUI_STORE"] ?? "") !== "") return import("./run-store.js").then((m) => m.runWithStore(policyFile, eventsFile, flags, io));
   const ir = requirePolicy(policyFile, io);
   if (!ir) return EXIT.diagnostics;
   const program = compileProgram(ir);

@@ -1,97 +1,167 @@
 /**
- * `qungui serve POLICY --port N [--store FILE]`: the HTTP decision API (src/http/server.ts) on a
- * durable store. The admin token that guards `POST /v1/policy` comes from `--token-file` or the
- * environment variable QUNGUI_ADMIN_TOKEN (never from argv, where `ps` would show it). Stops
- * cleanly on SIGINT/SIGTERM: requests in flight finish and are committed.
+ * `qungui serve [POLICY]`: the HTTP decision API (src/http/server.ts) on a durable store, configured
+ * by flags, environment variables and a config file (./serve-config.ts).
+ *
+ * Start-up: the store is opened first (a bad path or URL is exit 2 with one line); then the server
+ * listens — live at once, ready once the engine has recovered the store, which it retries while the
+ * database is unreachable. The policy in force is the store's when it has one (a restart serves
+ * what was reloaded); the policy file is the first policy of a new store, or, with
+ * `--adopt-policy`, replaces the store's (journaled). Without a policy file the store's serves.
+ *
+ * Stop: SIGTERM or SIGINT drains (readiness 503, no new connections, requests in flight answered)
+ * within `--grace`, then the engine and the store are closed and the process exits 0.
  */
 import { readFileSync } from "node:fs";
-import { compileProgram } from "../engine/index.js";
-import { buildServer } from "../http/server.js";
-import { createEngine } from "../service/engine.js";
-import { MemoryStore } from "../store/memory.js";
-import { openSqliteStore } from "../store/sqlite.js";
+import { compileProgram, type Program } from "../engine/index.js";
+import { loadIR } from "../ir/load.js";
+import { buildServer, drainServer } from "../http/server.js";
+import { createEngine, type Engine } from "../service/engine.js";
+import { describeStore, openStore } from "../store/open.js";
 import { StoreError, type Store } from "../store/types.js";
 import { EXIT, UsageError, type Io } from "./io.js";
 import { requirePolicy } from "./load-policy.js";
-import { parseDurability } from "./run-store.js";
+import { resolveServeConfig, type ServeConfig } from "./serve-config.js";
 
-export interface ServeFlags {
-  port: string;
-  host: string;
-  store?: string;
-  durability?: string;
-  tokenFile?: string;
-  bodyLimit?: string;
-  maxBatch?: string;
-  log?: boolean;
-}
-
-function intFlag(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be an integer from ${min} to ${max}, not ${JSON.stringify(value)}`);
-  return n;
-}
-
-function adminToken(flags: ServeFlags): string | undefined {
-  if (flags.tokenFile !== undefined) {
+function adminToken(c: ServeConfig, env: NodeJS.ProcessEnv): string | undefined {
+  if (c.tokenFile !== undefined) {
     let t: string;
     try {
-      t = readFileSync(flags.tokenFile, "utf8").trim();
+      t = readFileSync(c.tokenFile, "utf8").trim();
     } catch (e) {
-      throw new UsageError(`cannot read ${flags.tokenFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(`cannot read ${c.tokenFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    if (t.length < 16) throw new UsageError(`the token in ${flags.tokenFile} is too short (16 characters at least)`);
+    if (t.length < 16) throw new UsageError(`the token in ${c.tokenFile} is too short (16 characters at least)`);
     return t;
   }
-  const env = process.env["QUNGUI_ADMIN_TOKEN"];
-  if (env !== undefined && env.length > 0 && env.length < 16) throw new UsageError("QUNGUI_ADMIN_TOKEN is too short (16 characters at least)");
-  return env === undefined || env.length === 0 ? undefined : env;
+  const token = env["QUNGUI_ADMIN_TOKEN"];
+  if (token !== undefined && token.length > 0 && token.length < 16) throw new UsageError("QUNGUI_ADMIN_TOKEN is too short (16 characters at least)");
+  return token === undefined || token.length === 0 ? undefined : token;
 }
 
-export async function runServe(policyFile: string, flags: ServeFlags, io: Io): Promise<number> {
-  const port = intFlag("--port", flags.port, 8080, 0, 65535);
-  const bodyLimit = intFlag("--body-limit", flags.bodyLimit, 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024);
-  const maxBatch = intFlag("--max-batch", flags.maxBatch, 10_000, 1, 1_000_000);
-  const token = adminToken(flags);
-  const ir = requirePolicy(policyFile, io);
-  if (!ir) return EXIT.diagnostics;
+function readPem(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** The store's policy in force, for a server started without a policy file. */
+async function storedProgram(store: Store): Promise<Program | null> {
+  const key = (await store.stats()).policy;
+  if (key === null) return null;
+  const text = await store.getPolicy(key);
+  if (text === null) throw new StoreError(`the store does not hold its policy ${key.slice(0, 12)}…`);
+  const { ir, diagnostics } = loadIR(JSON.parse(text) as unknown);
+  if (ir === null) throw new StoreError(`the store's policy does not load: ${diagnostics[0]?.message ?? "invalid"}`);
+  return compileProgram(ir);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Opens the engine, retrying while the store fails transiently (the database is still starting). */
+async function openEngine(program: Program, store: Store, c: ServeConfig, io: Io, stopping: () => boolean): Promise<Engine> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await createEngine(program, { store, clock: () => Date.now(), policy: c.adoptPolicy ? "given" : "stored" });
+    } catch (e) {
+      if (!(e instanceof StoreError) || !e.transient || stopping()) throw e;
+      const wait = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+      io.err(`qungui serve: the store is not available (${e.message}); trying again in ${wait / 1000} s\n`);
+      await sleep(wait);
+    }
+  }
+}
+
+export async function runServe(policyArg: string | undefined, flags: Record<string, unknown>, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const c = await resolveServeConfig(policyArg, flags, env);
+  const token = adminToken(c, env);
+  const tls = c.tlsCert !== undefined && c.tlsKey !== undefined ? { cert: readPem(c.tlsCert), key: readPem(c.tlsKey) } : undefined;
+  let given: Program | null = null;
+  if (c.policy !== undefined) {
+    const ir = requirePolicy(c.policy, io);
+    if (!ir) return EXIT.diagnostics;
+    given = compileProgram(ir);
+  }
+  const where = c.store === undefined ? "memory (not durable)" : describeStore(c.store);
   let store: Store;
   try {
-    store = flags.store !== undefined ? openSqliteStore(flags.store, { synchronous: parseDurability(flags.durability) }) : new MemoryStore();
+    store = await openStore(c.store ?? "memory:", { durability: c.durability });
   } catch (e) {
     if (e instanceof StoreError) throw new UsageError(e.message);
     throw e;
   }
-  let engine;
+  let program: Program;
   try {
-    engine = await createEngine(compileProgram(ir), { store, clock: () => Date.now() });
+    const stored = given === null ? await storedProgram(store) : null;
+    if (given === null && stored === null) throw new UsageError(`no policy: give a policy file (${where} has no policy in force)`);
+    program = (given ?? stored)!;
   } catch (e) {
     await store.close();
-    if (e instanceof StoreError) throw new UsageError(`${flags.store ?? "store"}: ${e.message}`);
+    if (e instanceof StoreError) throw new UsageError(`${where}: ${e.message}`);
     throw e;
   }
-  const app = await buildServer({ engine, adminToken: token, bodyLimit, maxBatch, logger: flags.log === true, policyName: policyFile });
+
+  let stopping = false;
+  const engine = openEngine(program, store, c, io, () => stopping);
+  const app = await buildServer({
+    engine,
+    adminToken: token,
+    bodyLimit: c.bodyLimit,
+    maxBatch: c.maxBatch,
+    logger: c.logLevel === "silent" ? false : { level: c.logLevel },
+    policyName: c.policy ?? "policy.qg",
+    clock: () => Date.now(),
+    tickMs: c.tick,
+    requestTimeoutMs: c.requestTimeout,
+    headersTimeoutMs: c.headersTimeout,
+    keepAliveTimeoutMs: c.keepAliveTimeout,
+    ...(tls !== undefined ? { tls } : {}),
+  });
   let address: string;
   try {
-    address = await app.listen({ port, host: flags.host });
+    address = await app.listen({ port: c.port, host: c.host });
+    // fastify names the scheme from its own https option; this server's TLS is its factory's.
+    if (tls !== undefined) address = address.replace(/^http:/, "https:");
   } catch (e) {
+    stopping = true;
+    await engine.then((x) => x.close()).catch(() => undefined);
     await store.close();
-    throw new UsageError(`cannot listen on ${flags.host}:${port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`cannot listen on ${c.host}:${c.port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  io.err(
-    `qungui serve: ${address} — policy ${engine.program.name} (${engine.policy.slice(0, 12)}), ` +
-      `store ${flags.store ?? "in memory (not durable)"}, ${engine.position} journal entries recovered, ` +
-      `policy reload ${token === undefined ? "disabled (no token)" : "enabled"}\n`,
-  );
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+  io.err(`qungui serve: ${address} — store ${where}, policy reload ${token === undefined ? "disabled (no token)" : "enabled"}, timers ${c.tick === 0 ? "fired by events only (--tick off)" : `fired by the wall clock every ${c.tick} ms`}; recovering\n`);
+
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
   });
-  await app.close();
-  await engine.close();
+  const started = engine.then(
+    (e) => {
+      const differs = given !== null && e.policy !== given.id;
+      io.err(
+        `qungui serve: ready — policy ${e.program.name} (${e.policy.slice(0, 12)}, in force since journal position ${e.policySince}), ${e.position} journal entries recovered` +
+          (differs ? `; the store's policy in force is not ${c.policy} (${given!.id.slice(0, 12)}): serving the store's (--adopt-policy switches to the file's)` : "") +
+          "\n",
+      );
+      if (differs) app.log.warn({ policy: { stored: e.policy, file: given!.id } }, "the store's policy in force differs from the policy file; serving the store's");
+      return null;
+    },
+    (e: unknown) => e,
+  );
+  const first = await Promise.race([signalled.then((s) => ({ signal: s })), started.then((failure) => ({ failure }))]);
+  let code: number = EXIT.ok;
+  if ("failure" in first && first.failure !== null) {
+    // The store holds something this qungui cannot recover: say so and stop.
+    const e = first.failure;
+    io.err(`qungui: ${where}: ${e instanceof Error ? e.message : String(e)}\n`);
+    code = EXIT.usage;
+  } else if ("failure" in first) {
+    await signalled;
+  }
+  stopping = true;
+  const { cut } = await drainServer(app, c.grace);
+  await engine.then((e) => e.close()).catch(() => undefined);
   await store.close();
-  io.err("qungui serve: stopped\n");
-  return EXIT.ok;
+  io.err(`qungui serve: stopped${cut > 0 ? ` (${cut} requests still in flight after ${c.grace} ms were cut)` : ""}\n`);
+  return code;
 }

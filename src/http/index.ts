@@ -5,15 +5,19 @@
  *
  * @example
  * ```ts
- * import { compilePolicy, createEngine, openSqliteStore } from "qungui";
- * import { buildServer } from "qungui/http";
+ * import { compilePolicy, createEngine, openStore } from "qungui";
+ * import { buildServer, drainServer } from "qungui/http";
  *
- * const engine = await createEngine(program, { store: openSqliteStore("qungui.db"), clock: Date.now });
- * const app = await buildServer({ engine, adminToken: process.env.QUNGUI_TOKEN });
+ * const engine = await createEngine(program, { store: await openStore("qungui.db"), clock: Date.now });
+ * const app = await buildServer({ engine, adminToken: process.env.QUNGUI_ADMIN_TOKEN, logger: true, tickMs: 1000 });
  * await app.listen({ port: 8080 });
+ * process.once("SIGTERM", async () => {
+ *   await drainServer(app, 10_000);
+ *   await engine.close();
+ * });
  * ```
  *
  * @module
  */
-export { buildServer, requestValidators, type ServerOptions, type Validators } from "./server.js";
+export { buildServer, drainServer, requestValidators, type ServerOptions, type Validators, type PolicyInfo } from "./server.js";
 export { openApiDocument } from "./openapi.js";

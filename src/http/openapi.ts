@@ -82,6 +82,11 @@ const DIAGNOSTIC: Schema = {
 
 const json = (schema: Schema, description: string) => ({ description, content: { "application/json": { schema } } });
 
+const UNAVAILABLE = {
+  ...json(ref("Error"), "The store could not commit or read (nothing was decided), the server is starting or draining: retry after Retry-After seconds"),
+  headers: { "Retry-After": { schema: { type: "integer" }, description: "seconds to wait before retrying" } },
+};
+
 /** The OpenAPI document (a fresh object each call). */
 export function openApiDocument(options: { version: string; maxBatch: number }): Schema {
   const batch: Schema = { type: "array", minItems: 1, maxItems: options.maxBatch, items: ref("Event") };
@@ -110,10 +115,10 @@ export function openApiDocument(options: { version: string; maxBatch: number }):
               description: "One result per event: timer decisions that fell due, then its own decision; or its dead letter",
               content: { "application/json": { schema: { oneOf: [ref("DecideResult"), ref("BatchResult")] } } },
             },
-            "400": json(ref("Error"), "The body is not JSON, not an event or a batch of events, or has a forbidden key"),
+            "400": json(ref("Error"), "The body is not JSON (QUNGUI_INVALID_JSON), not an event or a batch of events (QUNGUI_INVALID_EVENT), or has a forbidden key (QUNGUI_FORBIDDEN_KEY)"),
             "413": json(ref("Error"), "The body is larger than the limit"),
             "415": json(ref("Error"), "Not application/json"),
-            "503": json(ref("Error"), "The store could not commit; nothing was decided"),
+            "503": UNAVAILABLE,
           },
         },
       },
@@ -126,6 +131,7 @@ export function openApiDocument(options: { version: string; maxBatch: number }):
             "200": json(ref("Explanation"), "The explanation"),
             "404": json(ref("Error"), "No accepted event has this id"),
             "410": json(ref("Error"), "The records needed were purged"),
+            "503": UNAVAILABLE,
           },
         },
       },
@@ -134,16 +140,26 @@ export function openApiDocument(options: { version: string; maxBatch: number }):
           operationId: "explain",
           summary: "What deciding this event now would do (changes nothing)",
           requestBody: { required: true, content: { "application/json": { schema: ref("Event") } } },
-          responses: { "200": json(ref("Explanation"), "The explanation"), "400": json(ref("Error"), "Not an event") },
+          responses: { "200": json(ref("Explanation"), "The explanation"), "400": json(ref("Error"), "Not an event"), "415": json(ref("Error"), "Not application/json"), "503": UNAVAILABLE },
         },
       },
       "/v1/health": {
-        get: { operationId: "health", summary: "Liveness, the policy in force and the store", responses: { "200": json(ref("Health"), "Serving") } },
+        get: { operationId: "health", summary: "The policy in force, the store, the journal position and readiness", responses: { "200": json(ref("Health"), "Serving (or starting)") } },
+      },
+      "/v1/health/live": {
+        get: { operationId: "live", summary: "Liveness: the process answers", responses: { "200": json({ type: "object", required: ["status"], properties: { status: { const: "live" } } }, "Alive") } },
+      },
+      "/v1/health/ready": {
+        get: {
+          operationId: "ready",
+          summary: "Readiness: the engine has recovered, the store answers, the server is not draining",
+          responses: { "200": json(ref("Health"), "Ready to decide"), "503": UNAVAILABLE },
+        },
       },
       "/v1/policy": {
         post: {
           operationId: "reloadPolicy",
-          summary: "Replace the policy for the events that follow; the state is kept",
+          summary: "Replace the policy for the events that follow: journaled, so a restart and every instance on the store serve it; the state is kept",
           security: [{ bearer: [] }],
           requestBody: {
             required: true,
@@ -154,6 +170,7 @@ export function openApiDocument(options: { version: string; maxBatch: number }):
             "401": json(ref("Error"), "Missing or wrong bearer token"),
             "403": json(ref("Error"), "Reloading is disabled (no token was given at start)"),
             "422": json({ type: "object", required: ["error", "diagnostics"], properties: { error: { type: "string" }, diagnostics: { type: "array", items: ref("Diagnostic") }, rendered: { type: "string" } } }, "The policy has errors; the old one keeps serving"),
+            "503": UNAVAILABLE,
           },
         },
       },
@@ -161,7 +178,7 @@ export function openApiDocument(options: { version: string; maxBatch: number }):
       "/metrics": {
         get: {
           operationId: "metrics",
-          summary: "Prometheus metrics: decisions by outcome, dead letters, request latency",
+          summary: "Prometheus metrics (prom-client): decisions by outcome, timer decisions, dead letters, replays, request and commit latency, journal position, build and policy info, readiness, Node's process and runtime metrics",
           responses: { "200": { description: "Prometheus text format 0.0.4", content: { "text/plain": { schema: { type: "string" } } } } },
         },
       },
@@ -175,7 +192,11 @@ export function openApiDocument(options: { version: string; maxBatch: number }):
         DecideResult: {
           type: "object",
           required: ["decisions"],
-          properties: { decisions: { type: "array", items: ref("Decision") }, deadLetter: ref("DeadLetter") },
+          properties: {
+            decisions: { type: "array", items: ref("Decision") },
+            deadLetter: ref("DeadLetter"),
+            replay: { const: true, description: "the event was accepted before with the same id and content (a retry): these are its decisions as stored, and nothing was decided now" },
+          },
         },
         BatchResult: { type: "object", required: ["results"], properties: { results: { type: "array", items: ref("DecideResult") } } },
         Explanation: EXPLANATION,
@@ -183,21 +204,23 @@ export function openApiDocument(options: { version: string; maxBatch: number }):
         Span: { type: "object", properties: { file: { type: "string" }, line: { type: "integer" }, column: { type: "integer" }, endLine: { type: "integer" }, endColumn: { type: "integer" } } },
         Health: {
           type: "object",
-          required: ["status", "policy", "store", "position"],
+          required: ["status"],
           properties: {
-            status: { const: "ok" },
+            status: { enum: ["ok", "ready", "starting"] },
+            ready: { type: "boolean" },
             policy: ref("PolicyInfo"),
-            store: { type: "object", properties: { kind: { type: "string" } } },
-            position: { type: "integer", description: "journal entries applied" },
+            store: { type: "object", properties: { kind: { type: "string" }, location: { type: "string" } } },
+            position: { type: "integer", description: "the last journal sequence number applied" },
             clock: { type: ["string", "null"], description: "the engine clock (greatest event time)" },
           },
         },
         PolicyInfo: {
           type: "object",
-          required: ["name", "id", "versions"],
+          required: ["name", "id", "since", "versions"],
           properties: {
-            name: { type: "string" },
-            id: { type: "string", description: "sha256 of the IR" },
+            name: { type: "string", description: "the policy's name (its header), as decisions give it in policyName" },
+            id: { type: "string", description: "policyId: SHA-256 of the IR, independent of the file it was compiled from, as decisions give it in policyId" },
+            since: { type: "integer", description: "the journal position where it became the policy in force" },
             versions: { type: "array", items: { type: "object", properties: { version: { type: "string" }, effective: { type: "string" }, zone: { type: "string" } } } },
           },
         },

@@ -10,18 +10,27 @@
  *   dead-letters any `__proto__`, `constructor` or `prototype` key that remains, so none reaches
  *   state.
  * - Decisions are committed to the store before the response is sent; a store failure is a 503
- *   and nothing is decided. No route answers 500 for anything a client sent.
+ *   with `Retry-After` and nothing is decided. No route answers 500 for anything a client sent.
+ * - Operability: liveness (`/v1/health/live`) apart from readiness (`/v1/health/ready`: 503 while
+ *   the store fails, the engine starts or the server drains); a request id on every response
+ *   (`x-request-id`, the client's when it sends a sane one); JSON logs through fastify's pino
+ *   without bodies; request and header timeouts against slow clients; TLS; graceful drain
+ *   ({@link drainServer}); prom-client metrics; a timer tick that fires deadlines by the wall clock.
  */
-import { timingSafeEqual } from "node:crypto";
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { Server as NetServer } from "node:net";
 import { performance } from "node:perf_hooks";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import sjson from "secure-json-parse";
 import { compilePolicyText } from "../compile.js";
 import { compileProgram, ProgramError, type Program } from "../engine/index.js";
-import type { Outcome } from "../engine/decision.js";
 import { loadIR } from "../ir/load.js";
 import { StoreError } from "../store/types.js";
 import type { DecideOutput, Engine } from "../service/engine.js";
+import { PurgedError } from "../service/replay.js";
 import { diagnosticsToJson, renderDiagnostics } from "../source/render.js";
 import { hasErrors, type Diagnostic } from "../source/diagnostic.js";
 import { formatInstant } from "../source/time.js";
@@ -32,21 +41,47 @@ import { openApiDocument } from "./openapi.js";
 export const API_VERSION = "0.1.0";
 
 /** The label values of each outcome, made once (a decision counter is bumped per decision). */
-const OUTCOME_LABELS: Readonly<Record<Outcome, readonly [Outcome]>> = { allow: ["allow"], deny: ["deny"], noted: ["noted"], measures: ["measures"], ungoverned: ["ungoverned"] };
 
 /** How {@link buildServer} sets up the API. */
 export interface ServerOptions {
-  engine: Engine;
+  /**
+   * The engine, or its promise: the server can listen (live, not ready: 503 with `Retry-After`)
+   * while a large store recovers.
+   */
+  engine: Engine | Promise<Engine>;
   /** Bearer token that guards `POST /v1/policy`; without one, reloading is disabled. */
   adminToken?: string;
   /** Largest request body, bytes. Default 4 MiB. */
   bodyLimit?: number;
   /** Most events in one batch. Default 10 000. */
   maxBatch?: number;
-  /** Fastify's logger (pino) on or off. Default off. */
-  logger?: boolean;
+  /**
+   * Fastify's logger (pino: JSON lines on stdout): false (default), true (level `info`), or pino
+   * options. Bodies are never logged, and so no `identity`; the authorization header is redacted.
+   */
+  logger?: boolean | { level?: string; stream?: { write(line: string): void } };
   /** File name used in diagnostics of a reloaded policy. */
   policyName?: string;
+  /** The wall clock, epoch ms (the timer tick reads it). Default `Date.now`. */
+  clock?: () => number;
+  /**
+   * Every this many milliseconds, when a timer is due by the wall clock, the engine advances to
+   * the wall clock (journaled as a clock event), so deadlines fire when no event comes. 0: off
+   * (the default here; `qungui serve` ticks every second).
+   */
+  tickMs?: number;
+  /** Seconds a client is told to wait (`Retry-After`) after a 503. Default 1. */
+  retryAfterSeconds?: number;
+  /** A request must be received whole within this many ms (else 408). Default 30 000. */
+  requestTimeoutMs?: number;
+  /** Its headers within this many ms (slow clients trickling headers). Default 10 000. */
+  headersTimeoutMs?: number;
+  /** An idle keep-alive connection is closed after this many ms. Default 5 000. */
+  keepAliveTimeoutMs?: number;
+  /** TLS: the server certificate (chain) and private key, PEM. Without them, plain HTTP. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** For `qungui_build_info`. Default the package version. */
+  version?: string;
 }
 
 /** Compiled request validators (ajv). */
@@ -93,17 +128,28 @@ function decideAnswer(results: readonly DecideOutput[], isBatch: boolean): strin
       if (j > 0) pieces.push(",");
       pieces.push(r.decisionJson[j]!);
     }
-    pieces.push(r.deadLetterJson === undefined ? "]}" : `],"deadLetter":${r.deadLetterJson}}`);
+    pieces.push(r.deadLetterJson !== undefined ? `],"deadLetter":${r.deadLetterJson}}` : r.replay === true ? '],"replay":true}' : "]}");
   }
   if (isBatch) pieces.push("]}");
   return pieces.join("");
 }
 
-function sendError(reply: FastifyReply, statusCode: number, message: string, extra: Record<string, unknown> = {}): FastifyReply {
-  const error = statusCode === 400 ? "Bad Request" : statusCode === 401 ? "Unauthorized" : statusCode === 403 ? "Forbidden" : statusCode === 404 ? "Not Found" : statusCode === 410 ? "Gone" : statusCode === 413 ? "Payload Too Large" : statusCode === 415 ? "Unsupported Media Type" : statusCode === 422 ? "Unprocessable Entity" : statusCode === 503 ? "Service Unavailable" : "Error";
-  return reply.code(statusCode).type("application/json").send({ statusCode, error, message, ...extra });
-}
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  408: "Request Timeout",
+  410: "Gone",
+  413: "Payload Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Entity",
+  503: "Service Unavailable",
+};
 
+function sendError(reply: FastifyReply, statusCode: number, message: string, extra: Record<string, unknown> = {}): FastifyReply {
+  return reply.code(statusCode).type("application/json").send({ statusCode, error: STATUS_TEXT[statusCode] ?? "Error", message, ...extra });
+}
 function tokenMatches(given: string | undefined, expected: string): boolean {
   if (given === undefined) return false;
   const m = /^Bearer\s+(.+)$/i.exec(given.trim());
@@ -113,9 +159,19 @@ function tokenMatches(given: string | undefined, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function policyInfo(engine: Engine): { name: string; id: string; versions: { version: string; effective: string; zone: string }[] } {
+/** The policy in force, as `/v1/health` and a reload answer name it. */
+export interface PolicyInfo {
+  name: string;
+  /** `policyId`: SHA-256 of the IR, independent of the file it was compiled from. */
+  id: string;
+  /** The journal position where it took over. */
+  since: number;
+  versions: { version: string; effective: string; zone: string }[];
+}
+
+function policyInfo(engine: Engine): PolicyInfo {
   const p = engine.program;
-  return { name: p.name, id: engine.policy, versions: p.versions.map((v) => ({ version: v.version, effective: v.effective, zone: v.zone })) };
+  return { name: p.name, id: engine.policy, since: engine.policySince, versions: p.versions.map((v) => ({ version: v.version, effective: v.effective, zone: v.zone })) };
 }
 
 /** Compiles a reloaded policy: `.qg` text, or IR as JSON. Throws ProgramError when the IR cannot run. */
@@ -131,92 +187,235 @@ function compileReload(body: unknown, name: string): { program: Program | null; 
   return { program: compileProgram(r.ir), diagnostics: r.diagnostics };
 }
 
+/** `application/json`, or a `+json` type. */
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/** A request id a client may choose: short, printable, nothing a log line could be forged with. */
+const CLIENT_REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+
+/** The JSON body parser: secure-json-parse refuses prototype keys; errors never quote the body (it may hold an identity). */
+function parseJsonBody(text: string): unknown {
+  try {
+    return sjson.parse(text, undefined, { protoAction: "error", constructorAction: "error" });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : "";
+    if (/prototype/i.test(msg)) {
+      throw Object.assign(new Error("the body has a __proto__ or constructor.prototype key, which is refused"), { statusCode: 400, code: "QUNGUI_FORBIDDEN_KEY" });
+    }
+    const at = /position (\d+)/.exec(msg)?.[1];
+    throw Object.assign(new Error(`the body is not valid JSON${at === undefined ? "" : ` (at character ${at})`}`), { statusCode: 400, code: "QUNGUI_INVALID_JSON" });
+  }
+}
+
+interface Lifecycle {
+  draining: boolean;
+  inFlight: number;
+  stopTick: () => void;
+  idle: () => void;
+}
+
+const LIFECYCLES = new WeakMap<FastifyInstance, Lifecycle>();
+
 /** Builds the fastify application (not listening: call `listen`, or `inject` in tests). */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  const { engine } = options;
+  let engine: Engine | null = null;
+  let startFailure: Error | null = null;
+  const engineReady = Promise.resolve(options.engine).then(
+    (e) => {
+      engine = e;
+      return e;
+    },
+    (e: unknown) => {
+      startFailure = e instanceof Error ? e : new Error(String(e));
+      return null;
+    },
+  );
+  if (!(options.engine instanceof Promise)) engine = options.engine;
   const maxBatch = options.maxBatch ?? 10_000;
-  const metrics = new Metrics();
+  const retryAfter = String(options.retryAfterSeconds ?? 1);
+  const clock = options.clock ?? Date.now;
+  const life: Lifecycle = { draining: false, inFlight: 0, stopTick: () => undefined, idle: () => undefined };
+  const ready = (): boolean => engine !== null && !life.draining && engine.lastFailure === null;
+  const metrics = new Metrics(options.version ?? API_VERSION, { position: () => (engine === null ? null : engine.position), ready });
+  void engineReady.then((e) => {
+    if (e === null) return;
+    metrics.setPolicy(e.program.name, e.policy);
+    metrics.setStore(e.store.kind);
+    e.onCommit((c) => {
+      metrics.commitLatency.observe(c.seconds);
+      if (c.error !== undefined) metrics.storeErrors.inc();
+    });
+  });
   const v = requestValidators(maxBatch);
   const openapi = JSON.stringify(openApiDocument({ version: API_VERSION, maxBatch }));
+  const logger =
+    options.logger === undefined || options.logger === false
+      ? false
+      : { level: options.logger === true ? "info" : (options.logger.level ?? "info"), ...(options.logger !== true && options.logger.stream ? { stream: options.logger.stream } : {}), redact: ["req.headers.authorization", "req.headers.cookie"] };
+  const serverFactory = (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
+    const timeouts = {
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      headersTimeout: Math.min(options.headersTimeoutMs ?? 10_000, options.requestTimeoutMs ?? 30_000),
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
+      // How often Node checks the two timeouts above (its default, 30 s, lets a slow client stay
+      // up to 30 s past them).
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor((options.headersTimeoutMs ?? 10_000) / 4))),
+    };
+    const server = options.tls === undefined ? createHttpServer(timeouts, handler) : createHttpsServer({ ...timeouts, cert: options.tls.cert, key: options.tls.key }, handler);
+    server.keepAliveTimeout = timeouts.keepAliveTimeout;
+    return server;
+  };
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger,
     bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,
-    onProtoPoisoning: "error",
-    onConstructorPoisoning: "error",
+    serverFactory,
+    forceCloseConnections: false,
     return503OnClosing: true,
+    requestIdHeader: false,
+    requestIdLogLabel: "requestId",
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    disableRequestLogging: false,
+  });
+  LIFECYCLES.set(app, life);
+
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser(JSON_TYPE, { parseAs: "string" }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (e) {
+      done(e as Error, undefined);
+    }
   });
 
-  app.setErrorHandler((err: FastifyError, _req, reply) => {
+  const unavailable = (reply: FastifyReply, message: string) => {
+    reply.header("retry-after", retryAfter);
+    return sendError(reply, 503, message);
+  };
+  /** The engine, or a 503 answer while it starts (recovering the store) or after it could not. */
+  const need = (reply: FastifyReply): Engine | null => {
+    if (engine !== null) return engine;
+    void unavailable(reply, startFailure === null ? "the server is starting: the store is being recovered" : `the server could not start: ${startFailure.message}`);
+    return null;
+  };
+  const requireJson = (req: FastifyRequest, reply: FastifyReply): boolean => {
+    if (JSON_TYPE.test(req.headers["content-type"] ?? "")) return true;
+    metrics.reject(415);
+    void sendError(reply, 415, "the body must be application/json", { code: "QUNGUI_UNSUPPORTED_MEDIA_TYPE" });
+    return false;
+  };
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
     const status = err.statusCode ?? 500;
     if (err instanceof StoreError) {
       metrics.storeErrors.inc();
-      return sendError(reply, 503, `the store could not commit; nothing was decided: ${err.message}`);
+      req.log.warn({ err: { message: err.message, transient: err.transient } }, "store failure");
+      return unavailable(reply, `the store could not commit; nothing was decided: ${err.message}`);
     }
     if (status >= 400 && status < 500) {
-      metrics.rejected.inc([String(status)]);
+      metrics.reject(status);
       return sendError(reply, status, err.message, err.code ? { code: err.code } : {});
     }
-    app.log.error(err);
-    return sendError(reply, 503, "the server could not process the request; nothing was decided");
+    // Not something the client sent: logged without the request's body, answered without details.
+    req.log.error({ err: { message: err.message, stack: err.stack } }, "unexpected error");
+    return unavailable(reply, "the server could not process the request; nothing was decided");
   });
 
+  app.addHook("onRequest", async (req, reply) => {
+    life.inFlight++;
+    reply.header("x-request-id", req.id);
+  });
+  app.addHook("onSend", async (_req, reply) => {
+    // While draining, every answer closes its connection: the client opens its next elsewhere.
+    if (life.draining) reply.header("connection", "close");
+  });
   app.addHook("onResponse", async (req, reply) => {
+    life.inFlight--;
+    if (life.inFlight === 0) life.idle();
     const route = req.routeOptions.url ?? "unmatched";
-    metrics.requests.inc([req.method, route, String(reply.statusCode)]);
+    metrics.requests.inc({ method: req.method, route, status: String(reply.statusCode) });
   });
 
   app.post("/v1/decide", async (req, reply) => {
+    if (!requireJson(req, reply)) return reply;
+    const e = need(reply);
+    if (e === null) return reply;
     const t0 = performance.now();
     const body = req.body;
     const isBatch = Array.isArray(body);
     const ok = isBatch ? v.batch(body) : v.event(body);
     if (!ok) {
-      metrics.rejected.inc(["400"]);
+      metrics.reject(400);
       return sendError(reply, 400, errorText(isBatch ? v.batch.errors : v.event.errors), { code: "QUNGUI_INVALID_EVENT" });
     }
     const events = isBatch ? (body as unknown[]) : [body];
-    const results = await engine.decideRaw(events.map((value) => ({ kind: "value" as const, value })));
-    metrics.events.inc([], events.length);
-    for (const r of results) {
-      for (const d of r.decisions) {
-        metrics.decisions.inc(OUTCOME_LABELS[d.outcome]);
-        if (d.trigger === "timer") metrics.timerDecisions.inc();
-      }
-      if (r.deadLetterJson !== undefined) metrics.deadLetters.inc();
-    }
+    const results = await e.decideRaw(events.map((value) => ({ kind: "value" as const, value })));
+    metrics.events.inc(events.length);
+    metrics.countResults(results);
     metrics.latency.observe((performance.now() - t0) / 1000);
     return reply.type("application/json").send(decideAnswer(results, isBatch));
   });
 
   app.get<{ Params: { event: string } }>("/v1/explain/:event", async (req, reply) => {
+    const e = need(reply);
+    if (e === null) return reply;
     try {
-      const ex = await engine.explainEvent(req.params.event);
+      const ex = await e.explainEventJson(req.params.event);
       if (ex === null) return sendError(reply, 404, `no accepted event has the id ${JSON.stringify(req.params.event)}`);
-      return reply.type("application/json").send(JSON.stringify(ex));
-    } catch (e) {
-      if (e instanceof StoreError && /purged/.test(e.message)) return sendError(reply, 410, e.message);
-      throw e;
+      return reply.type("application/json").send(ex);
+    } catch (err) {
+      if (err instanceof PurgedError) return sendError(reply, 410, err.message);
+      throw err;
     }
   });
 
   app.post("/v1/explain", async (req, reply) => {
+    if (!requireJson(req, reply)) return reply;
+    const e = need(reply);
+    if (e === null) return reply;
     if (!v.event(req.body)) return sendError(reply, 400, errorText(v.event.errors), { code: "QUNGUI_INVALID_EVENT" });
-    return reply.type("application/json").send(JSON.stringify(await engine.explain(req.body)));
+    return reply.type("application/json").send(JSON.stringify(await e.explain(req.body)));
   });
+
+  const healthBody = (e: Engine) => {
+    const clockMs = e.clock;
+    const zone = e.program.versions[0]?.zone ?? "+00:00";
+    return {
+      policy: policyInfo(e),
+      store: { kind: e.store.kind, location: e.store.location },
+      position: e.position,
+      clock: clockMs === null ? null : formatInstant(clockMs, zone),
+    };
+  };
 
   app.get("/v1/health", async (_req, reply) => {
-    const clock = engine.clock;
-    const zone = engine.program.versions[0]?.zone ?? "+00:00";
-    return reply.send({
-      status: "ok",
-      policy: policyInfo(engine),
-      store: { kind: engine.store.kind },
-      position: engine.position,
-      clock: clock === null ? null : formatInstant(clock, zone),
-    });
+    if (engine === null) return reply.send({ status: "starting", ready: false });
+    return reply.send({ status: "ok", ready: ready(), ...healthBody(engine) });
   });
 
-  app.get("/metrics", async (_req, reply) => reply.type("text/plain; version=0.0.4; charset=utf-8").send(metrics.render()));
+  app.get("/v1/health/live", async (_req, reply) => reply.send({ status: "live" }));
+
+  app.get("/v1/health/ready", async (_req, reply) => {
+    if (life.draining) return unavailable(reply, "draining: the server is stopping");
+    const e = need(reply);
+    if (e === null) return reply;
+    // Catch up with the store (a read: it fails while the database is down), but a busy engine
+    // (the probe waits behind the calls before it) is not an unready one.
+    const probe = e.refresh().then(
+      () => null,
+      (err: unknown) => err,
+    );
+    const err = await Promise.race([probe, new Promise<null>((r) => setTimeout(() => r(null), 2_000).unref())]);
+    if (err !== null || e.lastFailure !== null) return unavailable(reply, `the store is not available: ${(e.lastFailure ?? (err as Error)).message}`);
+    return reply.send({ status: "ready", ...healthBody(e) });
+  });
+
+  app.get("/metrics", async (_req, reply) => {
+    const m = await metrics.render();
+    return reply.type(m.contentType).send(m.text);
+  });
 
   app.get("/v1/openapi.json", async (_req, reply) => reply.type("application/json").send(openapi));
 
@@ -226,25 +425,89 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       reply.header("www-authenticate", 'Bearer realm="qungui"');
       return sendError(reply, 401, "a valid bearer token is needed to reload the policy");
     }
+    const e = need(reply);
+    if (e === null) return reply;
     let compiled: ReturnType<typeof compileReload>;
     try {
       compiled = compileReload(req.body, options.policyName ?? "policy.qg");
-    } catch (e) {
-      if (!(e instanceof ProgramError)) throw e;
-      metrics.reloads.inc(["refused"]);
-      return sendError(reply, 422, "the policy cannot run; the old one keeps serving", { diagnostics: [{ code: "QG079", severity: "error", message: e.message }] });
+    } catch (err) {
+      if (!(err instanceof ProgramError)) throw err;
+      metrics.reloads.inc({ result: "refused" });
+      return sendError(reply, 422, "the policy cannot run; the old one keeps serving", { diagnostics: [{ code: "QG079", severity: "error", message: err.message }] });
     }
     if (compiled.program === null) {
-      metrics.reloads.inc(["refused"]);
+      metrics.reloads.inc({ result: "refused" });
       return sendError(reply, 422, "the policy has errors; the old one keeps serving", {
         diagnostics: diagnosticsToJson(compiled.diagnostics),
         ...(compiled.rendered !== undefined ? { rendered: compiled.rendered } : {}),
       });
     }
-    await engine.setProgram(compiled.program);
-    metrics.reloads.inc(["ok"]);
-    return reply.send(policyInfo(engine));
+    await e.setProgram(compiled.program);
+    metrics.reloads.inc({ result: "ok" });
+    metrics.setPolicy(e.program.name, e.policy);
+    req.log.info({ policy: { name: e.program.name, id: e.policy, since: e.policySince } }, "policy reloaded");
+    return reply.send(policyInfo(e));
   });
 
+  // The timer tick: deadlines fire by the wall clock when no event comes (docs/services.md).
+  const tickMs = options.tickMs ?? 0;
+  if (tickMs > 0) {
+    let busy = false;
+    const timer = setInterval(() => {
+      const e = engine;
+      if (busy || e === null || life.draining) return;
+      const due = e.nextDue;
+      const now = clock();
+      if (due === null || due > now) return;
+      busy = true;
+      e.advance(now).then(
+        (r) => {
+          metrics.ticks.inc();
+          metrics.countResults([{ ...r, decisionJson: [] }]);
+          if (r.decisions.length > 0) app.log.info({ decisions: r.decisions.length, position: e.position }, "timers fired by the clock");
+        },
+        (err: unknown) => {
+          metrics.storeErrors.inc();
+          app.log.warn({ err: { message: (err as Error).message } }, "the timer tick could not commit");
+        },
+      ).finally(() => (busy = false));
+    }, tickMs);
+    timer.unref();
+    life.stopTick = () => clearInterval(timer);
+  }
+  app.addHook("onClose", async () => life.stopTick());
+
   return app;
+}
+
+/**
+ * Stops a listening server gracefully (SIGTERM): readiness turns 503, no new connection is
+ * accepted, the requests in flight are finished and answered (with `Connection: close`), idle
+ * keep-alive connections are closed, and whatever is still open after `graceMs` is cut. Resolves
+ * when the server is closed; the engine and store are the caller's to close after.
+ */
+export async function drainServer(app: FastifyInstance, graceMs: number): Promise<{ cut: number }> {
+  const life = LIFECYCLES.get(app);
+  if (life === undefined) {
+    await app.close();
+    return { cut: 0 };
+  }
+  life.draining = true;
+  life.stopTick();
+  const server = app.server;
+  // net.Server.close stops accepting without http.Server's closing of idle connections at once: a
+  // request a client has just written on one would meet a reset. They are closed a moment later.
+  const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
+  const settle = setInterval(() => server.closeIdleConnections(), 200);
+  const deadline = new Promise<"cut">((resolve) => setTimeout(() => resolve("cut"), graceMs).unref());
+  const outcome = await Promise.race([closed.then(() => "closed" as const), deadline]);
+  clearInterval(settle);
+  let cut = 0;
+  if (outcome === "cut") {
+    cut = life.inFlight;
+    server.closeAllConnections();
+    await closed;
+  }
+  await app.close();
+  return { cut };
 }

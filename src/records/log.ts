@@ -8,14 +8,15 @@ import { parseRfc3339 } from "../source/time.js";
 
 /**
  * Which decisions an inspection selects (`Store.exportDecisions`, {@link DecisionLog.export},
- * `qungui records export`): those whose `at` is in `[fromMs, toMs)` and that concern the group and
- * the user given. A decision concerns a group or user when it is its subject or the target of one
- * of its effects. Omitted fields do not filter; `{}` selects everything.
+ * `qungui records export`): those whose time is in `[fromMs, toMs)` and that concern the group and
+ * the user given. A decision's time is its `at`, and a timer decision's its `due` (when it fell
+ * due, not when the event that fired it arrived). Omitted fields do not filter; `{}` selects
+ * everything.
  */
 export interface InspectionFilter {
-  /** Inclusive lower bound on the decision's `at` (epoch ms). */
+  /** Inclusive lower bound on the decision's time (epoch ms). */
   fromMs?: number;
-  /** Exclusive upper bound on the decision's `at` (epoch ms). */
+  /** Exclusive upper bound on the decision's time (epoch ms). */
   toMs?: number;
   /** Only decisions about this group id. */
   group?: string;
@@ -23,7 +24,22 @@ export interface InspectionFilter {
   user?: string;
 }
 
-/** True when a decision concerns the group or user: as its subject or as the target of an effect. */
+/**
+ * Everyone a decision concerns, in any role (src/records/parties.ts computes it when the decision
+ * is made, from the decision, its event and the complaint it is about): the stores keep it beside
+ * each decision, and an inspection for a user or group selects on it.
+ */
+export interface Parties {
+  users: readonly string[];
+  groups: readonly string[];
+}
+
+/**
+ * True when a decision concerns the group or user as its subject or as the target of an effect:
+ * what a decision says by itself. The stores select on its {@link Parties} instead, which also
+ * name the roles only its event shows (the target of a removal, a complainant, …); this is their
+ * fallback for records stored without them.
+ */
 export function concerns(d: Decision, f: InspectionFilter): boolean {
   if (f.group !== undefined) {
     const inSubject = d.subject.group === f.group;
@@ -38,19 +54,35 @@ export function concerns(d: Decision, f: InspectionFilter): boolean {
   return true;
 }
 
-/** Whether a decision's time falls in the filter's range. */
+/** True when the parties include the filter's group and user. */
+export function partiesConcern(p: Parties, f: InspectionFilter): boolean {
+  return (f.group === undefined || p.groups.includes(f.group)) && (f.user === undefined || p.users.includes(f.user));
+}
+
+/** A decision's time, epoch ms: its `due` for a timer decision, else its `at`. */
+export function decisionTimeMs(d: Decision): number {
+  return parseRfc3339(d.due ?? d.at) ?? 0;
+}
+
+/** Whether a decision's time (see {@link decisionTimeMs}) falls in the filter's range. */
 export function inRange(d: Decision, f: InspectionFilter): boolean {
-  const at = parseRfc3339(d.at) ?? 0;
+  if (f.fromMs === undefined && f.toMs === undefined) return true;
+  const at = decisionTimeMs(d);
   return (f.fromMs === undefined || at >= f.fromMs) && (f.toMs === undefined || at < f.toMs);
+}
+
+/** Whether a filter selects anything less than everything. */
+export function filters(f: InspectionFilter): boolean {
+  return f.group !== undefined || f.user !== undefined || f.fromMs !== undefined || f.toMs !== undefined;
 }
 
 /** An in-memory decision log. */
 export class DecisionLog {
-  private readonly records: Decision[] = [];
+  private readonly records: { d: Decision; parties: Parties | undefined }[] = [];
 
-  /** Records a decision; records are kept in the order they are appended. */
-  append(d: Decision): void {
-    this.records.push(d);
+  /** Records a decision (with its parties, when known); records are kept in the order they are appended. */
+  append(d: Decision, parties?: Parties | null): void {
+    this.records.push({ d, parties: parties ?? undefined });
   }
 
   get size(): number {
@@ -59,6 +91,6 @@ export class DecisionLog {
 
   /** The inspection set: matching records in the order they were made. */
   export(f: InspectionFilter): Decision[] {
-    return this.records.filter((d) => inRange(d, f) && concerns(d, f));
+    return this.records.filter((r) => inRange(r.d, f) && (r.parties === undefined ? concerns(r.d, f) : partiesConcern(r.parties, f))).map((r) => r.d);
   }
 }

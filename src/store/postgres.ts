@@ -1,15 +1,23 @@
 /**
  * A PostgreSQL store, for several engine instances sharing one journal (docs/architecture.md,
- * "Durable state"). Same contract as the SQLite store: a commit takes a transaction-scoped advisory
- * lock (one writer at a time across instances), hands the writer the entries the others appended
- * since its position, and writes its batch in the same transaction.
+ * "Durable state"). Same contract and the same rows as the SQLite store (src/store/rows.ts): a
+ * commit takes a transaction-scoped advisory lock (one writer at a time across instances), hands
+ * the writer the entries the others appended since its position, and writes its batch in the same
+ * transaction.
  *
- * The driver is the `pg` package, loaded when a store is opened, so the rest of qungui does not
- * depend on it: `npm install pg` to use this store.
+ * Faults: a connection that drops while idle in the pool (the server restarting) is reported on
+ * the pool's `'error'` event, which is handled here (an unhandled one would end the process); the
+ * next query opens a new connection. Every failure reaches the caller as a {@link StoreError},
+ * `transient` when it is the server or the network (the HTTP API answers 503 with `Retry-After`).
+ * Creating the schema is serialised by an advisory lock, so instances starting together on a fresh
+ * database do not race in `CREATE SCHEMA`.
+ *
+ * The driver is the `pg` package, loaded when a store is opened.
  */
-import type { Decision } from "../engine/decision.js";
-import { concerns, inRange, type InspectionFilter } from "../records/log.js";
+import type { InspectionFilter } from "../records/log.js";
+import { entryRows, PAGE, rowRecords, SEP } from "./rows.js";
 import {
+  journalKind,
   StoreError,
   type CommitBatch,
   type ExportedRecord,
@@ -29,10 +37,13 @@ interface PgQueryable {
 }
 interface PgPoolClient extends PgQueryable {
   release(err?: Error | boolean): void;
+  on(event: "error", listener: (e: Error) => void): unknown;
+  removeListener(event: "error", listener: (e: Error) => void): unknown;
 }
 interface PgPool extends PgQueryable {
   connect(): Promise<PgPoolClient>;
   end(): Promise<void>;
+  on(event: "error", listener: (e: Error) => void): unknown;
 }
 
 /** How a PostgreSQL store is opened. */
@@ -41,14 +52,18 @@ export interface PostgresStoreOptions {
   connectionString: string;
   /** The schema the tables live in (one store per schema). Default `qungui`. */
   schema?: string;
-  /** How many snapshots to keep. Default 4. */
+  /** How many snapshots to keep. Default: all (see the SQLite store's `keepSnapshots`). */
   keepSnapshots?: number;
   /** Connections in the pool. Default 4. */
   poolSize?: number;
+  /** Refuse to create the schema when it does not exist (`records`: a typo must not make an empty store). */
+  mustExist?: boolean;
+  /** Milliseconds to wait for a connection before failing (default 10 000). */
+  connectTimeoutMs?: number;
 }
 
-const PAGE = 2000;
-const SEP = "\n";
+/** The store's schema version (2: journal rows keep `parties` and `first_ms`). */
+const SCHEMA_VERSION = "2";
 
 function ident(name: string): string {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new StoreError(`not a usable schema name: ${JSON.stringify(name)}`);
@@ -61,7 +76,7 @@ const numOrNull = (v: unknown): number | null => (v === null || v === undefined 
 function entryOf(r: Record<string, unknown>): JournalEntry {
   return {
     seq: num(r["seq"]),
-    kind: r["kind"] === "advance" ? "advance" : "event",
+    kind: journalKind(r["kind"]),
     body: String(r["body"]),
     eventId: (r["event_id"] as string | null) ?? null,
     atMs: num(r["at_ms"]),
@@ -74,7 +89,19 @@ function snapshotOf(r: Record<string, unknown> | undefined): Snapshot | null {
   return r === undefined ? null : { seq: num(r["seq"]), policy: String(r["policy"]), state: String(r["state"]), recordedAt: num(r["recorded_at"]) };
 }
 
-/** The DDL of a store in `schema` (idempotent). */
+/**
+ * Whether a `pg` error is the server or the connection (it may pass: a restart, a dropped
+ * connection, too many clients) rather than the request. SQLSTATE classes 08 (connection), 53
+ * (insufficient resources), 57P (operator intervention: shutdown, crash), 40001/40P01
+ * (serialisation, deadlock), and Node's socket errors.
+ */
+export function transientPgError(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  if (typeof code !== "string") return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(String((e as Error).message));
+  return /^(08|53|57P)/.test(code) || code === "40001" || code === "40P01" || ["ECONNREFUSED", "ECONNRESET", "ENOENT", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"].includes(code);
+}
+
+/** The DDL of a store in `schema` (idempotent; run under the schema's advisory lock). */
 export function postgresSchema(schema: string): string {
   const s = ident(schema);
   return `
@@ -85,24 +112,36 @@ CREATE TABLE IF NOT EXISTS ${s}.journal (
   seq bigint PRIMARY KEY, kind text NOT NULL, body text NOT NULL, event_id text UNIQUE,
   at_ms bigint NOT NULL, policy text NOT NULL, recorded_at bigint NOT NULL,
   decisions text, decision_count integer NOT NULL);
+ALTER TABLE ${s}.journal ADD COLUMN IF NOT EXISTS parties text, ADD COLUMN IF NOT EXISTS first_ms bigint;
 CREATE TABLE IF NOT EXISTS ${s}.dead_letters (id bigserial PRIMARY KEY, after_seq bigint NOT NULL, json text NOT NULL, recorded_at bigint NOT NULL);
 CREATE TABLE IF NOT EXISTS ${s}.snapshots (seq bigint PRIMARY KEY, policy text NOT NULL, state text NOT NULL, recorded_at bigint NOT NULL);
 CREATE TABLE IF NOT EXISTS ${s}.cursors (input text PRIMARY KEY, line bigint NOT NULL, digest text NOT NULL, recorded_at bigint NOT NULL);
 CREATE TABLE IF NOT EXISTS ${s}.purges (
   id bigserial PRIMARY KEY, at bigint NOT NULL, before_ms bigint NOT NULL, recorded_before bigint NOT NULL,
   decisions bigint NOT NULL, dead_letters bigint NOT NULL, entries bigint NOT NULL, snapshots bigint NOT NULL);
-INSERT INTO ${s}.meta (key, value) VALUES ('schema', '1') ON CONFLICT (key) DO NOTHING;
+INSERT INTO ${s}.meta (key, value) VALUES ('schema', '${SCHEMA_VERSION}') ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE ${s}.meta.value = '1';
 `;
+}
+
+/** The advisory lock key of a schema: commits, purges and schema creation take it. */
+function lockKeyOf(schema: string): number {
+  let h = 0;
+  for (const c of `qungui:${schema}`) h = (Math.imul(h, 31) + c.charCodeAt(0)) | 0;
+  return h;
 }
 
 /** The PostgreSQL store. Open it with {@link openPostgresStore}. */
 export class PostgresStore implements Store {
   readonly kind: string = "postgres";
   readonly location: string;
+  readonly url: string;
   private readonly s: string;
   private readonly keep: number;
   /** The advisory lock key of this store's schema (one writer at a time). */
   private readonly lockKey: number;
+  private closed = false;
+  /** The last error a pooled connection reported while idle (for health reports). */
+  lastIdleError: string | null = null;
 
   constructor(
     private readonly pool: PgPool,
@@ -110,18 +149,33 @@ export class PostgresStore implements Store {
   ) {
     const schema = options.schema ?? "qungui";
     this.s = ident(schema);
-    this.keep = Math.max(1, options.keepSnapshots ?? 4);
-    let h = 0;
-    for (const c of `qungui:${schema}`) h = (Math.imul(h, 31) + c.charCodeAt(0)) | 0;
-    this.lockKey = h;
+    this.keep = Math.max(1, options.keepSnapshots ?? Infinity);
+    this.lockKey = lockKeyOf(schema);
     this.location = `postgres schema ${schema}`;
+    this.url = withSchema(options.connectionString, schema);
+    // An idle connection the server closes (a restart, an administrator's kill) is reported here;
+    // without a listener it would be an uncaught 'error' and end the process. The pool has already
+    // dropped that connection: the next query connects again.
+    pool.on("error", (e) => {
+      this.lastIdleError = e.message;
+    });
+  }
+
+  private fault(e: unknown): StoreError {
+    if (e instanceof StoreError) return e;
+    return new StoreError(`${this.location}: ${(e as Error).message}`, { transient: transientPgError(e), cause: e });
+  }
+
+  private live(): void {
+    if (this.closed) throw new StoreError(`${this.location} is closed`);
   }
 
   private async q(text: string, values: unknown[] = [], on: PgQueryable = this.pool): Promise<Record<string, unknown>[]> {
+    this.live();
     try {
       return (await on.query(text, values)).rows;
     } catch (e) {
-      throw new StoreError(`${this.location}: ${(e as Error).message}`);
+      throw this.fault(e);
     }
   }
 
@@ -155,19 +209,11 @@ export class PostgresStore implements Store {
   }
 
   async recovery(): Promise<Recovery> {
-    const c = await this.connect();
-    try {
-      await this.q("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", [], c);
+    return this.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", false, async (c) => {
       const snapshot = snapshotOf((await this.q(`SELECT * FROM ${this.s}.snapshots ORDER BY seq DESC LIMIT 1`, [], c))[0]);
       const journal = await this.journalOn(c, snapshot?.seq ?? 0);
-      await this.q("COMMIT", [], c);
       return { snapshot, journal };
-    } catch (e) {
-      await c.query("ROLLBACK").catch(() => undefined);
-      throw e;
-    } finally {
-      c.release();
-    }
+    });
   }
 
   async journal(after: number, upTo?: number): Promise<JournalEntry[]> {
@@ -195,73 +241,84 @@ export class PostgresStore implements Store {
     return s ?? (await this.headOn(this.pool)) + 1;
   }
 
-  private async connect(): Promise<PgPoolClient> {
+  /**
+   * A client of the pool for a transaction. While it is checked out the pool does not listen for
+   * its errors, so this does until it is released (a connection lost between two queries).
+   */
+  private async connect(): Promise<{ c: PgPoolClient; done: (failed: boolean) => void }> {
+    this.live();
+    let c: PgPoolClient;
     try {
-      return await this.pool.connect();
+      c = await this.pool.connect();
     } catch (e) {
-      throw new StoreError(`${this.location}: cannot connect: ${(e as Error).message}`);
+      throw new StoreError(`${this.location}: cannot connect: ${(e as Error).message}`, { transient: true, cause: e });
+    }
+    let lost = false;
+    const onError = (e: Error) => {
+      lost = true;
+      this.lastIdleError = e.message;
+    };
+    c.on("error", onError);
+    return {
+      c,
+      done: (failed) => {
+        c.removeListener("error", onError);
+        c.release(failed || lost);
+      },
+    };
+  }
+
+  /** Runs `fn` in a transaction on one connection, under the schema's advisory lock when `locked`. */
+  private async transaction<T>(begin: string, locked: boolean, fn: (c: PgPoolClient) => Promise<T>): Promise<T> {
+    const { c, done } = await this.connect();
+    let failed = false;
+    try {
+      await this.q(begin, [], c);
+      if (locked) await this.q("SELECT pg_advisory_xact_lock($1)", [this.lockKey], c);
+      const out = await fn(c);
+      await this.q("COMMIT", [], c);
+      return out;
+    } catch (e) {
+      failed = true;
+      await c.query("ROLLBACK").catch(() => undefined);
+      // The driver's errors are StoreErrors already (q, changed); what `fn` threw goes on as it is.
+      throw e;
+    } finally {
+      done(failed);
     }
   }
 
   async commit(afterSeq: number, build: (missed: JournalEntry[]) => CommitBatch | null): Promise<void> {
-    const c = await this.connect();
-    let failed = false;
-    try {
-      await this.q("BEGIN", [], c);
-      await this.q("SELECT pg_advisory_xact_lock($1)", [this.lockKey], c);
+    await this.transaction("BEGIN", true, async (c) => {
       const head = await this.headOn(c);
       if (head < afterSeq) throw new StoreError(`${this.location}: the journal ends at ${head} but this writer has applied ${afterSeq}`);
       const batch = build(head > afterSeq ? await this.journalOn(c, afterSeq) : []);
-      if (batch === null) {
-        await this.q("COMMIT", [], c);
-        return;
-      }
-      await this.write(c, batch, head);
-      await this.q("COMMIT", [], c);
-    } catch (e) {
-      failed = true;
-      await c.query("ROLLBACK").catch(() => undefined);
-      throw e;
-    } finally {
-      c.release(failed);
-    }
+      if (batch !== null) await this.write(c, batch, head);
+    });
   }
 
   private async write(c: PgPoolClient, b: CommitBatch, head: number): Promise<void> {
-    const seqs: number[] = [];
-    const kinds: string[] = [];
-    const bodies: string[] = [];
-    const ids: (string | null)[] = [];
-    const ats: number[] = [];
-    const policies: string[] = [];
-    const decisions: string[] = [];
-    const counts: number[] = [];
-    let expected = head + 1;
-    let d = 0;
-    for (const e of b.entries) {
-      if (e.seq !== expected) throw new StoreError(`journal entry ${e.seq} does not follow ${expected - 1}`);
-      let text = "";
-      let n = 0;
-      for (; d < b.decisions.length && b.decisions[d]!.entry === e.seq; d++, n++) text += (n === 0 ? "" : SEP) + b.decisions[d]!.json;
-      seqs.push(e.seq);
-      kinds.push(e.kind);
-      bodies.push(e.body);
-      ids.push(e.eventId);
-      ats.push(e.atMs);
-      policies.push(e.policy);
-      decisions.push(text);
-      counts.push(n);
-      expected++;
-    }
-    if (d !== b.decisions.length) throw new StoreError("decisions of a batch must follow their journal entries, in order");
-    if (b.snapshot !== undefined && b.snapshot.seq !== expected - 1) throw new StoreError(`snapshot at ${b.snapshot.seq} but the journal ends at ${expected - 1}`);
-    if (seqs.length > 0) {
+    const rows = entryRows(b, head);
+    if (rows.length > 0) {
+      const e = rows.map((r) => r.entry);
       await this.q(
-        `INSERT INTO ${this.s}.journal (seq, kind, body, event_id, at_ms, policy, recorded_at, decisions, decision_count)
-         SELECT seq, kind, body, event_id, at_ms, policy, $9, decisions, decision_count
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::int[])
-           AS t(seq, kind, body, event_id, at_ms, policy, decisions, decision_count)`,
-        [seqs, kinds, bodies, ids, ats, policies, decisions, counts, b.recordedAt],
+        `INSERT INTO ${this.s}.journal (seq, kind, body, event_id, at_ms, policy, recorded_at, decisions, decision_count, parties, first_ms)
+         SELECT seq, kind, body, event_id, at_ms, policy, $9, decisions, decision_count, parties, first_ms
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::int[], $10::text[], $11::bigint[])
+           AS t(seq, kind, body, event_id, at_ms, policy, decisions, decision_count, parties, first_ms)`,
+        [
+          e.map((x) => x.seq),
+          e.map((x) => x.kind),
+          e.map((x) => x.body),
+          e.map((x) => x.eventId),
+          e.map((x) => x.atMs),
+          e.map((x) => x.policy),
+          rows.map((r) => r.decisions),
+          rows.map((r) => r.count),
+          b.recordedAt,
+          rows.map((r) => r.parties),
+          rows.map((r) => r.firstMs),
+        ],
         c,
       );
     }
@@ -275,7 +332,7 @@ export class PostgresStore implements Store {
     if (b.snapshot !== undefined) {
       const sn = b.snapshot;
       await this.q(`INSERT INTO ${this.s}.snapshots (seq, policy, state, recorded_at) VALUES ($1, $2, $3, $4) ON CONFLICT (seq) DO UPDATE SET policy = excluded.policy, state = excluded.state, recorded_at = excluded.recorded_at`, [sn.seq, sn.policy, sn.state, b.recordedAt], c);
-      await this.q(`DELETE FROM ${this.s}.snapshots WHERE seq < (SELECT seq FROM ${this.s}.snapshots ORDER BY seq DESC LIMIT 1 OFFSET $1)`, [this.keep - 1], c);
+      if (Number.isFinite(this.keep)) await this.q(`DELETE FROM ${this.s}.snapshots WHERE seq < (SELECT seq FROM ${this.s}.snapshots ORDER BY seq DESC LIMIT 1 OFFSET $1)`, [this.keep - 1], c);
     }
     if (b.cursor !== undefined) {
       await this.q(
@@ -292,23 +349,25 @@ export class PostgresStore implements Store {
   }
 
   async *exportDecisions(filter: InspectionFilter): AsyncIterable<ExportedRecord> {
-    const filtered = filter.group !== undefined || filter.user !== undefined || filter.fromMs !== undefined || filter.toMs !== undefined;
     let last = 0;
     for (;;) {
-      const rows = await this.q(`SELECT seq, at_ms, decisions FROM ${this.s}.journal WHERE seq > $1 AND decisions IS NOT NULL ORDER BY seq LIMIT ${PAGE}`, [last]);
+      const rows = await this.q(
+        `SELECT seq, at_ms, first_ms, recorded_at, policy, decisions, parties FROM ${this.s}.journal WHERE seq > $1 AND decisions IS NOT NULL ORDER BY seq LIMIT ${PAGE}`,
+        [last],
+      );
       for (const r of rows) {
-        const at = num(r["at_ms"]);
-        if (filter.fromMs !== undefined && at < filter.fromMs - 1000) continue;
-        if (filter.toMs !== undefined && at >= filter.toMs + 1000) continue;
-        const text = String(r["decisions"]);
-        if (text === "") continue;
-        for (const json of text.split(SEP)) {
-          if (filtered) {
-            const d = JSON.parse(json) as Decision;
-            if (!inRange(d, filter) || !concerns(d, filter)) continue;
-          }
-          yield { json, entry: num(r["seq"]) };
-        }
+        yield* rowRecords(
+          {
+            seq: num(r["seq"]),
+            atMs: num(r["at_ms"]),
+            firstMs: numOrNull(r["first_ms"]),
+            recordedAt: num(r["recorded_at"]),
+            policy: String(r["policy"]),
+            decisions: String(r["decisions"]),
+            parties: (r["parties"] as string | null) ?? null,
+          },
+          filter,
+        );
       }
       if (rows.length < PAGE) return;
       last = num(rows[rows.length - 1]!["seq"]);
@@ -326,36 +385,33 @@ export class PostgresStore implements Store {
   }
 
   async purge(req: PurgeRequest): Promise<PurgeCounts> {
-    const c = await this.connect();
-    let failed = false;
-    try {
-      await this.q("BEGIN", [], c);
-      await this.q("SELECT pg_advisory_xact_lock($1)", [this.lockKey], c);
+    return this.transaction("BEGIN", true, async (c) => {
       const old = "at_ms < $1 AND recorded_at < $2 AND decisions IS NOT NULL";
       const decisions = num((await this.q(`SELECT coalesce(sum(decision_count), 0) AS n FROM ${this.s}.journal WHERE ${old}`, [req.beforeMs, req.recordedBeforeMs], c))[0]!["n"]);
-      const deadLetters = (await c.query(`DELETE FROM ${this.s}.dead_letters WHERE recorded_at < $1 AND recorded_at < $2`, [req.recordedBeforeMs, req.beforeMs])).rowCount ?? 0;
+      const deadLetters = await this.changed(c, `DELETE FROM ${this.s}.dead_letters WHERE recorded_at < $1 AND recorded_at < $2`, [req.recordedBeforeMs, req.beforeMs]);
       const latest = snapshotOf((await this.q(`SELECT * FROM ${this.s}.snapshots ORDER BY seq DESC LIMIT 1`, [], c))[0]);
       await this.q(`UPDATE ${this.s}.journal SET decisions = NULL, decision_count = 0 WHERE ${old} AND seq > $3`, [req.beforeMs, req.recordedBeforeMs, latest?.seq ?? 0], c);
       let entries = 0;
       let snapshots = 0;
       if (latest !== null) {
-        entries = (await c.query(`DELETE FROM ${this.s}.journal WHERE seq <= $1 AND at_ms < $2 AND recorded_at < $3`, [latest.seq, req.beforeMs, req.recordedBeforeMs])).rowCount ?? 0;
+        entries = await this.changed(c, `DELETE FROM ${this.s}.journal WHERE seq <= $1 AND at_ms < $2 AND recorded_at < $3`, [latest.seq, req.beforeMs, req.recordedBeforeMs]);
         const start = numOrNull((await this.q(`SELECT min(seq) AS seq FROM ${this.s}.journal`, [], c))[0]!["seq"]) ?? latest.seq + 1;
-        snapshots = (await c.query(`DELETE FROM ${this.s}.snapshots WHERE seq < $1 AND seq < $2`, [start - 1, latest.seq])).rowCount ?? 0;
+        snapshots = await this.changed(c, `DELETE FROM ${this.s}.snapshots WHERE seq < $1 AND seq < $2`, [start - 1, latest.seq]);
       }
       await this.q(
         `INSERT INTO ${this.s}.purges (at, before_ms, recorded_before, decisions, dead_letters, entries, snapshots) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [req.now, req.beforeMs, req.recordedBeforeMs, decisions, deadLetters, entries, snapshots],
         c,
       );
-      await this.q("COMMIT", [], c);
       return { decisions, deadLetters, entries, snapshots };
+    });
+  }
+
+  private async changed(c: PgQueryable, text: string, values: unknown[]): Promise<number> {
+    try {
+      return (await c.query(text, values)).rowCount ?? 0;
     } catch (e) {
-      failed = true;
-      await c.query("ROLLBACK").catch(() => undefined);
-      throw e instanceof StoreError ? e : new StoreError(`${this.location}: ${(e as Error).message}`);
-    } finally {
-      c.release(failed);
+      throw this.fault(e);
     }
   }
 
@@ -384,15 +440,41 @@ export class PostgresStore implements Store {
     };
   }
 
-  /** Closes the pool. */
+  /** Closes the pool (idempotent); every call after it is a {@link StoreError}. */
   async close(): Promise<void> {
-    await this.pool.end();
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end().catch(() => undefined);
+  }
+
+  /** Creates the schema and tables, or brings an older schema up to date, under the schema's lock. */
+  async create(mustExist: boolean): Promise<void> {
+    const schema = this.s.slice(1, -1);
+    await this.transaction("BEGIN", false, async (c) => {
+      // A transaction-scoped lock taken before any DDL: instances starting together on a fresh
+      // database wait here instead of racing in CREATE SCHEMA (a unique violation in pg_namespace).
+      await this.q("SELECT pg_advisory_xact_lock($1)", [this.lockKey], c);
+      const meta = (await this.q("SELECT to_regclass($1) AS t", [`${this.s}.meta`], c))[0]?.["t"] ?? null;
+      if (meta === null && mustExist) throw new StoreError(`no store in ${this.location}`);
+      const version = meta === null ? [] : await this.q(`SELECT value FROM ${this.s}.meta WHERE key = 'schema'`, [], c);
+      const v = version[0]?.["value"];
+      if (v !== undefined && v !== "1" && v !== SCHEMA_VERSION) throw new StoreError(`${this.location}: store schema ${String(v)}, this qungui reads ${SCHEMA_VERSION}`);
+      if (v !== SCHEMA_VERSION) await this.q(postgresSchema(schema), [], c);
+    });
   }
 }
 
+/** `connectionString` with the store's schema as a `schema` parameter (what `openStore` reads back). */
+function withSchema(connectionString: string, schema: string): string {
+  if (!/^postgres(ql)?:\/\//.test(connectionString)) return connectionString;
+  const u = new URL(connectionString);
+  u.searchParams.set("schema", schema);
+  return u.toString();
+}
+
 /**
- * Opens a PostgreSQL store (creating its schema and tables when needed). Needs the `pg` package;
- * throws a {@link StoreError} saying so when it is not installed.
+ * Opens a PostgreSQL store (creating its schema and tables when needed, unless `mustExist`). Needs
+ * the `pg` package; throws a {@link StoreError} saying so when it is not installed.
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
   const driver = "pg";
@@ -404,13 +486,19 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   }
   const Pool = pg.Pool ?? pg.default?.Pool;
   if (Pool === undefined) throw new StoreError("the `pg` package has no Pool");
-  const pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 4 });
-  const store = new PostgresStore(pool, options);
+  const pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 4, connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000 });
+  let store: PostgresStore;
   try {
-    await pool.query(postgresSchema(options.schema ?? "qungui"));
+    store = new PostgresStore(pool, options);
   } catch (e) {
     await pool.end().catch(() => undefined);
-    throw new StoreError(`cannot open the PostgreSQL store: ${(e as Error).message}`);
+    throw e;
+  }
+  try {
+    await store.create(options.mustExist === true);
+  } catch (e) {
+    await store.close();
+    throw new StoreError(`cannot open the PostgreSQL store: ${(e as Error).message}`, { transient: e instanceof StoreError && e.transient, cause: e });
   }
   return store;
 }

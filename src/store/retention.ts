@@ -67,7 +67,8 @@ export async function purgeRecords(store: Store, beforeMs: number, wallNow: numb
   const rule = retentionOf(ir, engineNow);
   const cutoffMs = purgeCutoff(engineNow, rule);
   if (beforeMs > cutoffMs) {
-    const keep = rule.keep.map((d) => `${d.amount} ${d.unit}${d.amount === 1 ? "" : "s"}`).join(" and ");
+    // The floor and the policy's own retention are often the same six months: named once.
+    const keep = [...new Set(rule.keep.map((d) => `${d.amount} ${d.unit}${d.amount === 1 ? "" : "s"}`))].join(" and ");
     throw new RetentionError(
       `refused: records before ${formatInstant(beforeMs, rule.zone)} include records younger than ${keep} (A13.retention); the latest allowed is ${formatInstant(cutoffMs, rule.zone)}`,
     );

@@ -8,10 +8,12 @@
  * `synchronous = FULL` (the default) it is on disk before `commit` returns; `normal` survives a
  * process crash but not a power cut.
  */
+import { resolve } from "node:path";
 import Database from "better-sqlite3";
-import { concerns, inRange, type InspectionFilter } from "../records/log.js";
-import type { Decision } from "../engine/decision.js";
+import type { InspectionFilter } from "../records/log.js";
+import { entryRows, PAGE, rowRecords, SEP } from "./rows.js";
 import {
+  journalKind,
   StoreError,
   type CommitBatch,
   type ExportedRecord,
@@ -29,15 +31,23 @@ import {
 export interface SqliteStoreOptions {
   /** `full` (default): fsync at every commit. `normal`: durable across a process crash, not a power cut. */
   synchronous?: "full" | "normal";
-  /** How many snapshots to keep (the latest is needed for recovery, older ones speed up explain). Default 4. */
+  /**
+   * How many snapshots to keep. The latest is needed for recovery; the older ones bound what
+   * `explain` of a past event replays (from the snapshot before it), so by default all are kept
+   * (about 100 bytes per journal entry, docs/architecture.md) and a purge removes them with the
+   * journal they cover.
+   */
   keepSnapshots?: number;
   /** How long a writer waits for another process's write lock, ms. Default 10 000. */
   busyTimeoutMs?: number;
   /** Open without writing (export, stats). */
   readonly?: boolean;
+  /** Refuse to create a new store (a typo must not make an empty one). Implied by `readonly`. */
+  mustExist?: boolean;
 }
 
-const SCHEMA_VERSION = "1";
+/** 2: journal rows keep their decisions' parties and earliest time (`parties`, `first_ms`). */
+const SCHEMA_VERSION = "2";
 
 /** SQLite's page size for new stores, bytes (see the constructor). */
 const PAGE_SIZE = 16_384;
@@ -51,7 +61,7 @@ CREATE TABLE IF NOT EXISTS policies (id TEXT PRIMARY KEY, ir TEXT NOT NULL, adde
 CREATE TABLE IF NOT EXISTS journal (
   seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, body TEXT NOT NULL, event_id TEXT,
   at_ms INTEGER NOT NULL, policy TEXT NOT NULL, recorded_at INTEGER NOT NULL,
-  decisions TEXT, decision_count INTEGER NOT NULL);
+  decisions TEXT, decision_count INTEGER NOT NULL, parties TEXT, first_ms INTEGER);
 CREATE UNIQUE INDEX IF NOT EXISTS journal_event ON journal (event_id) WHERE event_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS dead_letters (
   id INTEGER PRIMARY KEY, after_seq INTEGER NOT NULL, json TEXT NOT NULL, recorded_at INTEGER NOT NULL);
@@ -72,8 +82,15 @@ interface JournalRow {
   recorded_at: number;
 }
 
-/** Decisions are kept in their entry's row, one per line: one insert per event, not two. */
-const SEP = "\n";
+interface ExportRow {
+  seq: number;
+  at_ms: number;
+  first_ms: number | null;
+  recorded_at: number;
+  policy: string;
+  decisions: string;
+  parties: string | null;
+}
 
 interface SnapshotRow {
   seq: number;
@@ -82,15 +99,16 @@ interface SnapshotRow {
   recorded_at: number;
 }
 
-const PAGE = 2000;
-
 function entryOf(r: JournalRow): JournalEntry {
-  return { seq: r.seq, kind: r.kind === "advance" ? "advance" : "event", body: r.body, eventId: r.event_id, atMs: r.at_ms, policy: r.policy, recordedAt: r.recorded_at };
+  return { seq: r.seq, kind: journalKind(r.kind), body: r.body, eventId: r.event_id, atMs: r.at_ms, policy: r.policy, recordedAt: r.recorded_at };
 }
 
 function snapshotOf(r: SnapshotRow | undefined): Snapshot | null {
   return r === undefined ? null : { seq: r.seq, policy: r.policy, state: r.state, recordedAt: r.recorded_at };
 }
+
+/** SQLite result codes a retry may get past. */
+const TRANSIENT = new Set(["SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_PROTOCOL"]);
 
 function wrap<T>(what: string, fn: () => T): T {
   try {
@@ -98,7 +116,11 @@ function wrap<T>(what: string, fn: () => T): T {
   } catch (e) {
     if (e instanceof StoreError) throw e;
     const err = e as { code?: string; message?: string };
-    if (err.code !== undefined && err.code.startsWith("SQLITE")) throw new StoreError(`${what}: ${err.code}: ${err.message ?? ""}`);
+    if (err.code !== undefined && err.code.startsWith("SQLITE")) {
+      // Extended codes (SQLITE_IOERR_WRITE) belong to their primary code (SQLITE_IOERR).
+      const primary = /^SQLITE_[A-Z]+/.exec(err.code)?.[0] ?? err.code;
+      throw new StoreError(`${what}: ${err.code}: ${err.message ?? ""}`, { transient: TRANSIENT.has(primary), cause: e });
+    }
     throw e;
   }
 }
@@ -106,17 +128,28 @@ function wrap<T>(what: string, fn: () => T): T {
 /** The SQLite store. Open it with {@link openSqliteStore}. */
 export class SqliteStore implements Store {
   readonly kind: string = "sqlite";
+  readonly url: string | undefined;
   private readonly db: Database.Database;
   private readonly keep: number;
+  /** The journal has `parties` and `first_ms` (a store of schema 1 opened read-only has not). */
+  private readonly hasParties: boolean;
   private readonly s: ReturnType<SqliteStore["prepare"]>;
 
   constructor(
     readonly location: string,
     options: SqliteStoreOptions = {},
   ) {
-    this.keep = Math.max(1, options.keepSnapshots ?? 4);
+    this.keep = Math.max(1, options.keepSnapshots ?? Infinity);
+    this.url = location === ":memory:" || location === "" ? undefined : resolve(location);
+    let db: Database.Database;
+    try {
+      db = new Database(location, { readonly: options.readonly === true, fileMustExist: options.readonly === true || options.mustExist === true });
+    } catch (e) {
+      // better-sqlite3 throws a TypeError for a missing directory, a SqliteError for the rest.
+      const err = e as { code?: string; message?: string };
+      throw new StoreError(`cannot open ${location}: ${err.code === "SQLITE_CANTOPEN" && options.mustExist ? "no such store" : (err.message ?? String(e))}`, { cause: e });
+    }
     this.db = wrap(`cannot open ${location}`, () => {
-      const db = new Database(location, { readonly: options.readonly === true, fileMustExist: options.readonly === true });
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
       if (options.readonly !== true) {
         // Takes effect only when the file is created. A journal row is about 1 KB; with 16 KiB
@@ -130,13 +163,11 @@ export class SqliteStore implements Store {
         // page size of this file): the journal is append-mostly.
         db.pragma("cache_size = -65536");
         db.pragma(`wal_autocheckpoint = ${Math.round(CHECKPOINT_BYTES / (db.pragma("page_size", { simple: true }) as number))}`);
-        db.exec(SCHEMA);
-        const v = db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;
-        if (v === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(SCHEMA_VERSION);
-        else if (v.value !== SCHEMA_VERSION) throw new StoreError(`${location}: store schema ${v.value}, this qungui reads ${SCHEMA_VERSION}`);
+        db.transaction(() => migrate(db, location)).immediate();
       }
       return db;
     });
+    this.hasParties = wrap(`cannot read ${location}`, () => (db.prepare("SELECT name FROM pragma_table_info('journal')").all() as { name: string }[]).some((c) => c.name === "parties"));
     this.s = wrap(`cannot read ${location}`, () => this.prepare());
   }
 
@@ -147,10 +178,10 @@ export class SqliteStore implements Store {
       journalAfter: db.prepare("SELECT seq, kind, body, event_id, at_ms, policy, recorded_at FROM journal WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?"),
       insertEntry: this.readonly
         ? null
-        : db.prepare("INSERT INTO journal (seq, kind, body, event_id, at_ms, policy, recorded_at, decisions, decision_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        : db.prepare("INSERT INTO journal (seq, kind, body, event_id, at_ms, policy, recorded_at, decisions, decision_count, parties, first_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
       insertDeadLetter: this.readonly ? null : db.prepare("INSERT INTO dead_letters (after_seq, json, recorded_at) VALUES (?, ?, ?)"),
       insertSnapshot: this.readonly ? null : db.prepare("INSERT OR REPLACE INTO snapshots (seq, policy, state, recorded_at) VALUES (?, ?, ?, ?)"),
-      pruneSnapshots: this.readonly
+      pruneSnapshots: this.readonly || !Number.isFinite(this.keep)
         ? null
         : db.prepare("DELETE FROM snapshots WHERE seq < (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT 1 OFFSET ?)"),
       upsertCursor: this.readonly
@@ -162,7 +193,9 @@ export class SqliteStore implements Store {
       decisionsOf: db.prepare("SELECT decisions FROM journal WHERE seq = ?"),
       journalStart: db.prepare("SELECT min(seq) AS seq FROM journal"),
       cursor: db.prepare("SELECT input, line, digest FROM cursors WHERE input = ?"),
-      decisionsPage: db.prepare("SELECT seq, at_ms, decisions FROM journal WHERE seq > ? AND decisions IS NOT NULL ORDER BY seq LIMIT ?"),
+      decisionsPage: db.prepare(
+        `SELECT seq, at_ms, ${this.hasParties ? "first_ms, parties" : "NULL AS first_ms, NULL AS parties"}, recorded_at, policy, decisions FROM journal WHERE seq > ? AND decisions IS NOT NULL ORDER BY seq LIMIT ?`,
+      ),
       deadLettersPage: db.prepare("SELECT id, json FROM dead_letters WHERE id > ? ORDER BY id LIMIT ?"),
       putPolicy: this.readonly ? null : db.prepare("INSERT OR IGNORE INTO policies (id, ir, added_at) VALUES (?, ?, ?)"),
       getPolicy: db.prepare("SELECT ir FROM policies WHERE id = ?"),
@@ -171,6 +204,11 @@ export class SqliteStore implements Store {
 
   private get readonly(): boolean {
     return this.db.readonly;
+  }
+
+  /** Every method starts here: a closed store is a StoreError, not better-sqlite3's TypeError. */
+  private open(): void {
+    if (!this.db.open) throw new StoreError(`${this.location} is closed`);
   }
 
   private writable<T>(stmt: T | null): T {
@@ -194,15 +232,18 @@ export class SqliteStore implements Store {
   }
 
   async putPolicy(id: string, irJson: string): Promise<void> {
+    this.open();
     // The time a policy was first seen is informational only; it is not part of any decision.
     wrap("cannot store the policy", () => this.writable(this.s.putPolicy).run(id, irJson, 0));
   }
 
   async getPolicy(id: string): Promise<string | null> {
+    this.open();
     return wrap("cannot read the policy", () => (this.s.getPolicy.get(id) as { ir: string } | undefined)?.ir ?? null);
   }
 
   async recovery(): Promise<Recovery> {
+    this.open();
     return wrap(`cannot recover from ${this.location}`, () =>
       this.db.transaction(() => {
         const snapshot = snapshotOf(this.s.latestSnapshot.get() as SnapshotRow | undefined);
@@ -213,14 +254,17 @@ export class SqliteStore implements Store {
   }
 
   async journal(after: number, upTo?: number): Promise<JournalEntry[]> {
+    this.open();
     return wrap("cannot read the journal", () => this.journalSync(after, upTo));
   }
 
   async snapshotAtOrBefore(atMost: number): Promise<Snapshot | null> {
+    this.open();
     return wrap("cannot read snapshots", () => snapshotOf(this.s.snapshotAtOrBefore.get(atMost) as SnapshotRow | undefined));
   }
 
   async findEvent(eventId: string): Promise<JournalEntry | null> {
+    this.open();
     return wrap("cannot read the journal", () => {
       const r = this.s.findEvent.get(eventId) as JournalRow | undefined;
       return r === undefined ? null : entryOf(r);
@@ -228,6 +272,7 @@ export class SqliteStore implements Store {
   }
 
   async decisionsOf(entry: number): Promise<string[]> {
+    this.open();
     return wrap("cannot read decisions", () => {
       const r = this.s.decisionsOf.get(entry) as { decisions: string | null } | undefined;
       return r === undefined || r.decisions === null || r.decisions === "" ? [] : r.decisions.split(SEP);
@@ -235,6 +280,7 @@ export class SqliteStore implements Store {
   }
 
   async journalStart(): Promise<number> {
+    this.open();
     return wrap("cannot read the journal", () => {
       const r = this.s.journalStart.get() as { seq: number | null };
       return r.seq ?? this.headSync() + 1;
@@ -242,6 +288,7 @@ export class SqliteStore implements Store {
   }
 
   async commit(afterSeq: number, build: (missed: JournalEntry[]) => CommitBatch | null): Promise<void> {
+    this.open();
     const run = this.db.transaction(() => {
       const head = this.headSync();
       if (head < afterSeq) throw new StoreError(`${this.location}: the journal ends at ${head} but this writer has applied ${afterSeq}`);
@@ -254,59 +301,41 @@ export class SqliteStore implements Store {
 
   private write(b: CommitBatch, head: number): void {
     const insertEntry = this.writable(this.s.insertEntry);
-    let expected = head + 1;
-    // Decisions arrive grouped by entry, in entry order (the engine builds them so).
-    let d = 0;
-    for (const e of b.entries) {
-      if (e.seq !== expected) throw new StoreError(`journal entry ${e.seq} does not follow ${expected - 1}`);
-      let text = "";
-      let n = 0;
-      for (; d < b.decisions.length && b.decisions[d]!.entry === e.seq; d++, n++) text += (n === 0 ? "" : SEP) + b.decisions[d]!.json;
-      insertEntry.run(e.seq, e.kind, e.body, e.eventId, e.atMs, e.policy, b.recordedAt, text, n);
-      expected++;
+    const rows = entryRows(b, head);
+    for (const r of rows) {
+      const e = r.entry;
+      insertEntry.run(e.seq, e.kind, e.body, e.eventId, e.atMs, e.policy, b.recordedAt, r.decisions, r.count, r.parties, r.firstMs);
     }
-    if (d !== b.decisions.length) throw new StoreError("decisions of a batch must follow their journal entries, in order");
     if (b.deadLetters.length > 0) {
       const insertDeadLetter = this.writable(this.s.insertDeadLetter);
       for (const d of b.deadLetters) insertDeadLetter.run(d.afterSeq, d.json, b.recordedAt);
     }
     if (b.snapshot !== undefined) {
       const sn = b.snapshot;
-      if (sn.seq !== expected - 1) throw new StoreError(`snapshot at ${sn.seq} but the journal ends at ${expected - 1}`);
       this.writable(this.s.insertSnapshot).run(sn.seq, sn.policy, sn.state, b.recordedAt);
-      this.writable(this.s.pruneSnapshots).run(this.keep - 1);
+      this.s.pruneSnapshots?.run(this.keep - 1);
     }
     if (b.cursor !== undefined) this.writable(this.s.upsertCursor).run(b.cursor.input, b.cursor.line, b.cursor.digest, b.recordedAt);
   }
 
   async cursor(input: string): Promise<InputCursor | null> {
+    this.open();
     return wrap("cannot read the input cursor", () => (this.s.cursor.get(input) as InputCursor | undefined) ?? null);
   }
 
   async *exportDecisions(filter: InspectionFilter): AsyncIterable<ExportedRecord> {
     let last = 0;
     for (;;) {
-      const rows = wrap("cannot read decisions", () => this.s.decisionsPage.all(last, PAGE) as { seq: number; at_ms: number; decisions: string }[]);
-      const filtered = filter.group !== undefined || filter.user !== undefined || filter.fromMs !== undefined || filter.toMs !== undefined;
-      for (const r of rows) {
-        // A cheap pre-filter on the stored time; the filter's own semantics decide (records/log.ts).
-        if (filter.fromMs !== undefined && r.at_ms < filter.fromMs - 1000) continue;
-        if (filter.toMs !== undefined && r.at_ms >= filter.toMs + 1000) continue;
-        if (r.decisions === "") continue;
-        for (const json of r.decisions.split(SEP)) {
-          if (filtered) {
-            const d = JSON.parse(json) as Decision;
-            if (!inRange(d, filter) || !concerns(d, filter)) continue;
-          }
-          yield { json, entry: r.seq };
-        }
-      }
+      this.open();
+      const rows = wrap("cannot read decisions", () => this.s.decisionsPage.all(last, PAGE) as ExportRow[]);
+      for (const r of rows) yield* rowRecords({ seq: r.seq, atMs: r.at_ms, firstMs: r.first_ms, recordedAt: r.recorded_at, policy: r.policy, decisions: r.decisions, parties: r.parties }, filter);
       if (rows.length < PAGE) return;
       last = rows[rows.length - 1]!.seq;
     }
   }
 
   async *exportDeadLetters(): AsyncIterable<string> {
+    this.open();
     let last = 0;
     for (;;) {
       const rows = wrap("cannot read dead letters", () => this.s.deadLettersPage.all(last, PAGE) as { id: number; json: string }[]);
@@ -317,6 +346,7 @@ export class SqliteStore implements Store {
   }
 
   async purge(req: PurgeRequest): Promise<PurgeCounts> {
+    this.open();
     const db = this.db;
     const run = db.transaction((): PurgeCounts => {
       const old = "at_ms < ? AND recorded_at < ? AND decisions IS NOT NULL";
@@ -350,6 +380,7 @@ export class SqliteStore implements Store {
 
   /** Counts and positions (scans the tables: for the CLI, not for a hot path). */
   async stats(): Promise<StoreStats> {
+    this.open();
     return wrap(`cannot read ${this.location}`, () =>
       this.db.transaction((): StoreStats => {
         const db = this.db;
@@ -372,10 +403,25 @@ export class SqliteStore implements Store {
     );
   }
 
-  /** Closes the database (idempotent). */
+  /** Closes the database (idempotent); every call after it is a {@link StoreError}. */
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+/** Creates the tables, or brings a store of an earlier schema up to this one (in one write transaction). */
+function migrate(db: Database.Database, location: string): void {
+  db.exec(SCHEMA);
+  const v = db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined;
+  if (v === undefined) {
+    db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(SCHEMA_VERSION);
+    return;
+  }
+  if (v.value === SCHEMA_VERSION) return;
+  if (v.value !== "1") throw new StoreError(`${location}: store schema ${v.value}, this qungui reads ${SCHEMA_VERSION}`);
+  // Rows of schema 1 keep NULL parties: the export falls back to what their decisions say.
+  db.exec("ALTER TABLE journal ADD COLUMN parties TEXT; ALTER TABLE journal ADD COLUMN first_ms INTEGER;");
+  db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(SCHEMA_VERSION);
 }
 
 /** The clock of a snapshot's state without parsing all of it. */

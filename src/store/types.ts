@@ -14,28 +14,50 @@
  * - Replaying the journal after the latest snapshot through the policies named by each entry gives
  *   the state the writer had (the engine is deterministic; nothing in it reads the wall clock).
  * - The decision log is kept in the order decisions were made.
+ * - The policy in force is the policy of the last journal entry (or of the latest snapshot, when
+ *   it is later): a switch is a `policy` entry, so every writer switches at the same position.
+ * - After {@link Store.close}, every method rejects with a {@link StoreError}.
+ *
+ * The same records serve a partitioned log (docs/architecture.md, "Durable state"): an entry is
+ * self-contained (its event, the policy that judged it, its decisions with their parties), so a
+ * partition's journal is this journal restricted to the partition.
  */
-import type { InspectionFilter } from "../records/log.js";
+import type { InspectionFilter, Parties } from "../records/log.js";
 
 /** An accepted input, as the journal keeps it. */
 export interface JournalEntry {
   /** 1, 2, 3, … without gaps. */
   seq: number;
-  /** `event`: an accepted event; `advance`: the clock moved without an event ({@link Engine.advance}). */
-  kind: "event" | "advance";
+  /**
+   * `event`: an accepted event; `advance`: the clock moved without an event ({@link Engine.advance},
+   * the server's timer tick); `policy`: the policy in force changed (a reload), from this entry on.
+   */
+  kind: JournalKind;
   /**
    * `event`: the event as JSON with only the fields of its type (`identity` replaced by `{}`: personal
-   * information is never stored); `advance`: the instant in epoch milliseconds, as text.
+   * information is never stored); `advance`: the instant in epoch milliseconds, as text; `policy`:
+   * the id of the policy that takes over (the same as `policy`).
    */
   body: string;
-  /** The event id (null for `advance`). */
+  /** The event id (null for `advance` and `policy`). */
   eventId: string | null;
-  /** The event's `at` (or the advance instant), epoch ms. */
+  /** The event's `at` (or the advance instant; for `policy`, the engine clock at the switch, or 0), epoch ms. */
   atMs: number;
-  /** Id of the policy that judged it (see {@link policyId}). */
+  /** Key of the policy that judged it, in the store's policies (its `policyId`); for `policy`, the one taking over. */
   policy: string;
   /** Wall-clock time of the commit, epoch ms (from the engine's injected clock). */
   recordedAt: number;
+}
+
+/** The kinds of journal entries. */
+export const JOURNAL_KINDS = ["event", "advance", "policy"] as const;
+/** What a journal entry records (see {@link JournalEntry.kind}). */
+export type JournalKind = (typeof JOURNAL_KINDS)[number];
+
+/** A stored kind read back (unknown text is a corrupt store). */
+export function journalKind(text: unknown): JournalKind {
+  if (text === "event" || text === "advance" || text === "policy") return text;
+  throw new StoreError(`unknown journal entry kind ${JSON.stringify(text)}`);
 }
 
 /** One decision of the log. */
@@ -44,8 +66,13 @@ export interface DecisionRecord {
   entry: number;
   /** The decision as `serializeDecision` writes it: the exact bytes a client received. */
   json: string;
-  /** The decision's `at`, epoch ms (for range queries; the filter itself is records/log.ts's). */
+  /** The decision's time, epoch ms: its `due` for a timer decision, else its `at` (records/log.ts `decisionTimeMs`). */
   atMs: number;
+  /**
+   * Everyone it concerns (src/records/parties.ts): what an inspection for a user or group selects
+   * on; null when that is just what the decision names (its subject), so nothing is kept.
+   */
+  parties: Parties | null;
 }
 
 /** One dead letter. */
@@ -143,20 +170,33 @@ export interface Recovery {
 
 /** A decision of the inspection set: its bytes and its place in the log. */
 export interface ExportedRecord {
+  /** The decision, byte for byte as made. */
   json: string;
+  /** The journal sequence number of the entry that produced it. */
   entry: number;
+  /** Wall-clock time of its commit, epoch ms. */
+  recordedAt: number;
+  /** Key of the policy that made it (the entry's `policy`). */
+  policy: string;
 }
 
 /**
  * Where an engine keeps its journal, decision log, dead letters, snapshots, policies and input
  * cursors. Implementations: {@link MemoryStore} (tests, embedding without durability) and
- * {@link SqliteStore} (the embedded default); the contract is this file's header.
+ * {@link SqliteStore} (the embedded default), {@link PostgresStore} (several instances, several
+ * machines); {@link openStore} opens any of them by URL. The contract is this file's header.
  */
 export interface Store {
   /** `memory`, `sqlite`, `postgres`: for health reports and messages. */
   readonly kind: string;
   /** Where it lives (a file, a connection), without secrets. */
   readonly location: string;
+  /**
+   * What {@link openStore} needs to open this store again, from another thread or process
+   * (`explain` replays in a worker thread through it); undefined for a store only this handle can
+   * see (memory). It may hold credentials: never log it.
+   */
+  readonly url?: string;
 
   /** Keeps a policy's IR (idempotent; a policy id is the hash of its IR). */
   putPolicy(id: string, irJson: string): Promise<void>;
@@ -204,8 +244,17 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** A store failure the caller can report (I/O error, locked database, corrupt journal). */
+/** A store failure the caller can report (I/O error, locked database, corrupt journal, closed store). */
 export class StoreError extends Error {
   /** Always `StoreError`. */
   override name = "StoreError";
+  /**
+   * True when the failure may pass by itself (the database is restarting, a connection dropped, a
+   * lock timed out): the HTTP API answers 503 with `Retry-After`, and a retry may succeed.
+   */
+  readonly transient: boolean;
+  constructor(message: string, options: { transient?: boolean; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.transient = options.transient ?? false;
+  }
 }

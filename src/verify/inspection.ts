@@ -4,15 +4,15 @@
  * The expected set is computed here directly from the decisions, not through the log's filter.
  */
 import type { Decision } from "../engine/decision.js";
-import { DecisionLog } from "../records/log.js";
-import { parseRfc3339 } from "../source/time.js";
+import { DecisionLog, decisionTimeMs } from "../records/log.js";
 import type { Violation } from "./oracle.js";
 
 export function inspectionCompleteness(decisions: readonly Decision[], index: number): Violation[] {
   if (decisions.length === 0) return [];
   const log = new DecisionLog();
   for (const d of decisions) log.append(d);
-  const times = decisions.map((d) => parseRfc3339(d.at) ?? 0);
+  // A decision's time is its `at`, a timer decision's its `due` (records/log.ts).
+  const times = decisions.map(decisionTimeMs);
   const mid = times[Math.floor(times.length / 2)]!;
   // The generator's own universe (g1, g2, u1…u4) is where histories are rich; members added by
   // `fill` steps are many and alike, so a few of them are enough.

@@ -15,12 +15,16 @@ import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emptyState, runStream } from "../../src/engine/index.js";
-import { openSqliteStore } from "../../src/store/sqlite.js";
+import { openStore } from "../../src/store/open.js";
 import { rng } from "../../src/workload/generate.js";
 import { referenceProgram, streamLines } from "../service/fixtures.js";
+import { postgresUnavailable, startPostgres, type TestServer } from "../service/postgres.js";
 
 const EVENTS = 100_000;
 const KILLS = Number(process.env["QUNGUI_CRASH_RUNS"] ?? 20);
+/** The PostgreSQL run is shorter: the server shares the machine's two cores with the test. */
+const PG_EVENTS = 30_000;
+const PG_KILLS = Number(process.env["QUNGUI_CRASH_PG_RUNS"] ?? 8);
 const SEED = Number(process.env["QUNGUI_CRASH_SEED"] ?? 20171008);
 const ROOT = join(import.meta.dirname, "..", "..");
 const CLI = join(ROOT, "bin", "qungui.js");
@@ -64,8 +68,80 @@ function runOnce(args: string[], kill: (elapsedMs: number, lines: number) => boo
   });
 }
 
+/** Export lines without the record's place: the decisions as made. */
+const decisionOf = (line: string) => line.replace(/,"journalSeq":\d+,"committedAt":"[^"]+"\}$/, "}");
+
+/**
+ * Runs `qungui run --store STORE` over `events` lines, SIGKILLed `kills` times at random points and
+ * restarted, then to completion; the store's decision log and dead letters must equal an
+ * uninterrupted run's.
+ */
+async function crashRun(dir: string, storeArg: string, events: number, kills: number, label: string): Promise<void> {
+  const lines = streamLines(events, 42, 5 * 60_000);
+  const eventsFile = join(dir, `events-${label}.jsonl`);
+  writeFileSync(eventsFile, lines.join("\n") + "\n");
+  // The uninterrupted run: what `qungui run` without a store writes (same engine, same stream).
+  const want: string[] = [];
+  const wantDead: string[] = [];
+  runStream(referenceProgram(), lines, emptyState(), { decision: (j) => want.push(j), deadLetter: (j) => wantDead.push(j) });
+
+  // The compiled IR starts faster than the .qg (no parse and check at every restart); same policy.
+  const policy = join(dir, "policy.json");
+  if (!existsSync(policy)) execFileSync(process.execPath, [CLI, "compile", "policies/cac-2017.qg", "-o", policy], { cwd: ROOT });
+  const args = ["run", policy, eventsFile, "--store", storeArg, "--dead-letter", join(dir, `dead-${label}.jsonl`)];
+  const random = rng(SEED);
+  const positions: number[] = [];
+  const t0 = Date.now();
+  let killed = 0;
+  let finished = false;
+  let startup = 1500;
+  while (killed < kills) {
+    // Some kills at a random time (during start-up, recovery or a commit), the others after some
+    // output (in the next commit); never so late that the kills still to come find nothing left.
+    const byTime = random() < 0.4;
+    const afterMs = random() * 2 * startup;
+    const remaining = lines.length - (positions[positions.length - 1] ?? 0);
+    const cap = Math.max(1, Math.floor(remaining / (kills - killed + 1)));
+    const afterLines = 1 + Math.floor(random() * cap);
+    const r = await runOnce(args, (ms, n) => (byTime ? ms >= afterMs : n >= afterLines) || n >= cap);
+    if (r.firstOutputMs !== null) startup = r.firstOutputMs;
+    if (r.signal !== "SIGKILL") {
+      expect(r.code, r.stderr).toBe(0);
+      finished = true;
+      break;
+    }
+    killed++;
+    const s = await openStore(storeArg);
+    const c = await s.cursor(`file:${eventsFile}`);
+    await s.close();
+    positions.push(c?.line ?? 0);
+  }
+  if (!finished) {
+    const last = await runOnce(args, () => false);
+    expect(last.code, last.stderr).toBe(0);
+  }
+  const elapsed = Date.now() - t0;
+
+  const exported = execFileSync(process.execPath, [CLI, "records", "export", "--store", storeArg], { cwd: ROOT, maxBuffer: 1 << 30 }).toString("utf8");
+  const got = exported.split("\n").filter((l) => l.length > 0).map(decisionOf);
+  const dead = execFileSync(process.execPath, [CLI, "records", "export", "--store", storeArg, "--dead-letters"], { cwd: ROOT, maxBuffer: 1 << 28 })
+    .toString("utf8")
+    .split("\n")
+    .filter((l) => l.length > 0);
+
+  console.log(`crash test (${label}): seed ${SEED}, ${killed} kills at input lines [${positions.join(", ")}], ${(elapsed / 1000).toFixed(1)} s, ${got.length} decisions, ${dead.length} dead letters`);
+  expect(got.length).toBe(want.length);
+  expect(got).toEqual(want);
+  expect(dead).toEqual(wantDead);
+  // The kills landed at many different places of the stream, not all before the first commit.
+  expect(new Set(positions).size).toBeGreaterThanOrEqual(Math.min(kills, 6));
+}
+
+const pgWhy = await postgresUnavailable();
+
 describe("crash test: qungui run --store under SIGKILL", () => {
   let dir: string;
+  let pg: TestServer | undefined;
 
   beforeAll(() => {
     if (!existsSync(join(ROOT, "dist", "cli", "run-store.js"))) {
@@ -74,67 +150,17 @@ describe("crash test: qungui run --store under SIGKILL", () => {
     dir = mkdtempSync(join(tmpdir(), "qungui-crash-"));
   });
 
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    pg?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
-  it(`loses and duplicates nothing over ${EVENTS} events and ${KILLS} kills`, async () => {
-    const lines = streamLines(EVENTS, 42, 5 * 60_000);
-    const events = join(dir, "events.jsonl");
-    writeFileSync(events, lines.join("\n") + "\n");
-    // The uninterrupted run: what `qungui run` without a store writes (same engine, same stream).
-    const want: string[] = [];
-    const wantDead: string[] = [];
-    runStream(referenceProgram(), lines, emptyState(), { decision: (j) => want.push(j), deadLetter: (j) => wantDead.push(j) });
+  it(`loses and duplicates nothing over ${EVENTS} events and ${KILLS} kills (SQLite)`, async () => {
+    await crashRun(dir, join(dir, "crash.db"), EVENTS, KILLS, "sqlite");
+  }, 600_000);
 
-    // The compiled IR starts faster than the .qg (no parse and check at every restart); same policy.
-    const policy = join(dir, "policy.json");
-    execFileSync(process.execPath, [CLI, "compile", "policies/cac-2017.qg", "-o", policy], { cwd: ROOT });
-    const store = join(dir, "crash.db");
-    const args = ["run", policy, events, "--store", store, "--dead-letter", join(dir, "dead.jsonl")];
-    const random = rng(SEED);
-    const positions: number[] = [];
-    const t0 = Date.now();
-    let kills = 0;
-    let finished = false;
-    let startup = 1500;
-    while (kills < KILLS) {
-      // Some kills at a random time (during start-up, recovery or a commit), the others after some
-      // output (in the next commit); never so late that the kills still to come find nothing left.
-      const byTime = random() < 0.4;
-      const afterMs = random() * 2 * startup;
-      const remaining = lines.length - (positions[positions.length - 1] ?? 0);
-      const cap = Math.max(1, Math.floor(remaining / (KILLS - kills + 1)));
-      const afterLines = 1 + Math.floor(random() * cap);
-      const r = await runOnce(args, (ms, n) => (byTime ? ms >= afterMs : n >= afterLines) || n >= cap);
-      if (r.firstOutputMs !== null) startup = r.firstOutputMs;
-      if (r.signal !== "SIGKILL") {
-        expect(r.code, r.stderr).toBe(0);
-        finished = true;
-        break;
-      }
-      kills++;
-      const s = openSqliteStore(store);
-      const c = await s.cursor(`file:${events}`);
-      await s.close();
-      positions.push(c?.line ?? 0);
-    }
-    if (!finished) {
-      const last = await runOnce(args, () => false);
-      expect(last.code, last.stderr).toBe(0);
-    }
-    const elapsed = Date.now() - t0;
-
-    const exported = execFileSync(process.execPath, [CLI, "records", "export", "--store", store], { cwd: ROOT, maxBuffer: 1 << 30 }).toString("utf8");
-    const got = exported.split("\n").filter((l) => l.length > 0);
-    const dead = execFileSync(process.execPath, [CLI, "records", "export", "--store", store, "--dead-letters"], { cwd: ROOT, maxBuffer: 1 << 28 })
-      .toString("utf8")
-      .split("\n")
-      .filter((l) => l.length > 0);
-
-    console.log(`crash test: seed ${SEED}, ${kills} kills at input lines [${positions.join(", ")}], ${(elapsed / 1000).toFixed(1)} s, ${got.length} decisions, ${dead.length} dead letters`);
-    expect(got.length).toBe(want.length);
-    expect(got).toEqual(want);
-    expect(dead).toEqual(wantDead);
-    // The kills landed at many different places of the stream, not all before the first commit.
-    expect(new Set(positions).size).toBeGreaterThanOrEqual(Math.min(KILLS, 8));
+  it.skipIf(pgWhy !== null)(`loses and duplicates nothing over ${PG_EVENTS} events and ${PG_KILLS} kills (PostgreSQL${pgWhy === null ? "" : `: skipped, ${pgWhy}`})`, async () => {
+    pg = startPostgres();
+    await crashRun(dir, `${pg.url}${pg.url.includes("?") ? "&" : "?"}schema=crash`, PG_EVENTS, PG_KILLS, "postgres");
   }, 600_000);
 });

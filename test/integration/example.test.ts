@@ -21,8 +21,10 @@ it("examples/embed.ts runs and resumes from its store", async () => {
     expect(out).toMatch(/e8 message\.post → deny \(real-name\/post\): user bob has no verified real identity/);
     expect(out).toMatch(/explain e8: deny: real-name\/post/);
     expect(out).toMatch(/\d+ decisions concern g1/);
+    expect(out).toContain("retry of e7: replay true, allow");
     const s = openSqliteStore(store);
-    expect((await s.stats()).head).toBe(9);
+    // The policy entry (the store's first policy in force), then the example's nine events.
+    expect((await s.stats()).head).toBe(10);
     await s.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -20,7 +20,7 @@ it("serves, reloads with the token file, stops on SIGTERM, and keeps its decisio
     const token = "a-token-of-sufficient-length";
     writeFileSync(join(dir, "token"), token + "\n");
     const store = join(dir, "serve.db");
-    const child = spawn(process.execPath, [join(ROOT, "bin", "qungui.js"), "serve", "policies/cac-2017.qg", "--port", "0", "--store", store, "--token-file", join(dir, "token")], {
+    const child = spawn(process.execPath, [join(ROOT, "bin", "qungui.js"), "serve", "policies/cac-2017.qg", "--port", "0", "--store", store, "--token-file", join(dir, "token"), "--tick", "off", "--log-level", "silent"], {
       cwd: ROOT,
       stdio: ["ignore", "ignore", "pipe"],
     });
@@ -30,13 +30,14 @@ it("serves, reloads with the token file, stops on SIGTERM, and keeps its decisio
       child.stderr.on("data", (b: Buffer) => {
         err += b.toString("utf8");
         const m = /qungui serve: (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
-        if (m) resolve(m[1]!);
+        if (m && /qungui serve: ready/.test(err)) resolve(m[1]!);
       });
       void exited.then(() => reject(new Error(`serve exited: ${err}`)));
     });
     expect(err).toMatch(/policy reload enabled/);
     const health = await (await fetch(`${url}/v1/health`)).json();
-    expect(health).toMatchObject({ status: "ok", store: { kind: "sqlite" }, position: 0 });
+    // Position 1: the store's first entry journals the policy in force.
+    expect(health).toMatchObject({ status: "ok", ready: true, store: { kind: "sqlite" }, position: 1, policy: { name: "cac-2017", since: 1 } });
     const res = await fetch(`${url}/v1/decide`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -55,7 +56,7 @@ it("serves, reloads with the token file, stops on SIGTERM, and keeps its decisio
     expect(await exited).toBe(0);
     const s = openSqliteStore(store);
     const stats = await s.stats();
-    expect(stats).toMatchObject({ head: 1, decisions: 1, deadLetters: 1 });
+    expect(stats).toMatchObject({ head: 2, decisions: 1, deadLetters: 1 });
     await s.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -255,7 +255,7 @@ for (const factory of factories) {
         expect([...stored].sort()).toEqual([...answered].sort());
         const program = referenceProgram();
         const state = emptyState();
-        const replayed = (await a.journal(0)).flatMap((e) => program.evaluate(JSON.parse(e.body) as unknown, state).decisions.map(serializeDecision));
+        const replayed = (await a.journal(0)).filter((e) => e.kind === "event").flatMap((e) => program.evaluate(JSON.parse(e.body) as unknown, state).decisions.map(serializeDecision));
         expect(replayed).toEqual(stored);
         const fresh = await createEngine(referenceProgram(), { store: a });
         expect(fresh.snapshot()).toBe(snapshotState(state));

@@ -46,3 +46,26 @@ export function tickingClock(startMs = Date.UTC(2030, 0, 1)): () => number {
   let t = startMs;
   return () => (t += 1000);
 }
+
+/** The reference policy's text without the real-name requirement for posting: visibly other decisions. */
+export function amendedPolicyText(): string {
+  return readFileSync(POLICY_PATH, "utf8").replace("verified required for post, create, set-info", "verified required for create, set-info");
+}
+
+/**
+ * Events that leave an unverified member `anon` in group `group` (created by a verified `owner`):
+ * a post of theirs is denied by `real-name/post` under the reference policy, allowed under the
+ * amended one (see {@link amendedPolicyText}).
+ */
+export function unverifiedMemberSetup(group: string): Record<string, unknown>[] {
+  return [
+    { id: "s0", type: "agreement.published", at: "2018-03-01T08:59:00+08:00", version: "1" },
+    { id: "s1", type: "user.registered", at: "2018-03-01T09:00:00+08:00", user: "owner" },
+    { id: "s2", type: "user.verified", at: "2018-03-01T09:00:01+08:00", user: "owner", identity: { name: "测试用户" } },
+    { id: "s3", type: "agreement.accepted", at: "2018-03-01T09:00:02+08:00", user: "owner", version: "1" },
+    { id: "s4", type: "group.create", at: "2018-03-01T09:00:03+08:00", user: "owner", group, category: "general" },
+    { id: "s5", type: "user.registered", at: "2018-03-01T09:00:04+08:00", user: "anon" },
+    { id: "s6", type: "agreement.accepted", at: "2018-03-01T09:00:05+08:00", user: "anon", version: "1" },
+    { id: "s7", type: "group.join", at: "2018-03-01T09:00:06+08:00", user: "anon", group },
+  ];
+}

@@ -85,7 +85,12 @@ describe("HTTP decision API", () => {
     const decisions = (one.json() as { decisions: { event: string; trigger?: string; outcome: string; rule: string }[] }).decisions;
     expect(decisions.slice(0, -1).every((d) => d.trigger === "timer")).toBe(true);
     expect(decisions.at(-1)).toMatchObject({ event: "h-1", outcome: "noted", rule: "facts/registered" });
-    const dup = await post("/v1/decide", { id: "h-1", type: "user.registered", at: "2018-06-01T09:00:00+08:00", user: "hu1" });
+    // A retry (same id, same content) gets the original decisions, marked as a replay, byte for byte.
+    const retry = await post("/v1/decide", { id: "h-1", type: "user.registered", at: "2018-06-01T09:00:00+08:00", user: "hu1", ignored: 1 });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.body).toBe(one.body.replace(/\]\}$/, '],"replay":true}'));
+    // The same id with other content is the dead letter.
+    const dup = await post("/v1/decide", { id: "h-1", type: "user.registered", at: "2018-06-01T09:00:00+08:00", user: "hu2" });
     expect(dup.json()).toEqual({ decisions: [], deadLetter: { line: null, reason: 'duplicate event id "h-1"', raw: expect.any(String) } });
     const level = await post("/v1/decide", { id: "h-2", type: "user.credit", at: "2018-06-01T09:00:00+08:00", user: "hu1", level: "platinum" });
     expect(level.statusCode).toBe(200);
@@ -115,13 +120,25 @@ describe("HTTP decision API", () => {
     expect(tooMany.statusCode).toBe(400);
     const huge = await post("/v1/decide", { id: "big", type: "clock", at: AT, pad: "x".repeat(300 * 1024) });
     expect(huge.statusCode).toBe(413);
-    const text = await app.inject({ method: "POST", url: "/v1/decide", payload: "hello", headers: { "content-type": "text/csv" } });
-    expect(text.statusCode).toBe(415);
+    for (const type of ["text/csv", "text/plain", "application/x-www-form-urlencoded"]) {
+      const text = await app.inject({ method: "POST", url: "/v1/decide", payload: "hello", headers: { "content-type": type } });
+      expect(text.statusCode, type).toBe(415);
+      const explain = await app.inject({ method: "POST", url: "/v1/explain", payload: "hello", headers: { "content-type": type } });
+      expect(explain.statusCode, type).toBe(415);
+    }
+    // A parse error never quotes the body (it may carry an identity).
+    const broken = await post("/v1/decide", '{"id":"b","type":"user.verified","at":"2018-06-01T09:00:00+08:00","user":"u","identity":{"name":"张三秘密"} x');
+    expect(broken.statusCode).toBe(400);
+    expect(broken.body).not.toContain("张三秘密");
+    expect(broken.json()).toMatchObject({ code: "QUNGUI_INVALID_JSON", message: expect.stringMatching(/not valid JSON \(at character \d+\)/) });
   });
 
   it("keeps __proto__ and constructor away from state", async () => {
     const proto = await post("/v1/decide", '{"id":"p1","type":"user.registered","at":"2018-06-01T09:00:00+08:00","user":"pu","__proto__":{"polluted":true}}');
     expect(proto.statusCode).toBe(400);
+    expect(proto.json()).toMatchObject({ code: "QUNGUI_FORBIDDEN_KEY", message: expect.stringMatching(/__proto__/) });
+    const escaped = await post("/v1/decide", '{"id":"p1","type":"user.registered","at":"2018-06-01T09:00:00+08:00","user":"pu","\\u005f_proto__":{"polluted":true}}');
+    expect(escaped.statusCode).toBe(400);
     const ctor = await post("/v1/decide", '{"id":"p2","type":"user.registered","at":"2018-06-01T09:00:00+08:00","user":"pu","constructor":{"prototype":{"polluted":true}}}');
     expect(ctor.statusCode).toBe(400);
     const plain = await post("/v1/decide", '{"id":"p3","type":"user.registered","at":"2018-06-01T09:00:00+08:00","user":"pu","extra":{"constructor":1}}');
@@ -150,10 +167,24 @@ describe("HTTP decision API", () => {
     expect(await engine.decisionsOf("what-if")).toBeNull();
   });
 
-  it("reports health and Prometheus metrics", async () => {
+  it("gives every response a request id: the client's when it is sane, else a new one", async () => {
+    const given = await app.inject({ method: "GET", url: "/v1/health", headers: { "x-request-id": "client-42" } });
+    expect(given.headers["x-request-id"]).toBe("client-42");
+    const forged = await app.inject({ method: "GET", url: "/nope", headers: { "x-request-id": "a\tb" } });
+    expect(forged.statusCode).toBe(404);
+    expect(forged.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    const bad = await post("/v1/decide", "{");
+    expect(bad.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("reports health (live, ready, policy and store) and Prometheus metrics", async () => {
     const h = await app.inject({ method: "GET", url: "/v1/health" });
     expect(h.statusCode).toBe(200);
-    expect(h.json()).toMatchObject({ status: "ok", policy: { name: "cac-2017", id: engine.policy }, store: { kind: "sqlite" } });
+    expect(h.json()).toMatchObject({ status: "ok", ready: true, policy: { name: "cac-2017", id: engine.policy, since: 1 }, store: { kind: "sqlite" } });
+    expect((await app.inject({ method: "GET", url: "/v1/health/live" })).json()).toEqual({ status: "live" });
+    const ready = await app.inject({ method: "GET", url: "/v1/health/ready" });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ status: "ready", policy: { id: engine.policy } });
     const m = await app.inject({ method: "GET", url: "/metrics" });
     expect(m.statusCode).toBe(200);
     expect(m.headers["content-type"]).toMatch(/^text\/plain/);
@@ -164,7 +195,17 @@ describe("HTTP decision API", () => {
     expect(text).toMatch(/^qungui_dead_letters_total \d+$/m);
     expect(text).toMatch(/^qungui_decide_duration_seconds_bucket\{le="\+Inf"\} \d+$/m);
     expect(text).toMatch(/^qungui_rejected_requests_total\{status="400"\} \d+$/m);
-    for (const line of text.split("\n")) if (line && !line.startsWith("#")) expect(line).toMatch(/^[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? [0-9.e+-]+$/);
+    expect(text).toMatch(/^qungui_replays_total [1-9]\d*$/m);
+    expect(text).toMatch(new RegExp(`^qungui_journal_position ${engine.position}$`, "m"));
+    expect(text).toMatch(/^qungui_build_info\{version="[^"]+",node="[^"]+",store="sqlite"\} 1$/m);
+    expect(text).toMatch(new RegExp(`^qungui_policy_info\{name="cac-2017",id="${engine.policy}"\} 1$`, "m"));
+    expect(text).toMatch(/^qungui_commit_duration_seconds_count [1-9]\d*$/m);
+    expect(text).toMatch(/^qungui_ready 1$/m);
+    // Node's process and runtime metrics.
+    expect(text).toMatch(/^process_cpu_user_seconds_total /m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes /m);
+    for (const line of text.split("\n")) if (line && !line.startsWith("#")) expect(line).toMatch(/^[a-z_0-9]+(\{[a-z_0-9]+="[^"]*"(,[a-z_0-9]+="[^"]*")*\})? ([0-9.e+-]+|NaN)$/);
   });
 
   it("serves an OpenAPI 3.1 document whose schemas compile and whose refs resolve", async () => {
@@ -172,7 +213,7 @@ describe("HTTP decision API", () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json() as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths).sort()).toEqual(["/metrics", "/v1/decide", "/v1/explain", "/v1/explain/{event}", "/v1/health", "/v1/openapi.json", "/v1/policy"]);
+    expect(Object.keys(doc.paths).sort()).toEqual(["/metrics", "/v1/decide", "/v1/explain", "/v1/explain/{event}", "/v1/health", "/v1/health/live", "/v1/health/ready", "/v1/openapi.json", "/v1/policy"]);
     const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [];
     for (const r of refs) {
       const name = /#\/components\/schemas\/([^"]+)/.exec(r)?.[1];
@@ -183,6 +224,11 @@ describe("HTTP decision API", () => {
     const decision = ajv.compile({ $ref: "doc#/components/schemas/DecideResult" });
     const one = await post("/v1/decide", { id: "oa-1", type: "user.registered", at: "2018-06-02T09:00:00+08:00", user: "oa" });
     expect(decision(one.json())).toBe(true);
+    const retried = await post("/v1/decide", { id: "oa-1", type: "user.registered", at: "2018-06-02T09:00:00+08:00", user: "oa" });
+    expect(decision(retried.json())).toBe(true);
+    const health = ajv.compile({ $ref: "doc#/components/schemas/Health" });
+    expect(health((await app.inject({ method: "GET", url: "/v1/health" })).json())).toBe(true);
+    expect(health((await app.inject({ method: "GET", url: "/v1/health/ready" })).json())).toBe(true);
   });
 
   it("reloads the policy with the token, keeps state, refuses a broken policy with its diagnostics", async () => {
@@ -229,13 +275,65 @@ describe("HTTP decision API", () => {
     await s.close();
   });
 
-  it("a store failure is a 503 and decides nothing", async () => {
+  it("a store failure is a 503 with Retry-After, decides nothing, and the server is not ready", async () => {
     const s = openSqliteStore(":memory:");
     const e = await createEngine(referenceProgram(), { store: s });
-    const a = await buildServer({ engine: e });
+    const a = await buildServer({ engine: e, retryAfterSeconds: 3 });
     await s.close();
     const res = await a.inject({ method: "POST", url: "/v1/decide", payload: JSON.stringify({ id: "z", type: "clock", at: AT }), headers: { "content-type": "application/json" } });
     expect(res.statusCode).toBe(503);
+    expect(res.headers["retry-after"]).toBe("3");
+    const ready = await a.inject({ method: "GET", url: "/v1/health/ready" });
+    expect(ready.statusCode).toBe(503);
+    expect((await a.inject({ method: "GET", url: "/v1/health/live" })).statusCode).toBe(200);
     await a.close();
+  });
+
+  it("while the engine starts, it is live but not ready, and decide is a 503", async () => {
+    let open!: (e: Engine) => void;
+    const pending = new Promise<Engine>((r) => (open = r));
+    const a = await buildServer({ engine: pending });
+    const d = await a.inject({ method: "POST", url: "/v1/decide", payload: JSON.stringify({ id: "z", type: "clock", at: AT }), headers: { "content-type": "application/json" } });
+    expect(d.statusCode).toBe(503);
+    expect(d.headers["retry-after"]).toBe("1");
+    expect((await a.inject({ method: "GET", url: "/v1/health/ready" })).statusCode).toBe(503);
+    expect((await a.inject({ method: "GET", url: "/v1/health" })).json()).toMatchObject({ status: "starting", ready: false });
+    const s = openSqliteStore(":memory:");
+    open(await createEngine(referenceProgram(), { store: s }));
+    await pending;
+    await new Promise((r) => setImmediate(r));
+    expect((await a.inject({ method: "GET", url: "/v1/health/ready" })).statusCode).toBe(200);
+    await a.close();
+    await s.close();
+  });
+
+  it("fires due timers by the injected wall clock, journaled as clock events, when no event comes", async () => {
+    const s = openSqliteStore(":memory:");
+    let wall = Date.parse("2018-06-01T01:00:00Z");
+    const e = await createEngine(referenceProgram(), { store: s, clock: () => wall });
+    const a = await buildServer({ engine: e, clock: () => wall, tickMs: 20 });
+    const filed = await a.inject({
+      method: "POST",
+      url: "/v1/decide",
+      payload: JSON.stringify({ id: "t1", type: "complaint.filed", at: "2018-06-01T09:00:00+08:00", complaint: "tc1", by: "tu1" }),
+      headers: { "content-type": "application/json" },
+    });
+    expect(filed.statusCode).toBe(200);
+    const due = e.nextDue!;
+    expect(due).toBeGreaterThan(wall);
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await s.journal(0)).map((x) => x.kind)).toEqual(["policy", "event"]);
+    wall = due + 1;
+    for (let i = 0; i < 50 && (await s.stats()).head < 3; i++) await new Promise((r) => setTimeout(r, 20));
+    const journal = await s.journal(0);
+    expect(journal.map((x) => x.kind)).toEqual(["policy", "event", "advance"]);
+    expect(Number(journal[2]!.body)).toBe(wall);
+    const fired = await s.decisionsOf(3);
+    expect(fired.map((j) => JSON.parse(j) as { trigger: string; rule: string; event: null })).toEqual([expect.objectContaining({ trigger: "timer", rule: "complaints/overdue", event: null })]);
+    const metrics = (await a.inject({ method: "GET", url: "/metrics" })).body;
+    expect(metrics).toMatch(/^qungui_timer_decisions_total 1$/m);
+    expect(metrics).toMatch(/^qungui_timer_ticks_total 1$/m);
+    await a.close();
+    await s.close();
   });
 });

@@ -45,12 +45,19 @@ export async function postgresUnavailable(): Promise<string | null> {
 export interface TestServer {
   url: string;
   stop(): void;
+  /** Stops the server process, keeping its data (`-m fast`, or `immediate` for a crash); null for a given server. */
+  halt: ((mode?: "fast" | "immediate") => void) | null;
+  /** Starts it again on the same port after {@link TestServer.halt}. */
+  resume: (() => void) | null;
 }
 
-/** Starts (or points at) a server; throws with the server's log when it cannot start. */
-export function startPostgres(): TestServer {
+/**
+ * Starts (or points at) a server; throws with the server's log when it cannot start. `fsync`
+ * (default off: the tests kill clients, not the server) for benchmarks that should pay for it.
+ */
+export function startPostgres(options: { fsync?: boolean } = {}): TestServer {
   const given = process.env["QUNGUI_TEST_PG_URL"];
-  if (given) return { url: given, stop: () => undefined };
+  if (given) return { url: given, stop: () => undefined, halt: null, resume: null };
   const bin = binDir()!;
   const dir = mkdtempSync(join(tmpdir(), "qungui-pg-"));
   const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
@@ -63,21 +70,31 @@ export function startPostgres(): TestServer {
   }
   const data = join(dir, "data");
   const port = String(20000 + Math.floor(Math.random() * 20000));
+  const start = () => run("pg_ctl", ["-D", data, "-o", `-k ${dir} -p ${port} -c listen_addresses='' -c fsync=${options.fsync === true ? "on" : "off"}`, "-l", join(dir, "log"), "-w", "start"]);
   try {
     run("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync"]);
-    run("pg_ctl", ["-D", data, "-o", `-k ${dir} -p ${port} -c listen_addresses='' -c fsync=off`, "-l", join(dir, "log"), "-w", "start"]);
+    start();
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`cannot start PostgreSQL: ${(e as { stderr?: Buffer }).stderr?.toString() ?? (e as Error).message}`);
   }
+  let running = true;
   return {
     url: `postgresql://postgres@localhost:${port}/postgres?host=${encodeURIComponent(dir)}`,
     stop: () => {
       try {
-        run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+        if (running) run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    },
+    halt: (mode = "fast") => {
+      run("pg_ctl", ["-D", data, "-m", mode, "-w", "stop"]);
+      running = false;
+    },
+    resume: () => {
+      start();
+      running = true;
     },
   };
 }

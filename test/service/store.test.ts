@@ -19,7 +19,7 @@ function entry(seq: number, over: Partial<JournalEntry> = {}): JournalEntry {
 function batch(entries: JournalEntry[], extra: Partial<CommitBatch> = {}): CommitBatch {
   return {
     entries,
-    decisions: entries.map((e) => ({ entry: e.seq, json: `{"event":"${e.eventId}"}`, atMs: e.atMs })),
+    decisions: entries.map((e) => ({ entry: e.seq, json: `{"event":"${e.eventId}"}`, atMs: e.atMs, parties: { users: [], groups: [] } })),
     deadLetters: [],
     recordedAt: 5,
     ...extra,
