@@ -42,6 +42,7 @@ export function openLineSource(file: string | undefined, options: LineSourceOpti
 }
 
 function* linesOf(fd: number, what: string, options: LineSourceOptions): Generator<string> {
+  let atStart = true;
   let buf = Buffer.allocUnsafe(options.chunkSize ?? CHUNK);
   let start = 0;
   let end = 0;
@@ -61,12 +62,18 @@ function* linesOf(fd: number, what: string, options: LineSourceOptions): Generat
     const n = readChunk(fd, buf, end, what);
     if (n === 0) break;
     end += n;
+    // A byte-order mark opening the stream is not part of its first line (docs/events.md, "Lines").
+    if (atStart && end >= 3) {
+      atStart = false;
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
+    }
     // Lines are cut at byte 0x0A, which never occurs inside a UTF-8 sequence, and each is decoded
     // on its own: a multi-byte character split across two reads is decoded whole.
     // Searched in a view that ends at `end`: beyond it is the rest of an unfilled buffer, which a
     // live pipe's small reads would otherwise have scanned in full after every read.
     const filled = buf.subarray(0, end);
     for (let nl = filled.indexOf(NEWLINE, end - n); nl >= 0; nl = filled.indexOf(NEWLINE, start)) {
+      atStart = false;
       yield buf.toString("utf8", start, nl);
       start = nl + 1;
     }

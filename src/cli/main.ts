@@ -56,6 +56,7 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .option("--dead-letter <file>", "write rejected lines here as JSON Lines {line, reason, raw} (default: stderr)")
     .option("--state <file>", "load engine state from this file if it exists, and save it after the run")
     .option("--fail-on-dead-letters", "exit 1 when any line was rejected")
+    .option("--now <instant>", "the wall clock's reading (RFC 3339) for this run: events later than it by more than the tolerance are dead letters (default: the system clock)")
     .option("--store <store>", "commit state, decisions and dead letters to this store (a SQLite file, or postgres://…; or QUNGUI_STORE); a rerun continues where the last one stopped")
     .option("--durability <mode>", "with a SQLite store: full (fsync every commit, default) or normal (survives a crash of qungui, not of the machine)")
     .option("--adopt-policy", "with --store: make this policy the store's policy in force (journaled) when it has another; by default the store's decides")

@@ -26,6 +26,7 @@ import { decoding, EXIT, fileWriter, LineWriter, stdoutBytes, UsageError, type I
 import { openLineSource } from "./lines.js";
 import { requirePolicy } from "./load-policy.js";
 import type { RunFlags } from "./run.js";
+import { wallClockOf } from "./wall-clock.js";
 
 /** Lines per commit: large enough to amortise the fsync, small enough to lose little on a kill. */
 const CHUNK = 1000;
@@ -46,7 +47,7 @@ export async function runWithStore(policyFile: string, eventsFile: string | unde
   const where = describeStore(storePath);
   const ir = requirePolicy(policyFile, io);
   if (!ir) return EXIT.diagnostics;
-  const program = compileProgram(ir);
+  const program = compileProgram(ir, { wallClock: wallClockOf(flags.now) });
   const stdin = eventsFile === undefined || eventsFile === "-";
   const inputKey = stdin ? "stdin" : `file:${resolve(eventsFile)}`;
   const input = openLineSource(eventsFile);

@@ -10,6 +10,7 @@ import { performance } from "node:perf_hooks";
 import { compileProgram, emptyState, restoreState, runStream, snapshotState, type EngineState } from "../engine/index.js";
 import { decoding, EXIT, fileWriter, LineWriter, readText, stdoutBytes, UsageError, writeText, type Io } from "./io.js";
 import { openLineSource } from "./lines.js";
+import { wallClockOf } from "./wall-clock.js";
 import { requirePolicy } from "./load-policy.js";
 
 export interface RunFlags {
@@ -20,7 +21,10 @@ export interface RunFlags {
   store?: string;
   durability?: string;
   adoptPolicy?: boolean;
+  /** The wall clock's reading for this run (RFC 3339), for simulations; default the system clock. */
+  now?: string;
 }
+
 
 function loadState(path: string | undefined): EngineState {
   if (!path || !existsSync(path)) return emptyState();
@@ -36,7 +40,7 @@ export function runRun(policyFile: string, eventsFile: string | undefined, flags
   if (flags.store !== undefined || (process.env["QUNGUI_STORE"] ?? "") !== "") return import("./run-store.js").then((m) => m.runWithStore(policyFile, eventsFile, flags, io));
   const ir = requirePolicy(policyFile, io);
   if (!ir) return EXIT.diagnostics;
-  const program = compileProgram(ir);
+  const program = compileProgram(ir, { wallClock: wallClockOf(flags.now) });
   const state = loadState(flags.state);
   const t0 = performance.now();
   // Decisions go out before each read that may wait, so a live pipe gets them as its events arrive.

@@ -54,7 +54,7 @@ async function storedProgram(store: Store): Promise<Program | null> {
   if (text === null) throw new StoreError(`the store does not hold its policy ${key.slice(0, 12)}…`);
   const { ir, diagnostics } = loadIR(JSON.parse(text) as unknown);
   if (ir === null) throw new StoreError(`the store's policy does not load: ${diagnostics[0]?.message ?? "invalid"}`);
-  return compileProgram(ir);
+  return compileProgram(ir, { wallClock: () => Date.now() });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -81,7 +81,7 @@ export async function runServe(policyArg: string | undefined, flags: Record<stri
   if (c.policy !== undefined) {
     const ir = requirePolicy(c.policy, io);
     if (!ir) return EXIT.diagnostics;
-    given = compileProgram(ir);
+    given = compileProgram(ir, { wallClock: () => Date.now() });
   }
   const where = c.store === undefined ? "memory (not durable)" : describeStore(c.store);
   let store: Store;

@@ -2,7 +2,7 @@
  * The engine's public API: compile a policy IR into a program, keep an engine state, feed it
  * events, get decisions (docs/engine.md).
  */
-export { compileProgram, type Program, type EvaluateResult, type ProgramVersion } from "./program.js";
+export { compileProgram, type Program, type ProgramOptions, type EvaluateResult, type ProgramVersion } from "./program.js";
 export { ProgramError } from "./version.js";
 export {
   emptyState,

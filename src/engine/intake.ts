@@ -6,6 +6,7 @@
 import { EVENT_FIELDS, EVENT_TYPES, MANAGE_ACTIONS, type EventType, type FieldType } from "../vocab/events.js";
 import { blankEvent, type Event } from "./event.js";
 import { parseTimestamp } from "../source/time.js";
+import { jsonSyntaxReason } from "./json-syntax.js";
 
 /**
  * An input the engine could not evaluate: not JSON, not an object, a reserved key, a missing or
@@ -18,11 +19,12 @@ import { parseTimestamp } from "../source/time.js";
 export interface DeadLetter {
   /** 1-based input line, or null for an event that did not come from a line (library, HTTP). */
   line: number | null;
-  /** Why, in one line. It names fields and quotes nothing from the input but event ids and type names. */
+  /** Why, in one line: field names, positions and expected tokens; of the input it quotes only a duplicate's event id. */
   reason: string;
   /**
-   * The input as given, with every `identity` value replaced by `"[redacted]"`; an unparseable line
-   * that mentions `identity` is replaced whole, and after an internal error a line is withheld.
+   * What the input was, safe to store and show: for a JSON object, its contract fields with scalar
+   * values (`identity` always `"[redacted]"`, other keys counted, not shown); for anything else a
+   * description such as `[withheld: not JSON, 41 characters]` (see {@link rawOfValue}).
    */
   raw: string;
 }
@@ -50,13 +52,18 @@ export interface IntakeContext {
   seen(id: string): boolean;
   /** The engine clock (greatest accepted `at`), or null before the first event. */
   clock(): number | null;
+  /**
+   * The wall clock (epoch ms) of the caller, when it has one: an event later than it by more than
+   * the tolerance is a dead letter. The CLI reads the system clock (or `--now`), the server its
+   * injected clock; a library caller that passes none gets only the fixed range check.
+   */
+  wallClock?: () => number;
 }
 
 export type IntakeResult = { event: Event; deadLetter?: undefined } | { event?: undefined; deadLetter: DeadLetter };
 
 export const RESERVED_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 export const REDACTED = "[redacted]";
-export const REDACTED_LINE = "[redacted: unparseable line mentions identity]";
 const IDENTITY_KEY = /^identity$/i;
 
 const TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
@@ -80,6 +87,21 @@ const FIELD_SPECS: Readonly<Record<EventType, readonly FieldSpec[]>> = Object.fr
     return [t, specs];
   }),
 ) as Record<EventType, FieldSpec[]>;
+
+/**
+ * The instants an event may name (docs/events.md, "Timestamps"): from 1970-01-01T00:00:00Z up to,
+ * not including, 2200-01-01T00:00:00Z. Every instant the engine writes is an event's `at` plus a
+ * duration of the policy, so it stays a four-digit year in the decision schema, and within
+ * modern zone rules (before 1901 zones have local-mean-time offsets such as +08:05:43, which
+ * RFC 3339 cannot write). Together with the wall-clock check of {@link admit} no single event can
+ * move the clock out of reach of the events that follow it.
+ */
+export const EARLIEST_EVENT_MS = Date.UTC(1970, 0, 1);
+export const END_OF_EVENTS_MS = Date.UTC(2200, 0, 1);
+
+function outOfRange(field: string, ms: number): string | undefined {
+  return ms < EARLIEST_EVENT_MS || ms >= END_OF_EVENTS_MS ? `field "${field}" must be an instant from 1970-01-01 to 2199-12-31 (UTC)` : undefined;
+}
 
 /** A value quoted for a reason: JSON-quoted, at most 64 characters, one line. */
 function quote(s: string): string {
@@ -120,51 +142,75 @@ function findKey(value: unknown, matches: (key: string) => boolean): string | un
   return undefined;
 }
 
-function hasIdentityKey(value: unknown): boolean {
-  return findKey(value, (k) => IDENTITY_KEY.test(k)) !== undefined;
-}
 
-/** `raw` for a parsed value: JSON with every `identity` value replaced by `"[redacted]"`. */
-export function rawOfValue(value: unknown): string {
-  try {
-    const s = JSON.stringify(value, function (this: unknown, key: string, v: unknown) {
-      return IDENTITY_KEY.test(key) && this !== null && typeof this === "object" && !Array.isArray(this) ? REDACTED : v;
-    });
-    return s === undefined ? "[unserialisable input]" : s;
-  } catch {
-    return hasIdentityKeySafe(value) ? REDACTED_LINE : "[unserialisable input]";
-  }
-}
+/** What a dead letter's `raw` keeps of a field it cannot show. */
+export const WITHHELD = "[withheld]";
 
-function hasIdentityKeySafe(value: unknown): boolean {
-  try {
-    return hasIdentityKey(value);
-  } catch {
-    return true;
+/** The envelope every event has; an object without a known `type` keeps only these. */
+const ENVELOPE: ReadonlySet<string> = new Set(["id", "type", "at"]);
+/** Per known type, the fields of the contract (docs/events.md) a dead letter's `raw` may show. */
+const CONTRACT_FIELDS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  EVENT_TYPES.map((t) => [t, new Set([...ENVELOPE, ...FIELD_SPECS[t].map((f) => f.name)])]),
+);
+
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  switch (typeof value) {
+    case "string":
+      return "a string";
+    case "number":
+    case "bigint":
+      return "a number";
+    case "boolean":
+      return "a boolean";
+    default:
+      return typeof value;
   }
 }
 
 /**
- * `raw` of an input line: as given, unless it carries `identity`. A parsed line with an `identity`
- * key anywhere is re-serialised with the value redacted (duplicate keys collapse, so an earlier
- * duplicate cannot survive); an unparseable line that mentions identity, also through `\u`
- * escapes and in any letter case, is replaced whole.
+ * `raw` of a dead letter, built from what the input *is*, never copied from how it was framed
+ * (docs/events.md, "Dead letters"). A line of a pretty-printed or broken `user.verified` event may
+ * be any fragment of it — a name on a line of its own, an `identity` object without its key — so
+ * no rule that looks for the word `identity` can be safe. Instead: only a JSON object is shown,
+ * and only its contract fields (the envelope, plus the fields of its type when the type is
+ * known), with scalar values; `identity` is always `"[redacted]"`, any other object or array
+ * value is `"[withheld]"`, and every other key is left out and counted. Anything that is not an
+ * object — text that is not JSON, a bare string or number — is described, never quoted.
  */
-export function redactLine(line: string, parsed: { value: unknown } | null): string {
-  if (parsed !== null) return hasIdentityKey(parsed.value) ? rawOfValue(parsed.value) : line;
-  const decoded = line.includes("\\") ? line.replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))) : line;
-  return /identity/i.test(decoded) ? REDACTED_LINE : line;
+export function rawOfValue(value: unknown): string {
+  try {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return `[withheld: ${kindOf(value)}]`;
+    const o = value as Record<string, unknown>;
+    const type = o["type"];
+    const known = typeof type === "string" ? CONTRACT_FIELDS.get(type) : undefined;
+    const keep = known ?? ENVELOPE;
+    const out: Record<string, unknown> = {};
+    let left = 0;
+    for (const k of Object.keys(o)) {
+      if (!keep.has(k)) {
+        left++;
+        continue;
+      }
+      const v = o[k];
+      if (IDENTITY_KEY.test(k)) out[k] = REDACTED;
+      else if (k === "type" && known === undefined) out[k] = WITHHELD;
+      else out[k] = v === null || typeof v !== "object" ? v : WITHHELD;
+    }
+    if (left > 0) out["[withheld fields]"] = left;
+    return JSON.stringify(out) ?? "[withheld: unserialisable value]";
+  } catch {
+    // Only a hostile value (a throwing getter, a proxy) can get here.
+    return "[withheld: unreadable value]";
+  }
 }
 
-/** A JSON.parse error message without the snippet of input V8 quotes into it. */
-function jsonError(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  const cleaned = msg
-    .replace(/,?\s*"[\s\S]*" is not valid JSON$/, "")
-    .replace(/ token '[\s\S]*?'/, " token")
-    .replace(/[\r\n]+/g, " ")
-    .trim();
-  return cleaned.length === 0 ? "unparseable" : cleaned.charAt(0).toLowerCase() + cleaned.slice(1);
+/** `raw` of an input line: {@link rawOfValue} of what it parsed to, or a description of text that is not JSON. */
+export function redactLine(line: string, parsed: { value: unknown } | null): string {
+  if (parsed !== null) return rawOfValue(parsed.value);
+  const n = Array.from(line).length;
+  return `[withheld: not JSON, ${n} character${n === 1 ? "" : "s"}]`;
 }
 
 function checkField(spec: FieldSpec, v: unknown, type: EventType, vocabAt: (atMs: number) => IntakeVocab, atMs: number): string | undefined {
@@ -181,7 +227,7 @@ function checkField(spec: FieldSpec, v: unknown, type: EventType, vocabAt: (atMs
       return undefined;
     case "timestamp":
       if (typeof v !== "string" || Number.isNaN(parseTimestamp(v))) return `${f} must be an RFC 3339 timestamp with an offset`;
-      return undefined;
+      return outOfRange(spec.name, parseTimestamp(v));
     case "object":
       if (v === null || typeof v !== "object" || Array.isArray(v)) return `${f} must be an object`;
       return undefined;
@@ -222,12 +268,15 @@ export function validateEvent(value: unknown, vocabAt: (atMs: number) => IntakeV
   const type = o["type"];
   if (type === undefined) return { reason: `missing field "type"` };
   if (typeof type !== "string" || !TYPES.has(type)) {
-    return { reason: typeof type === "string" && /^[\w.-]{1,40}$/.test(type) ? `unknown event type "${type}"` : `unknown event type` };
+    // Not quoted: a value that is no event type is input text, which a reason never contains.
+    return { reason: typeof type === "string" ? `unknown event type (not one of the ${EVENT_TYPES.length} types of docs/events.md)` : `field "type" must be a string` };
   }
   const at = o["at"];
   if (at === undefined) return { reason: `missing field "at"` };
   const atMs = typeof at === "string" ? parseTimestamp(at) : NaN;
   if (Number.isNaN(atMs)) return { reason: `field "at" must be an RFC 3339 timestamp with an offset` };
+  const early = outOfRange("at", atMs);
+  if (early !== undefined) return { reason: early };
   const t = type as EventType;
   const ev = blankEvent(id, t, at as string, atMs);
   for (const spec of FIELD_SPECS[t]) {
@@ -252,6 +301,9 @@ export function admit(event: Event, ctx: IntakeContext): string | undefined {
   if (clock !== null && clock - event.atMs > ctx.vocabAt(event.atMs).toleranceMs) {
     return "event is older than the clock by more than the tolerance";
   }
+  if (ctx.wallClock !== undefined && event.atMs - ctx.wallClock() > ctx.vocabAt(event.atMs).toleranceMs) {
+    return "event is later than the wall clock by more than the tolerance";
+  }
   return undefined;
 }
 
@@ -264,8 +316,8 @@ export function parseEventLine(line: string, lineNo: number | null, ctx: IntakeC
   let value: unknown;
   try {
     value = JSON.parse(line);
-  } catch (e) {
-    return { deadLetter: { line: lineNo, reason: `invalid JSON: ${jsonError(e)}`, raw: redactLine(line, null) } };
+  } catch {
+    return { deadLetter: { line: lineNo, reason: jsonSyntaxReason(line), raw: redactLine(line, null) } };
   }
   return intakeValue(value, lineNo, ctx, line);
 }

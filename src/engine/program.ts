@@ -155,7 +155,10 @@ class CompiledProgram implements Program {
   private current: EngineState = emptyState();
   private readonly intakeCtx: IntakeContext;
 
-  constructor(readonly ir: PolicyIR) {
+  constructor(
+    readonly ir: PolicyIR,
+    private readonly wallClock?: () => number,
+  ) {
     if (ir === null || typeof ir !== "object" || ir.kind !== "policy") throw new ProgramError("not a policy IR document");
     if (ir.versions.length === 0) throw new ProgramError("the policy has no version");
     const errors: string[] = [];
@@ -203,6 +206,7 @@ class CompiledProgram implements Program {
       vocabAt: (ms) => compiled[Math.max(0, this.versionIndexAt(ms))]!.data.vocab,
       seen: (id) => hasSeen(this.current, id),
       clock: () => this.current.clock,
+      ...(wallClock === undefined ? {} : { wallClock }),
     };
     this.rt = {
       versions: compiled,
@@ -226,6 +230,7 @@ class CompiledProgram implements Program {
       vocabAt: (ms) => cs[Math.max(0, this.versionIndexAt(ms))]!.data.vocab,
       seen: (id) => hasSeen(state, id),
       clock: () => state.clock,
+      ...(this.wallClock === undefined ? {} : { wallClock: this.wallClock }),
     };
   }
 
@@ -302,8 +307,9 @@ class CompiledProgram implements Program {
 }
 
 function internalReason(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  return `internal error: ${msg.replace(/[\r\n]+/g, " ").slice(0, 200)}`;
+  // The error's class only: a message may carry text of the input it failed on.
+  const name = e instanceof Error && /^[A-Za-z]{1,40}$/.test(e.name) ? e.name : "error";
+  return `internal error (${name})`;
 }
 
 function safeRaw(raw: () => string): string {
@@ -314,11 +320,22 @@ function safeRaw(raw: () => string): string {
   }
 }
 
+/** Options of {@link compileProgram}. */
+export interface ProgramOptions {
+  /**
+   * The caller's wall clock (epoch ms). With it, an event stamped later than the wall clock by
+   * more than the tolerance is a dead letter (docs/engine.md, "Intake"), so no single event can
+   * move the engine's clock years ahead of the events that follow. The CLI passes the system clock
+   * or `--now`, the server its injected clock. Without it only the fixed range of instants applies.
+   */
+  wallClock?: () => number;
+}
+
 /**
  * Compiles a policy IR into a program. Throws {@link ProgramError} (listing every problem found)
  * when the IR cannot run: an unknown zone, path, level or tier, an action on the wrong kind of
  * target, two versions effective at the same instant.
  */
-export function compileProgram(ir: PolicyIR): Program {
-  return new CompiledProgram(withOneByteStrings(ir));
+export function compileProgram(ir: PolicyIR, options: ProgramOptions = {}): Program {
+  return new CompiledProgram(withOneByteStrings(ir), options.wallClock);
 }

@@ -93,15 +93,33 @@ export function runStream(program: Program, lines: Iterable<string>, state: Engi
   return counts;
 }
 
-/** An input line without its CR (CRLF input), or null for a blank line, which is not an input. */
+/**
+ * An input line without its CR (CRLF input), or null for a blank line, which is not an input.
+ * Blank means empty or only ASCII spaces, tabs and CRs (docs/events.md, "Lines"): any other
+ * character — a no-break or ideographic space, a BOM inside the stream, U+2028, a form feed — makes
+ * the line an input, so it becomes a decision or a dead letter and never vanishes.
+ */
 export function inputLine(raw: string): string | null {
   const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-  return line.trim().length === 0 ? null : line;
+  return isBlank(line) ? null : line;
 }
 
-/** Splits a text into lines for {@link runStream} (LF or CRLF). */
+function isBlank(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return false;
+  }
+  return true;
+}
+
+/** A leading byte-order mark of a stream's first line, which editors on Windows write; stripped, not an input character. */
+export function withoutBom(firstLine: string): string {
+  return firstLine.charCodeAt(0) === 0xfeff ? firstLine.slice(1) : firstLine;
+}
+
+/** Splits a text into lines for {@link runStream} (LF or CRLF); a leading BOM is stripped. */
 export function splitLines(text: string): string[] {
-  const lines = text.split("\n");
+  const lines = withoutBom(text).split("\n");
   if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   return lines;
 }

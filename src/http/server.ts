@@ -175,16 +175,16 @@ function policyInfo(engine: Engine): PolicyInfo {
 }
 
 /** Compiles a reloaded policy: `.qg` text, or IR as JSON. Throws ProgramError when the IR cannot run. */
-function compileReload(body: unknown, name: string): { program: Program | null; diagnostics: Diagnostic[]; rendered?: string } {
+function compileReload(body: unknown, name: string, wallClock: () => number): { program: Program | null; diagnostics: Diagnostic[]; rendered?: string } {
   if (typeof body === "string") {
     const r = compilePolicyText(body, name);
     const rendered = r.diagnostics.length > 0 ? renderDiagnostics(r.diagnostics, r.source, { color: false }) : undefined;
     if (r.ir === null || hasErrors(r.diagnostics)) return { program: null, diagnostics: r.diagnostics, ...(rendered ? { rendered } : {}) };
-    return { program: compileProgram(r.ir), diagnostics: r.diagnostics };
+    return { program: compileProgram(r.ir, { wallClock }), diagnostics: r.diagnostics };
   }
   const r = loadIR(body);
   if (r.ir === null) return { program: null, diagnostics: r.diagnostics };
-  return { program: compileProgram(r.ir), diagnostics: r.diagnostics };
+  return { program: compileProgram(r.ir, { wallClock }), diagnostics: r.diagnostics };
 }
 
 /** `application/json`, or a `+json` type. */
@@ -429,7 +429,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (e === null) return reply;
     let compiled: ReturnType<typeof compileReload>;
     try {
-      compiled = compileReload(req.body, options.policyName ?? "policy.qg");
+      compiled = compileReload(req.body, options.policyName ?? "policy.qg", clock);
     } catch (err) {
       if (!(err instanceof ProgramError)) throw err;
       metrics.reloads.inc({ result: "refused" });

@@ -20,7 +20,7 @@ describe("runStream", () => {
     const counts = runStream(harness().program, splitLines(text), emptyState(), { decision: (j) => out.push(j), deadLetter: (j) => dead.push(j) });
     expect(counts).toEqual({ inputs: 5, blankLines: 2, decisions: 4, primaryDecisions: 3, timerDecisions: 1, deadLetters: 2 });
     expect(dead).toEqual([
-      '{"line":3,"reason":"invalid JSON: unexpected token","raw":"not json"}',
+      `{"line":3,"reason":"invalid JSON at column 1: expected a value (an object, array, string, number, true, false or null)","raw":"[withheld: not JSON, 8 characters]"}`,
       `{"line":6,"reason":"duplicate event id \\"e1\\"","raw":${JSON.stringify(JSON.stringify({ id: "e1", type: "clock", at }))}}`,
     ]);
     expect(out.map((l) => JSON.parse(l).event)).toEqual(["e1", "e2", "e3", "e3"]);
