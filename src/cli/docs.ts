@@ -22,6 +22,7 @@ import { renderDiagnostics } from "../source/render.js";
 import type { Source } from "../source/span.js";
 import { verify, type VerifyReport } from "../verify/run.js";
 import { compiledEngine } from "../verify/session.js";
+import { checkerFindings } from "../verify/checker.js";
 import { EXIT, readText, UsageError, writeText, type Io } from "./io.js";
 import { fileHost } from "./test.js";
 
@@ -110,7 +111,7 @@ export function runDocs(policy: string, flags: DocsFlags, io: Io): number {
   let report: VerifyReport | null = null;
   if (flags.verify) {
     io.err(`verifying ${policy} (seed ${seed}, ${runs} runs)…\n`);
-    report = verify(ir, compiledEngine, { seed, runs, now: () => performance.now() });
+    report = verify(ir, compiledEngine, { seed, runs, now: () => performance.now(), checker: checkerFindings(loaded.diagnostics) });
   }
 
   const outDir = flags.output ?? `${basename(policy).replace(/\.(qg|json)$/, "")}-docs`;

@@ -9,7 +9,10 @@ import { compiledEngine } from "../verify/session.js";
 import { renderJson, renderSarif, renderText } from "../verify/report.js";
 import { verify } from "../verify/run.js";
 import { EXIT, UsageError, writeText, type Io } from "./io.js";
-import { requirePolicy } from "./load-policy.js";
+import { loadPolicyFile } from "./load-policy.js";
+import { checkerFindings } from "../verify/checker.js";
+import { hasErrors } from "../source/diagnostic.js";
+import { renderDiagnostics } from "../source/render.js";
 
 export interface VerifyFlags {
   format: string;
@@ -27,7 +30,9 @@ function positiveInt(text: string, flag: string): number {
 }
 
 export function runVerify(file: string, flags: VerifyFlags, io: Io, isTty: boolean): number {
-  const ir = requirePolicy(file, io, { lenient: true });
+  const loaded = loadPolicyFile(file, { lenient: true });
+  const ir = loaded.ir;
+  if (loaded.diagnostics.length && (hasErrors(loaded.diagnostics) || !ir)) io.err(renderDiagnostics(loaded.diagnostics, loaded.source, { color: io.color }) + "\n");
   if (!ir) return EXIT.diagnostics;
   const seed = positiveInt(flags.seed, "--seed");
   const runs = positiveInt(flags.runs, "--runs");
@@ -37,6 +42,7 @@ export function runVerify(file: string, flags: VerifyFlags, io: Io, isTty: boole
     seed,
     runs,
     ...(flags.only ? { only: flags.only } : {}),
+    checker: checkerFindings(loaded.diagnostics),
     now: () => performance.now(),
     onProgress: (done, total, phase) => {
       bar?.setTotal(total);

@@ -41,7 +41,19 @@ export interface Counterexample {
 }
 
 /** A static finding with the source span of the IR node at fault, when the IR has one. */
-export type LocatedFinding = StaticFinding & { span?: SpanIR };
+export type LocatedFinding = StaticFinding & { span?: SpanIR; /** The checker's diagnostic code, for findings that come from `check`. */ code?: string };
+
+/**
+ * An error of the compiler's checker that names requirement ids (a report addressed to someone
+ * other than the authority, a tier gap). Verify fails each requirement it names: a reviewer runs
+ * verify, not check, and a PASS must never stand beside a checker error on the same requirement.
+ */
+export interface CheckerFinding {
+  code: string;
+  message: string;
+  reqs: readonly string[];
+  span?: SpanIR;
+}
 
 export interface RequirementResult {
   req: string;
@@ -66,6 +78,8 @@ export interface VerifyOptions {
   onProgress?: (done: number, total: number, phase: string) => void;
   /** Milliseconds since some origin, for timings (the CLI passes performance.now). */
   now?: () => number;
+  /** The checker's errors carrying requirement ids (from a lenient compilation); each fails its requirements. */
+  checker?: readonly CheckerFinding[];
 }
 
 export interface VerifyReport {
@@ -221,6 +235,15 @@ export function verify(ir: PolicyIR, factory: EngineFactory, opts: VerifyOptions
       result.status = "fail";
       result.findings = st.findings.map((f) => locate(ir, f));
       result.detail = st.findings[0]!.message;
+    }
+    const fromChecker = (opts.checker ?? []).filter((f) => f.reqs.includes(req.id));
+    if (fromChecker.length) {
+      result.status = "fail";
+      result.findings = [
+        ...fromChecker.map((f): LocatedFinding => ({ req: req.id, code: f.code, message: `${f.code}: ${f.message}`, node: null, ...(f.span ? { span: f.span } : {}) })),
+        ...(result.findings ?? []),
+      ];
+      result.detail ??= `${fromChecker[0]!.code}: ${fromChecker[0]!.message}`;
     }
     if (missing) {
       const message = `version ${missing.version} has no section implementing ${req.id}`;
