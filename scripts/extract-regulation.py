@@ -12,7 +12,7 @@ arts = {}
 for i in range(1, len(parts), 2):
     body = parts[i + 1]
     arts[int(parts[i])] = '\n'.join(l for l in body.strip().split('\n') if l.strip() and not l.startswith('>')).strip()
-doc = ['# 互联网群组信息服务管理规定\n', '国家互联网信息办公室 2017年9月7日发布,自2017年10月8日起施行。\n',
+doc = ['# 互联网群组信息服务管理规定\n', '国家互联网信息办公室 2017年9月7日发布，自2017年10月8日起施行。\n',
        "This is the Chinese text of the regulation, quoted exactly; it is the law. qungui's own English summaries are in `src/law/articles.ts`.\n"]
 for n in sorted(arts):
     doc.append(f'## 第{n}条 (Article {n})\n\n{arts[n]}\n')
