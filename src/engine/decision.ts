@@ -1,5 +1,5 @@
 /**
- * Decisions (docs/engine.md, "Decision shape"; interface v1 of ../shared/design/EVENTS.md) and
+ * Decisions (docs/engine.md, "Decision shape"; interface v1 of docs/events.md) and
  * their serialiser. Objects are built with their keys in the documented order, and
  * {@link serializeDecision} writes that order explicitly, so output is byte-stable.
  */

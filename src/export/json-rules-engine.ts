@@ -12,7 +12,7 @@
  *   fact*: a named value our state tracker supplies (src/export/facts.ts), with its definition kept
  *   in the export as IR.
  * - Priority follows precedence: every deny before every allow, each in IR order. The engine's
- *   integrity guards (src/engine/judge.ts, `integrityGuard`) are exported as `guard` rules between
+ *   integrity guards (src/engine/decided.ts, `integrityGuard`) are exported as `guard` rules between
  *   them, so the export decides exactly as the engine does; {@link combine} is the combining rule.
  */
 import type { Cite, ExprIR, PolicyIR, RuleIR, TemplatePart, VersionIR } from "../ir/types.js";
@@ -364,7 +364,7 @@ function stripIds(e: ExprIR): ExprIR {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The engine's integrity guards (src/engine/judge.ts, `integrityGuard`) as conditions over paths.
+// The engine's integrity guards (src/engine/decided.ts, `integrityGuard`) as conditions over paths.
 
 const p = (path: string, type: ValueType): ExprIR => ({ kind: "path", path, type });
 const role = (path: string, r: string): ExprIR => ({ kind: "cmp", op: "==", left: p(path, "role"), right: { kind: "lit", type: "role", value: r } });

@@ -28,7 +28,7 @@ export interface SpanIR {
 
 /**
  * A reference to the regulation a rule, section or decision serves: the article and a
- * requirement id from the catalogue in ../shared/design/ARTICLES.md.
+ * requirement id from the catalogue in src/law/articles.ts.
  */
 export interface Cite {
   /** The article number (1–15). */

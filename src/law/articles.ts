@@ -1,6 +1,6 @@
 /**
  * The regulation as data: its 15 articles with qungui's own English summaries, and the requirement
- * ids of ../shared/design/ARTICLES.md. Every other stage (checker, engine, verify, docs) refers to
+ * ids of the design catalogue (ARTICLES.md), held here. Every other stage (checker, engine, verify, docs) refers to
  * requirements through these ids, so a reviewer can follow one obligation end to end.
  */
 import { ARTICLE_TEXT_ZH } from "./articles-zh.js";

@@ -31,7 +31,7 @@ export interface Diagnostic {
   labels: Label[];
   /** How to fix it, when we can say. */
   help?: string;
-  /** Requirement ids of ../shared/design/ARTICLES.md that this diagnostic enforces, if any. */
+  /** Requirement ids (src/law/articles.ts) that this diagnostic enforces, if any. */
   reqs?: string[];
 }
 

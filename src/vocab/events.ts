@@ -1,5 +1,5 @@
 /**
- * The event vocabulary of ../shared/design/EVENTS.md (interface v1), shared by every stage: the
+ * The event vocabulary of docs/events.md (interface v1), shared by every stage: the
  * checker types rule conditions against it, the emitter lowers sections onto it, the engine
  * validates events with it.
  */

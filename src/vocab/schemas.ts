@@ -1,6 +1,6 @@
 /**
  * JSON Schemas (draft 2020-12) of the event and decision contract, interface v1
- * (../shared/design/EVENTS.md). Built from the same field table the engine's intake uses, so the
+ * (docs/events.md). Built from the same field table the engine's intake uses, so the
  * documented contract, the HTTP API's validation and the engine cannot drift apart.
  *
  * Policy-dependent checks (is `level` a level of this policy's scale?) are the engine's: a schema
