@@ -16,12 +16,13 @@ import { performance } from "node:perf_hooks";
 import { compilePolicyText } from "../compile.js";
 import { collectTestEvidence, decisionsDocument, filingDocument, render, reviewerDocument, reviewerMatrix, type DocFormat, type TestEvidence } from "../docgen/index.js";
 import type { PolicyIR, SpanIR } from "../ir/types.js";
+import { runnableProgram, type Program } from "../engine/index.js";
 import { loadIRText } from "../ir/load.js";
 import type { Diagnostic } from "../source/diagnostic.js";
 import { renderDiagnostics } from "../source/render.js";
 import type { Source } from "../source/span.js";
 import { verify, type VerifyReport } from "../verify/run.js";
-import { compiledEngine } from "../verify/session.js";
+import { engineOf } from "../verify/session.js";
 import { checkerFindings } from "../verify/checker.js";
 import { EXIT, readText, UsageError, writeText, type Io } from "./io.js";
 import { fileHost } from "./test.js";
@@ -50,12 +51,20 @@ function wholeNumber(text: string, flag: string): number {
 
 interface Loaded {
   ir: PolicyIR | null;
+  program: Program | null;
   diagnostics: Diagnostic[];
   source?: Source;
   text: { file: string; text: string } | null;
 }
 
+/** The policy as `load` read it, compiled for the engine the one way (QG079 when it cannot run). */
 function load(path: string): Loaded {
+  const r = loadText(path);
+  const runnable = runnableProgram(r.ir, r.diagnostics, path, { lenient: true });
+  return { ...r, ir: runnable.program === null ? null : r.ir, program: runnable.program, diagnostics: runnable.diagnostics };
+}
+
+function loadText(path: string): Omit<Loaded, "program"> {
   const text = readText(path);
   if (path.endsWith(".json")) {
     const r = loadIRText(text);
@@ -90,11 +99,11 @@ export function runDocs(policy: string, flags: DocsFlags, io: Io): number {
   const seed = wholeNumber(flags.seed, "--seed");
   const runs = wholeNumber(flags.runs, "--runs");
   const loaded = load(policy);
-  if (!loaded.ir) {
+  if (!loaded.ir || !loaded.program) {
     io.err(renderDiagnostics(loaded.diagnostics, loaded.source, { color: io.color }) + "\n");
     return EXIT.diagnostics;
   }
-  const ir = loaded.ir;
+  const { ir, program } = loaded;
   const errors = loaded.diagnostics.filter((d) => d.severity === "error");
   if (errors.length) io.err(`${policy}: ${errors.length} error(s); documenting the policy as compiled leniently (the errors are listed in the document)\n`);
 
@@ -111,7 +120,7 @@ export function runDocs(policy: string, flags: DocsFlags, io: Io): number {
   let report: VerifyReport | null = null;
   if (flags.verify) {
     io.err(`verifying ${policy} (seed ${seed}, ${runs} runs)…\n`);
-    report = verify(ir, compiledEngine, { seed, runs, now: () => performance.now(), checker: checkerFindings(loaded.diagnostics) });
+    report = verify(ir, engineOf(program), { seed, runs, now: () => performance.now(), checker: checkerFindings(loaded.diagnostics) });
   }
 
   const outDir = flags.output ?? `${basename(policy).replace(/\.(qg|json)$/, "")}-docs`;

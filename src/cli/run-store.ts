@@ -18,7 +18,7 @@
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { compileProgram, inputLine } from "../engine/index.js";
+import { inputLine } from "../engine/index.js";
 import { createEngine, type EngineInput } from "../service/engine.js";
 import { describeStore, openStore } from "../store/open.js";
 import { StoreError, type Store } from "../store/types.js";
@@ -45,9 +45,9 @@ export async function runWithStore(policyFile: string, eventsFile: string | unde
   if (flags.state !== undefined) throw new UsageError("--state and --store cannot be used together: the store keeps the state");
   const storePath = flags.store ?? process.env["QUNGUI_STORE"]!;
   const where = describeStore(storePath);
-  const ir = requirePolicy(policyFile, io);
-  if (!ir) return EXIT.diagnostics;
-  const program = compileProgram(ir, { wallClock: wallClockOf(flags.now) });
+  const loaded = requirePolicy(policyFile, io, { wallClock: wallClockOf(flags.now) });
+  if (!loaded) return EXIT.diagnostics;
+  const { program } = loaded;
   const stdin = eventsFile === undefined || eventsFile === "-";
   const inputKey = stdin ? "stdin" : `file:${resolve(eventsFile)}`;
   const input = openLineSource(eventsFile);

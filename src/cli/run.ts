@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { compileProgram, emptyState, restoreState, runStream, snapshotState, type EngineState } from "../engine/index.js";
+import { emptyState, restoreState, runStream, snapshotState, type EngineState } from "../engine/index.js";
 import { decoding, EXIT, fileWriter, LineWriter, readText, stdoutBytes, UsageError, writeText, type Io } from "./io.js";
 import { openLineSource } from "./lines.js";
 import { wallClockOf } from "./wall-clock.js";
@@ -38,9 +38,9 @@ function loadState(path: string | undefined): EngineState {
 export function runRun(policyFile: string, eventsFile: string | undefined, flags: RunFlags, io: Io): number | Promise<number> {
   // The store (and SQLite) is loaded only when asked for.
   if (flags.store !== undefined || (process.env["QUNGUI_STORE"] ?? "") !== "") return import("./run-store.js").then((m) => m.runWithStore(policyFile, eventsFile, flags, io));
-  const ir = requirePolicy(policyFile, io);
-  if (!ir) return EXIT.diagnostics;
-  const program = compileProgram(ir, { wallClock: wallClockOf(flags.now) });
+  const loaded = requirePolicy(policyFile, io, { wallClock: wallClockOf(flags.now) });
+  if (!loaded) return EXIT.diagnostics;
+  const { program } = loaded;
   const state = loadState(flags.state);
   const t0 = performance.now();
   // Decisions go out before each read that may wait, so a live pipe gets them as its events arrive.

@@ -4,6 +4,7 @@
  */
 export { compileProgram, type Program, type ProgramOptions, type EvaluateResult, type ProgramVersion } from "./program.js";
 export { ProgramError } from "./version.js";
+export { runnableProgram, unrunnableDiagnostic, type Runnable } from "./runnable.js";
 export {
   emptyState,
   restoreState,

@@ -26,13 +26,13 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import sjson from "secure-json-parse";
 import { compilePolicyText } from "../compile.js";
-import { compileProgram, ProgramError, type Program } from "../engine/index.js";
+import { runnableProgram, type Program } from "../engine/index.js";
 import { loadIR } from "../ir/load.js";
 import { StoreError } from "../store/types.js";
 import type { DecideOutput, Engine } from "../service/engine.js";
 import { PurgedError } from "../service/replay.js";
 import { diagnosticsToJson, renderDiagnostics } from "../source/render.js";
-import { hasErrors, type Diagnostic } from "../source/diagnostic.js";
+import type { Diagnostic } from "../source/diagnostic.js";
 import { formatInstant } from "../source/time.js";
 import { EVENT_SCHEMA } from "../vocab/schemas.js";
 import { Metrics } from "./metrics.js";
@@ -174,17 +174,16 @@ function policyInfo(engine: Engine): PolicyInfo {
   return { name: p.name, id: engine.policy, since: engine.policySince, versions: p.versions.map((v) => ({ version: v.version, effective: v.effective, zone: v.zone })) };
 }
 
-/** Compiles a reloaded policy: `.qg` text, or IR as JSON. Throws ProgramError when the IR cannot run. */
+/** Compiles a reloaded policy: `.qg` text, or IR as JSON; IR the engine cannot run is QG079. */
 function compileReload(body: unknown, name: string, wallClock: () => number): { program: Program | null; diagnostics: Diagnostic[]; rendered?: string } {
   if (typeof body === "string") {
     const r = compilePolicyText(body, name);
-    const rendered = r.diagnostics.length > 0 ? renderDiagnostics(r.diagnostics, r.source, { color: false }) : undefined;
-    if (r.ir === null || hasErrors(r.diagnostics)) return { program: null, diagnostics: r.diagnostics, ...(rendered ? { rendered } : {}) };
-    return { program: compileProgram(r.ir, { wallClock }), diagnostics: r.diagnostics };
+    const c = runnableProgram(r.ir, r.diagnostics, name, { wallClock });
+    const rendered = c.diagnostics.length > 0 ? renderDiagnostics(c.diagnostics, r.source, { color: false }) : undefined;
+    return { ...c, ...(rendered ? { rendered } : {}) };
   }
   const r = loadIR(body);
-  if (r.ir === null) return { program: null, diagnostics: r.diagnostics };
-  return { program: compileProgram(r.ir, { wallClock }), diagnostics: r.diagnostics };
+  return runnableProgram(r.ir, r.diagnostics, "<ir>", { wallClock });
 }
 
 /** `application/json`, or a `+json` type. */
@@ -427,14 +426,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }
     const e = need(reply);
     if (e === null) return reply;
-    let compiled: ReturnType<typeof compileReload>;
-    try {
-      compiled = compileReload(req.body, options.policyName ?? "policy.qg", clock);
-    } catch (err) {
-      if (!(err instanceof ProgramError)) throw err;
-      metrics.reloads.inc({ result: "refused" });
-      return sendError(reply, 422, "the policy cannot run; the old one keeps serving", { diagnostics: [{ code: "QG079", severity: "error", message: err.message }] });
-    }
+    const compiled = compileReload(req.body, options.policyName ?? "policy.qg", clock);
     if (compiled.program === null) {
       metrics.reloads.inc({ result: "refused" });
       return sendError(reply, 422, "the policy has errors; the old one keeps serving", {

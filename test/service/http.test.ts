@@ -263,6 +263,13 @@ describe("HTTP decision API", () => {
     expect(engine.policy).toBe(oldId);
     const badIr = await app.inject({ method: "POST", url: "/v1/policy", payload: '{"kind":"policy"}', headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` } });
     expect(badIr.statusCode).toBe(422);
+    // IR that loads but that the engine cannot run: 422 with QG079, as loadIR reports it (issue 13).
+    const unrunnable = ir.replace(/"because":\[("[^"]*",)?\{"path":"[^"]+"\}/, (m) => m.replace(/\{"path":"[^"]+"\}/, '{"path":"event.rolex"}'));
+    expect(unrunnable).not.toBe(ir);
+    const refused = await app.inject({ method: "POST", url: "/v1/policy", payload: unrunnable, headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` } });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().diagnostics.map((d: { code: string }) => d.code)).toContain("QG079");
+    expect(engine.policy).toBe(oldId);
   });
 
   it("without a token, reloading is disabled", async () => {
