@@ -56,6 +56,7 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .option("--dead-letter <file>", "write rejected lines here as JSON Lines {line, reason, raw} (default: stderr)")
     .option("--state <file>", "load engine state from this file if it exists, and save it after the run")
     .option("--fail-on-dead-letters", "exit 1 when any line was rejected")
+    .option("--max-line-bytes <n>", "the longest line read as an event, in bytes without its newline; a longer line is a dead letter (default 1048576)")
     .option("--now <instant>", "the wall clock's reading (RFC 3339) for this run: events later than it by more than the tolerance are dead letters (default: the system clock)")
     .option("--store <store>", "commit state, decisions and dead letters to this store (a SQLite file, or postgres://…; or QUNGUI_STORE); a rerun continues where the last one stopped")
     .option("--durability <mode>", "with a SQLite store: full (fsync every commit, default) or normal (survives a crash of qungui, not of the machine)")

@@ -17,6 +17,7 @@
  *   without bodies; request and header timeouts against slow clients; TLS; graceful drain
  *   ({@link drainServer}); prom-client metrics; a timer tick that fires deadlines by the wall clock.
  */
+import { isUtf8 } from "node:buffer";
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
@@ -34,6 +35,7 @@ import { PurgedError } from "../service/replay.js";
 import { diagnosticsToJson, renderDiagnostics } from "../source/render.js";
 import type { Diagnostic } from "../source/diagnostic.js";
 import { formatInstant } from "../source/time.js";
+import { invalidUtf8Offset } from "../source/utf8.js";
 import { EVENT_SCHEMA } from "../vocab/schemas.js";
 import { Metrics } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
@@ -192,6 +194,13 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 /** A request id a client may choose: short, printable, nothing a log line could be forged with. */
 const CLIENT_REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 
+/** A body's text, or a 400 error naming the first byte that is not UTF-8 (never the bytes themselves). */
+function utf8Body(body: Buffer): string {
+  if (isUtf8(body)) return body.toString("utf8");
+  const at = invalidUtf8Offset(body) + 1;
+  throw Object.assign(new Error(`the body is not valid UTF-8 at byte ${at}`), { statusCode: 400, code: "QUNGUI_INVALID_UTF8" });
+}
+
 /** The JSON body parser: secure-json-parse refuses prototype keys; errors never quote the body (it may hold an identity). */
 function parseJsonBody(text: string): unknown {
   try {
@@ -280,10 +289,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   LIFECYCLES.set(app, life);
 
-  app.removeContentTypeParser("application/json");
-  app.addContentTypeParser(JSON_TYPE, { parseAs: "string" }, (_req, body, done) => {
+  // Bodies are taken as bytes and decoded only when they are well-formed UTF-8: decoding with
+  // U+FFFD for bad bytes would make the user ids `v\xff` and `v\xfe` one user (docs/events.md).
+  app.removeContentTypeParser(["application/json", "text/plain"]);
+  app.addContentTypeParser(JSON_TYPE, { parseAs: "buffer" }, (_req, body, done) => {
     try {
-      done(null, parseJsonBody(body as string));
+      done(null, parseJsonBody(utf8Body(body as Buffer)));
+    } catch (e) {
+      done(e as Error, undefined);
+    }
+  });
+  app.addContentTypeParser("text/plain", { parseAs: "buffer" }, (_req, body, done) => {
+    try {
+      done(null, utf8Body(body as Buffer));
     } catch (e) {
       done(e as Error, undefined);
     }

@@ -131,6 +131,17 @@ describe("HTTP decision API", () => {
     expect(broken.statusCode).toBe(400);
     expect(broken.body).not.toContain("张三秘密");
     expect(broken.json()).toMatchObject({ code: "QUNGUI_INVALID_JSON", message: expect.stringMatching(/not valid JSON \(at character \d+\)/) });
+    // Bytes that are not UTF-8 are refused, never repaired: `v\xff` and `v\xfe` must not become one user `v\ufffd`.
+    for (const bad of [0xff, 0xfe, 0xc3, 0xed]) {
+      const head = Buffer.from('{"id":"u8","type":"user.registered","at":"2018-06-01T09:00:00+08:00","user":"v');
+      const body = Buffer.concat([head, Buffer.from([bad]), Buffer.from('"}')]);
+      const r = await app.inject({ method: "POST", url: "/v1/decide", payload: body, headers: { "content-type": "application/json" } });
+      expect(r.statusCode).toBe(400);
+      expect(r.json()).toMatchObject({ code: "QUNGUI_INVALID_UTF8", message: `the body is not valid UTF-8 at byte ${head.length + 1}` });
+    }
+    const policyBytes = await app.inject({ method: "POST", url: "/v1/policy", payload: Buffer.from([0x70, 0x6f, 0xff]), headers: { "content-type": "text/plain", authorization: "Bearer x" } });
+    expect(policyBytes.statusCode).toBe(400);
+    expect(policyBytes.json()).toMatchObject({ code: "QUNGUI_INVALID_UTF8" });
   });
 
   it("keeps __proto__ and constructor away from state", async () => {
