@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { StoreError } from "../store/types.js";
-import { EXIT, processIo, UsageError, type Io } from "./io.js";
+import { EXIT, OutputError, processIo, UsageError, type Io } from "./io.js";
 import { serveOptions } from "./serve-config.js";
 
 const STORE_HELP = "the store: a SQLite file, or postgres://user@host:port/db?schema=qungui (default: QUNGUI_STORE)";
@@ -15,7 +15,8 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0  success
   1  the input has errors (diagnostics, failed tests, failed requirements)
-  2  usage or I/O error (bad flag, missing file)`;
+  2  usage or I/O error (bad flag, missing or oversized file, output not written: a full disk)
+  141  the reader of standard output went away (a closed pipe: \`qungui run … | head -1\`); nothing printed`;
 
 function build(io: Io, setStatus: (code: number) => void): Command {
   const program = new Command("qungui")
@@ -179,6 +180,20 @@ function build(io: Io, setStatus: (code: number) => void): Command {
   return program;
 }
 
+/**
+ * The exit of a command whose output could not be written ({@link OutputError}): quiet when the
+ * reader closed the pipe, one line on stderr otherwise (if stderr itself can take it).
+ */
+function outputFailed(e: OutputError, io: Io): number {
+  if (e.code === "EPIPE") return EXIT.closedPipe;
+  try {
+    io.err(`qungui: ${e.message}\n`);
+  } catch {
+    // stderr is gone too: the exit code is all that is left.
+  }
+  return EXIT.usage;
+}
+
 /** Runs the CLI with `argv` (as in `process.argv`) and returns the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let status: number = EXIT.ok;
@@ -190,8 +205,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return status;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (e instanceof OutputError) return outputFailed(e, io);
     if (e instanceof UsageError || e instanceof StoreError) {
-      io.err(`qungui: ${e.message}\n`);
+      try {
+        io.err(`qungui: ${e.message}\n`);
+      } catch {
+        // stderr is gone: the exit code says it.
+      }
       return EXIT.usage;
     }
     throw e;

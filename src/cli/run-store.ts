@@ -22,7 +22,7 @@ import { inputLine, type RefusedLine } from "../engine/index.js";
 import { createEngine, type EngineInput } from "../service/engine.js";
 import { describeStore, openStore } from "../store/open.js";
 import { StoreError, type Store } from "../store/types.js";
-import { decoding, EXIT, fileWriter, LineWriter, stdoutBytes, UsageError, type Io } from "./io.js";
+import { decoding, EXIT, fileWriter, LineWriter, settleAll, stdoutBytes, UsageError, type Io } from "./io.js";
 import { maxLineBytesOf, openLineSource, stoppedNotice } from "./lines.js";
 import { requirePolicy } from "./load-policy.js";
 import type { RunFlags } from "./run.js";
@@ -130,11 +130,12 @@ export async function runWithStore(policyFile: string, eventsFile: string | unde
     if (e instanceof StoreError) throw new UsageError(`${where}: ${e.message}`);
     throw e;
   } finally {
-    out.flush();
-    dead.flush();
-    deadFile?.close();
-    input.close();
-    await store.close();
+    try {
+      settleAll([() => out.flush(), () => dead.flush(), () => deadFile?.close()]);
+    } finally {
+      input.close();
+      await store.close();
+    }
   }
   if (counts.inputs !== counts.primary + counts.deadLetters) {
     throw new Error(`accounting violated: ${counts.inputs} inputs, ${counts.primary} primary decisions, ${counts.deadLetters} dead letters`);

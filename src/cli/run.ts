@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { emptyState, restoreState, runStream, snapshotState, type EngineState } from "../engine/index.js";
-import { decoding, EXIT, fileWriter, LineWriter, readText, stdoutBytes, UsageError, writeText, type Io } from "./io.js";
+import { decoding, EXIT, fileWriter, settleAll, LineWriter, readText, stdoutBytes, UsageError, writeText, type Io } from "./io.js";
 import { maxLineBytesOf, openLineSource, stoppedNotice } from "./lines.js";
 import { wallClockOf } from "./wall-clock.js";
 import { requirePolicy } from "./load-policy.js";
@@ -29,8 +29,9 @@ export interface RunFlags {
 
 function loadState(path: string | undefined): EngineState {
   if (!path || !existsSync(path)) return emptyState();
+  const text = readText(path);
   try {
-    return restoreState(readText(path));
+    return restoreState(text);
   } catch (e) {
     throw new UsageError(`cannot load state from ${path}: ${(e as Error).message}`);
   }
@@ -64,9 +65,8 @@ export function runRun(policyFile: string, eventsFile: string | undefined, flags
     }, { maxLineBytes });
   } finally {
     input.close();
-    out.flush();
-    dead.flush();
-    deadFile?.close();
+    // Each is tried even when one fails (a full disk for stdout must not lose the dead letters).
+    settleAll([() => out.flush(), () => dead.flush(), () => deadFile?.close()]);
   }
   const seconds = (performance.now() - t0) / 1000;
   if (flags.state) writeText(flags.state, snapshotState(state));
