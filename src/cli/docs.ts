@@ -96,7 +96,15 @@ export function runDocs(policy: string, flags: DocsFlags, io: Io): number {
   }
   const ir = loaded.ir;
   const errors = loaded.diagnostics.filter((d) => d.severity === "error");
-  if (errors.length) io.err(`${policy}: ${errors.length} error(s); documenting the policy as compiled leniently (the errors are listed in the document)\n`);
+  if (errors.length && flags.filing) {
+    // A filing states the scheme the platform runs; a policy that does not compile is not one
+    // (a QG040 tier gap would file a member cap over tiers that stop short of it). Refuse before
+    // writing anything, with every diagnostic.
+    io.err(renderDiagnostics(loaded.diagnostics, loaded.source, { color: io.color }) + "\n");
+    io.err(`${policy}: ${errors.length} error${errors.length === 1 ? "" : "s"}: no filing document is written for a policy that does not compile; fix the errors, or run without --filing to document the policy with its errors as gaps\n`);
+    return EXIT.diagnostics;
+  }
+  if (errors.length) io.err(`${policy}: ${errors.length} error(s); documenting the policy as compiled leniently (the errors are gaps of the requirements they concern)\n`);
 
   // Tests: the file beside the policy unless told otherwise.
   let tests: TestEvidence | null = null;

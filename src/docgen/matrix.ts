@@ -8,6 +8,7 @@
  */
 import type { Cite, PolicyIR, RuleIR, RuleOrigin, SpanIR, VersionIR, ActionIR } from "../ir/types.js";
 import { REQUIREMENTS, type Requirement } from "../law/articles.js";
+import type { Diagnostic } from "../source/diagnostic.js";
 import type { Counterexample, VerifyReport } from "../verify/run.js";
 import { actions, duration, durationMs, groupServices, measureSentence, ruleSentence, services, stepped } from "./describe.js";
 
@@ -114,6 +115,16 @@ export interface Matrix {
 export interface MatrixInputs {
   tests?: TestEvidence | null;
   verify?: VerifyReport | null;
+  /**
+   * The compiler's diagnostics of a policy compiled leniently: each error is a gap of the
+   * requirements it names (`reqs`), and any error keeps the matrix from being complete.
+   */
+  diagnostics?: readonly Diagnostic[] | null;
+}
+
+/** A compiler error as a gap sentence: code, line and message. */
+function compilerGap(d: Diagnostic): string {
+  return `compiler error ${d.code} (line ${d.span.start.line}): ${d.message}`;
 }
 
 const DOC_NOTES: Record<string, string> = {
@@ -337,7 +348,21 @@ export function buildMatrix(ir: PolicyIR, inputs: MatrixInputs = {}): Matrix {
   const brokenTests = inputs.tests && inputs.tests.problems.length > 0 ? inputs.tests : null;
   const report = inputs.verify ?? null;
   const all = implementationItems(ir, tests);
+  const errors = (inputs.diagnostics ?? []).filter((d) => d.severity === "error");
   const rows: MatrixRow[] = REQUIREMENTS.map((req) => {
+    const row = rowOf(req);
+    const concern = errors.filter((d) => d.reqs?.includes(req.id));
+    // A filing is never written for a policy that does not compile (src/cli/docs.ts).
+    const filingRefused = req.id === "A7.filing" && errors.length > 0 ? [`the filing document is refused while the policy has ${errors.length} compiler error${errors.length === 1 ? "" : "s"}`] : [];
+    if (concern.length || filingRefused.length) {
+      row.implemented = "fail";
+      row.gaps.unshift(...concern.map(compilerGap), ...filingRefused);
+    }
+    return row;
+  });
+  return { rows, summary: summarise(rows, Boolean(tests || brokenTests), Boolean(report), errors.length) };
+
+  function rowOf(req: Requirement): MatrixRow {
     const row: MatrixRow = { req, items: [], implemented: "n/a", tested: "n/a", verified: "n/a", tests: [], failingTests: [], gaps: [] };
     if (req.declaratory) {
       row.note = `Declaratory: ${req.summary.replace(/^Declaratory: /, "")}`;
@@ -391,21 +416,20 @@ export function buildMatrix(ir: PolicyIR, inputs: MatrixInputs = {}): Matrix {
       if (cell.status === "fail") row.gaps.push(`verify fails: ${cell.detail ?? "see the counterexample"}`);
     }
     return row;
-  });
-  return { rows, summary: summarise(rows, Boolean(tests || brokenTests), Boolean(report)) };
+  }
 }
 
-function summarise(rows: MatrixRow[], testsRun: boolean, verifyRun: boolean): MatrixSummary {
+function summarise(rows: MatrixRow[], testsRun: boolean, verifyRun: boolean, compilerErrors: number): MatrixSummary {
   const applicable = rows.filter((r) => !r.req.declaratory && r.req.kind !== "doc");
   const implemented = applicable.filter((r) => r.implemented === "yes").length;
   const tested = applicable.filter((r) => r.tested === "yes").length;
   const verified = applicable.filter((r) => r.verified === "yes" || r.verified === "n/a").length;
   const verifiedNotApplicable = applicable.filter((r) => r.verified === "n/a").map((r) => r.req.id);
   const gapReqs = applicable.filter((r) => r.gaps.length > 0).map((r) => r.req.id);
-  const complete = testsRun && verifyRun && implemented === applicable.length && tested === applicable.length && verified === applicable.length;
+  const complete = compilerErrors === 0 && testsRun && verifyRun && implemented === applicable.length && tested === applicable.length && verified === applicable.length;
   const n = applicable.length;
   const headline = complete
     ? `Every one of the ${n} requirements that rules can implement is implemented, tested and verified.`
-    : `Not every requirement is implemented, tested and verified: ${implemented} of ${n} implemented, ${testsRun ? `${tested} of ${n} fully tested` : "no policy tests"}, ${verifyRun ? `${verified} of ${n} verified` : "not verified (run with --verify)"}.`;
+    : `Not every requirement is implemented, tested and verified: ${implemented} of ${n} implemented, ${testsRun ? `${tested} of ${n} fully tested` : "no policy tests"}, ${verifyRun ? `${verified} of ${n} verified` : "not verified (run with --verify)"}${compilerErrors ? `; the policy has ${compilerErrors} compiler error${compilerErrors === 1 ? "" : "s"}` : ""}.`;
   return { applicable: n, implemented, tested, verified, verifiedNotApplicable, testsRun, verifyRun, complete, headline, gapReqs };
 }

@@ -50,6 +50,8 @@ function markCell(m: Mark, yes: string, extra?: string): Inline {
 }
 
 function implementedMark(r: MatrixRow): Inline {
+  // Only a compiler error about the requirement makes its implementation fail (./matrix.ts).
+  if (r.implemented === "fail") return mark("gap", "compiler error");
   return markCell(r.implemented, "yes");
 }
 
@@ -76,7 +78,7 @@ class Reviewer {
   private readonly primaryArticle = new Map<SectionKind, number>();
 
   constructor(private readonly inp: ReviewerInputs) {
-    this.matrix = buildMatrix(inp.ir, { tests: inp.tests ?? null, verify: inp.verify ?? null });
+    this.matrix = buildMatrix(inp.ir, { tests: inp.tests ?? null, verify: inp.verify ?? null, diagnostics: inp.diagnostics ?? null });
     const href = inp.sourceHref ?? (inp.source ? (s: SpanIR) => `#L${s.line}` : () => null);
     this.link = (span) => {
       if (!span) return [];

@@ -70,6 +70,40 @@ describe("qungui docs", () => {
     expect(r.err).toContain("error");
   });
 
+  test("--filing refuses a policy with compiler errors: exit 1, every diagnostic, nothing written", async () => {
+    // The reference policy with a member cap above its top tiers: two QG040 tier gaps.
+    const gap = join(dir, "gap.qg");
+    writeFileSync(gap, readFileSync("policies/cac-2017.qg", "utf8").replace("members per group 2000", "members per group 3000"));
+    const out = join(dir, "gap-filing");
+    const r = await run(gap, "-o", out, "--filing", "--no-tests");
+    expect(r.code).toBe(1);
+    expect(r.err.match(/error\[QG040\]/g)).toHaveLength(2);
+    expect(r.err).toContain("no tier for 2001..3000 members in categories general, business, hobby");
+    expect(r.err).toContain("no tier for 2001..3000 members in category news-discussion");
+    expect(r.err).toContain("no filing document is written for a policy that does not compile");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  test("without --filing, compiler errors are red gaps in the matrix rows they concern", async () => {
+    const gap = join(dir, "gap.qg");
+    writeFileSync(gap, readFileSync("policies/cac-2017.qg", "utf8").replace("members per group 2000", "members per group 3000"));
+    const out = join(dir, "gap-reviewer");
+    const r = await run(gap, "-o", out, "--no-tests");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("the policy has 2 compiler errors");
+    expect(r.out).toMatch(/gaps: .*A7\.tiers/);
+    const html = readFileSync(join(out, "reviewer.html"), "utf8");
+    const row = html.split("\n").find((l) => l.includes('href="#req-A7.tiers"') && l.startsWith("<tr>"))!;
+    expect(row).toContain('<span class="tone-gap">compiler error</span>');
+    expect(row).toContain('<span class="tone-gap">compiler error QG040 (line 59): no tier for 2001..3000 members in categories general, business, hobby; compiler error QG040 (line 72)');
+    // A7.filing, too: the filing is refused while the errors stand.
+    const filing = html.split("\n").find((l) => l.includes('href="#req-A7.filing"') && l.startsWith("<tr>"))!;
+    expect(filing).toContain("the filing document is refused while the policy has 2 compiler errors");
+    // Rows the errors do not concern keep no such gap.
+    const other = html.split("\n").find((l) => l.includes('href="#req-A6.real-name"') && l.startsWith("<tr>"))!;
+    expect(other).not.toContain("compiler error");
+  });
+
   test("the test file beside a policy", () => {
     expect(testFileFor("policies/cac-2017.qg")).toBe("policies/cac-2017.test.yaml");
     expect(testFileFor("test/golden/docs/nothing.qg")).toBeUndefined();
