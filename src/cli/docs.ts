@@ -14,9 +14,10 @@ import { existsSync, mkdirSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { compilePolicyText } from "../compile.js";
-import { collectTestEvidence, decisionsDocument, filingDocument, render, reviewerDocument, reviewerMatrix, type DocFormat, type TestEvidence } from "../docgen/index.js";
+import { collectTestEvidence, decisionsDocument, filingDocument, parseDecisions, trailPolicies, render, reviewerDocument, reviewerMatrix, type DocFormat, type TestEvidence } from "../docgen/index.js";
 import type { PolicyIR, SpanIR } from "../ir/types.js";
 import { loadIRText } from "../ir/load.js";
+import { policyId } from "../ir/identity.js";
 import type { Diagnostic } from "../source/diagnostic.js";
 import { renderDiagnostics } from "../source/render.js";
 import type { Source } from "../source/span.js";
@@ -106,6 +107,21 @@ export function runDocs(policy: string, flags: DocsFlags, io: Io): number {
   }
   if (errors.length) io.err(`${policy}: ${errors.length} error(s); documenting the policy as compiled leniently (the errors are gaps of the requirements they concern)\n`);
 
+  // The decision trail must be of this policy: refuse it, before writing anything, when its
+  // decisions name another (or another text of this one).
+  const trail = flags.decisions === undefined ? null : readText(flags.decisions);
+  const id = policyId(ir);
+  if (trail !== null) {
+    const { named, unnamed } = trailPolicies(parseDecisions(trail));
+    const others = named.filter((p) => p.name !== ir.name || p.id !== id);
+    if (others.length) {
+      const which = others.map((p) => `${p.decisions} decision${p.decisions === 1 ? "" : "s"} of ${p.name === ir.name ? `another text of policy "${p.name}"` : `policy "${p.name}"`} (id ${p.id})`).join(", ");
+      io.err(`${flags.decisions}: the trail is not of ${policy}: ${which}; ${policy} is policy "${ir.name}" (id ${id}). No document is written: give the decisions this policy made, or document the policy that made them\n`);
+      return EXIT.diagnostics;
+    }
+    if (unnamed) io.err(`${flags.decisions}: ${unnamed} decision${unnamed === 1 ? " names" : "s name"} no policy (no policyName and policyId): ${unnamed === 1 ? "it is" : "they are"} shown, marked as unchecked\n`);
+  }
+
   // Tests: the file beside the policy unless told otherwise.
   let tests: TestEvidence | null = null;
   const testFile = typeof flags.tests === "string" ? flags.tests : flags.tests === false ? undefined : testFileFor(policy);
@@ -151,10 +167,9 @@ export function runDocs(policy: string, flags: DocsFlags, io: Io): number {
     writeText(p, render(filingDocument({ ir }), format, GENERATOR));
     written.push(p);
   }
-  if (flags.decisions) {
-    const text = readText(flags.decisions);
+  if (flags.decisions && trail !== null) {
     const p = join(outDir, `decisions.${ext}`);
-    writeText(p, render(decisionsDocument({ text, file: basename(flags.decisions), policy: ir.name }), format, GENERATOR));
+    writeText(p, render(decisionsDocument({ text: trail, file: basename(flags.decisions), policy: { name: ir.name, id } }), format, GENERATOR));
     written.push(p);
   }
 

@@ -39,6 +39,6 @@ describe("qungui docs, Markdown", () => {
 
   test("decision trail", async () => {
     const text = readFileSync(join(DIR, "decisions.jsonl"), "utf8");
-    await expect(render(decisionsDocument({ text, file: "decisions.jsonl", policy: "cac-2017" }), "md")).toMatchFileSnapshot(join(DIR, "decisions.md"));
+    await expect(render(decisionsDocument({ text, file: "decisions.jsonl", policy: { name: "cac-2017" } }), "md")).toMatchFileSnapshot(join(DIR, "decisions.md"));
   });
 });
