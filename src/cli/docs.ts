@@ -14,7 +14,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { compilePolicyText } from "../compile.js";
-import { collectTestEvidence, decisionsDocument, filingDocument, parseDecisions, trailPolicies, render, reviewerDocument, reviewerMatrix, type DocFormat, type TestEvidence } from "../docgen/index.js";
+import { collectTestEvidence, decisionsDocument, filingDocument, filingDocumentZh, parseDecisions, parseProvider, type Provider, trailPolicies, render, reviewerDocument, reviewerMatrix, type DocFormat, type TestEvidence } from "../docgen/index.js";
 import type { PolicyIR, SpanIR } from "../ir/types.js";
 import { loadIRText } from "../ir/load.js";
 import { policyId } from "../ir/identity.js";
@@ -39,6 +39,10 @@ export interface DocsFlags {
   /** A test file, or false for `--no-tests`. */
   tests?: string | boolean;
   strict?: boolean;
+  /** Language of the filing document: `zh` (default) or `en`. */
+  lang?: string;
+  /** The provider file of the filing (./../docgen/provider.ts). */
+  provider?: string;
 }
 
 const GENERATOR = "qungui docs";
@@ -88,6 +92,9 @@ function posix(p: string): string {
 export function runDocs(policy: string, flags: DocsFlags, io: Io): number {
   const format = flags.format as DocFormat;
   if (format !== "html" && format !== "md") throw new UsageError(`--format takes html or md, got ${flags.format}`);
+  const lang = flags.lang ?? "zh";
+  if (lang !== "zh" && lang !== "en") throw new UsageError(`--lang takes zh or en, got ${flags.lang}`);
+  if (flags.provider !== undefined && !flags.filing) throw new UsageError("--provider describes the provider of the filing document: give it with --filing");
   const seed = wholeNumber(flags.seed, "--seed");
   const runs = wholeNumber(flags.runs, "--runs");
   const loaded = load(policy);
@@ -106,6 +113,18 @@ export function runDocs(policy: string, flags: DocsFlags, io: Io): number {
     return EXIT.diagnostics;
   }
   if (errors.length) io.err(`${policy}: ${errors.length} error(s); documenting the policy as compiled leniently (the errors are gaps of the requirements they concern)\n`);
+
+  // The provider file: every problem, and nothing written, when it is not right.
+  let provider: Provider = {};
+  if (flags.provider !== undefined) {
+    const r = parseProvider(readText(flags.provider));
+    if (r.problems.length) {
+      for (const m of r.problems) io.err(`${flags.provider}: ${m}\n`);
+      io.err(`${flags.provider}: ${r.problems.length} problem${r.problems.length === 1 ? "" : "s"}; no document is written (leave a field out to keep it blank on the filing)\n`);
+      return EXIT.diagnostics;
+    }
+    provider = r.provider;
+  }
 
   // The decision trail must be of this policy: refuse it, before writing anything, when its
   // decisions name another (or another text of this one).
@@ -164,7 +183,8 @@ export function runDocs(policy: string, flags: DocsFlags, io: Io): number {
 
   if (flags.filing) {
     const p = join(outDir, `filing.${ext}`);
-    writeText(p, render(filingDocument({ ir }), format, GENERATOR));
+    const doc = lang === "zh" ? filingDocumentZh({ ir, provider, generator: GENERATOR }) : filingDocument({ ir, provider });
+    writeText(p, render(doc, format, GENERATOR));
     written.push(p);
   }
   if (flags.decisions && trail !== null) {

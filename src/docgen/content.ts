@@ -34,6 +34,8 @@ export interface TableBlock {
   cls?: string;
   /** `data-*` attributes per row (HTML only; the decision trail filters on them). */
   rowData?: Record<string, string>[];
+  /** A class per row (HTML only; "" for none), e.g. the seal row of the filing's provider block. */
+  rowClass?: string[];
 }
 
 /** Block content of a document. */
@@ -79,6 +81,8 @@ export interface Doc {
   script?: string;
   /** Class of the HTML `<body>`. */
   cls?: string;
+  /** The document's language (default English); the Chinese filing is `zh-CN`. */
+  lang?: "en" | "zh-CN";
 }
 
 /** Constructors of inline and block content. */

@@ -158,7 +158,8 @@ describe.skipIf(unavailable !== null)("reviewer document in headless Chromium", 
     await page.goto(pathToFileURL(join(OUT, "filing.html")).href);
     await page.emulateMedia({ media: "print" });
     expect(await page.locator("nav").count()).toBe(0);
-    expect(await page.locator("table caption").allInnerTexts()).toContain("Tiers of the category news-discussion");
+    expect(await page.getAttribute("html", "lang")).toBe("zh-CN");
+    expect(await page.locator("table caption").allInnerTexts()).toContain("表2 “新闻讨论群”的分级标准");
     await page.pdf({ path: join(OUT, "filing.pdf"), preferCSSPageSize: true });
     expect(statSync(join(OUT, "filing.pdf")).size).toBeGreaterThan(10_000);
     await page.close();
