@@ -65,7 +65,7 @@ export const FILING_ZH_CSS = `
 .filing-zh table.provider td { height: 2.4rem; }
 .filing-zh table.provider tr.seal td { height: 7rem; }
 .filing-zh .appendix { margin-top: 2.5rem; }
-@page { size: A4; margin: 20mm 18mm 22mm; @bottom-center { content: "第 " counter(page) " 页，共 " counter(pages) " 页"; font-size: 9pt; color: #555; } }
+@page { size: A4; margin: 20mm 18mm 22mm; @bottom-center { content: "第 " counter(page) " 页，共 " counter(pages) " 页"; font-size: 9pt; font-family: "Noto Sans CJK SC", "WenQuanYi Zen Hei", sans-serif; color: #555; } }
 @media print {
   body { font-size: 10.5pt; }
   header.page, main, footer.page { max-width: none; padding: 0; }

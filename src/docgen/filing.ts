@@ -27,7 +27,7 @@ const FILING_CSS = `
 .filing table.provider td { height: 2.2rem; }
 .filing table.provider tr.seal td { height: 6rem; }
 .filing th code { white-space: nowrap; }
-@page { size: A4; margin: 18mm 16mm 20mm; @bottom-center { content: "Page " counter(page) " of " counter(pages); font-size: 9pt; color: #555; } }
+@page { size: A4; margin: 18mm 16mm 20mm; @bottom-center { content: "Page " counter(page) " of " counter(pages); font-size: 9pt; font-family: system-ui, "Noto Sans", sans-serif; color: #555; } }
 @media print {
   body { font-size: 10.5pt; }
   header.page, main, footer.page { max-width: none; padding: 0; }

@@ -204,9 +204,21 @@ footer.page { margin-top: 3rem; padding-bottom: 2rem; color: var(--muted); font-
   body { font-size: 10pt; }
   a { color: inherit; text-decoration: none; }
   .columns { grid-template-columns: 2fr 3fr; }
-  table, blockquote, pre, figure { break-inside: avoid; }
-  h2, h3 { break-after: avoid; }
+  blockquote, figure.source figcaption { break-inside: avoid; }
+  h2, h3, h4, caption { break-after: avoid; }
+  /* Paper cannot open a <details>: print its content (Chromium hides it in ::details-content). */
+  details::details-content { content-visibility: visible; display: contents; }
   details > *:not(summary) { display: block; }
+  details > summary { list-style: none; font-weight: 600; }
+  details > summary::-webkit-details-marker { display: none; }
+  /* Tables wrap and repeat their header on every page; a row is never split. */
+  .table-wrap { overflow: visible; }
+  table { break-inside: auto; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; }
+  th, td { overflow-wrap: anywhere; }
+  table code { white-space: normal; overflow-wrap: anywhere; }
+  pre, figure.source pre { white-space: pre-wrap; overflow: visible; overflow-wrap: anywhere; }
 }
 `;
 

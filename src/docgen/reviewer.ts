@@ -15,6 +15,34 @@ import { ruleSentence } from "./describe.js";
 import { buildMatrix, type ImplItem, type Mark, type Matrix, type MatrixRow, type TestEvidence } from "./matrix.js";
 import { SECTION_KINDS, sectionBlocks, sectionCites, versionsTable, type SectionKind, type SourceLinker } from "./sections.js";
 
+/**
+ * A4 print: every column of every table on the page (fixed layout, cells wrap, nothing scrolls or
+ * is clipped), the law and its implementation one after the other at full width, the lists of
+ * tests printed open, page numbers in the bottom margin.
+ */
+const REVIEWER_CSS = `
+@page { size: A4; margin: 14mm 12mm 16mm; @bottom-center { content: "Page " counter(page) " of " counter(pages); font-size: 8.5pt; font-family: system-ui, "Noto Sans", sans-serif; color: #555; } }
+@media print {
+  html { font-size: 12px; }
+  body { font-size: 9.5pt; }
+  header.page, main, footer.page { max-width: none; padding: 0; }
+  .columns { display: block; }
+  table { table-layout: fixed; font-size: 8.5pt; }
+  th, td { padding: 2pt 3pt; }
+  table.matrix th:nth-child(1) { width: 8%; }
+  table.matrix th:nth-child(2) { width: 15%; }
+  table.matrix th:nth-child(3) { width: 31%; }
+  table.matrix th:nth-child(4) { width: 10%; }
+  table.matrix th:nth-child(5) { width: 9%; }
+  table.matrix th:nth-child(6) { width: 27%; }
+  .tone-ok, .tone-gap, .tone-na { padding: 0 .2em; }
+  h2 { font-size: 14pt; }
+  h3 { font-size: 12pt; }
+  .article { break-before: auto; }
+  footer.page { margin-top: 8pt; padding-bottom: 0; break-before: avoid; }
+}
+`;
+
 /** What the reviewer document is made from. */
 export interface ReviewerInputs {
   ir: PolicyIR;
@@ -129,6 +157,8 @@ class Reviewer {
     return {
       title,
       blocks: [h(1, "top", title), ...this.intro(), this.status(), this.nav(), ...this.matrixSection(), ...this.articles(), ...this.diagnostics(), ...this.published(), ...this.sourceSection()],
+      css: REVIEWER_CSS,
+      cls: "reviewer",
     };
   }
 
