@@ -12,6 +12,7 @@ import type { Diagnostic } from "../source/diagnostic.js";
 import type { Counterexample, VerifyReport } from "../verify/run.js";
 import { code, em, h, join, link, mark, p, strong, zh, type Block, type Cell, type Doc, type Inline, type TableBlock, type Tone } from "./content.js";
 import { ruleSentence } from "./describe.js";
+import { ENGINE_RULES } from "./engine-rules.js";
 import { buildMatrix, type ImplItem, type Mark, type Matrix, type MatrixRow, type TestEvidence } from "./matrix.js";
 import { SECTION_KINDS, sectionBlocks, sectionCites, versionsTable, type SectionKind, type SourceLinker } from "./sections.js";
 
@@ -408,7 +409,7 @@ class Reviewer {
       p(
         "Article 5 asks the platform to publish its management rules (",
         code("A5.published-rules"),
-        "). These are all the rules of the policy, each with the article and requirement it serves: the rules the policy's sections are lowered into, the policy's own rules, the checks built into every compiled policy, and the measures applied to flagged content. Conditions are described in English; ",
+        "). These are all the rules that decide events under the policy, each with the article and requirement it serves: the rules the policy's sections are lowered into, the policy's own rules, the checks built into every compiled policy and the measures applied to flagged content (per version), then the rules the engine itself applies whatever the policy (facts, the clock, complaints, leaving, flags in unknown groups, events before the policy takes effect, the integrity guards). Conditions are described in English; ",
         code("qungui explain"),
         " shows how each was evaluated for a given event.",
       ),
@@ -417,6 +418,14 @@ class Reviewer {
       if (this.multi) out.push(h(3, `published-${v.version}`, `Version ${v.version}, from ${v.effective}`));
       out.push(...this.publishedVersion(v));
     }
+    out.push(h(3, "engine-rules", "Rules of the engine"), p("The engine applies these rules under every policy; no policy can change them (docs/engine.md)."), {
+      t: "table",
+      id: "engine-rules-table",
+      caption: "Rules built into the engine, whatever the policy",
+      head: ["Rule", "On", "Outcome", "What it does", "Serves"],
+      rowHeader: true,
+      rows: ENGINE_RULES.map((r) => [[code(r.name)], join(r.on.map((e) => [e.includes(" ") ? e : code(e)])), [r.outcome], [r.text], r.cites.length ? join(r.cites.map((c) => [link(`#req-${c}`, code(c))])) : ["—"]]),
+    });
     out.push(versionsTable(this.ir, this.link));
     return out;
   }
