@@ -8,6 +8,7 @@
  */
 import type { Cite, PolicyIR, RuleIR, RuleOrigin, SpanIR, VersionIR, ActionIR } from "../ir/types.js";
 import { REQUIREMENTS, type Requirement } from "../law/articles.js";
+import { OBLIGATIONS } from "../law/organisational.js";
 import type { Diagnostic } from "../source/diagnostic.js";
 import type { Counterexample, VerifyReport } from "../verify/run.js";
 import { actions, duration, durationMs, groupServices, measureSentence, ruleSentence, services, stepped } from "./describe.js";
@@ -103,6 +104,8 @@ export interface MatrixSummary {
   headline: string;
   /** Requirement ids with gaps. */
   gapReqs: string[];
+  /** Organisational obligations (src/law/organisational.ts): outside the policy, not covered by the engine. */
+  organisational: number;
 }
 
 /** The coverage matrix: one row per requirement id, and the summary. */
@@ -428,8 +431,10 @@ function summarise(rows: MatrixRow[], testsRun: boolean, verifyRun: boolean, com
   const gapReqs = applicable.filter((r) => r.gaps.length > 0).map((r) => r.req.id);
   const complete = compilerErrors === 0 && testsRun && verifyRun && implemented === applicable.length && tested === applicable.length && verified === applicable.length;
   const n = applicable.length;
-  const headline = complete
+  const articles = [...new Set(OBLIGATIONS.map((o) => o.article))];
+  const outside = ` ${OBLIGATIONS.length} organisational obligations (Articles ${articles.slice(0, -1).join(", ")} and ${articles[articles.length - 1]}) are outside the policy and not covered by the engine: see the checklist of each article.`;
+  const headline = (complete
     ? `Every one of the ${n} requirements that rules can implement is implemented, tested and verified.`
-    : `Not every requirement is implemented, tested and verified: ${implemented} of ${n} implemented, ${testsRun ? `${tested} of ${n} fully tested` : "no policy tests"}, ${verifyRun ? `${verified} of ${n} verified` : "not verified (run with --verify)"}${compilerErrors ? `; the policy has ${compilerErrors} compiler error${compilerErrors === 1 ? "" : "s"}` : ""}.`;
-  return { applicable: n, implemented, tested, verified, verifiedNotApplicable, testsRun, verifyRun, complete, headline, gapReqs };
+    : `Not every requirement is implemented, tested and verified: ${implemented} of ${n} implemented, ${testsRun ? `${tested} of ${n} fully tested` : "no policy tests"}, ${verifyRun ? `${verified} of ${n} verified` : "not verified (run with --verify)"}${compilerErrors ? `; the policy has ${compilerErrors} compiler error${compilerErrors === 1 ? "" : "s"}` : ""}.`) + outside;
+  return { applicable: n, implemented, tested, verified, verifiedNotApplicable, testsRun, verifyRun, complete, headline, gapReqs, organisational: OBLIGATIONS.length };
 }

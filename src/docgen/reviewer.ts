@@ -8,6 +8,7 @@
  */
 import type { PolicyIR, SpanIR, VersionIR } from "../ir/types.js";
 import { ARTICLES, REQUIREMENTS, type Article } from "../law/articles.js";
+import { OBLIGATIONS } from "../law/organisational.js";
 import type { Diagnostic } from "../source/diagnostic.js";
 import type { Counterexample, VerifyReport } from "../verify/run.js";
 import { code, em, h, join, link, mark, p, strong, zh, type Block, type Cell, type Doc, type Inline, type TableBlock, type Tone } from "./content.js";
@@ -197,6 +198,7 @@ class Reviewer {
       const na = v.results.filter((r) => r.status === "not-applicable").length;
       items.push([`Verification (seed ${v.seed}, ${v.runs} generated streams): ${pass} pass, `, fail ? mark("gap", `${fail} fail`) : "0 fail", `, ${na} not applicable.`]);
     }
+    items.push([mark("na", `Organisational: ${summary.organisational} obligations outside the policy.`), " Staff, technical capacity, the management systems of Article 5, Articles 4, 12 and 13: no engine rule covers them; each article lists them as a checklist."]);
     const errors = (this.inp.diagnostics ?? []).filter((d) => d.severity === "error");
     if (errors.length) items.push([mark("gap", `Compiler: ${errors.length} error${errors.length === 1 ? "" : "s"}.`), " See ", link("#diagnostics", "Compiler diagnostics"), "."]);
     blocks.push({ t: "ul", items });
@@ -350,10 +352,13 @@ class Reviewer {
       if (!a.declaratory) {
         right.push(...this.sectionsFor(a));
         right.push(...this.rulesFor(a, reqs));
+      }
+      right.push(...this.organisational(a));
+      if (!a.declaratory) {
         if (a.number === 5) right.push(p("The platform's rules are published by this document: see ", link("#published-rules", "Published rules"), "."));
         if (a.number === 7) {
           const filing = this.inp.links?.filing;
-          right.push(p("The tiered management scheme to be filed with the authority (", code("A7.filing"), ") is rendered as one printable page: ", ...(filing ? [link(filing, "the filing document")] : ["the filing document, made by ", code("qungui docs --filing")]), "."));
+          right.push(p("The tiered management scheme to be filed with the authority (", code("A7.filing"), ") is rendered as a printable document in Chinese: ", ...(filing ? [link(filing, "the filing document")] : ["the filing document, made by ", code("qungui docs --filing")]), "."));
         }
       }
       out.push({
@@ -364,6 +369,24 @@ class Reviewer {
       });
     }
     return out;
+  }
+
+  /** What the article asks of the organisation rather than of the policy, as a checklist. */
+  private organisational(a: Article): Block[] {
+    const obs = OBLIGATIONS.filter((o) => o.article === a.number);
+    if (!obs.length) return [];
+    return [
+      h(4, undefined, "Organisational obligations, outside the policy"),
+      p(mark("na", "Not covered by the engine."), ` No rule can carry ${obs.length === 1 ? "this obligation" : `these ${obs.length} obligations`}: the organisation meets ${obs.length === 1 ? "it" : "them"}. The reviewer checks each line.`),
+      {
+        t: "table",
+        cls: "organisational",
+        caption: `Organisational obligations of Article ${a.number} (checklist)`,
+        head: ["Obligation", "The regulation", "What it asks (our summary)", "Checklist"],
+        rowHeader: true,
+        rows: obs.map((o) => [[code(o.id)], [zh(o.clause)], [o.summary], [`☐ ${o.check}`]]),
+      },
+    ];
   }
 
   private diagnostics(): Block[] {
