@@ -95,6 +95,19 @@ export const mark = (tone: Tone, ...children: Inline[]): Inline => ({ t: "mark",
 export const p = (...children: Inline[]): Block => ({ t: "p", children });
 export const h = (level: 1 | 2 | 3 | 4, id: string | undefined, ...children: Inline[]): Block => (id === undefined ? { t: "h", level, children } : { t: "h", level, id, children });
 
+/**
+ * Text whose backquoted parts (`qungui docs --filing`) are code: notes and sentences written once
+ * for every format, so that HTML never shows a literal backtick and Markdown keeps its code spans.
+ */
+export function withCode(text: string): Inline[] {
+  const out: Inline[] = [];
+  text.split(/(`[^`]+`)/).forEach((part, i) => {
+    if (part === "") return;
+    out.push(i % 2 === 1 ? { t: "code", text: part.slice(1, -1) } : part);
+  });
+  return out;
+}
+
 /** Inline items joined by a separator. */
 export function join(items: Inline[][], sep: Inline = ", "): Inline[] {
   const out: Inline[] = [];

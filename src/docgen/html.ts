@@ -169,7 +169,8 @@ blockquote p { margin: 0; line-height: 1.8; }
 .table-wrap { overflow-x: auto; margin: .6rem 0 1rem; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 caption { text-align: left; font-weight: 600; padding: .2rem 0 .4rem; }
-table code { white-space: nowrap; overflow-wrap: normal; }
+table code { white-space: normal; overflow-wrap: anywhere; }
+.columns td, .columns th { overflow-wrap: anywhere; }
 th, td { border: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; }
 thead th { background: var(--bg-soft); }
 tbody th { font-weight: 600; background: #fbfbf9; }

@@ -11,7 +11,7 @@ import { ARTICLES, REQUIREMENTS, type Article } from "../law/articles.js";
 import { OBLIGATIONS } from "../law/organisational.js";
 import type { Diagnostic } from "../source/diagnostic.js";
 import type { Counterexample, VerifyReport } from "../verify/run.js";
-import { code, em, h, join, link, mark, p, strong, zh, type Block, type Cell, type Doc, type Inline, type TableBlock, type Tone } from "./content.js";
+import { code, em, h, join, link, mark, p, strong, withCode, zh, type Block, type Cell, type Doc, type Inline, type TableBlock, type Tone } from "./content.js";
 import { ruleSentence } from "./describe.js";
 import { ENGINE_RULES } from "./engine-rules.js";
 import { buildMatrix, type ImplItem, type Mark, type Matrix, type MatrixRow, type TestEvidence } from "./matrix.js";
@@ -205,7 +205,7 @@ class Reviewer {
     const gaps = rows.filter((r) => r.gaps.length && !r.req.declaratory && r.req.kind !== "doc");
     if (gaps.length) {
       blocks.push(h(3, "gaps", "Gaps"));
-      blocks.push({ t: "ul", items: gaps.map((r) => [link(`#req-${r.req.id}`, code(r.req.id)), ": ", mark("gap", r.gaps.join("; "))]) });
+      blocks.push({ t: "ul", items: gaps.map((r) => [link(`#req-${r.req.id}`, code(r.req.id)), ": ", mark("gap", ...withCode(r.gaps.join("; ")))]) });
     }
     return { t: "section", id: "status-box", cls: `status ${summary.complete ? "complete" : "incomplete"}`, label: "Status", blocks };
   }
@@ -230,7 +230,7 @@ class Reviewer {
       r.items.length ? [implementedMark(r), " ", ...join(this.itemRefs(r.items), ", ")] : r.req.declaratory ? [mark("na", "declaratory")] : [implementedMark(r)],
       [testedMark(r)],
       [verifiedMark(r)],
-      r.gaps.length ? [mark("gap", r.gaps.join("; "))] : r.note && (r.req.declaratory || r.req.kind === "doc") ? [mark("muted", r.req.declaratory ? "nothing to execute" : "met by the documents")] : ["—"],
+      r.gaps.length ? [mark("gap", ...withCode(r.gaps.join("; ")))] : r.note && (r.req.declaratory || r.req.kind === "doc") ? [mark("muted", r.req.declaratory ? "nothing to execute" : "met by the documents")] : this.notRun(r),
     ]);
     const table: TableBlock = { t: "table", id: "coverage-matrix", cls: "matrix", caption: "Coverage matrix: article → requirement → what implements it → tests → verification", head: ["Article", "Requirement", "Implemented by", "Tested", "Verified", "Gaps"], rowHeader: 1, rows };
     return [
@@ -250,6 +250,12 @@ class Reviewer {
     ];
   }
 
+  /** A row with no gap found: "—" only when tests and verify both ran; otherwise what did not run (no gap is known, none is ruled out). */
+  private notRun(r: MatrixRow): Cell {
+    const missing = [r.tested === "not-run" ? "tests" : "", r.verified === "not-run" ? "verify" : ""].filter(Boolean);
+    return missing.length ? [mark("na", `not run (${missing.join(", ")})`)] : ["—"];
+  }
+
   private requirementTable(a: Article, reqs: MatrixRow[]): Block[] {
     const out: Block[] = [];
     out.push({
@@ -261,12 +267,12 @@ class Reviewer {
     });
     for (const r of reqs) {
       const detail: Block[] = [];
-      if (r.gaps.length) detail.push({ t: "p", children: [code(r.req.id), ": ", mark("gap", `gap: ${r.gaps.join("; ")}`)] });
-      if (r.note && !r.req.declaratory) detail.push(p(code(r.req.id), ": ", r.note));
-      if (r.verify?.status === "not-applicable" && r.verify.detail) detail.push(p(code(r.req.id), `: verify has nothing to check: ${r.verify.detail}.`));
+      if (r.gaps.length) detail.push({ t: "p", children: [code(r.req.id), ": ", mark("gap", ...withCode(`gap: ${r.gaps.join("; ")}`))] });
+      if (r.note && !r.req.declaratory) detail.push(p(code(r.req.id), ": ", ...withCode(r.note)));
+      if (r.verify?.status === "not-applicable" && r.verify.detail) detail.push(p(code(r.req.id), ": verify has nothing to check: ", ...withCode(r.verify.detail), "."));
       const cx = r.verify?.counterexample;
       if (r.verify?.status === "fail") {
-        const blocks: Block[] = [p(r.verify.detail ?? "verification failed")];
+        const blocks: Block[] = [p(...withCode(r.verify.detail ?? "verification failed"))];
         if (cx) {
           if (cx.violation.decision) blocks.push(p("Decision that breaks it: ", code(cx.violation.decision.rule), ` → ${cx.violation.decision.outcome}: ${cx.violation.decision.reason}`, ...(cx.span ? [" (", ...this.link(cx.span), ")"] : [])));
           blocks.push(p(`Shortest event stream found (${cx.events.length} event${cx.events.length === 1 ? "" : "s"}; identity values redacted):`));
@@ -331,7 +337,7 @@ class Reviewer {
       const kindWord: Inline[] = it.kind === "timer" ? [strong("Timer"), " "] : it.kind === "engine" ? [strong("Engine"), " "] : it.kind === "document" ? [strong("Document"), " "] : [];
       const because = it.because ? [` Reason given: “${it.because}”.`] : [];
       const src = this.link(it.span);
-      return [...kindWord, code(it.name), ...this.versionNote(it), ": ", it.text, ...because, origin, ...(src.length ? [" Source: ", ...src, "."] : []), " Serves ", ...join(it.cites.map((c) => [code(c)])), "."];
+      return [...kindWord, code(it.name), ...this.versionNote(it), ": ", ...withCode(it.text), ...because, origin, ...(src.length ? [" Source: ", ...src, "."] : []), " Serves ", ...join(it.cites.map((c) => [code(c)])), "."];
     };
     return [h(4, undefined, "Rules that implement it"), { t: "ul", items: items.map(li) }];
   }

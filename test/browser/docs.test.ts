@@ -122,6 +122,14 @@ describe.skipIf(unavailable !== null)("reviewer document in headless Chromium", 
     expect(new URL(page.url()).hash).toBe("#L25");
     expect(await page.locator("#L25").isVisible()).toBe(true);
 
+    // No table scrolls or clips a column on screen, at 1400 px and at 1024 px.
+    for (const width of [1400, 1024]) {
+      await page.setViewportSize({ width, height: 900 });
+      const overflowing = await page.evaluate(`Array.from(document.querySelectorAll(".table-wrap")).filter((w) => w.scrollWidth > w.clientWidth + 1).map((w) => w.querySelector("caption").textContent)`);
+      expect(overflowing, `at ${width} px`).toEqual([]);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+
     expect(errors).toEqual([]);
     expect(requests.filter((u) => u !== url && !u.startsWith(`${url}#`))).toEqual([]);
     await page.goto(url);
