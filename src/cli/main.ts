@@ -173,6 +173,8 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .option("--tests <file>", "policy tests to run for the matrix (default: the .test.yaml beside the policy)")
     .option("--no-tests", "do not run policy tests")
     .option("--filing", "also write the filing document of Article 7 (filing.html / filing.md)")
+    .addOption(new Option("--lang <lang>", "language of the filing document").choices(["zh", "en"]).default("zh"))
+    .option("--provider <file>", "with --filing: the provider's details (YAML: organisation, creditCode, service, icp, securityOfficer, phone, email, date); blank where absent")
     .option("--decisions <file>", "also render this decisions JSONL (from `qungui run`) as a filterable decision trail")
     .option("--strict", "exit 1 unless every requirement is implemented, tested and verified")
     .action(async (policy: string, opts: import("./docs.js").DocsFlags) => setStatus((await import("./docs.js")).runDocs(policy, opts, io)));
