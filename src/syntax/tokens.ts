@@ -251,6 +251,15 @@ export const WORDS: ReadonlyMap<string, TokenType> = new Map<string, TokenType>(
   ]),
 ]);
 
+/**
+ * {@link WORDS} for {@link scan}: each word's type and its text as one shared string, which
+ * replaces the identifier token's own copy of it (a word is a third of a policy's tokens, and
+ * the tokens live until the parse ends).
+ */
+const RETYPE: ReadonlyMap<string, { type: TokenType; image: string }> = new Map(
+  [...WORDS].map(([image, type]) => [image, { type, image }]),
+);
+
 /** True if `token` is of `type`, directly or through a category (`Name`, `Ident`, `Str`, …). */
 export function isTokenOf(token: IToken, type: TokenType): boolean {
   return tokenMatcher(token, type);
@@ -618,10 +627,14 @@ export function scan(source: Source): ScanResult {
     switch (t.tokenType) {
       case Identifier:
       case UnicodeIdentifier: {
-        const type = WORDS.get(t.image) ?? Identifier;
-        if (type !== t.tokenType) {
-          t.tokenType = type;
-          t.tokenTypeIdx = type.tokenTypeIdx!;
+        const word = RETYPE.get(t.image);
+        if (word !== undefined) {
+          t.tokenType = word.type;
+          t.tokenTypeIdx = word.type.tokenTypeIdx!;
+          t.image = word.image;
+        } else if (t.tokenType !== Identifier) {
+          t.tokenType = Identifier;
+          t.tokenTypeIdx = Identifier.tokenTypeIdx!;
         }
         break;
       }
