@@ -144,7 +144,7 @@ function real(t: IToken | undefined): IToken | undefined {
 
 /**
  * `a` itself if empty, else a copy of exactly its length, for an array the AST keeps: an array
- * grown by `push` keeps room for 16 more elements, which on a large file was a quarter of the AST.
+ * grown by `push` keeps room for 16 more elements, a large part of a large AST (docs/performance.md).
  */
 function fit<T>(a: T[]): T[] {
   return a.length === 0 ? a : a.slice();
@@ -228,7 +228,7 @@ export class QgParser extends EmbeddedActionsParser {
   /**
    * The positions of the last {@link POSITION_CACHE} offsets asked for, shared by the spans that
    * start or end there (a rule, its name and its first clause start at one token): positions are
-   * never changed once built, and sharing them saves a quarter of the objects of a large AST.
+   * never changed once built, and sharing them saves many of the objects of a large AST.
    */
   private readonly positionAt = new Array<Position | undefined>(POSITION_CACHE);
   private readonly positionTag = new Int32Array(POSITION_CACHE).fill(-1);
