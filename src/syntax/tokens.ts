@@ -144,8 +144,9 @@ function identifierStartHint(): (string | number)[] {
 export const IDENTIFIER = /[\p{L}_][\p{L}\p{M}\p{Nd}_]*(?:-[\p{L}\p{M}\p{Nd}_]+)*/uy;
 
 /**
- * An identifier. Most are ASCII, and a plain pattern matches them much faster than the
- * Unicode matcher below (docs/performance.md): chevrotain runs a native pattern itself but calls out to a custom one.
+ * An identifier. Most are ASCII, and a plain pattern matches them much faster than the Unicode
+ * matcher below (docs/performance.md): chevrotain runs a native pattern itself but calls out to
+ * a custom one.
  * The lookahead refuses an ASCII run that a non-ASCII character would continue (`abc小组`,
  * `a-é`), which {@link UnicodeIdentifier} then matches whole, so the two together match exactly
  * {@link IDENTIFIER}. Keywords are identifiers too until {@link scan} gives them their own types.
@@ -216,8 +217,8 @@ const tokenName = (word: string) =>
 /**
  * A word's token type. The lexer never matches it: {@link scan} retypes the identifier tokens
  * whose text is a word (one table lookup per identifier, where trying a hundred word patterns
- * before the identifier pattern was most of the lexer's time; docs/performance.md), which is the whole-word match that
- * `longer_alt` gave (`groups` is a word, `groups-created` and `tier1` are identifiers).
+ * before the identifier pattern was most of the lexer's time; docs/performance.md), which is the
+ * whole-word match that `longer_alt` gave (`groups` is a word, `groups-created` and `tier1` are identifiers).
  */
 function word(word: string, categories: TokenType[], label = `'${word}'`, pattern = new RegExp(word)): TokenType {
   // The pattern is never run (the type is not in LEXER_TOKENS); it says what the word matches in
