@@ -2,7 +2,7 @@
  * Input lines for `qungui run`, read in chunks from a file or standard input and handed over one at
  * a time, so a stream is decided while it is still arriving and memory stays flat however long the
  * input is. Reading a whole file into one string and splitting it kept every line alive to the end
- * and cost more than twice as much (docs/performance.md, "`qungui run`").
+ * and cost far more (docs/performance.md, "`qungui run`").
  */
 import { isUtf8 } from "node:buffer";
 import { closeSync, openSync, readSync } from "node:fs";

@@ -25,7 +25,7 @@ import { StoreError, type Store } from "../store/types.js";
 import { decoding, EXIT, fileWriter, LineWriter, settleAll, stdoutBytes, UsageError, type Io } from "./io.js";
 import { maxLineBytesOf, openLineSource, stoppedNotice } from "./lines.js";
 import { requirePolicy } from "./load-policy.js";
-import type { RunFlags } from "./run.js";
+import type { RunFlags } from "./run-flags.js";
 import { wallClockOf } from "./wall-clock.js";
 
 /** Lines per commit: large enough to amortise the fsync, small enough to lose little on a kill. */

@@ -13,19 +13,8 @@ import { maxLineBytesOf, openLineSource, stoppedNotice } from "./lines.js";
 import { wallClockOf } from "./wall-clock.js";
 import { requirePolicy } from "./load-policy.js";
 
-export interface RunFlags {
-  deadLetter?: string;
-  state?: string;
-  failOnDeadLetters?: boolean;
-  /** Commit to this store (src/cli/run-store.ts) and continue where an earlier run stopped (else QUNGUI_STORE). */
-  store?: string;
-  durability?: string;
-  adoptPolicy?: boolean;
-  /** The wall clock's reading for this run (RFC 3339), for simulations; default the system clock. */
-  now?: string;
-  /** The longest line read as an event, in bytes (default MAX_LINE_BYTES, 1 MiB). */
-  maxLineBytes?: string;
-}
+export type { RunFlags } from "./run-flags.js";
+import type { RunFlags } from "./run-flags.js";
 
 function loadState(path: string | undefined): EngineState {
   if (!path || !existsSync(path)) return emptyState();

@@ -8,6 +8,7 @@
  * at run time): missing pieces get neutral defaults and the emitted IR is still schema-valid.
  */
 import { sha256Hex } from "../source/digest.js";
+import { assertNever } from "../source/exhaustive.js";
 import type * as A from "../ast/nodes.js";
 import { mergeSection } from "../ast/merge.js";
 import type { Span } from "../source/span.js";
@@ -345,6 +346,8 @@ function action(a: A.Action): ActionIR {
       return { kind: "report", to: a.to.name };
     case "EscalateAction":
       return { kind: "escalate" };
+    default:
+      return assertNever(a, "action");
   }
 }
 

@@ -8,7 +8,7 @@
  * measures in force, management rights, tiers, limits, retention, then the policy's own rules,
  * then its allow rules, then one permit per event.
  */
-import { DECIDED_EVENTS, SERVICE_EVENTS, type DecidedEvent, type Service } from "../vocab/events.js";
+import { DECIDED_EVENTS, EXISTING_GROUP_EVENTS, SERVICE_EVENTS, type DecidedEvent, type Service } from "../vocab/events.js";
 import { and, bool, cmp, count, duration, enumLit, ifThen, isIn, minus, not, or, path, template } from "./build.js";
 import type { ActionIR, Cite, ExprIR, RuleIR, RuleOrigin, SteppedIR, TierTableIR, VersionIR } from "./types.js";
 import { articleOf } from "../law/articles.js";
@@ -88,7 +88,8 @@ class RuleList {
   }
 }
 
-const GROUP_EVENTS: DecidedEvent[] = ["group.join", "group.info", "group.role", "group.manage", "message.post"];
+/** The events whose group must exist (src/vocab/events.ts). */
+const GROUP_EVENTS: DecidedEvent[] = [...EXISTING_GROUP_EVENTS];
 const MANAGEMENT_EVENTS: DecidedEvent[] = ["group.info", "group.role", "group.manage"];
 
 function eventsOf(services: readonly Service[]): DecidedEvent[] {
