@@ -24,6 +24,7 @@ import type { Source } from "../source/span.js";
 import { verify, type VerifyReport } from "../verify/run.js";
 import { compiledEngine } from "../verify/session.js";
 import { checkerFindings } from "../verify/checker.js";
+import { QUNGUI_VERSION } from "../version.js";
 import { EXIT, readText, UsageError, writeText, type Io } from "./io.js";
 import { fileHost } from "./test.js";
 
@@ -43,9 +44,18 @@ export interface DocsFlags {
   lang?: string;
   /** The provider file of the filing (./../docgen/provider.ts). */
   provider?: string;
+  /** The documents' date, YYYY-MM-DD (none by default: the output stays reproducible). */
+  date?: string;
 }
 
 const GENERATOR = "qungui docs";
+
+function isDay(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const t = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return t.getUTCFullYear() === Number(m[1]) && t.getUTCMonth() === Number(m[2]) - 1 && t.getUTCDate() === Number(m[3]);
+}
 
 function wholeNumber(text: string, flag: string): number {
   const n = Number(text);
@@ -95,6 +105,8 @@ export function runDocs(policy: string, flags: DocsFlags, io: Io): number {
   const lang = flags.lang ?? "zh";
   if (lang !== "zh" && lang !== "en") throw new UsageError(`--lang takes zh or en, got ${flags.lang}`);
   if (flags.provider !== undefined && !flags.filing) throw new UsageError("--provider describes the provider of the filing document: give it with --filing");
+  if (flags.date !== undefined && !isDay(flags.date)) throw new UsageError(`--date takes a day written YYYY-MM-DD, got ${flags.date}`);
+  const meta = { version: QUNGUI_VERSION, ...(flags.date !== undefined ? { date: flags.date } : {}) };
   const seed = wholeNumber(flags.seed, "--seed");
   const runs = wholeNumber(flags.runs, "--runs");
   const loaded = load(policy);
@@ -176,14 +188,14 @@ export function runDocs(policy: string, flags: DocsFlags, io: Io): number {
         ? (s: SpanIR) => `#L${s.line}`
         : () => null
       : (s: SpanIR) => (existsSync(s.file) ? `${posix(relative(resolve(outDir), resolve(s.file)))}#L${s.line}` : null);
-  const inputs = { ir, source: format === "html" ? loaded.text : null, tests, verify: report, diagnostics: loaded.diagnostics, sourceHref, links };
+  const inputs = { ir, source: format === "html" ? loaded.text : null, tests, verify: report, diagnostics: loaded.diagnostics, sourceHref, links, meta };
   const reviewerPath = join(outDir, `reviewer.${ext}`);
   writeText(reviewerPath, render(reviewerDocument(inputs), format, GENERATOR));
   written.push(reviewerPath);
 
   if (flags.filing) {
     const p = join(outDir, `filing.${ext}`);
-    const doc = lang === "zh" ? filingDocumentZh({ ir, provider, generator: GENERATOR }) : filingDocument({ ir, provider });
+    const doc = lang === "zh" ? filingDocumentZh({ ir, provider, generator: GENERATOR, meta }) : filingDocument({ ir, provider });
     writeText(p, render(doc, format, GENERATOR));
     written.push(p);
   }

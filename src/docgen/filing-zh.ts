@@ -15,7 +15,7 @@
  */
 import { policyId } from "../ir/identity.js";
 import type { ActionIR, MeasureIR, PolicyIR, RuleIR, TierTableIR, VersionIR } from "../ir/types.js";
-import { ARTICLES } from "../law/articles.js";
+import { ARTICLES, REGULATION_SOURCE } from "../law/articles.js";
 import { code, h, p, type Block, type Cell, type Doc, type Inline, type TableBlock } from "./content.js";
 import {
   actionsZh,
@@ -50,6 +50,8 @@ export interface FilingZhInputs {
   provider?: Provider;
   /** The generator, named in the appendix. */
   generator?: string;
+  /** qungui's version and the date given with `--date`, for the appendix. */
+  meta?: { version: string; date?: string };
 }
 
 /** A4 print: readable type (五号, 10.5pt), page numbers, tables that never split a row, no page holding only the footer. */
@@ -432,7 +434,9 @@ class FilingZh {
       ...(ir.title ? [[["策略标题"], [ir.title]] as Cell[]] : []),
       [["策略标识（policyId）"], [code(policyId(ir))]],
       ...(ir.source ? [[["策略源文件及其 SHA-256"], [code(ir.source.file), " ", code(ir.source.sha256)]] as Cell[]] : []),
-      [["生成工具"], [this.inp.generator ?? "qungui docs"]],
+      [["生成工具"], [`${this.inp.generator ?? "qungui docs"}${this.inp.meta ? `（qungui ${this.inp.meta.version}）` : ""}`]],
+      [["生成日期"], [this.inp.meta?.date ? dayZh(this.inp.meta.date) : "未注明"]],
+      [["规定文本"], [`《${REGULATION_SOURCE.title}》（${REGULATION_SOURCE.issuer}${dayZh(REGULATION_SOURCE.issued)}发布），引自 `, code(REGULATION_SOURCE.copy)]],
     ];
     const blocks: Block[] = [h(2, "appendix", "附录：内部标识对照"), p("本附录列明正文所用名称与系统内部标识的对应关系，供核对系统记录时使用。"), kv("策略", rows)];
     const multi = ir.versions.length > 1;
