@@ -14,7 +14,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { compilePolicyText } from "../compile.js";
-import { collectTestEvidence, decisionsDocument, filingDocument, filingDocumentZh, parseDecisions, parseProvider, type Provider, trailPolicies, render, reviewerDocument, reviewerMatrix, type DocFormat, type TestEvidence } from "../docgen/index.js";
+import { reviewerRuleNames, collectTestEvidence, decisionsDocument, filingDocument, filingDocumentZh, parseDecisions, parseProvider, type Provider, trailPolicies, render, reviewerDocument, reviewerMatrix, type DocFormat, type TestEvidence } from "../docgen/index.js";
 import type { PolicyIR, SpanIR } from "../ir/types.js";
 import { loadIRText } from "../ir/load.js";
 import { policyId } from "../ir/identity.js";
@@ -201,7 +201,7 @@ export function runDocs(policy: string, flags: DocsFlags, io: Io): number {
   }
   if (flags.decisions && trail !== null) {
     const p = join(outDir, `decisions.${ext}`);
-    writeText(p, render(decisionsDocument({ text: trail, file: basename(flags.decisions), policy: { name: ir.name, id } }), format, GENERATOR));
+    writeText(p, render(decisionsDocument({ text: trail, file: basename(flags.decisions), policy: { name: ir.name, id }, ...(format === "html" ? { reviewer: { href: `reviewer.${ext}`, rules: reviewerRuleNames(ir) } } : {}) }), format, GENERATOR));
     written.push(p);
   }
 

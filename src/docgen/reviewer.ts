@@ -13,7 +13,7 @@ import { changeHistory } from "./changes.js";
 import { OBLIGATIONS } from "../law/organisational.js";
 import type { Diagnostic } from "../source/diagnostic.js";
 import type { Counterexample, VerifyReport } from "../verify/run.js";
-import { code, em, h, join, link, mark, p, strong, withCode, zh, type Block, type Cell, type Doc, type Inline, type TableBlock, type Tone } from "./content.js";
+import { code, em, h, join, link, mark, p, ruleAnchor, strong, withCode, zh, type Block, type Cell, type Doc, type Inline, type TableBlock, type Tone } from "./content.js";
 import { ruleSentence } from "./describe.js";
 import { ENGINE_RULES } from "./engine-rules.js";
 import { buildMatrix, type ImplItem, type Mark, type Matrix, type MatrixRow, type TestEvidence } from "./matrix.js";
@@ -435,6 +435,15 @@ class Reviewer {
     ];
   }
 
+  /** Rule names that already have their anchor (the first version that has the rule gets it). */
+  private readonly anchored = new Set<string>();
+
+  private anchor(name: string): string {
+    if (this.anchored.has(name)) return "";
+    this.anchored.add(name);
+    return ruleAnchor(name);
+  }
+
   private publishedVersion(v: VersionIR): Block[] {
     const ruleRows: Cell[][] = v.rules.map((r, i) => [
       [String(i + 1)],
@@ -451,8 +460,9 @@ class Reviewer {
         head: ["#", "Rule", "What it does", "Serves", "Source"],
         rowHeader: 1,
         rows: ruleRows,
+        rowId: v.rules.map((r) => this.anchor(r.name)),
       },
-      ...sectionBlocks("measures", v, this.ir, this.link),
+      ...sectionBlocks("measures", v, this.ir, this.link).map((b) => (b.t === "table" ? { ...b, rowId: v.measures.map((m) => this.anchor(m.name)) } : b)),
     ];
   }
 
@@ -477,6 +487,7 @@ class Reviewer {
       caption: "Rules built into the engine, whatever the policy",
       head: ["Rule", "On", "Outcome", "What it does", "Serves"],
       rowHeader: true,
+      rowId: ENGINE_RULES.map((r) => this.anchor(r.name)),
       rows: ENGINE_RULES.map((r) => [[code(r.name)], join(r.on.map((e) => [e.includes(" ") ? e : code(e)])), [r.outcome], [r.text], r.cites.length ? join(r.cites.map((c) => [link(`#req-${c}`, code(c))])) : ["—"]]),
     });
     out.push(versionsTable(this.ir, this.link));
@@ -511,4 +522,9 @@ export function reviewerDocument(inputs: ReviewerInputs): Doc {
 /** The matrix the reviewer document shows (for callers that want the verdict too). */
 export function reviewerMatrix(inputs: ReviewerInputs): Matrix {
   return new Reviewer(inputs).matrix;
+}
+
+/** The rules, measures and engine rules the reviewer document gives an anchor (`ruleAnchor`), for links from the decision trail. */
+export function reviewerRuleNames(ir: PolicyIR): Set<string> {
+  return new Set([...ir.versions.flatMap((v) => [...v.rules.map((r) => r.name), ...v.measures.map((m) => m.name)]), ...ENGINE_RULES.map((r) => r.name)]);
 }
