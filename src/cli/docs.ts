@@ -14,7 +14,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { compilePolicyText } from "../compile.js";
-import { collectTestEvidence, decisionsDocument, filingDocument, filingDocumentZh, parseDecisions, parseProvider, type Provider, trailPolicies, render, reviewerDocument, reviewerMatrix, type DocFormat, type TestEvidence } from "../docgen/index.js";
+import { reviewerRuleNames, collectTestEvidence, decisionsDocument, filingDocument, filingDocumentZh, parseDecisions, parseProvider, type Provider, trailPolicies, render, reviewerDocument, reviewerMatrix, type DocFormat, type TestEvidence } from "../docgen/index.js";
 import type { PolicyIR, SpanIR } from "../ir/types.js";
 import { runnableProgram, type Program } from "../engine/index.js";
 import { loadIRText } from "../ir/load.js";
@@ -25,6 +25,7 @@ import type { Source } from "../source/span.js";
 import { verify, type VerifyReport } from "../verify/run.js";
 import { engineOf } from "../verify/session.js";
 import { checkerFindings } from "../verify/checker.js";
+import { QUNGUI_VERSION } from "../version.js";
 import { EXIT, readText, UsageError, writeText, type Io } from "./io.js";
 import { fileHost } from "./test.js";
 
@@ -44,9 +45,18 @@ export interface DocsFlags {
   lang?: string;
   /** The provider file of the filing (./../docgen/provider.ts). */
   provider?: string;
+  /** The documents' date, YYYY-MM-DD (none by default: the output stays reproducible). */
+  date?: string;
 }
 
 const GENERATOR = "qungui docs";
+
+function isDay(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const t = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return t.getUTCFullYear() === Number(m[1]) && t.getUTCMonth() === Number(m[2]) - 1 && t.getUTCDate() === Number(m[3]);
+}
 
 function wholeNumber(text: string, flag: string): number {
   const n = Number(text);
@@ -104,6 +114,8 @@ export function runDocs(policy: string, flags: DocsFlags, io: Io): number {
   const lang = flags.lang ?? "zh";
   if (lang !== "zh" && lang !== "en") throw new UsageError(`--lang takes zh or en, got ${flags.lang}`);
   if (flags.provider !== undefined && !flags.filing) throw new UsageError("--provider describes the provider of the filing document: give it with --filing");
+  if (flags.date !== undefined && !isDay(flags.date)) throw new UsageError(`--date takes a day written YYYY-MM-DD, got ${flags.date}`);
+  const meta = { version: QUNGUI_VERSION, ...(flags.date !== undefined ? { date: flags.date } : {}) };
   const seed = wholeNumber(flags.seed, "--seed");
   const runs = wholeNumber(flags.runs, "--runs");
   const loaded = load(policy);
@@ -185,20 +197,20 @@ export function runDocs(policy: string, flags: DocsFlags, io: Io): number {
         ? (s: SpanIR) => `#L${s.line}`
         : () => null
       : (s: SpanIR) => (existsSync(s.file) ? `${posix(relative(resolve(outDir), resolve(s.file)))}#L${s.line}` : null);
-  const inputs = { ir, source: format === "html" ? loaded.text : null, tests, verify: report, diagnostics: loaded.diagnostics, sourceHref, links };
+  const inputs = { ir, source: format === "html" ? loaded.text : null, tests, verify: report, diagnostics: loaded.diagnostics, sourceHref, links, meta };
   const reviewerPath = join(outDir, `reviewer.${ext}`);
   writeText(reviewerPath, render(reviewerDocument(inputs), format, GENERATOR));
   written.push(reviewerPath);
 
   if (flags.filing) {
     const p = join(outDir, `filing.${ext}`);
-    const doc = lang === "zh" ? filingDocumentZh({ ir, provider, generator: GENERATOR }) : filingDocument({ ir, provider });
+    const doc = lang === "zh" ? filingDocumentZh({ ir, provider, generator: GENERATOR, meta }) : filingDocument({ ir, provider });
     writeText(p, render(doc, format, GENERATOR));
     written.push(p);
   }
   if (flags.decisions && trail !== null) {
     const p = join(outDir, `decisions.${ext}`);
-    writeText(p, render(decisionsDocument({ text: trail, file: basename(flags.decisions), policy: { name: ir.name, id } }), format, GENERATOR));
+    writeText(p, render(decisionsDocument({ text: trail, file: basename(flags.decisions), policy: { name: ir.name, id }, ...(format === "html" ? { reviewer: { href: `reviewer.${ext}`, rules: reviewerRuleNames(ir) } } : {}) }), format, GENERATOR));
     written.push(p);
   }
 

@@ -4,6 +4,7 @@
  * imported when the command runs: loading them all (the HTTP server, the stores, fast-check…)
  * took longer than deciding a hundred thousand events.
  */
+import { QUNGUI_VERSION } from "../version.js";
 import { Command, CommanderError, Option } from "commander";
 import { StoreError } from "../store/types.js";
 import { EXIT, OutputError, processIo, UsageError, type Io } from "./io.js";
@@ -21,7 +22,7 @@ Exit codes:
 function build(io: Io, setStatus: (code: number) => void): Command {
   const program = new Command("qungui")
     .description("Policy language, compiler and rules engine for 互联网群组信息服务管理规定 (CAC 2017)")
-    .version("0.1.0")
+    .version(QUNGUI_VERSION)
     .addHelpText("after", EXIT_CODES_HELP)
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
@@ -176,6 +177,7 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .addOption(new Option("--lang <lang>", "language of the filing document").choices(["zh", "en"]).default("zh"))
     .option("--provider <file>", "with --filing: the provider's details (YAML: organisation, creditCode, service, icp, securityOfficer, phone, email, date); blank where absent")
     .option("--decisions <file>", "also render this decisions JSONL (from `qungui run`) as a filterable decision trail")
+    .option("--date <day>", "date the documents (YYYY-MM-DD); without it they carry no date and are reproducible")
     .option("--strict", "exit 1 unless every requirement is implemented, tested and verified")
     .action(async (policy: string, opts: import("./docs.js").DocsFlags) => setStatus((await import("./docs.js")).runDocs(policy, opts, io)));
 

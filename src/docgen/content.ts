@@ -36,6 +36,8 @@ export interface TableBlock {
   rowData?: Record<string, string>[];
   /** A class per row (HTML only; "" for none), e.g. the seal row of the filing's provider block. */
   rowClass?: string[];
+  /** An id per row (HTML only; "" for none): the anchors the decision trail links rules to. */
+  rowId?: string[];
 }
 
 /** Block content of a document. */
@@ -55,7 +57,7 @@ export type Block =
   | { t: "source"; file: string; text: string }
   /** A table of contents. */
   | { t: "nav"; label: string; items: { href: string; children: Inline[] }[] }
-  /** The decision trail's filter form (HTML only; Markdown leaves it out). */
+  /** The decision trail's filter form and pager (HTML only; Markdown leaves it out). */
   | { t: "filters"; fields: FilterField[] };
 
 /** One control of the decision trail's filter form. */
@@ -83,6 +85,11 @@ export interface Doc {
   cls?: string;
   /** The document's language (default English); the Chinese filing is `zh-CN`. */
   lang?: "en" | "zh-CN";
+}
+
+/** The anchor of a rule, measure or engine rule in the reviewer document (`#rule-limits-member-cap`). */
+export function ruleAnchor(name: string): string {
+  return `rule-${name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "")}`;
 }
 
 /** Constructors of inline and block content. */

@@ -200,8 +200,17 @@ export function triggerZh(t: TriggerIR, severityName: (s: string) => string, cat
 }
 
 /** A credit-stepped cap: `不超过3个；信用等级达到B的，不超过10个；达到A的，不超过20个`. */
-export function steppedZh(s: SteppedIR, unit = "个"): string {
-  return [`不超过${s.base}${unit}`, ...s.steps.map((x, i) => `${i === 0 ? "信用等级达到" : "达到"}${x.atLeast}的，不超过${x.value}${unit}`)].join("；");
+export function steppedZh(s: SteppedIR, unit = "个", level: (l: string) => string = (l) => l): string {
+  return [`不超过${s.base}${unit}`, ...s.steps.map((x, i) => `${i === 0 ? "信用等级达到" : "达到"}${level(x.atLeast)}的，不超过${x.value}${unit}`)].join("；");
+}
+
+/**
+ * Names of credit levels, lowest first: letters as Chinese platforms write them (`A级`), any other
+ * scale by rank (`信用一级`, `信用二级`, …), since the policy's level names are ids.
+ */
+export function levelNamesZh(levels: readonly string[]): string[] {
+  if (levels.every((l) => /^[A-Z]$/.test(l))) return levels.map((l) => `${l}级`);
+  return levels.map((_, i) => `信用${numeralZh(i + 1)}级`);
 }
 
 /** The cap of a stepped limit for users at `level` (levels lowest first). */

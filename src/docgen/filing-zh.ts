@@ -15,13 +15,14 @@
  */
 import { policyId } from "../ir/identity.js";
 import type { ActionIR, MeasureIR, PolicyIR, RuleIR, TierTableIR, VersionIR } from "../ir/types.js";
-import { ARTICLES } from "../law/articles.js";
+import { ARTICLES, REGULATION_SOURCE } from "../law/articles.js";
 import { code, h, p, type Block, type Cell, type Doc, type Inline, type TableBlock } from "./content.js";
 import {
   actionsZh,
   actionZh,
   atCredit,
   countZh,
+  levelNamesZh,
   quotedListZh,
   type ActionContextZh,
   conditionZh,
@@ -50,6 +51,8 @@ export interface FilingZhInputs {
   provider?: Provider;
   /** The generator, named in the appendix. */
   generator?: string;
+  /** qungui's version and the date given with `--date`, for the appendix. */
+  meta?: { version: string; date?: string };
 }
 
 /** A4 print: readable type (五号, 10.5pt), page numbers, tables that never split a row, no page holding only the footer. */
@@ -88,7 +91,10 @@ class Names {
   readonly categories = new Map<string, string>();
   readonly severities = new Map<string, string>();
   readonly prohibitedNames = new Map<string, string>();
+  readonly levelNames = new Map<string, string>();
   constructor(readonly v: VersionIR) {
+    const lv = levelNamesZh(v.credit.levels);
+    v.credit.levels.forEach((l, i) => this.levelNames.set(l, lv[i]!));
     v.prohibited.categories.forEach((c, i) => this.prohibitedNames.set(c.name, c.label ?? `第${numeralZh(i + 1)}类违规信息`));
     v.categories.forEach((c, i) => this.categories.set(c.name, c.label ?? `第${numeralZh(i + 1)}类群组`));
     const names = severityNamesZh(v.prohibited.severities.length);
@@ -97,6 +103,7 @@ class Names {
   category = (c: string): string => this.categories.get(c) ?? c;
   severity = (s: string): string => this.severities.get(s) ?? s;
   prohibited = (c: string): string => this.prohibitedNames.get(c) ?? c;
+  level = (l: string): string => this.levelNames.get(l) ?? l;
   /** The categories a tier table applies to, in Chinese; the default table takes the rest. */
   tableCategories(t: TierTableIR): string[] {
     if (t.categories !== null) return t.categories.map(this.category);
@@ -156,8 +163,8 @@ function clauses(depth: number, items: string[]): Block[] {
   return items.map((s, i) => ({ t: "p", cls: "clause", children: [`${num(depth, i + 1)}${s}`] }));
 }
 
-function qualification(t: { creator: { verified: boolean; minCredit: string | null } }): string {
-  const parts = [t.creator.verified ? "已完成真实身份信息认证" : "", t.creator.minCredit ? `信用等级不低于${t.creator.minCredit}` : ""].filter(Boolean);
+function qualification(t: { creator: { verified: boolean; minCredit: string | null } }, level: (l: string) => string): string {
+  const parts = [t.creator.verified ? "已完成真实身份信息认证" : "", t.creator.minCredit ? `信用等级不低于${level(t.creator.minCredit)}` : ""].filter(Boolean);
   return parts.length ? parts.join("，") : "无特别要求";
 }
 
@@ -297,7 +304,7 @@ class FilingZh {
         [zh],
         [`${tier.minMembers}至${tier.maxMembers}人`],
         [tier.activityFrom === null ? "—" : `达到${tier.activityFrom}条`],
-        [qualification(tier)],
+        [qualification(tier, names.level)],
         [tier.joinApproval ? "须经群组建立者或管理者审核同意" : "无须审核"],
       ]);
       out.push({
@@ -322,7 +329,7 @@ class FilingZh {
   private credit(v: VersionIR, names: Names, n: Level): Block[] {
     const levels = v.credit.levels;
     const out: Block[] = [this.heading(n, "信用等级管理"), this.subheading(n, 1, "信用等级")];
-    out.push(p(`本单位对用户实行信用等级管理，并根据信用等级提供相应服务。信用等级由低到高依次为${levels.join("、")}，共${countZh(levels.length)}级；新注册用户的初始信用等级为${v.credit.default}。`));
+    out.push(p(`本单位对用户实行信用等级管理，并根据信用等级提供相应服务。信用等级由低到高依次为${levels.map(names.level).join("、")}，共${countZh(levels.length)}级；新注册用户的初始信用等级为${names.level(v.credit.default)}。`));
     // How a level rises and falls: the platform's assessment (user.credit), and every lower-credit action.
     const falls: string[] = [];
     const lowered = (as: readonly ActionIR[], ctx: ActionContextZh, userNoun?: string) => as.filter((a) => a.kind === "lower-credit").map((a) => actionZh(a, ctx, userNoun));
@@ -357,7 +364,7 @@ class FilingZh {
         return [cond ? `${cond}的，不得${what}${ref}` : `在附录所列情形下，不得${what}${ref}`];
       });
       return [
-        [level],
+        [names.level(level)],
         [creatable || "—"],
         [v.limits.groupsCreated ? `${steppedAt(v.limits.groupsCreated, levels, level)}个` : "不限"],
         [v.limits.groupsJoined ? `${steppedAt(v.limits.groupsJoined, levels, level)}个` : "不限"],
@@ -371,11 +378,12 @@ class FilingZh {
   }
 
   private caps(v: VersionIR, n: Level): Block[] {
+    const names = new Names(v);
     const l = v.limits;
     const items: string[] = [];
     items.push(l.membersPerGroup === null ? "群组成员人数以所适用分级标准的最高级别为限。" : `每个群组的成员人数不超过${l.membersPerGroup}人；超出的，不予入群。`);
-    items.push(l.groupsCreated ? `每个用户建立的群组数（已关闭的群组不计）${steppedZh(l.groupsCreated)}。` : "个人建立群组数不设上限。");
-    items.push(l.groupsJoined ? `每个用户参加的群组数${steppedZh(l.groupsJoined)}。` : "个人参加群组数不设上限。");
+    items.push(l.groupsCreated ? `每个用户建立的群组数（已关闭的群组不计）${steppedZh(l.groupsCreated, "个", names.level)}。` : "个人建立群组数不设上限。");
+    items.push(l.groupsJoined ? `每个用户参加的群组数${steppedZh(l.groupsJoined, "个", names.level)}。` : "个人参加群组数不设上限。");
     if (l.infoPage) items.push(`成员达到${l.infoPage.from}人的群组，应当设置群信息页面${l.infoPage.enforced ? "；未设置的，不再接受新成员加入，直至设置完成" : "；达到该人数时，本单位提示群组建立者予以设置"}。`);
     return [this.heading(n, "群组成员人数和个人建群数、参加群数上限"), ...clauses(n.depth + 1, items)];
   }
@@ -432,7 +440,9 @@ class FilingZh {
       ...(ir.title ? [[["策略标题"], [ir.title]] as Cell[]] : []),
       [["策略标识（policyId）"], [code(policyId(ir))]],
       ...(ir.source ? [[["策略源文件及其 SHA-256"], [code(ir.source.file), " ", code(ir.source.sha256)]] as Cell[]] : []),
-      [["生成工具"], [this.inp.generator ?? "qungui docs"]],
+      [["生成工具"], [`${this.inp.generator ?? "qungui docs"}${this.inp.meta ? `（qungui ${this.inp.meta.version}）` : ""}`]],
+      [["生成日期"], [this.inp.meta?.date ? dayZh(this.inp.meta.date) : "未注明"]],
+      [["规定文本"], [`《${REGULATION_SOURCE.title}》（${REGULATION_SOURCE.issuer}${dayZh(REGULATION_SOURCE.issued)}发布），引自 `, code(REGULATION_SOURCE.copy)]],
     ];
     const blocks: Block[] = [h(2, "appendix", "附录：内部标识对照"), p("本附录列明正文所用名称与系统内部标识的对应关系，供核对系统记录时使用。"), kv("策略", rows)];
     const multi = ir.versions.length > 1;
@@ -449,6 +459,7 @@ class FilingZh {
       const idRows: Cell[][] = [];
       for (const c of v.categories) idRows.push([["群组类别"], [names.category(c.name)], [code(c.name)]]);
       for (const t of v.tiers) for (const { tier, zh } of names.tiers(t)) idRows.push([["群组级别"], [`${names.tableNo(t)} ${zh}`], [code(tier.name)]]);
+      for (const l of v.credit.levels) idRows.push([["信用等级"], [names.level(l)], [code(l)]]);
       for (const s of v.prohibited.severities) idRows.push([["违规程度"], [names.severity(s)], [code(s)]]);
       for (const c of v.prohibited.categories) idRows.push([["违规信息类别"], [names.prohibited(c.name)], [code(c.name)]]);
       v.measures.forEach((m, i) => idRows.push([["处置措施"], [`序号${i + 1}`], [code(m.name)]]));

@@ -83,7 +83,8 @@ function table(b: TableBlock, inZh = false): string {
       const header = b.rowHeader === true ? 0 : typeof b.rowHeader === "number" ? b.rowHeader : -1;
       const cells = r.map((c, j) => (j === header ? `<th scope="row">${inline(c, inZh)}</th>` : `<td>${inline(c, inZh)}</td>`)).join("");
       const cls = b.rowClass?.[i] ? attrs({ class: b.rowClass[i] }) : "";
-      return `<tr${cls}${dataAttrs}>${cells}</tr>`;
+      const id = b.rowId?.[i] ? attrs({ id: b.rowId[i] }) : "";
+      return `<tr${id}${cls}${dataAttrs}>${cells}</tr>`;
     })
     .join("\n");
   return `<div class="table-wrap"><table${attrs({ id: b.id, class: b.cls })}>\n<caption>${inZh ? esc(b.caption) : escText(b.caption)}</caption>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table></div>`;
@@ -111,7 +112,7 @@ function filters(fields: readonly FilterField[]): string {
       return `<div class="filter"><label for="${id}">${esc(f.label)}</label>${control}</div>`;
     })
     .join("\n");
-  return `<form class="filters" role="search" aria-label="Filter decisions" onsubmit="return false">\n${controls}\n<div class="filter"><button type="reset">Clear filters</button></div>\n</form>\n<p id="filter-status" role="status" aria-live="polite"></p>`;
+  return `<form class="filters" role="search" aria-label="Filter decisions" onsubmit="return false">\n${controls}\n<div class="filter"><button type="reset">Clear filters</button></div>\n</form>\n<p id="filter-status" role="status" aria-live="polite"></p>\n<div class="pager" role="navigation" aria-label="Pages of decisions"><button type="button" id="page-prev">Previous page</button> <span id="page-status"></span> <button type="button" id="page-next">Next page</button></div>`;
 }
 
 /** One block as HTML. */
@@ -201,7 +202,7 @@ figure.source pre { line-height: 1.45; }
 .ln { color: var(--muted); text-decoration: none; user-select: none; }
 footer.page { margin-top: 3rem; padding-bottom: 2rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); }
 @media print {
-  .skip, nav, form.filters, #filter-status { display: none !important; }
+  .skip, nav, form.filters, #filter-status, .pager { display: none !important; }
   body { font-size: 10pt; }
   a { color: inherit; text-decoration: none; }
   .columns { grid-template-columns: 2fr 3fr; }

@@ -16,7 +16,7 @@ export function render(doc: Doc, format: DocFormat, generator = "qungui docs"): 
   return format === "html" ? renderHtml(doc, { generator }) : renderMarkdown(doc, { generator });
 }
 
-export { reviewerDocument, reviewerMatrix, type ReviewerInputs } from "./reviewer.js";
+export { reviewerDocument, reviewerMatrix, reviewerRuleNames, type ReviewerInputs } from "./reviewer.js";
 export { filingDocument, type FilingInputs } from "./filing.js";
 export { filingDocumentZh, type FilingZhInputs } from "./filing-zh.js";
 export { parseProvider, creditCodeProblem, PROVIDER_FIELDS, type Provider, type ProviderResult } from "./provider.js";

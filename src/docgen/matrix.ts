@@ -131,8 +131,8 @@ function compilerGap(d: Diagnostic): string {
 }
 
 const DOC_NOTES: Record<string, string> = {
-  "A5.published-rules": "Met by this document: the section “Published rules” lists every rule of the policy with the article and requirement it serves.",
-  "A7.filing": "Met by the filing document (`qungui docs --filing`): the tier table per category, creator qualifications, limits, measures and deadlines on one printable page.",
+  "A5.published-rules": "Met by this document: the section “Published rules” lists every rule that decides, the policy's and the engine's, with the article and requirement it serves.",
+  "A7.filing": "Met by the filing document (`qungui docs --filing`): the 分级分类管理制度 in Chinese, with the tier scheme and its assignment rule per category, creator qualifications, the credit system, caps, measures, complaints and retention, printable on A4.",
 };
 
 const ENGINE_ITEMS: Record<string, { name: string; text: string }> = {

@@ -358,13 +358,14 @@ function tierRules(v: VersionSections, list: RuleList, reach: ReachableMeasures)
 
 function limitRules(v: VersionSections, list: RuleList): void {
   const l = v.limits;
-  const from = l.id;
+  // Each rule takes the span of its own clause (src/ir/emit.ts, clauseSpans), else the section's.
+  const at = (clause: string) => (l.id === null ? null : `${l.id}#${clause}`);
   if (l.membersPerGroup !== null) {
     list.add(
       "limits/member-cap",
       "section",
       "limits",
-      from,
+      at("members-per-group"),
       ["group.join"],
       "deny",
       cmp(">", path("group.members-after"), count(l.membersPerGroup)),
@@ -377,7 +378,7 @@ function limitRules(v: VersionSections, list: RuleList): void {
       "limits/groups-created",
       "section",
       "limits",
-      from,
+      at("groups-created"),
       ["group.create"],
       "deny",
       cmp(">=", path("actor.groups-created"), steppedValue(l.groupsCreated, "actor.credit")),
@@ -390,7 +391,7 @@ function limitRules(v: VersionSections, list: RuleList): void {
       "limits/groups-joined",
       "section",
       "limits",
-      from,
+      at("groups-joined"),
       ["group.create", "group.join"],
       "deny",
       cmp(">=", path("actor.groups-joined"), steppedValue(l.groupsJoined, "actor.credit")),
@@ -403,7 +404,7 @@ function limitRules(v: VersionSections, list: RuleList): void {
       "limits/info-page",
       "section",
       "limits",
-      from,
+      at("info-page"),
       ["group.join"],
       "deny",
       and(cmp(">=", path("group.members-after"), count(l.infoPage.from)), not(path("group.has-info-page"))),

@@ -12,7 +12,7 @@
  * the test skipped, with the reason.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -161,6 +161,47 @@ describe.skipIf(unavailable !== null)("reviewer document in headless Chromium", 
     await expect.poll(shown).toBe(6);
     await page.screenshot({ path: join(OUT, "decisions.png") });
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test("a long decision trail is paginated, names each decision's policy version, and links into the reviewer document", async () => {
+    // The reference policy over the first 1200 sample events: a dozen pages.
+    const trail = join(OUT, "trail");
+    mkdirSync(trail, { recursive: true });
+    writeFileSync(join(trail, "events.jsonl"), readFileSync("samples/events.jsonl", "utf8").split("\n").slice(0, 1200).join("\n") + "\n");
+    const run = await qungui("run", "policies/cac-2017.qg", join(trail, "events.jsonl"), "--now", "2030-01-01T00:00:00Z");
+    expect(run.code, run.err).toBe(0);
+    writeFileSync(join(trail, "decisions.jsonl"), run.out);
+    const total = run.out.split("\n").filter(Boolean).length;
+    const r = await qungui("docs", "policies/cac-2017.qg", "--no-tests", "--decisions", join(trail, "decisions.jsonl"), "-o", trail);
+    expect(r.code, r.err).toBe(0);
+    const page = await ctx.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(pathToFileURL(join(trail, "decisions.html")).href);
+    const pages = Math.ceil(total / 100);
+    expect(await page.locator("#page-status").innerText()).toBe(`Page 1 of ${pages}`);
+    expect(await page.locator("#filter-status").innerText()).toBe(`Showing ${total} of ${total} decisions, 100 per page.`);
+    expect(await page.locator("#decisions tbody tr:not([hidden])").count()).toBe(100);
+    // One page of rows, not the whole trail: the page stays short.
+    expect((await page.evaluate("document.documentElement.scrollHeight")) as number).toBeLessThan(20_000);
+    await page.click("#page-next");
+    expect(await page.locator("#page-status").innerText()).toBe(`Page 2 of ${pages}`);
+    await page.selectOption("#filter-outcome", "deny");
+    expect(await page.locator("#page-status").innerText()).toMatch(/^Page 1 of \d+$/);
+    expect(await page.locator("#decisions thead th").allInnerTexts()).toContain("Version");
+    expect(await page.locator("#decisions tbody tr:not([hidden]) td:nth-of-type(6)").first().innerText()).toBe("1.0");
+    // Every link from a rule or a requirement id lands on an element of the reviewer document.
+    const hrefs = (await page.evaluate(`Array.from(new Set(Array.from(document.querySelectorAll("#decisions a")).map((a) => a.getAttribute("href"))))`)) as string[];
+    expect(hrefs.some((h) => h.startsWith("reviewer.html#rule-"))).toBe(true);
+    expect(hrefs.some((h) => h.startsWith("reviewer.html#req-"))).toBe(true);
+    const reviewer = await ctx.newPage();
+    await reviewer.goto(pathToFileURL(join(trail, "reviewer.html")).href);
+    const ids = new Set((await reviewer.evaluate(`Array.from(document.querySelectorAll("[id]")).map((e) => e.id)`)) as string[]);
+    expect(hrefs.filter((h) => !ids.has(h.split("#")[1]!))).toEqual([]);
+    await page.screenshot({ path: join(OUT, "trail.png") });
+    expect(errors).toEqual([]);
+    await reviewer.close();
     await page.close();
   });
 

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 
 /** The layers, earliest first; a folder (or top-level module) may import from earlier layers. */
 const LAYERS: readonly (readonly string[])[] = [
-  ["source", "law", "vocab"],
+  ["source", "law", "vocab", "version.ts"],
   ["ast"],
   ["syntax"],
   ["check"],

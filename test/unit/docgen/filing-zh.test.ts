@@ -78,7 +78,7 @@ describe("the Chinese filing of the reference policy", () => {
     }
     const t = text(body);
     // The figures the platform chose, in Chinese.
-    for (const s of ["1至100人", "101至500人", "501至2000人", "达到1000条", "信用等级不低于B", "初始信用等级为C", "由低到高依次为D、C、B、A", "每个群组的成员人数不超过2000人", "不超过3个；信用等级达到B的，不超过10个；达到A的，不超过20个", "成员达到100人的群组，应当设置群信息页面", "48小时内处理完毕", "留存6个月", "对成员禁言（每次1日）", "在24小时内予以处置", "自2017年10月8日（北京时间）起施行", "同一群组在30日内累计出现3次严重违规信息的", "责令其在3日内整改"]) expect(t, s).toContain(s);
+    for (const s of ["1至100人", "101至500人", "501至2000人", "达到1000条", "信用等级不低于B级", "初始信用等级为C级", "由低到高依次为D级、C级、B级、A级", "每个群组的成员人数不超过2000人", "不超过3个；信用等级达到B级的，不超过10个；达到A级的，不超过20个", "成员达到100人的群组，应当设置群信息页面", "48小时内处理完毕", "留存6个月", "对成员禁言（每次1日）", "在24小时内予以处置", "自2017年10月8日（北京时间）起施行", "同一群组在30日内累计出现3次严重违规信息的", "责令其在3日内整改"]) expect(t, s).toContain(s);
     // How a level falls, and what each level gets.
     expect(t).toContain("群组内出现严重违规信息的，将发布该信息的用户的信用等级降低1级。");
     expect(t).toMatch(/群组类别为“新闻讨论群”的，不得在群组中发布信息（附录第一项）/);
@@ -118,6 +118,20 @@ describe("the Chinese filing of the reference policy", () => {
     expect(h).toContain("### （一）服务协议和真实身份信息认证");
     expect(h).toContain("24小时内处理完毕");
   });
+});
+
+describe("the Chinese filing of every example policy", () => {
+  for (const file of ["policies/examples/forum.qg", "policies/examples/messenger.qg", "policies/examples/neighbourhood.qg", "examples/tutorial/campus.qg", "test/golden/docs/small.qg"]) {
+    test(`${file}: Chinese throughout, ids only in the appendix`, () => {
+      const { ir } = compiled(file);
+      const html = render(filingDocumentZh({ ir }), "html");
+      expect(checkHtml(html).problems).toEqual([]);
+      const body = text(html.split('<section id="appendix-ids"')[0]!.split('<main id="main">')[1]!);
+      // No Latin word but the "ICP" of the provider block: level, tier, category and measure names are in the appendix.
+      expect(body.match(/[A-Za-z][A-Za-z0-9._/-]{2,}/g)?.filter((w) => w !== "ICP") ?? []).toEqual([]);
+      for (const part of ["分级标准和定级规则", "信用等级与服务对照表", "附录：内部标识对照"]) expect(html).toContain(part);
+    });
+  }
 });
 
 describe("qungui docs --filing", () => {

@@ -169,3 +169,15 @@ describe("evidence that is accurate (issue 16)", () => {
     expect(row.gaps).toEqual([]);
   });
 });
+
+describe("source links point at each rule's own line", () => {
+  test("the limits rules link to their clauses, not to the block's first line", () => {
+    const { ir, text } = compiled("policies/cac-2017.qg");
+    const lines = text.split("\n");
+    const items = implementationItems(ir, null).filter((i) => i.name.startsWith("limits/"));
+    const clause: Record<string, string> = { "limits/member-cap": "members per group", "limits/groups-created": "groups created per user", "limits/groups-joined": "groups joined per user", "limits/info-page": "info page from" };
+    expect(items.map((i) => i.name).sort()).toEqual(Object.keys(clause).sort());
+    for (const i of items) expect(lines[i.span!.line - 1], i.name).toContain(clause[i.name]!);
+    expect(new Set(items.map((i) => i.span!.line)).size).toBe(4);
+  });
+});
