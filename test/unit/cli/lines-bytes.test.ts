@@ -174,6 +174,22 @@ describe("qungui run on bytes that are not lines of text", () => {
     expect(bad.stderr).toMatch(/--max-line-bytes takes a whole number/);
   });
 
+  test("explain replays the stream as run decided it: a line that is not UTF-8 is not the event", () => {
+    const file = join(dir, "explain.jsonl");
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from('{"id":"e1","type":"user.registered","at":"2018-01-01T09:00:00+08:00","user":"v'),
+        Buffer.from([0xff]),
+        Buffer.from('"}\n{"id":"e1","type":"user.registered","at":"2018-01-01T09:00:01+08:00","user":"u2"}\n'),
+      ]),
+    );
+    const r = spawnSync(process.execPath, [CLI, "explain", POLICY, file, "--event", "e1", "--format", "json", "--now", "2019-01-01T00:00:00Z"], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain("\uFFFD");
+    expect(r.stdout).toContain('"u2"');
+  });
+
   test("--store: an invalid line is a stored dead letter, the same as without a store", () => {
     const store = join(dir, "bytes.db");
     const input = Buffer.concat([Buffer.from('{"id":"e1","type":"user.registered","at":"2018-01-01T09:00:00+08:00","user":"v'), Buffer.from([0xff]), Buffer.from('"}\n')]);
