@@ -16,6 +16,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { openLineSource } from "../../../src/cli/lines.js";
 import { compilePolicyText } from "../../../src/compile.js";
 import { compileProgram, emptyState, runStream, type DeadLetter, type RefusedLine } from "../../../src/engine/index.js";
+import { createEngine } from "../../../src/service/engine.js";
 import { invalidUtf8Offset } from "../../../src/source/utf8.js";
 import { readFileSync } from "node:fs";
 
@@ -102,6 +103,24 @@ describe("the line reader refuses what is not a line of UTF-8 text", () => {
     expect(lines[0]).toBe("x");
     expect(lines.slice(1).map((l) => typeof l !== "string" && l.reason)).toEqual(["line longer than 100 bytes (the maximum line length)"]);
     expect(stopped).toMatchObject({ line: 2 });
+  });
+});
+
+describe("the library's maximum line length", () => {
+  const long = `{"id":"e1","type":"user.registered","at":"2018-01-01T09:00:00+08:00","user":"${"群".repeat(30)}"}`;
+  test("runStream counts UTF-8 bytes, not UTF-16 units", () => {
+    const dead: DeadLetter[] = [];
+    const counts = runStream(program, [long], emptyState(), { deadLetter: (_j, d) => void dead.push(d) }, { maxLineBytes: 120 });
+    expect(long.length).toBeLessThan(120);
+    expect(counts).toMatchObject({ inputs: 1, deadLetters: 1 });
+    expect(dead[0]).toEqual({ line: 1, reason: "line longer than 120 bytes (the maximum line length)", raw: `[withheld: ${Buffer.byteLength(long)} bytes]` });
+    expect(runStream(program, [long], emptyState(), {}, { maxLineBytes: Buffer.byteLength(long) })).toMatchObject({ deadLetters: 0, primaryDecisions: 1 });
+  });
+
+  test("Engine: a line input over maxLineBytes is a dead letter", async () => {
+    const engine = await createEngine(program, { maxLineBytes: 120 });
+    const [out] = await engine.decideRaw([{ kind: "line", line: long, lineNo: 7 }]);
+    expect(out!.deadLetter).toEqual({ line: 7, reason: "line longer than 120 bytes (the maximum line length)", raw: `[withheld: ${Buffer.byteLength(long)} bytes]` });
   });
 });
 
