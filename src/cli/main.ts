@@ -72,6 +72,8 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .argument("[events]", "events file (JSON Lines); not with --store")
     .requiredOption("--event <id>", "the id of the event to explain")
     .option("--store <store>", "explain the event as it was decided in this store (a SQLite file or postgres://…; or QUNGUI_STORE when no events file is given)")
+    .option("--now <instant>", "the wall clock's reading (RFC 3339), as for run (default: the system clock)")
+    .option("--max-line-bytes <n>", "the longest line read as an event, as for run (default 1048576)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (policy: string | undefined, events: string | undefined, opts: import("./explain.js").ExplainFlags & { store?: string }) => {
       const store = opts.store ?? (events === undefined ? process.env["QUNGUI_STORE"] : undefined);

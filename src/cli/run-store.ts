@@ -51,7 +51,8 @@ export async function runWithStore(policyFile: string, eventsFile: string | unde
   const { program } = loaded;
   const stdin = eventsFile === undefined || eventsFile === "-";
   const inputKey = stdin ? "stdin" : `file:${resolve(eventsFile)}`;
-  const input = openLineSource(eventsFile, { maxLineBytes: maxLineBytesOf(flags.maxLineBytes) });
+  const maxLineBytes = maxLineBytesOf(flags.maxLineBytes);
+  const input = openLineSource(eventsFile, { maxLineBytes });
   const lines = input.lines[Symbol.iterator]();
   let store: Store;
   try {
@@ -69,7 +70,7 @@ export async function runWithStore(policyFile: string, eventsFile: string | unde
   let skipped = 0;
   let lineNo = 0;
   try {
-    const engine = await createEngine(program, { store, clock: () => Date.now(), policy: flags.adoptPolicy ? "given" : "stored" });
+    const engine = await createEngine(program, { store, clock: () => Date.now(), policy: flags.adoptPolicy ? "given" : "stored", maxLineBytes });
     if (engine.policy !== program.id) {
       io.err(`qungui run: ${where} has the policy ${engine.program.name} (${engine.policy.slice(0, 12)}) in force, not ${policyFile} (${program.id.slice(0, 12)}): deciding with the store's (--adopt-policy switches)\n`);
     }

@@ -20,6 +20,8 @@ import { EventEmitter } from "node:events";
 import { performance } from "node:perf_hooks";
 import {
   emptyState,
+  boundedLine,
+  MAX_LINE_BYTES,
   refusedDeadLetter,
   restoreState,
   serializeDeadLetter,
@@ -88,6 +90,12 @@ export interface EngineOptions {
    * journaled as the first policy either way.
    */
   policy?: "stored" | "given";
+  /**
+   * The longest input line (kind `line`), in UTF-8 bytes, that is read as an event; a longer one
+   * is a dead letter `line longer than N bytes (the maximum line length)`. Default
+   * `MAX_LINE_BYTES` (1 MiB), as `qungui run` (docs/events.md, "Lines").
+   */
+  maxLineBytes?: number;
 }
 
 /** One input of a commit. */
@@ -98,10 +106,12 @@ export type EngineInput =
   | { kind: "refused"; refused: RefusedLine; lineNo: number | null };
 
 /** One input's result: a line or a value evaluated, a refused line its dead letter. */
-function evaluateInput(p: Program, input: EngineInput, state: EngineState): EvaluateResult {
+function evaluateInput(p: Program, input: EngineInput, state: EngineState, maxLineBytes: number): EvaluateResult {
   switch (input.kind) {
-    case "line":
-      return p.evaluateLine(input.line, input.lineNo, state);
+    case "line": {
+      const line = boundedLine(input.line, maxLineBytes);
+      return typeof line === "string" ? p.evaluateLine(line, input.lineNo, state) : { decisions: [], deadLetter: refusedDeadLetter(line, input.lineNo) };
+    }
     case "value":
       return p.evaluate(input.value, state);
     case "refused":
@@ -193,6 +203,7 @@ export class Engine {
   private pendingSnapshot: number | null = null;
   private readonly clockFn: () => number;
   private readonly every: number;
+  private readonly maxLineBytes: number;
   /** Entries between snapshots now: `every`, or more for a large state. */
   private interval: number;
   private readonly groupLimit: number;
@@ -212,6 +223,7 @@ export class Engine {
     this.policies.add(program.id, program);
     this.clockFn = options.clock ?? (() => this.state.clock ?? 0);
     this.every = Math.max(1, options.snapshotEvery ?? 10_000);
+    this.maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
     this.interval = this.every;
     this.groupLimit = Math.max(1, options.groupCommitLimit ?? 5_000);
     this.explainer = new Explainer(store);
@@ -532,7 +544,7 @@ export class Engine {
           continue;
         }
       }
-      const r = evaluateInput(p, input, state);
+      const r = evaluateInput(p, input, state, this.maxLineBytes);
       if (!isAccepted(r)) {
         outputs.push(record(r, "event", null, 0));
         continue;

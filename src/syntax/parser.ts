@@ -242,7 +242,11 @@ export class QgParser extends EmbeddedActionsParser {
   private readonly recovery = { recoveryValueFunc: (): Built<never> => this.takePending() as Built<never> };
 
   constructor() {
-    super(ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider });
+    // chevrotain's grammar validations (ambiguities, left recursion…) cost about a third of the
+    // parser's construction, which every `qungui` command pays at start-up. The grammar is fixed,
+    // so they are run where the test suite runs (QUNGUI_SELF_CHECK=1, vitest.config.ts) and a
+    // grammar change that breaks them fails there; elsewhere they are skipped.
+    super(ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider, skipValidations: !grammarChecks() });
     this.performSelfAnalysis();
     setErrorContext(this.errorContext);
   }
@@ -2786,4 +2790,10 @@ export class QgParser extends EmbeddedActionsParser {
 }
 
 /** The one parser instance, reused by every call of `parse` (building one analyses the grammar). */
+/** Whether the grammar is validated on construction: in the test suite (see the constructor). */
+function grammarChecks(): boolean {
+  // `globalThis.process`: the playground runs the parser in a browser, where there is none.
+  return globalThis.process?.env?.["QUNGUI_SELF_CHECK"] === "1";
+}
+
 export const parser = new QgParser();

@@ -16,6 +16,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { openLineSource } from "../../../src/cli/lines.js";
 import { compilePolicyText } from "../../../src/compile.js";
 import { compileProgram, emptyState, runStream, type DeadLetter, type RefusedLine } from "../../../src/engine/index.js";
+import { createEngine } from "../../../src/service/engine.js";
 import { invalidUtf8Offset } from "../../../src/source/utf8.js";
 import { readFileSync } from "node:fs";
 
@@ -105,6 +106,24 @@ describe("the line reader refuses what is not a line of UTF-8 text", () => {
   });
 });
 
+describe("the library's maximum line length", () => {
+  const long = `{"id":"e1","type":"user.registered","at":"2018-01-01T09:00:00+08:00","user":"${"群".repeat(30)}"}`;
+  test("runStream counts UTF-8 bytes, not UTF-16 units", () => {
+    const dead: DeadLetter[] = [];
+    const counts = runStream(program, [long], emptyState(), { deadLetter: (_j, d) => void dead.push(d) }, { maxLineBytes: 120 });
+    expect(long.length).toBeLessThan(120);
+    expect(counts).toMatchObject({ inputs: 1, deadLetters: 1 });
+    expect(dead[0]).toEqual({ line: 1, reason: "line longer than 120 bytes (the maximum line length)", raw: `[withheld: ${Buffer.byteLength(long)} bytes]` });
+    expect(runStream(program, [long], emptyState(), {}, { maxLineBytes: Buffer.byteLength(long) })).toMatchObject({ deadLetters: 0, primaryDecisions: 1 });
+  });
+
+  test("Engine: a line input over maxLineBytes is a dead letter", async () => {
+    const engine = await createEngine(program, { maxLineBytes: 120 });
+    const [out] = await engine.decideRaw([{ kind: "line", line: long, lineNo: 7 }]);
+    expect(out!.deadLetter).toEqual({ line: 7, reason: "line longer than 120 bytes (the maximum line length)", raw: `[withheld: ${Buffer.byteLength(long)} bytes]` });
+  });
+});
+
 describe("accounting over hostile bytes", () => {
   const WHITESPACE = ["\u00a0", "\u3000", "\ufeff", "\u2028", "\u2029", "\f", "\v", "\u0085", "\u200b", "\u1680", "\u2003", " ", "\t", "\r", ""];
   const EVENT = '{"id":"e1","type":"user.registered","at":"2018-01-01T09:00:00+08:00","user":"u1"}';
@@ -172,6 +191,22 @@ describe("qungui run on bytes that are not lines of text", () => {
     const bad = spawnSync(process.execPath, [CLI, "run", POLICY, "--max-line-bytes", "0"], { input: "", encoding: "utf8" });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--max-line-bytes takes a whole number/);
+  });
+
+  test("explain replays the stream as run decided it: a line that is not UTF-8 is not the event", () => {
+    const file = join(dir, "explain.jsonl");
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from('{"id":"e1","type":"user.registered","at":"2018-01-01T09:00:00+08:00","user":"v'),
+        Buffer.from([0xff]),
+        Buffer.from('"}\n{"id":"e1","type":"user.registered","at":"2018-01-01T09:00:01+08:00","user":"u2"}\n'),
+      ]),
+    );
+    const r = spawnSync(process.execPath, [CLI, "explain", POLICY, file, "--event", "e1", "--format", "json", "--now", "2019-01-01T00:00:00Z"], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain("\uFFFD");
+    expect(r.stdout).toContain('"u2"');
   });
 
   test("--store: an invalid line is a stored dead letter, the same as without a store", () => {
