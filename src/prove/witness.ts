@@ -1,0 +1,244 @@
+/**
+ * From a solver witness to a real breach. The facts of the witness are built from the empty state
+ * as a stream: everything a state can record without being judged (users, verifications, credit,
+ * acceptances, groups, members, roles, info pages) is set up by events before the policy's first
+ * effective instant, which the engine records as facts without judging them (docs/engine.md,
+ * "Governed or not"); recent activity is made by posts the policy itself allows. Then the witness's
+ * event is sent under the version that was refuted, and the stream is replayed through the
+ * compiled engine and the verify oracle. A witness counts as a breach only when the engine decides
+ * the last event as predicted and the oracle reports the requirement broken there.
+ *
+ * Facts only measures can produce (closed, blacklisted, suspended, cancelled, muted, flags in a
+ * window) are not built: such a witness is reported as not replayed, never as a breach.
+ */
+import { compileProgram, emptyState, serializeDecision, type Decision } from "../engine/index.js";
+import type { PolicyIR, VersionIR } from "../ir/types.js";
+import { formatInstant, parseRfc3339 } from "../source/time.js";
+import { identityOf, secretsOf } from "../verify/generate.js";
+import { Oracle, type GenEvent } from "../verify/oracle.js";
+import { calendarLengths, durationOfAtom } from "./facts.js";
+import type { FactValue, Situation } from "./situation.js";
+
+export interface Replay {
+  /** `confirmed`: replayed, decided as predicted, and the oracle saw the breach; `not-confirmed`: replayed but not; `not-built`: no stream was made. */
+  status: "confirmed" | "not-confirmed" | "not-built";
+  message: string;
+  /** The stream that shows it (for monotonicity: the one with the lower credit, which is allowed). */
+  events: GenEvent[];
+  /** For monotonicity: the same stream with the credit raised, which is denied. */
+  raisedEvents?: GenEvent[];
+}
+
+const UNBUILT: readonly [string, string][] = [
+  ["closed", "a closed group"],
+  ["blacklisted", "a blacklist"],
+  ["posting-suspended", "suspended posting"],
+  ["management-suspended", "suspended management rights"],
+  ["creation-cancelled", "a cancelled creation qualification"],
+  ["muted", "a mute"],
+];
+
+class Builder {
+  readonly events: GenEvent[] = [];
+  private seq = 0;
+  private t: number;
+  constructor(
+    private readonly zone: string,
+    start: number,
+  ) {
+    this.t = start;
+  }
+  push(type: string, fields: Record<string, unknown>, at?: number): void {
+    const when = at ?? (this.t += 1000);
+    this.events.push({ id: `w${++this.seq}`, type, at: formatInstant(when, this.zone), ...fields });
+  }
+}
+
+function effectiveOf(v: VersionIR): number {
+  return parseRfc3339(v.effective) ?? NaN;
+}
+
+/** Builds the stream of a situation; a string says why it cannot be built. */
+export function buildStream(ir: PolicyIR, vi: number, s: Situation): GenEvent[] | string {
+  const v = ir.versions[vi]!;
+  const f = s.facts;
+  const first = Math.min(...ir.versions.map(effectiveOf));
+  const setupStart = first - 30 * 86_400_000;
+  if (!(setupStart > Date.UTC(1970, 0, 2))) return "the policy takes effect too early to record facts before it";
+  const b = new Builder(v.zone, setupStart);
+  if (s.event === "any") {
+    b.push("user.registered", { user: "a1" }, f["event.at"] as number);
+    return b.events;
+  }
+  for (const [key, what] of UNBUILT) {
+    for (const [name, value] of Object.entries(f)) if (value === true && name.endsWith(`.${key}`)) return `the witness needs ${what} (${name}), which only measures produce`;
+  }
+  for (const [name, value] of Object.entries(f)) if (name.startsWith("window:") && typeof value === "number" && value > 0) return `the witness needs flags within a window (${name})`;
+  const exists = f["group.exists"] === true;
+  const isCreator = (root: string) => exists && f[`${root}.role`] === "creator";
+  const people = new Map<string, string>(); // root → user id
+  if (exists) people.set("creator", "c1");
+  people.set("actor", isCreator("actor") ? "c1" : "a1");
+  if ("target.role" in f) people.set("target", isCreator("target") ? "c1" : "t1");
+  if ("approver.role" in f) people.set("approver", isCreator("approver") ? "c1" : "p1");
+  const rootOf = new Map<string, string>();
+  for (const [root, id] of people) if (!rootOf.has(id)) rootOf.set(id, root);
+
+  const levels = v.credit.levels;
+  const agreementVersion = v.agreement?.currentVersion ?? "1";
+  if (v.agreement && v.agreement.currentVersion === null) b.push("agreement.published", { version: agreementVersion });
+  const category = (x: FactValue | undefined) => (typeof x === "string" && x !== "(undeclared)" ? x : "undeclared-category");
+  const activity = exists ? ((f["group.activity"] as number) ?? 0) : 0;
+  const poster = activity > 0 ? "w1" : null;
+  const profile = (id: string, root: string | null) => {
+    b.push("user.registered", { user: id });
+    const verified = root === null || f[`${root}.verified`] === true;
+    const accepted = root === null || f[`${root}.accepted`] === true;
+    if (verified) b.push("user.verified", { user: id, identity: identityOf(id) });
+    if (accepted && v.agreement) b.push("agreement.accepted", { user: id, version: agreementVersion });
+    const level = root === null ? levels[levels.length - 1] : (f[`${root}.credit`] as string | null);
+    if (level) b.push("user.credit", { user: id, level });
+  };
+  for (const [id, root] of rootOf) profile(id, root);
+  if (poster) profile(poster, null);
+
+  // The group, its members and roles.
+  if (exists) {
+    const cat = category(f["group.category"]);
+    b.push("group.create", { user: "c1", group: "g", category: cat });
+    const members = f["group.members"] as number;
+    const managers = f["group.managers"] as number;
+    const joined = new Set<string>(["c1"]);
+    const rootManagers: string[] = [];
+    for (const [id, root] of rootOf) {
+      const role = f[`${root}.role`];
+      if (id === "c1" || role === "none" || role === undefined) continue;
+      b.push("group.join", { user: id, group: "g" });
+      joined.add(id);
+      if (role === "manager") rootManagers.push(id);
+    }
+    if (poster) {
+      b.push("group.join", { user: poster, group: "g" });
+      joined.add(poster);
+    }
+    const fill = members - joined.size;
+    if (fill < 0) return `the group has ${members} members, fewer than the users the witness places in it`;
+    const extraManagers = managers - rootManagers.length;
+    if (extraManagers < 0 || extraManagers > fill) return `the group's ${managers} managers do not fit its members`;
+    for (let i = 1; i <= fill; i++) b.push("group.join", { user: `f${i}`, group: "g" });
+    for (const id of rootManagers) b.push("group.role", { actor: "c1", group: "g", user: id, role: "manager" });
+    for (let i = 1; i <= extraManagers; i++) b.push("group.role", { actor: "c1", group: "g", user: `f${i}`, role: "manager" });
+    if (f["group.has-info-page"] === true) b.push("group.info", { actor: "c1", group: "g", name: "g", category: cat });
+  }
+  // Other groups each user created or is in, to reach the counts of the witness.
+  let hosts = 0;
+  for (const [id, root] of rootOf) {
+    const created = f[`${root}.groups-created`];
+    const joinedCount = f[`${root}.groups-joined`];
+    if (typeof created !== "number" || typeof joinedCount !== "number") continue;
+    const inG = exists && (id === "c1" || (f[`${root}.role`] !== "none" && f[`${root}.role`] !== undefined));
+    const madeG = exists && id === "c1";
+    const moreCreated = created - (madeG ? 1 : 0);
+    const moreJoined = joinedCount - (inG ? 1 : 0) - Math.max(0, moreCreated);
+    if (moreCreated < 0 || moreJoined < 0) return `user ${id}'s group counts (${created} created, ${joinedCount} joined) do not fit the group of the witness`;
+    for (let i = 1; i <= moreCreated; i++) b.push("group.create", { user: id, group: `x-${id}-${i}`, category: category(f["group.category"] ?? f["event.category"]) });
+    for (let i = 1; i <= moreJoined; i++) {
+      const host = `h${++hosts}`;
+      b.push("group.create", { user: "h0", group: host, category: category(f["group.category"] ?? f["event.category"]) });
+      b.push("group.join", { user: id, group: host });
+    }
+  }
+
+  // The event, under the version refuted; activity is posted in the day before it.
+  const from = effectiveOf(v);
+  const next = ir.versions[vi + 1] ? effectiveOf(ir.versions[vi + 1]!) : Infinity;
+  const wanted = typeof f["event.at"] === "number" ? (f["event.at"] as number) : from;
+  let at = Math.max(wanted, from + 2 * 3_600_000);
+  // An instant at which each calendar duration of the witness has the length the solver chose.
+  for (const [name, value] of Object.entries(f)) {
+    const d = durationOfAtom(name);
+    if (d === undefined || typeof value !== "number") continue;
+    const t = calendarLengths(d, v.zone, from).get(value);
+    if (t === undefined) return `no instant gives ${name} a length of ${value} ms`;
+    at = t;
+  }
+  if (at >= next) at = Math.max(wanted, from);
+  if (at >= next) return "the version is in force too briefly to build the witness";
+  if (poster) {
+    const start = at - 3_600_000;
+    if (start < from) return "the version is in force too briefly to post the group's activity";
+    for (let i = 0; i < activity; i++) b.push("message.post", { user: poster, group: "g", message: `wm${i + 1}` }, start + i);
+  }
+  const id = (root: string) => people.get(root) ?? `${root[0]}1`;
+  switch (s.event) {
+    case "group.create":
+      b.push("group.create", { user: id("actor"), group: "g", category: category(f["event.category"]) }, at);
+      break;
+    case "group.join":
+      b.push("group.join", { user: id("actor"), group: "g", ...(f["event.approved"] === true ? { approvedBy: id("approver") } : {}) }, at);
+      break;
+    case "group.info":
+      b.push("group.info", { actor: id("actor"), group: "g", name: "g", category: category(f["event.category"]) }, at);
+      break;
+    case "group.role":
+      b.push("group.role", { actor: id("actor"), group: "g", user: id("target"), role: f["event.role"] }, at);
+      break;
+    case "group.manage": {
+      const action = f["event.action"] as string;
+      b.push("group.manage", { actor: id("actor"), group: "g", action, target: action === "delete-message" ? "m-x" : id("target") }, at);
+      break;
+    }
+    case "message.post":
+      b.push("message.post", { user: id("actor"), group: "g", message: "m-x" }, at);
+      break;
+    case "records.purge": {
+      const back = (f["event.now"] as number) - (f["event.before"] as number);
+      b.push("records.purge", { actor: id("actor"), before: formatInstant(at - back, v.zone) }, at);
+      break;
+    }
+  }
+  return b.events;
+}
+
+/** Replays a stream through the compiled engine and the oracle: the last primary decision and the oracle's findings there. */
+export function replay(ir: PolicyIR, events: readonly GenEvent[]): { last: Decision | undefined; violations: { req: string; message: string }[]; refused?: string } {
+  const program = compileProgram(ir);
+  const state = emptyState();
+  const oracle = new Oracle(ir, secretsOf([...events]));
+  let last: Decision | undefined;
+  for (let i = 0; i < events.length; i++) {
+    const r = program.evaluate(events[i], state);
+    if (r.deadLetter) return { last, violations: [], refused: `event ${events[i]!.id} (${events[i]!.type}) was refused: ${r.deadLetter.reason}` };
+    oracle.observe(events[i]!, r.decisions, r.decisions.map(serializeDecision));
+    last = r.decisions[r.decisions.length - 1];
+  }
+  const lastIndex = events.length - 1;
+  return { last, violations: oracle.violations.filter((x) => x.index === lastIndex).map((x) => ({ req: x.req, message: x.message })) };
+}
+
+function decided(d: Decision | undefined): string {
+  return d ? `${d.outcome} by ${d.rule}` : "no decision";
+}
+
+/** Builds and replays a refuted obligation's witness (two, for monotonicity). */
+export function confirm(ir: PolicyIR, vi: number, req: string, s: Situation, raised?: Situation): Replay {
+  const events = buildStream(ir, vi, s);
+  if (typeof events === "string") return { status: "not-built", message: events, events: [] };
+  const r = replay(ir, events);
+  if (r.refused) return { status: "not-confirmed", message: r.refused, events };
+  if (raised) {
+    const more = buildStream(ir, vi, raised);
+    if (typeof more === "string") return { status: "not-built", message: more, events };
+    const r2 = replay(ir, more);
+    if (r2.refused) return { status: "not-confirmed", message: r2.refused, events, raisedEvents: more };
+    const ok = r.last?.outcome === "allow" && r2.last?.outcome === "deny";
+    return ok
+      ? { status: "confirmed", message: `allowed by ${r.last!.rule} at the lower credit, denied by ${r2.last!.rule} at the higher`, events, raisedEvents: more }
+      : { status: "not-confirmed", message: `the engine decided ${decided(r.last)} and ${decided(r2.last)}`, events, raisedEvents: more };
+  }
+  const expected = s.event === "any" || (r.last !== undefined && (r.last.outcome === "allow") === s.allowed && r.last.rule === s.rule);
+  const breach = r.violations.find((x) => x.req === req);
+  if (expected && breach) return { status: "confirmed", message: breach.message, events };
+  if (!expected) return { status: "not-confirmed", message: `the engine decided ${decided(r.last)}, the encoding predicted ${s.allowed ? "allow" : "deny"} by ${s.rule}`, events };
+  return { status: "not-confirmed", message: `the engine decided ${decided(r.last)} as predicted, but the oracle saw no breach of ${req}`, events };
+}
