@@ -91,7 +91,8 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .option("--only <reqs...>", "only these requirement ids")
     .option("-o, --output <file>", "write the report to a file")
     .option("--no-progress", "no progress bar on a terminal")
-    .action(async (file: string, opts: import("./verify.js").VerifyFlags) => setStatus((await import("./verify.js")).runVerify(file, opts, io, Boolean(process.stderr.isTTY))));
+    .option("--no-prove", "skip the SMT proofs of the per-event requirements (random streams only)")
+    .action(async (file: string, opts: import("./verify.js").VerifyFlags) => setStatus(await (await import("./verify.js")).runVerify(file, opts, io, Boolean(process.stderr.isTTY))));
 
   program
     .command("test")

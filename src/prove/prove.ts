@@ -221,10 +221,10 @@ function summarise(req: string, checks: ProofCheck[], ms: number): ProofResult {
   }
   if (refuted.length > 0) {
     const w = refuted[0]!.witness!;
-    return { req, status: "tested", detail: `the solver's witness on ${refuted[0]!.event} could not be replayed (${w.replay.message}); left to the random streams`, checks, witness: w, ms };
+    return { req, status: "tested", detail: `tested: the solver's witness on ${refuted[0]!.event} could not be replayed (${w.replay.message}); left to the random streams`, checks, witness: w, ms };
   }
-  if (open.length > 0) return { req, status: "tested", detail: `not encoded: ${open[0]!.note}; left to the random streams`, checks, ms };
-  if (checks.length === 0) return { req, status: "tested", detail: "no allow/deny decision speaks about it in this policy", checks, ms };
+  if (open.length > 0) return { req, status: "tested", detail: `tested: not encoded (${open[0]!.note}); left to the random streams`, checks, ms };
+  if (checks.length === 0) return { req, status: "tested", detail: "tested: no allow/deny decision speaks about it in this policy", checks, ms };
   const events = [...new Set(checks.map((k) => k.event))].join(", ");
   return { req, status: "proved", detail: `proved for all states on ${events}${remainder ? `; left to the streams: ${remainder}` : ""}`, checks, ms };
 }
@@ -270,7 +270,7 @@ export async function prove(ir: PolicyIR, opts: ProveOptions = {}): Promise<Proo
   }
   const results: ProofResult[] = [];
   for (const [req, e] of byReq) results.push(summarise(req, e.checks, e.ms));
-  for (const [req, why] of Object.entries(TESTED_ONLY)) if (wanted(req)) results.push({ req, status: "tested", detail: why, checks: [], ms: 0 });
+  for (const [req, why] of Object.entries(TESTED_ONLY)) if (wanted(req)) results.push({ req, status: "tested", detail: `tested on streams only: ${why}`, checks: [], ms: 0 });
   return { policy: ir.name, results, ms: now() - t0 };
 }
 
