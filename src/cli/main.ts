@@ -95,6 +95,18 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .action(async (file: string, opts: import("./verify.js").VerifyFlags) => setStatus(await (await import("./verify.js")).runVerify(file, opts, io, Boolean(process.stderr.isTTY))));
 
   program
+    .command("diff")
+    .description("what a policy change changes: per event type, the situations decided differently (proved over every state), the changed rules, and with --events the impact on a recorded stream")
+    .argument("<old>", "the old policy (.qg or IR .json)")
+    .argument("[new]", "the new policy (omit with --from/--to to compare two versions of <old>)")
+    .option("--from <version>", "the old side's version (default: the last)")
+    .option("--to <version>", "the new side's version (default: the last)")
+    .option("--events <file>", "replay this JSON Lines stream under both and report the decisions that differ")
+    .addOption(new Option("--format <format>", "report format").choices(["text", "json"]).default("text"))
+    .option("-o, --output <file>", "write the report to a file")
+    .action(async (oldFile: string, newFile: string | undefined, opts: import("./diff.js").DiffFlags) => setStatus(await (await import("./diff.js")).runDiff(oldFile, newFile, opts, io)));
+
+  program
     .command("test")
     .description("run policy tests (*.test.yaml); per-test results, diffs of failures, rule and requirement coverage")
     .argument("[paths...]", "test files or directories searched for *.test.yaml (default: .)")
