@@ -13,7 +13,7 @@ import { domainOf, type Domain } from "./domain.js";
 import { decision } from "./encode.js";
 import { buildable, Facts, Unsupported, reachOf, USER_ROOTS, type FactsOptions } from "./facts.js";
 import { LIVENESS, SAFETY, STREAM_REMAINDER, TESTED_ONLY } from "./requirements.js";
-import { z3, type B, type Z3 } from "./solver.js";
+import { z3, type B, type N, type Z3 } from "./solver.js";
 import { readSituation, type Situation } from "./situation.js";
 import { confirm, type Replay } from "./witness.js";
 
@@ -84,9 +84,10 @@ function factsFor(c: Ctx, vi: number, type: DecidedEvent, opts: FactsOptions = {
  * second search that also prefers buildable witnesses (without measure facts first, then with
  * them), falling back to the first model: the answer sat/unsat is always the first search's.
  */
-async function check(c: Ctx, facts: Facts[], goal: B): Promise<{ result: "sat" | "unsat" | "unknown"; model?: import("./solver.js").Model }> {
+async function check(c: Ctx, facts: Facts[], goal: B, pins: B[] = []): Promise<{ result: "sat" | "unsat" | "unknown"; model?: import("./solver.js").Model }> {
+  const z = c.z;
   const solve = async (extra: B[]) => {
-    const s = new c.z.Solver();
+    const s = new z.Solver();
     for (const f of facts) for (const a of f.assumptions) s.add(a);
     s.add(goal);
     for (const e of extra) s.add(e);
@@ -95,11 +96,37 @@ async function check(c: Ctx, facts: Facts[], goal: B): Promise<{ result: "sat" |
   };
   const first = await solve([]);
   if (first.result !== "sat") return first;
-  for (const withMeasures of [false, true]) {
-    const better = await solve(facts.flatMap((f) => buildable(f, withMeasures)));
+  const measureFacts = facts.flatMap((f) => measureAtoms(f));
+  const count = z.Sum(z.Int.val(0), ...measureFacts.map((b) => z.If(b, z.Int.val(1), z.Int.val(0)) as N));
+  // Buildable first without measure facts, then with as few as possible, then any.
+  const preferences: B[][] = [[], [count.le(1)], [count.le(2)], [z.Bool.val(true)]];
+  for (const [i, limit] of preferences.entries()) {
+    const better = await solve([...facts.flatMap((f) => buildable(f, i > 0)), ...limit, ...pins]);
     if (better.result === "sat") return better;
   }
-  return first;
+  return pins.length > 0 ? { result: "unknown" } : first;
+}
+
+/** The atoms only measures set (closed, blacklisted, suspended, cancelled). */
+function measureAtoms(f: Facts): B[] {
+  const out: B[] = [];
+  for (const a of f.atoms.values()) if (a.sort === "bool" && /\.(closed|blacklisted|posting-suspended|management-suspended|creation-cancelled)$/.test(a.name)) out.push(a.e);
+  return out;
+}
+
+/** The witness search again, with the measure facts the engine produced pinned, until one builds (three rounds at most). */
+async function refine(c: Ctx, f: Facts, goal: B, replay: Replay, attempt: (m: import("./solver.js").Model) => { situation: Situation; replay: Replay }): Promise<{ situation: Situation; replay: Replay } | null> {
+  let pins: B[] = [];
+  let last = replay;
+  for (let round = 0; round < 3 && last.status === "not-built" && last.observed; round++) {
+    pins = [...pins, ...Object.entries(last.observed).filter(([name]) => f.atoms.has(name)).map(([name, x]) => f.b(name).eq(c.z.Bool.val(x)))];
+    const r = await check(c, [f], goal, pins);
+    if (r.result !== "sat") return null;
+    const next = attempt(r.model!);
+    if (next.replay.status !== "not-built") return next;
+    last = next.replay;
+  }
+  return null;
 }
 
 async function safety(c: Ctx, vi: number, spec: (typeof SAFETY)[number], type: DecidedEvent): Promise<ProofCheck | null> {
@@ -121,9 +148,13 @@ async function safety(c: Ctx, vi: number, spec: (typeof SAFETY)[number], type: D
   const r = await check(c, [f], goal);
   if (r.result === "unsat") return { ...base, outcome: "proved" };
   if (r.result === "unknown") return { ...base, outcome: "unknown", note: "the solver gave no answer" };
-  const situation = readSituation(f, d, r.model!);
-  const replay = confirm(c.ir, vi, spec.req, situation);
-  return { ...base, outcome: "refuted", witness: { version: v.version, event: type, situation, replay } };
+  const attempt = (m: import("./solver.js").Model) => {
+    const situation = readSituation(f, d, m);
+    return { situation, replay: confirm(c.ir, vi, spec.req, situation) };
+  };
+  let found = attempt(r.model!);
+  if (found.replay.status === "not-built") found = (await refine(c, f, goal, found.replay, attempt)) ?? found;
+  return { ...base, outcome: "refuted", witness: { version: v.version, event: type, situation: found.situation, replay: found.replay } };
 }
 
 async function liveness(c: Ctx, vi: number, spec: (typeof LIVENESS)[number]): Promise<ProofCheck> {

@@ -11,9 +11,10 @@
  * Facts only measures can produce (closed, blacklisted, suspended, cancelled, muted, flags in a
  * window) are not built: such a witness is reported as not replayed, never as a breach.
  */
-import { compileProgram, emptyState, serializeDecision, type Decision } from "../engine/index.js";
-import type { PolicyIR, VersionIR } from "../ir/types.js";
-import { formatInstant, parseRfc3339 } from "../source/time.js";
+import { compileProgram, emptyState, restoreState, serializeDecision, snapshotState, type Decision } from "../engine/index.js";
+import type { EngineState } from "../engine/state.js";
+import type { ActionIR, PolicyIR, TriggerIR, VersionIR } from "../ir/types.js";
+import { addDuration, formatInstant, parseRfc3339 } from "../source/time.js";
 import { identityOf, secretsOf } from "../verify/generate.js";
 import { Oracle, type GenEvent } from "../verify/oracle.js";
 import { calendarLengths, durationOfAtom } from "./facts.js";
@@ -27,6 +28,8 @@ export interface Replay {
   events: GenEvent[];
   /** For monotonicity: the same stream with the credit raised, which is denied. */
   raisedEvents?: GenEvent[];
+  /** Not built: the measure facts the engine produced instead of the witness's (a hint for another search). */
+  observed?: Record<string, boolean>;
 }
 
 const UNBUILT: readonly [string, string][] = [
@@ -38,6 +41,120 @@ const UNBUILT: readonly [string, string][] = [
   ["muted", "a mute"],
 ];
 
+/** A fact only a measure produces, for a root of the witness (`group` for the group's). */
+interface Need {
+  holder: string;
+  kind: "closed" | "blacklisted" | "posting-suspended" | "management-suspended" | "creation-cancelled";
+  what: string;
+}
+
+/** Measure facts of a group; the others are a user's (`blacklisted` is both). */
+const GROUP_KINDS: readonly Need["kind"][] = ["closed", "posting-suspended"];
+
+const ACTION_OF: Record<Need["kind"], ActionIR["kind"]> = {
+  closed: "close-group",
+  blacklisted: "blacklist",
+  "posting-suspended": "suspend-posting",
+  "management-suspended": "suspend-management",
+  "creation-cancelled": "cancel-creation",
+};
+
+function flatActions(actions: readonly ActionIR[]): ActionIR[] {
+  return actions.flatMap((a) => (a.kind === "warn" ? [a, ...flatActions(a.otherwise)] : [a]));
+}
+
+/** A prohibited-content category whose default severity satisfies a trigger. */
+function categoryFor(v: VersionIR, t: TriggerIR): string | undefined {
+  const sev = (name: string) => v.prohibited.severities.indexOf(name);
+  const ok = (c: { name: string; severity: string }) =>
+    (t.categories.length === 0 || t.categories.includes(c.name)) &&
+    (t.severity === null || (t.severityOp === "==" ? c.severity === t.severity : sev(c.severity) >= sev(t.severity)));
+  return v.prohibited.categories.find(ok)?.name;
+}
+
+/**
+ * Flags that make the version's own measures (or its responsibility fallback) produce the facts
+ * the witness needs, then the first instant at which the engine's state has exactly the witness's
+ * measure facts (the needed ones hold, lapsing side effects have lapsed). Returns that instant, or
+ * why no route was found.
+ */
+function routeMeasures(ir: PolicyIR, vi: number, v: VersionIR, b: Builder, needs: Need[], people: Map<string, string>, f: Record<string, FactValue>, exists: boolean, from: number, next: number, byTimer: boolean): number | string | Unbuilt {
+  const flagGroup = exists ? "g" : "hz";
+  if (!exists) b.push("group.create", { user: "h0", group: "hz", category: v.categories[0]?.name ?? "general" });
+  let t = from + 3_600_000;
+  const waits = new Set<number>([60_000]);
+  let flagged = 0;
+  for (const need of needs) {
+    const holderId = need.holder === "group" ? null : (people.get(need.holder) ?? null);
+    const isManager = need.holder !== "group" && f[`${need.holder}.role`] === "manager";
+    const isCreatorOfG = exists && holderId === "c1";
+    const wanted = ACTION_OF[need.kind];
+    const fits = (a: ActionIR): boolean => {
+      if (a.kind !== wanted || !("target" in a)) return false;
+      if (need.holder === "group") return a.target === "group";
+      return a.target === "user" || (a.target === "creator" && isCreatorOfG) || (a.target === "managers" && isManager);
+    };
+    const resp = v.responsibility;
+    const timerFits = resp !== null && exists && flatActions(resp.otherwise).some(fits);
+    const measure = byTimer && timerFits ? undefined : v.measures.find((m) => flatActions(m.actions).some(fits) && categoryFor(v, m.trigger) !== undefined);
+    if (measure) {
+      const a = flatActions(measure.actions).find(fits)!;
+      const user = (a as { target: string }).target === "user" && holderId !== null ? holderId : "z1";
+      const category = categoryFor(v, measure.trigger)!;
+      for (let i = 0; i < Math.max(1, measure.trigger.count); i++) {
+        b.push("content.flagged", { group: flagGroup, user, message: `zm${++flagged}`, category }, (t += 60_000));
+      }
+      for (const x of flatActions(measure.actions)) if ("duration" in x && x.duration) waits.add(addDuration(0, x.duration, "UTC") + 120_000);
+      continue;
+    }
+    if (resp && timerFits) {
+      const any = v.measures.map((m) => categoryFor(v, m.trigger)).find((c) => c !== undefined) ?? v.prohibited.categories[0]?.name;
+      if (any === undefined) return `no content category to flag for ${need.what}`;
+      b.push("content.flagged", { group: "g", user: "z1", message: `zm${++flagged}`, category: any }, (t += 60_000));
+      waits.add(addDuration(0, resp.window, "UTC") + 120_000);
+      continue;
+    }
+    return `no measure of version ${v.version} gives ${need.what} (${need.holder})`;
+  }
+  // Try the instants after the last flag at which measures have taken effect or lapsed.
+  const program = compileProgram(ir);
+  const base = emptyState();
+  for (const e of b.events) {
+    const r = program.evaluate(e, base);
+    if (r.deadLetter) return `event ${e.id} (${e.type}) was refused while building: ${r.deadLetter.reason}`;
+  }
+  const holds = (st: EngineState, now: number, holder: string, kind: Need["kind"]): boolean => {
+    if (holder === "group") {
+      const g = st.groups["g"];
+      if (!g) return false;
+      if (kind === "closed") return g.closed;
+      if (kind === "blacklisted") return g.blacklisted && (g.blacklistedUntil === null || g.blacklistedUntil > now);
+      return g.postingSuspendedUntil !== null && g.postingSuspendedUntil > now;
+    }
+    const u = st.users[people.get(holder) ?? ""];
+    if (!u) return false;
+    if (kind === "blacklisted") return u.blacklisted && (u.blacklistedUntil === null || u.blacklistedUntil > now);
+    if (kind === "management-suspended") return u.managementSuspendedUntil !== null && u.managementSuspendedUntil > now;
+    if (kind === "creation-cancelled") return u.creationCancelled;
+    return false;
+  };
+  const roots = [...(exists ? ["group"] : []), ...people.keys()];
+  const kinds = Object.keys(ACTION_OF) as Need["kind"][];
+  let observed: Record<string, boolean> | undefined;
+  for (const wait of [...waits].sort((x, y) => x - y)) {
+    const at = t + wait;
+    if (at >= next) break;
+    const st = restoreState(snapshotState(base));
+    program.advance(at - 1000, st);
+    const seen: Record<string, boolean> = {};
+    for (const holder of roots) for (const kind of kinds) if (GROUP_KINDS.includes(kind) === (holder === "group") || (holder === "group" && kind === "blacklisted")) seen[`${holder}.${kind}`] = holds(st, at - 1000, holder, kind);
+    if (Object.entries(seen).every(([name, x]) => x === (f[name] === true))) return at;
+    if (!observed && needs.every((n) => seen[`${n.holder}.${n.kind}`])) observed = seen;
+  }
+  const message = `the measures that give ${needs.map((n) => n.what).join(", ")} also change other facts of the witness`;
+  return observed ? { message, observed } : message;
+}
+
 class Builder {
   readonly events: GenEvent[] = [];
   private seq = 0;
@@ -47,6 +164,14 @@ class Builder {
     start: number,
   ) {
     this.t = start;
+  }
+  mark(): [number, number, number] {
+    return [this.events.length, this.seq, this.t];
+  }
+  reset([length, seq, t]: [number, number, number]): void {
+    this.events.length = length;
+    this.seq = seq;
+    this.t = t;
   }
   push(type: string, fields: Record<string, unknown>, at?: number): void {
     const when = at ?? (this.t += 1000);
@@ -58,8 +183,14 @@ function effectiveOf(v: VersionIR): number {
   return parseRfc3339(v.effective) ?? NaN;
 }
 
-/** Builds the stream of a situation; a string says why it cannot be built. */
-export function buildStream(ir: PolicyIR, vi: number, s: Situation): GenEvent[] | string {
+/** Why a witness was not built, with the measure facts the engine showed instead (for the solver to take into account). */
+export interface Unbuilt {
+  message: string;
+  observed: Record<string, boolean>;
+}
+
+/** Builds the stream of a situation; a string (or {@link Unbuilt}) says why it cannot be built. */
+export function buildStream(ir: PolicyIR, vi: number, s: Situation): GenEvent[] | string | Unbuilt {
   const v = ir.versions[vi]!;
   const f = s.facts;
   const first = Math.min(...ir.versions.map(effectiveOf));
@@ -70,8 +201,13 @@ export function buildStream(ir: PolicyIR, vi: number, s: Situation): GenEvent[] 
     b.push("user.registered", { user: "a1" }, f["event.at"] as number);
     return b.events;
   }
+  const needs: Need[] = [];
   for (const [key, what] of UNBUILT) {
-    for (const [name, value] of Object.entries(f)) if (value === true && name.endsWith(`.${key}`)) return `the witness needs ${what} (${name}), which only measures produce`;
+    for (const [name, value] of Object.entries(f)) {
+      if (value !== true || !name.endsWith(`.${key}`)) continue;
+      if (key === "muted") return `the witness needs ${what} (${name})`;
+      needs.push({ holder: name.slice(0, name.indexOf(".")), kind: key as Need["kind"], what });
+    }
   }
   for (const [name, value] of Object.entries(f)) if (name.startsWith("window:") && typeof value === "number" && value > 0) return `the witness needs flags within a window (${name})`;
   const exists = f["group.exists"] === true;
@@ -164,6 +300,26 @@ export function buildStream(ir: PolicyIR, vi: number, s: Situation): GenEvent[] 
   }
   if (at >= next) at = Math.max(wanted, from);
   if (at >= next) return "the version is in force too briefly to build the witness";
+  if (needs.length > 0) {
+    // The version's measures first; else its responsibility fallback (a flag left unhandled).
+    const mark = b.mark();
+    let routed = routeMeasures(ir, vi, v, b, needs, people, f, exists, from, next, false);
+    if (typeof routed !== "number") {
+      b.reset(mark);
+      const byTimer = routeMeasures(ir, vi, v, b, needs, people, f, exists, from, next, true);
+      if (typeof byTimer === "number") routed = byTimer;
+      else {
+        b.reset(mark);
+        return routed;
+      }
+    }
+    at = routed;
+    // Measures may have lowered credit on the way: the witness's levels are set again just before.
+    for (const [id, root] of rootOf) {
+      const level = f[`${root}.credit`];
+      if (typeof level === "string") b.push("user.credit", { user: id, level }, at - 1000);
+    }
+  }
   if (poster) {
     const start = at - 3_600_000;
     if (start < from) return "the version is in force too briefly to post the group's activity";
@@ -224,11 +380,12 @@ function decided(d: Decision | undefined): string {
 export function confirm(ir: PolicyIR, vi: number, req: string, s: Situation, raised?: Situation): Replay {
   const events = buildStream(ir, vi, s);
   if (typeof events === "string") return { status: "not-built", message: events, events: [] };
+  if (!Array.isArray(events)) return { status: "not-built", message: events.message, events: [], observed: events.observed };
   const r = replay(ir, events);
   if (r.refused) return { status: "not-confirmed", message: r.refused, events };
   if (raised) {
     const more = buildStream(ir, vi, raised);
-    if (typeof more === "string") return { status: "not-built", message: more, events };
+    if (!Array.isArray(more)) return { status: "not-built", message: typeof more === "string" ? more : more.message, events };
     const r2 = replay(ir, more);
     if (r2.refused) return { status: "not-confirmed", message: r2.refused, events, raisedEvents: more };
     const ok = r.last?.outcome === "allow" && r2.last?.outcome === "deny";

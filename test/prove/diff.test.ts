@@ -83,7 +83,7 @@ describe("diff", () => {
         expect(names.has(t.from.rule) || names.has(t.to.rule), `${t.from.rule} → ${t.to.rule}`).toBe(true);
         // The witness, built into a stream, is decided the old way by the old policy and the new way by the new one.
         const events = buildStream(reference, 0, { event: t.event, facts: t.facts, allowed: t.from.allowed, rule: t.from.rule });
-        if (typeof events === "string") continue;
+        if (!Array.isArray(events)) continue;
         expect([replay(reference, events).last?.rule, replay(changed, events).last?.rule]).toEqual([t.from.rule, t.to.rule]);
         replayed++;
       }
