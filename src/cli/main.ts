@@ -186,7 +186,7 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .option("--filing", "also write the filing document of Article 7 (filing.html / filing.md)")
     .option("--decisions <file>", "also render this decisions JSONL (from `qungui run`) as a filterable decision trail")
     .option("--strict", "exit 1 unless every requirement is implemented, tested and verified")
-    .action(async (policy: string, opts: import("./docs.js").DocsFlags) => setStatus((await import("./docs.js")).runDocs(policy, opts, io)));
+    .action(async (policy: string, opts: import("./docs.js").DocsFlags) => setStatus(await (await import("./docs.js")).runDocs(policy, opts, io)));
 
   return program;
 }

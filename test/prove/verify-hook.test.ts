@@ -1,5 +1,6 @@
 /** The proofs in verify's report: a proof cell per answered requirement, and a confirmed refutation fails it in text, JSON and SARIF. */
 import { describe, expect, it } from "vitest";
+import { render, reviewerDocument } from "../../src/docgen/index.js";
 import { withProofs } from "../../src/prove/merge.js";
 import { prove } from "../../src/prove/prove.js";
 import { renderJson, renderSarif, renderText } from "../../src/verify/report.js";
@@ -19,6 +20,10 @@ describe("verify with proofs", () => {
     expect(cell("A12.complaints")?.status).toBe("tested");
     expect(renderText(report, "cac-2017.qg", false)).toContain("proved for all states on message.post, group.create, group.info");
     expect(JSON.parse(renderJson(report, "cac-2017.qg")).results.find((r: { req: string }) => r.req === "A6.real-name").proof.status).toBe("proved");
+    // The reviewer document's matrix says which requirements are proved and which are tested.
+    const md = render(reviewerDocument({ ir, verify: report, sourceHref: () => null }), "md");
+    expect(md).toContain("PASS (proved)");
+    expect(md).toContain("PASS (tested)");
   }, 60_000);
 
   it("fails a requirement whose proof is refuted, even where the random streams found nothing", async () => {
