@@ -25,8 +25,8 @@ function versionOf(ir: PolicyIR, label: string | undefined, file: string): Versi
 
 export async function runDiff(oldFile: string, newFile: string | undefined, flags: DiffFlags, io: Io): Promise<number> {
   if (newFile === undefined && flags.from === undefined && flags.to === undefined) throw new UsageError("diff needs two policies, or one policy with --from and --to");
-  const oldIr = requirePolicy(oldFile, io);
-  const newIr = newFile === undefined ? oldIr : requirePolicy(newFile, io);
+  const oldIr = requirePolicy(oldFile, io)?.ir;
+  const newIr = newFile === undefined ? oldIr : requirePolicy(newFile, io)?.ir;
   if (!oldIr || !newIr) return EXIT.diagnostics;
   const a = { ir: oldIr, version: versionOf(oldIr, flags.from, oldFile) };
   const b = { ir: newIr, version: versionOf(newIr, flags.to, newFile ?? oldFile) };

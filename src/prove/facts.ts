@@ -468,6 +468,8 @@ export function buildable(f: Facts, withMeasures: boolean): B[] {
     members = members.add(one(z.Or(isRole(r, ROLE.member), isRole(r, ROLE.manager))));
     managers = managers.add(one(isRole(r, ROLE.manager)));
   }
+  // A group with activity gets one more member: the witness's poster.
+  members = members.add(one(f.n("group.activity").gt(0)));
   out.push(z.Implies(exists, z.And(f.n("group.members").ge(members), f.n("group.managers").ge(managers), f.n("group.members").le(3000), f.n("group.activity").le(6000))));
   out.push(z.Implies(exists, f.n("group.managers").le(f.n("group.members").sub(members).add(managers))));
   for (const r of [...roots, "creator" as const]) {
