@@ -26,6 +26,7 @@ import { verify, type VerifyReport } from "../verify/run.js";
 import { engineOf } from "../verify/session.js";
 import { checkerFindings } from "../verify/checker.js";
 import { QUNGUI_VERSION } from "../version.js";
+import { withProofs } from "../prove/merge.js";
 import { EXIT, readText, UsageError, writeText, type Io } from "./io.js";
 import { fileHost } from "./test.js";
 
@@ -108,7 +109,7 @@ function posix(p: string): string {
 }
 
 /** Runs `qungui docs`; returns the exit code (1 when the policy yields no IR, or with `--strict` when the matrix has gaps). */
-export function runDocs(policy: string, flags: DocsFlags, io: Io): number {
+export async function runDocs(policy: string, flags: DocsFlags, io: Io): Promise<number> {
   const format = flags.format as DocFormat;
   if (format !== "html" && format !== "md") throw new UsageError(`--format takes html or md, got ${flags.format}`);
   const lang = flags.lang ?? "zh";
@@ -176,6 +177,8 @@ export function runDocs(policy: string, flags: DocsFlags, io: Io): number {
   if (flags.verify) {
     io.err(`verifying ${policy} (seed ${seed}, ${runs} runs)…\n`);
     report = verify(ir, engineOf(program), { seed, runs, now: () => performance.now(), checker: checkerFindings(loaded.diagnostics) });
+    // The matrix shows which requirements are proved for all states and which are tested (src/prove).
+    report = withProofs(ir, report, await (await import("../prove/prove.js")).prove(ir, { now: () => performance.now() }));
   }
 
   const outDir = flags.output ?? `${basename(policy).replace(/\.(qg|json)$/, "")}-docs`;

@@ -96,7 +96,20 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .option("--only <reqs...>", "only these requirement ids")
     .option("-o, --output <file>", "write the report to a file")
     .option("--no-progress", "no progress bar on a terminal")
-    .action(async (file: string, opts: import("./verify.js").VerifyFlags) => setStatus((await import("./verify.js")).runVerify(file, opts, io, Boolean(process.stderr.isTTY))));
+    .option("--no-prove", "skip the SMT proofs of the per-event requirements (random streams only)")
+    .action(async (file: string, opts: import("./verify.js").VerifyFlags) => setStatus(await (await import("./verify.js")).runVerify(file, opts, io, Boolean(process.stderr.isTTY))));
+
+  program
+    .command("diff")
+    .description("what a policy change changes: per event type, the situations decided differently (proved over every state), the changed rules, and with --events the impact on a recorded stream")
+    .argument("<old>", "the old policy (.qg or IR .json)")
+    .argument("[new]", "the new policy (omit with --from/--to to compare two versions of <old>)")
+    .option("--from <version>", "the old side's version (default: the last)")
+    .option("--to <version>", "the new side's version (default: the last)")
+    .option("--events <file>", "replay this JSON Lines stream under both and report the decisions that differ")
+    .addOption(new Option("--format <format>", "report format").choices(["text", "json"]).default("text"))
+    .option("-o, --output <file>", "write the report to a file")
+    .action(async (oldFile: string, newFile: string | undefined, opts: import("./diff.js").DiffFlags) => setStatus(await (await import("./diff.js")).runDiff(oldFile, newFile, opts, io)));
 
   program
     .command("test")
@@ -181,7 +194,7 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .option("--decisions <file>", "also render this decisions JSONL (from `qungui run`) as a filterable decision trail")
     .option("--date <day>", "date the documents (YYYY-MM-DD); without it they carry no date and are reproducible")
     .option("--strict", "exit 1 unless every requirement is implemented, tested and verified")
-    .action(async (policy: string, opts: import("./docs.js").DocsFlags) => setStatus((await import("./docs.js")).runDocs(policy, opts, io)));
+    .action(async (policy: string, opts: import("./docs.js").DocsFlags) => setStatus(await (await import("./docs.js")).runDocs(policy, opts, io)));
 
   return program;
 }

@@ -8,6 +8,7 @@ import cliProgress from "cli-progress";
 import { engineOf } from "../verify/session.js";
 import { renderJson, renderSarif, renderText } from "../verify/report.js";
 import { verify } from "../verify/run.js";
+import { withProofs } from "../prove/merge.js";
 import { EXIT, UsageError, writeText, type Io } from "./io.js";
 import { loadPolicyFile } from "./load-policy.js";
 import { checkerFindings } from "../verify/checker.js";
@@ -21,6 +22,8 @@ export interface VerifyFlags {
   only?: string[];
   output?: string;
   progress?: boolean;
+  /** False with `--no-prove`: random streams only. */
+  prove?: boolean;
 }
 
 function positiveInt(text: string, flag: string): number {
@@ -29,7 +32,7 @@ function positiveInt(text: string, flag: string): number {
   return n;
 }
 
-export function runVerify(file: string, flags: VerifyFlags, io: Io, isTty: boolean): number {
+export async function runVerify(file: string, flags: VerifyFlags, io: Io, isTty: boolean): Promise<number> {
   const loaded = loadPolicyFile(file, { lenient: true });
   const { ir, program } = loaded;
   if (loaded.diagnostics.length && (hasErrors(loaded.diagnostics) || !ir)) io.err(renderDiagnostics(loaded.diagnostics, loaded.source, { color: io.color }) + "\n");
@@ -38,7 +41,7 @@ export function runVerify(file: string, flags: VerifyFlags, io: Io, isTty: boole
   const runs = positiveInt(flags.runs, "--runs");
   const bar = isTty && flags.progress !== false ? new cliProgress.SingleBar({ format: "  {phase} [{bar}] {value}/{total}", clearOnComplete: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
   bar?.start(runs, 0, { phase: "exploring" });
-  const report = verify(ir, engineOf(program), {
+  const streams = verify(ir, engineOf(program), {
     seed,
     runs,
     ...(flags.only ? { only: flags.only } : {}),
@@ -50,6 +53,11 @@ export function runVerify(file: string, flags: VerifyFlags, io: Io, isTty: boole
     },
   });
   bar?.stop();
+  // The proofs load the solver lazily (src/prove/solver.ts); `--no-prove` never loads it.
+  const report =
+    flags.prove === false
+      ? streams
+      : withProofs(ir, streams, await (await import("../prove/prove.js")).prove(ir, { now: () => performance.now(), ...(flags.only ? { only: flags.only } : {}) }));
   const text = flags.format === "json" ? renderJson(report, file) : flags.format === "sarif" ? renderSarif(report, file) : renderText(report, file, io.color);
   if (flags.output) writeText(flags.output, text);
   else io.out(text);

@@ -68,6 +68,8 @@ export interface VerifyCell {
   runs: number;
   detail?: string;
   counterexample?: Counterexample;
+  /** From verify's proofs: proved for all states, refuted, or tested on streams only. */
+  proof?: "proved" | "refuted" | "tested";
 }
 
 /** One requirement: what implements it, what tests and verify showed, and its gaps. */
@@ -330,7 +332,7 @@ export function implementationItems(ir: PolicyIR, tests: TestEvidence | null | u
 function verifyCell(report: VerifyReport | null | undefined, req: string): VerifyCell | undefined {
   const r = report?.results.find((x) => x.req === req);
   if (!r) return undefined;
-  return { status: r.status, runs: r.runs, ...(r.detail ? { detail: r.detail } : {}), ...(r.counterexample ? { counterexample: r.counterexample } : {}) };
+  return { status: r.status, runs: r.runs, ...(r.detail ? { detail: r.detail } : {}), ...(r.counterexample ? { counterexample: r.counterexample } : {}), ...(r.proof ? { proof: r.proof.status } : {}) };
 }
 
 /**

@@ -96,7 +96,7 @@ function testedMark(r: MatrixRow): Inline {
 }
 
 function verifiedMark(r: MatrixRow): Inline {
-  if (r.verified === "yes") return mark("ok", "PASS");
+  if (r.verified === "yes") return mark("ok", r.verify?.proof === "proved" ? "PASS (proved)" : r.verify?.proof === "tested" ? "PASS (tested)" : "PASS");
   if (r.verified === "n/a" && r.verify) return mark("na", "n/a");
   return markCell(r.verified, "PASS");
 }

@@ -318,7 +318,12 @@ function tierRules(v: VersionSections, list: RuleList, reach: ReachableMeasures)
           qual,
         );
       }
-      // No join moves a group into the first tier of its table.
+      // No join moves a group into the first tier of its table. A join grows a group into a tier
+      // when its tier changes to it, and also when its member count enters the tier's band: a
+      // group already promoted past the band by activity still needs a creator qualified for the
+      // band it grows into (A8.creator-qualification is by size).
+      const entersBand = and(cmp("==", path("group.members-after"), count(tier.minMembers)), applies);
+      const growsInto = or(and(inTier, cmp("!=", path("group.tier"), enumLit("tier", tier.name))), entersBand);
       if (tier.minMembers > 1) list.add(
         `tiers/${label}${tier.name}/grow`,
         "section",
@@ -326,7 +331,7 @@ function tierRules(v: VersionSections, list: RuleList, reach: ReachableMeasures)
         tier.id,
         ["group.join"],
         "deny",
-        and(inTier, cmp("!=", path("group.tier"), enumLit("tier", tier.name)), not(qualified("creator", true))),
+        and(growsInto, not(qualified("creator", true))),
         `group {group} would grow into tier ${tier.name}, whose creator qualification its creator {creator} lacks`,
         qual,
       );

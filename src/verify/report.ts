@@ -23,6 +23,7 @@ export function renderText(report: VerifyReport, file: string, color: boolean): 
     const runs = r.runs ? `${r.runs} runs` : r.kind.includes("static") ? "static" : "";
     lines.push(`${paint[r.status](STATUS_TEXT[r.status])}  ${r.req.padEnd(width)}  ${art.padEnd(7)}  ${runs.padEnd(10)}  ${seconds(r.ms)}`);
     if (r.status === "not-applicable" && r.detail) lines.push(`      ${c.dim(r.detail)}`);
+    if (r.proof) lines.push(`      ${c.dim(r.proof.detail)}`);
     if (r.status === "fail") lines.push(...failureLines(r, c));
   }
   const counts = { pass: 0, fail: 0, "not-applicable": 0 };

@@ -59,6 +59,26 @@ export interface RequirementResult {
   detail?: string;
   findings?: LocatedFinding[];
   counterexample?: Counterexample;
+  /** What the SMT proofs (src/prove) said, for the requirements they answer. */
+  proof?: ProofCell;
+}
+
+/** A proof result as verify reports it: proved for all states, refuted (with the witness and its replay), or left to the streams. */
+export interface ProofCell {
+  status: "proved" | "refuted" | "tested";
+  detail: string;
+  witness?: {
+    version: string;
+    event: string;
+    facts: Record<string, number | boolean | string | null>;
+    decision: string;
+    raisedFacts?: Record<string, number | boolean | string | null>;
+    raisedDecision?: string;
+    replay: "confirmed" | "not-confirmed" | "not-built";
+    replayMessage: string;
+    events: GenEvent[];
+    raisedEvents?: GenEvent[];
+  };
 }
 
 export interface VerifyOptions {

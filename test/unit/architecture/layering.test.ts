@@ -20,7 +20,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["records"],
   ["export", "workload", "store"],
   ["verify", "policytest", "service"],
-  ["docgen", "lsp", "http", "cluster"],
+  ["prove"],
+  ["diff", "docgen", "lsp", "http", "cluster"],
   ["playground"],
   ["cli", "index.ts"],
 ];
