@@ -1,0 +1,92 @@
+/**
+ * The cluster's JetStream side: connecting, the stream (every partition's subject, replicated) and
+ * one durable pull consumer per partition. The consumer of a partition is recreated by the worker
+ * that takes the partition over, starting just after the partition's committed position, so the
+ * messages of one partition always reach its owner in stream order from where PostgreSQL says it
+ * stands: a redelivery the server schedules later (unacknowledged messages of a dead worker) can
+ * never overtake newer messages and be dropped as "already decided".
+ */
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { STREAM, SUBJECT_PREFIX, subjectOf } from "./contract.js";
+
+/** The durable consumer of partition `p`. */
+export function consumerName(p: number): string {
+  return `p${p}`;
+}
+
+/** `--nats` values: each may itself be a comma-separated list. */
+export function natsServers(values: readonly string[]): string[] {
+  return values.flatMap((v) => v.split(",")).map((s) => s.trim()).filter((s) => s !== "");
+}
+
+export interface Nats {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  close(): Promise<void>;
+}
+
+/** Connects to any of `servers`, reconnecting for ever (a node's loss is a stall, not an end). */
+export async function connectNats(servers: string[], name: string): Promise<Nats> {
+  const nc = await connect({ servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 250, waitOnFirstConnect: true, timeout: 5000 });
+  const jsm = await jetstreamManager(nc, { timeout: 5000 });
+  const js = jetstream(nc, { timeout: 5000 });
+  return { nc, js, jsm, close: () => nc.close() };
+}
+
+const NANOS_PER_MS = 1_000_000;
+
+export interface StreamOptions {
+  replicas: number;
+  /** How long JetStream remembers a message id (re-publish within it is dropped by the server). */
+  duplicateWindowMs: number;
+}
+
+/** Creates the stream, or checks an existing one covers the partition subjects with the same replicas. */
+export async function ensureStream(jsm: JetStreamManager, o: StreamOptions): Promise<void> {
+  const subjects = [`${SUBJECT_PREFIX}.*`];
+  const existing = await jsm.streams.info(STREAM).catch(() => null);
+  if (existing !== null) {
+    if (existing.config.num_replicas !== o.replicas) throw new Error(`the stream ${STREAM} exists with ${existing.config.num_replicas} replicas, not ${o.replicas}`);
+    return;
+  }
+  await jsm.streams.add({
+    name: STREAM,
+    subjects,
+    num_replicas: o.replicas,
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    duplicate_window: o.duplicateWindowMs * NANOS_PER_MS,
+  });
+}
+
+/**
+ * (Re)creates partition `p`'s durable consumer to deliver from stream sequence `from` on. Ack
+ * policy "all": acknowledging a batch's last message acknowledges the batch, one round trip.
+ */
+export async function resetConsumer(jsm: JetStreamManager, p: number, from: number, replicas: number): Promise<void> {
+  await jsm.consumers.delete(STREAM, consumerName(p)).catch(() => undefined);
+  await jsm.consumers.add(STREAM, {
+    durable_name: consumerName(p),
+    filter_subject: subjectOf(p),
+    ack_policy: AckPolicy.All,
+    deliver_policy: from <= 1 ? DeliverPolicy.All : DeliverPolicy.StartSequence,
+    ...(from <= 1 ? {} : { opt_start_seq: from }),
+    ack_wait: 60_000 * NANOS_PER_MS,
+    max_ack_pending: 20_000,
+    num_replicas: replicas,
+  });
+}
+
+/** Creates partition `p`'s consumer when it is missing (init); an existing one is left as it is. */
+export async function ensureConsumer(jsm: JetStreamManager, p: number, replicas: number): Promise<void> {
+  const c = await jsm.consumers.info(STREAM, consumerName(p)).catch(() => null);
+  if (c === null) await resetConsumer(jsm, p, 1, replicas);
+}
+
+/** Messages of partition `p` in the stream that its consumer has not delivered, and delivered but unacknowledged. */
+export async function consumerLag(jsm: JetStreamManager, p: number): Promise<{ pending: number; unacked: number } | null> {
+  const c = await jsm.consumers.info(STREAM, consumerName(p)).catch(() => null);
+  return c === null ? null : { pending: c.num_pending, unacked: c.num_ack_pending };
+}
