@@ -156,6 +156,14 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .option("--store <store>", CLUSTER_STORE_HELP)
     .action(async (policy: string, opts: import("./cluster.js").ClusterFlags) => setStatus(await (await import("./cluster.js")).runClusterPolicy(policy, opts, io)));
 
+  program
+    .command("ingest")
+    .description("publish events (JSON Lines) to the cluster's partitions; a re-publish of an event id is dropped")
+    .argument("[events]", "events file (JSON Lines); standard input when absent or -")
+    .option("--nats <urls...>", NATS_HELP)
+    .option("--dead-letter <file>", "write lines that cannot be published here (default: stderr)")
+    .action(async (events: string | undefined, opts: import("./ingest.js").IngestFlags) => setStatus(await (await import("./ingest.js")).runIngest(events, opts, io)));
+
   const serve = program
     .command("serve")
     .description("serve the HTTP decision API (POST /v1/decide, explain, health, metrics, OpenAPI) on a durable store; settings by flag, QUNGUI_* environment variable or --config file")

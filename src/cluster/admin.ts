@@ -22,7 +22,7 @@ export async function initCluster(nats: Nats, pool: pg.Pool, schema: string, ir:
   const policyId = compileProgram(ir).id;
   // Tables first: they refuse a partition count that differs from the cluster's, before NATS is touched.
   await initTables(pool, schema, o.partitions, policyId, JSON.stringify(ir), now);
-  await ensureStream(nats.jsm, { replicas: o.replicas, duplicateWindowMs: o.duplicateWindowMs });
+  await ensureStream(nats.jsm, { partitions: o.partitions, replicas: o.replicas, duplicateWindowMs: o.duplicateWindowMs });
   for (let p = 0; p < o.partitions; p++) await ensureConsumer(nats.jsm, p, o.replicas);
   return { policyId };
 }

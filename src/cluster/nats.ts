@@ -38,6 +38,7 @@ export async function connectNats(servers: string[], name: string): Promise<Nats
 const NANOS_PER_MS = 1_000_000;
 
 export interface StreamOptions {
+  partitions: number;
   replicas: number;
   /** How long JetStream remembers a message id (re-publish within it is dropped by the server). */
   duplicateWindowMs: number;
@@ -48,17 +49,39 @@ export async function ensureStream(jsm: JetStreamManager, o: StreamOptions): Pro
   const subjects = [`${SUBJECT_PREFIX}.*`];
   const existing = await jsm.streams.info(STREAM).catch(() => null);
   if (existing !== null) {
+    const had = partitionsOfDescription(existing.config.description);
+    if (had !== null && had !== o.partitions) throw new Error(`the stream ${STREAM} exists with ${had} partitions, not ${o.partitions}`);
     if (existing.config.num_replicas !== o.replicas) throw new Error(`the stream ${STREAM} exists with ${existing.config.num_replicas} replicas, not ${o.replicas}`);
     return;
   }
   await jsm.streams.add({
     name: STREAM,
+    description: describePartitions(o.partitions),
     subjects,
     num_replicas: o.replicas,
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     duplicate_window: o.duplicateWindowMs * NANOS_PER_MS,
   });
+}
+
+/** The stream's description carries the partition count, so publishers need only NATS (the servers 2.9 have no stream metadata). */
+function describePartitions(n: number): string {
+  return `qungui cluster: ${n} partitions`;
+}
+function partitionsOfDescription(d: string | undefined): number | null {
+  const m = /^qungui cluster: ([0-9]+) partitions$/.exec(d ?? "");
+  return m === null ? null : Number(m[1]);
+}
+
+/** The partition count, from the stream (created by `qungui cluster init`). */
+export async function streamPartitions(jsm: JetStreamManager): Promise<number> {
+  const info = await jsm.streams.info(STREAM).catch((e: Error) => {
+    throw new Error(`no stream ${STREAM} (run qungui cluster init): ${e.message}`);
+  });
+  const n = partitionsOfDescription(info.config.description);
+  if (n === null) throw new Error(`the stream ${STREAM} does not say its partition count (was it created by qungui cluster init?)`);
+  return n;
 }
 
 /**

@@ -2,7 +2,11 @@
  * The cluster commands against a real 3-node JetStream cluster and a real PostgreSQL server:
  * `cluster init` (idempotent), `ingest`, `worker`, `cluster status`, `cluster policy`.
  */
+import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { broadcastMsgId, routeLine } from "../../src/cluster/contract.js";
 import { main } from "../../src/cli/main.js";
 import type { Io } from "../../src/cli/io.js";
 import { postgresUnavailable, startPostgres, type TestServer } from "../service/postgres.js";
@@ -50,5 +54,33 @@ describe.skipIf(why !== null)("cluster commands", () => {
       [2, 0, null],
       [3, 0, null],
     ]);
+  }, 60_000);
+
+  it("ingest publishes every line (malformed ones too) once, in order per partition; a re-run is all duplicates", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qungui-ingest-"));
+    const sample = readFileSync("samples/events.jsonl", "utf8").split("\n").filter((l) => l.trim() !== "");
+    const broadcasts = sample.filter((l) => /"type":"(clock|agreement\.published)"/.test(l)).length;
+    const lines = [...sample, "not json", '{"type":"group.join"}', "   ", '["an array"]'];
+    const file = join(dir, "events.jsonl");
+    writeFileSync(file, lines.join("\n") + "\n");
+    const io = captureIo();
+    expect(await main(["node", "qungui", "ingest", file, "--nats", ...nats.urls], io), io.stderr()).toBe(0);
+    const inputs = sample.length - broadcasts + broadcasts * 4 + 3;
+    // The sample repeats a few event ids on purpose: the stream keeps the first and says so for the others.
+    const ids = sample.flatMap((l) => {
+      const r = routeLine(l, 4);
+      return r.kind === "all" ? [0, 1, 2, 3].map((p) => broadcastMsgId(r.msgId, p)) : r.msgId === null ? [] : [r.msgId];
+    });
+    const repeated = ids.length - new Set(ids).size;
+    expect(repeated).toBeGreaterThan(0);
+    expect(io.stderr()).toContain(`${sample.length + 3} lines → ${inputs} inputs to 4 partitions (${inputs - repeated} stored, ${repeated} already in the stream), 0 dead letters`);
+    const again = captureIo();
+    expect(await main(["node", "qungui", "ingest", file, "--nats", ...nats.urls], again), again.stderr()).toBe(0);
+    expect(again.stderr()).toContain(`(0 stored, ${inputs} already in the stream)`);
+    const st = captureIo();
+    expect(await main(["node", "qungui", "cluster", "status", "--nats", ...nats.urls, "--store", store, "--format", "json"], st)).toBe(0);
+    const s = JSON.parse(st.stdout());
+    expect(s.stream.messages).toBe(inputs - repeated);
+    expect(s.partitions.reduce((n: number, p: { lag: number }) => n + p.lag, 0)).toBe(inputs - repeated);
   }, 60_000);
 });
