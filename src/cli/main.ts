@@ -157,6 +157,16 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .action(async (policy: string, opts: import("./cluster.js").ClusterFlags) => setStatus(await (await import("./cluster.js")).runClusterPolicy(policy, opts, io)));
 
   program
+    .command("worker")
+    .description("decide a fair share of the cluster's partitions, exactly once, until SIGTERM/SIGINT")
+    .option("--nats <urls...>", NATS_HELP)
+    .option("--store <store>", CLUSTER_STORE_HELP)
+    .option("--name <name>", "how cluster status shows this worker (default host-pid)")
+    .option("--batch <n>", "most messages decided in one transaction (default 500)")
+    .option("--rebalance <ms>", "how often to look for partitions to take or give up (default 500)")
+    .action(async (opts: import("./worker.js").WorkerFlags) => setStatus(await (await import("./worker.js")).runWorker(opts, io)));
+
+  program
     .command("ingest")
     .description("publish events (JSON Lines) to the cluster's partitions; a re-publish of an event id is dropped")
     .argument("[events]", "events file (JSON Lines); standard input when absent or -")

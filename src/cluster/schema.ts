@@ -108,8 +108,8 @@ export async function initTables(pool: pg.Pool, schema: string, partitions: numb
 }
 
 /** The partition count the cluster was created with. */
-export async function partitionCount(pool: pg.Pool, schema: string): Promise<number> {
-  const r = await pool.query(`SELECT v FROM "${schema}".cluster_meta WHERE k = 'partitions'`).catch((e: Error) => {
+export async function partitionCount(q: { query(text: string): Promise<pg.QueryResult> }, schema: string): Promise<number> {
+  const r = await q.query(`SELECT v FROM "${schema}".cluster_meta WHERE k = 'partitions'`).catch((e: Error) => {
     throw new StoreError(`the cluster's tables are missing (run qungui cluster init): ${e.message}`);
   });
   if (r.rows.length === 0) throw new StoreError("the cluster is not initialised (run qungui cluster init)");

@@ -10,6 +10,7 @@ import { broadcastMsgId, routeLine } from "../../src/cluster/contract.js";
 import { main } from "../../src/cli/main.js";
 import type { Io } from "../../src/cli/io.js";
 import { postgresUnavailable, startPostgres, type TestServer } from "../service/postgres.js";
+import { consumedTotal, ensureBuilt, readLog, startWorker, until } from "./fixture.js";
 import { natsUnavailable, startNatsCluster, type NatsCluster } from "./nats.js";
 
 const why = natsUnavailable() ?? (await postgresUnavailable());
@@ -25,11 +26,13 @@ describe.skipIf(why !== null)("cluster commands", () => {
   let nats: NatsCluster;
   let pg: TestServer;
   let store: string;
+  let stored = 0;
   beforeAll(async () => {
     pg = startPostgres();
     nats = await startNatsCluster();
     store = pg.url.replace("?", "?schema=qc&");
-  }, 60_000);
+    ensureBuilt();
+  }, 300_000);
   afterAll(() => {
     nats?.stop();
     pg?.stop();
@@ -82,5 +85,28 @@ describe.skipIf(why !== null)("cluster commands", () => {
     const s = JSON.parse(st.stdout());
     expect(s.stream.messages).toBe(inputs - repeated);
     expect(s.partitions.reduce((n: number, p: { lag: number }) => n + p.lag, 0)).toBe(inputs - repeated);
+    stored = inputs - repeated;
   }, 60_000);
+
+  it("two workers share the partitions and decide every stored message once: primary decisions + dead letters = messages", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qungui-workers-"));
+    const workers = ["w1", "w2"].map((n) => startWorker(n, nats.urls, store, join(dir, `${n}.log`)));
+    try {
+      await until(async () => (await consumedTotal(pg.url, "qc")) >= stored, 120_000, "the workers to decide every message");
+      const st = captureIo();
+      expect(await main(["node", "qungui", "cluster", "status", "--nats", ...nats.urls, "--store", store, "--format", "json"], st)).toBe(0);
+      const s = JSON.parse(st.stdout());
+      expect(s.workers).toBe(2);
+      expect(new Set(s.partitions.map((p: { owner: string }) => p.owner))).toEqual(new Set(["qungui-worker w1", "qungui-worker w2"]));
+      const log = await readLog(pg.url, "qc");
+      const primary = log.decisions.filter((d) => d.primary);
+      expect(primary.length + log.deadLetters.length).toBe(stored);
+      // One primary decision per stored message.
+      expect(new Set(primary.map((d) => `${d.p}:${d.streamSeq}`)).size).toBe(primary.length);
+      expect(log.deadLetters.map((d) => JSON.parse(d.json).raw)).toEqual(expect.arrayContaining([expect.stringMatching(/withheld: not JSON/)]));
+    } finally {
+      for (const w of workers) w.child.kill("SIGTERM");
+      await Promise.all(workers.map((w) => w.exited));
+    }
+  }, 180_000);
 });
