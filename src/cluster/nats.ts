@@ -89,7 +89,10 @@ export async function streamPartitions(jsm: JetStreamManager): Promise<number> {
  * policy "all": acknowledging a batch's last message acknowledges the batch, one round trip.
  */
 export async function resetConsumer(jsm: JetStreamManager, p: number, from: number, replicas: number): Promise<void> {
-  await jsm.consumers.delete(STREAM, consumerName(p)).catch(() => undefined);
+  // The old consumer must be gone: adding over it would keep (or refuse to change) its start.
+  await jsm.consumers.delete(STREAM, consumerName(p)).catch((e: Error) => {
+    if (!/consumer not found/i.test(e.message)) throw e;
+  });
   await jsm.consumers.add(STREAM, {
     durable_name: consumerName(p),
     filter_subject: subjectOf(p),

@@ -56,12 +56,16 @@ CREATE TABLE IF NOT EXISTS ${q}.cluster_decisions (
   committed_at bigint NOT NULL
 );
 CREATE INDEX IF NOT EXISTS cluster_decisions_stream ON ${q}.cluster_decisions (p, stream_seq);
+-- serve --cluster looks an event's decisions up when their announcement was missed.
+CREATE INDEX IF NOT EXISTS cluster_decisions_event ON ${q}.cluster_decisions (event_id);
 CREATE TABLE IF NOT EXISTS ${q}.cluster_dead_letters (
   id bigserial PRIMARY KEY,
   p int NOT NULL,
   stream_seq bigint NOT NULL,
+  event_id text,
   json text NOT NULL
 );
+CREATE INDEX IF NOT EXISTS cluster_dead_letters_event ON ${q}.cluster_dead_letters (event_id);
 `;
 }
 

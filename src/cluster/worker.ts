@@ -34,6 +34,19 @@ export function decidedSubject(p: number): string {
   return `${DECIDED_PREFIX}.${p}`;
 }
 
+/**
+ * An announcement of one committed batch: `{"d":[[eventId, primary, decisionJson]…],"x":[[eventId, deadLetterJson]…]}`,
+ * decisions in log order (a primary decision comes after the timer decisions its event triggered).
+ */
+export interface Announcement {
+  d: [string | null, boolean, string][];
+  x: [string | null, string][];
+}
+export function encodeAnnouncement(decisions: readonly CommittedDecision[], deadLetters: readonly { eventId: string | null; json: string }[]): string {
+  const a: Announcement = { d: decisions.map((d) => [d.eventId, d.primary, d.json]), x: deadLetters.map((x) => [x.eventId, x.json]) };
+  return JSON.stringify(a);
+}
+
 export interface WorkerOptions {
   servers: string[];
   target: PgTarget;
@@ -144,7 +157,16 @@ class PartitionRun {
         if (!this.live()) return;
         // (Re)start the partition's consumer just after the committed position.
         const pos = Number((await this.session.query(`SELECT position FROM "${w.schema}".cluster_partitions WHERE p = $1`, [this.p])).rows[0].position);
-        await w.withNats((n) => resetConsumer(n.jsm, this.p, pos + 1, w.replicas));
+        // A NATS node lost or a leader election refuses the reset for a while: keep the partition and try again.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await w.withNats((n) => resetConsumer(n.jsm, this.p, pos + 1, w.replicas));
+            break;
+          } catch (e) {
+            if (attempt >= 50 || !this.live()) throw e;
+            await sleep(200);
+          }
+        }
         const consumer = await w.withNats((n) => n.js.consumers.get(STREAM, consumerName(this.p)));
         this.buffer = [];
         this.nextDelivery = 1;
@@ -233,7 +255,7 @@ class PartitionRun {
         w.stats.rowsWritten += r.rowsWritten;
         // Committed: now acknowledge (ack policy "all": the last one covers the batch) and announce.
         batch[batch.length - 1]!.ack();
-        if (r.decisions.length > 0) w.announce(this.p, r.decisions);
+        if (r.decisions.length > 0 || r.deadLetterList.length > 0) w.announce(this.p, r.decisions, r.deadLetterList);
         return;
       } catch (e) {
         // A deadlock or serialization failure rolled back on a live session that still holds the lock: try again.
@@ -273,9 +295,9 @@ export class Worker {
     return f(this.nats);
   }
 
-  announce(p: number, decisions: CommittedDecision[]): void {
+  announce(p: number, decisions: CommittedDecision[], deadLetters: { eventId: string | null; json: string }[]): void {
     try {
-      this.nats?.nc.publish(decidedSubject(p), JSON.stringify(decisions.map((d) => [d.eventId, d.primary, d.json])));
+      this.nats?.nc.publish(decidedSubject(p), encodeAnnouncement(decisions, deadLetters));
     } catch {
       // Announcements are a courtesy to `serve --cluster`, which falls back to the table.
     }
@@ -322,15 +344,17 @@ export class Worker {
   private async rebalance(home: Session): Promise<void> {
     const workers = Math.max(1, await liveWorkers(home, this.schema));
     const share = Math.ceil(this.partitions / workers);
-    if (this.owned.size > share) {
-      const extra = [...this.owned.values()].sort((a, b) => b.p - a.p).slice(0, this.owned.size - share);
+    // Runs told to stop are finishing their batch: they no longer count.
+    const active = [...this.owned.values()].filter((r) => !r.stopping);
+    if (active.length > share) {
+      const extra = active.sort((a, b) => b.p - a.p).slice(0, active.length - share);
       for (const run of extra) {
         run.stop();
         this.log(`partition ${run.p}: given up (fair share ${share})`);
       }
       return;
     }
-    if (this.owned.size === share) return;
+    if (this.owned.size >= share) return;
     const owners = await partitionOwners(home, this.schema);
     // Start looking at a place of its own, so workers starting together do not all race for partition 0.
     const offset = (Number.parseInt(this.opts.name.replace(/[^0-9]/g, "").slice(-6) || "0", 10) * 7919) % this.partitions;

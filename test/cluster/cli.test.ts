@@ -2,6 +2,7 @@
  * The cluster commands against a real 3-node JetStream cluster and a real PostgreSQL server:
  * `cluster init` (idempotent), `ingest`, `worker`, `cluster status`, `cluster policy`.
  */
+import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +11,7 @@ import { broadcastMsgId, routeLine } from "../../src/cluster/contract.js";
 import { main } from "../../src/cli/main.js";
 import type { Io } from "../../src/cli/io.js";
 import { postgresUnavailable, startPostgres, type TestServer } from "../service/postgres.js";
-import { consumedTotal, ensureBuilt, readLog, startWorker, until } from "./fixture.js";
+import { CLI, consumedTotal, ensureBuilt, ROOT, readLog, startWorker, until } from "./fixture.js";
 import { natsUnavailable, startNatsCluster, type NatsCluster } from "./nats.js";
 
 const why = natsUnavailable() ?? (await postgresUnavailable());
@@ -109,4 +110,50 @@ describe.skipIf(why !== null)("cluster commands", () => {
       await Promise.all(workers.map((w) => w.exited));
     }
   }, 180_000);
+
+  it("serve --cluster answers with the committed decisions, finds a re-sent event's, and says 504 when no worker decides", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qungui-serve-cluster-"));
+    const serve = spawn(process.execPath, [CLI, "serve", "--cluster", "--nats", nats.urls.join(","), "--store", store, "--port", "0", "--log-level", "silent", "--decide-timeout", "3s"], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    const exited = new Promise((r) => serve.on("exit", r));
+    let err = "";
+    const address = await new Promise<string>((resolve, reject) => {
+      serve.stderr.on("data", (b: Buffer) => {
+        err += b.toString("utf8");
+        const m = /(http:\/\/[0-9.:]+)/.exec(err);
+        if (m !== null) resolve(m[1]!);
+      });
+      serve.on("exit", () => reject(new Error(`serve --cluster exited: ${err}`)));
+    });
+    const post = async (body: unknown) => {
+      const r = await fetch(`${address}/v1/decide`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+    };
+    const worker = startWorker("ws", nats.urls, store, join(dir, "w.log"));
+    try {
+      const ok = await post({ id: "srv-1", type: "user.registered", at: "2019-06-01T10:00:00+08:00", user: "srv-user" });
+      expect(ok.status).toBe(200);
+      const decisions = ok.body["decisions"] as { event: string; type: string }[];
+      expect(decisions.at(-1)).toMatchObject({ event: "srv-1", type: "user.registered" });
+      const bad = await post([{ id: "srv-2", type: "group.join", at: "2019-06-01T10:00:01+08:00" }]);
+      expect(bad.status).toBe(200);
+      expect((bad.body["results"] as { deadLetter?: { reason: string } }[])[0]!.deadLetter?.reason).toMatch(/user|group/);
+      // Sent again: the stream drops the re-publish and the answer comes from the tables.
+      const again = await post({ id: "srv-1", type: "user.registered", at: "2019-06-01T10:00:00+08:00", user: "srv-user" });
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual(ok.body);
+      const noId = await post({ type: "clock", at: "2019-06-01T10:00:00+08:00" });
+      expect(noId.status).toBe(400);
+    } finally {
+      worker.child.kill("SIGTERM");
+      await worker.exited;
+    }
+    const late = await post({ id: "srv-3", type: "user.registered", at: "2019-06-01T10:00:02+08:00", user: "srv-user-3" });
+    expect(late.status).toBe(504);
+    expect(late.body).toMatchObject({ code: "QUNGUI_CLUSTER_TIMEOUT", pending: ["srv-3"] });
+    serve.kill("SIGTERM");
+    await exited;
+  }, 120_000);
 });
