@@ -45,6 +45,9 @@ export async function runWorker(flags: WorkerFlags, io: Io): Promise<number> {
   });
   await worker.stop();
   const s = worker.stats;
-  io.err(`worker ${name}: stopped after ${s.messages} messages in ${s.batches} batches (${s.skipped} redeliveries dropped, ${s.takeovers} partitions taken)\n`);
+  io.err(
+    `worker ${name}: stopped after ${s.messages} messages in ${s.batches} batches (${s.skipped} redeliveries dropped, ${s.takeovers} partitions taken, ` +
+      `${s.statements} PostgreSQL statements, ${s.rowsWritten} rows written)\n`,
+  );
   return EXIT.ok;
 }

@@ -303,13 +303,15 @@ export class Worker {
     }
   }
 
-  /** Starts the rebalance loop; resolves once connected to both servers. */
+  /**
+   * Starts the rebalance loop once NATS knows the stream. PostgreSQL may be down: the loop connects
+   * when it is back (a worker restarted during a database restart waits instead of exiting).
+   */
   async start(): Promise<void> {
     await this.withNats(async (n) => {
       const info = await n.jsm.streams.info(STREAM);
       this.replicas = info.config.num_replicas;
     });
-    await this.connectHome();
     this.loop = this.rebalanceLoop();
   }
 
@@ -317,7 +319,8 @@ export class Worker {
     const home = await Session.open(this.opts.target, `qungui-worker ${this.opts.name}`);
     if (!(await announceWorker(home, this.schema, this.opts.name))) {
       await home.close();
-      throw new Error(`another worker called ${this.opts.name} is running`);
+      // Also the case for a moment after a worker of this name was killed, until PostgreSQL sees its connection gone.
+      throw new Error(`another worker called ${this.opts.name} is connected; waiting`);
     }
     this.partitions = await partitionCount(home.client, this.schema);
     this.home = home;
