@@ -327,15 +327,27 @@ export class Worker {
   }
 
   private async rebalanceLoop(): Promise<void> {
+    // After (re)connecting, partitions are taken only once the count of live workers held still for
+    // a round: workers starting together (or all reconnecting after a database restart) then each
+    // take their share at once instead of one taking everything and handing most of it back.
+    let lastCount = -1;
+    let settled = false;
     while (!this.stopped) {
       try {
         if (this.home === null || !this.home.alive) {
           await this.home?.close();
           this.home = null;
+          settled = false;
+          lastCount = -1;
           await this.connectHome();
           this.log("connected to PostgreSQL");
         }
-        await this.rebalance(this.home!);
+        if (!settled) {
+          const n = await liveWorkers(this.home!, this.schema);
+          settled = n === lastCount;
+          lastCount = n;
+        }
+        if (settled) await this.rebalance(this.home!);
       } catch (e) {
         if (!this.stopped) this.log(`rebalance: ${(e as Error).message}`);
       }

@@ -156,4 +156,68 @@ describe.skipIf(why !== null)("cluster commands", () => {
     serve.kill("SIGTERM");
     await exited;
   }, 120_000);
+
+  it("cluster policy: recorded in PostgreSQL, every partition switches at its switch message", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qungui-policy-"));
+    const variant = join(dir, "variant.qg");
+    writeFileSync(variant, readFileSync("policies/cac-2017.qg", "utf8").replace("members per group 2000", "members per group 1999"));
+    const io = captureIo();
+    expect(await main(["node", "qungui", "cluster", "policy", variant, "--nats", ...nats.urls, "--store", store], io), io.stderr()).toBe(0);
+    const newId = /policy ([0-9a-f]{64}) recorded/.exec(io.stdout())![1]!;
+    const { connect } = await import("@nats-io/transport-node");
+    const { jetstreamManager } = await import("@nats-io/jetstream");
+    const nc = await connect({ servers: nats.urls });
+    const switchAt: number[] = [];
+    try {
+      const jsm = await jetstreamManager(nc);
+      for (let p = 0; p < 4; p++) {
+        const m = await jsm.streams.getMessage("QUNGUI", { last_by_subj: `qungui.events.${p}` });
+        expect(m!.header.get("Qungui-Kind")).toBe("policy");
+        expect(m!.string()).toBe(newId);
+        switchAt.push(m!.seq);
+      }
+    } finally {
+      await nc.close();
+    }
+    const events = Array.from({ length: 40 }, (_, i) => JSON.stringify({ id: `after-${i}`, type: "user.registered", at: `2019-07-01T10:00:${String(i).padStart(2, "0")}+08:00`, user: `after-user-${i}` }));
+    const file = join(dir, "after.jsonl");
+    writeFileSync(file, events.join("\n") + "\n");
+    expect(await main(["node", "qungui", "ingest", file, "--nats", ...nats.urls], captureIo())).toBe(0);
+    const worker = startWorker("wp", nats.urls, store, join(dir, "w.log"));
+    try {
+      const c = new (await import("pg")).default.Client({ connectionString: pg.url });
+      await c.connect();
+      try {
+        // Primary decisions only: the timers these later events pass fire with them, under the event's id.
+        await until(
+          async () => (await c.query(`SELECT count(*)::int AS n FROM qc.cluster_decisions WHERE event_id LIKE 'after-%' AND primary_decision`)).rows[0].n === 40,
+          60_000,
+          "the events after the switch to be decided",
+        );
+        const rows = (await c.query(`SELECT p, stream_seq, json FROM qc.cluster_decisions WHERE primary_decision ORDER BY log_seq`)).rows;
+        let before = 0;
+        let after = 0;
+        for (const r of rows) {
+          const id = (JSON.parse(r.json) as { policyId: string }).policyId;
+          if (Number(r.stream_seq) > switchAt[r.p]!) {
+            expect(id).toBe(newId);
+            after++;
+          } else {
+            expect(id).not.toBe(newId);
+            before++;
+          }
+        }
+        expect(after).toBe(40);
+        expect(before).toBeGreaterThan(4000);
+        const parts = (await c.query(`SELECT DISTINCT policy FROM qc.cluster_partitions`)).rows.map((r) => r.policy);
+        expect(parts).toEqual([newId]);
+        expect((await c.query(`SELECT count(*)::int AS n FROM qc.cluster_policies`)).rows[0].n).toBe(2);
+      } finally {
+        await c.end();
+      }
+    } finally {
+      worker.child.kill("SIGTERM");
+      await worker.exited;
+    }
+  }, 120_000);
 });
