@@ -17,7 +17,7 @@ export function ensureBuilt(): void {
 }
 
 /** Runs the CLI to completion; resolves with its exit code and output. */
-export function cli(args: string[], options: { nice?: boolean } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -25,7 +25,6 @@ export function cli(args: string[], options: { nice?: boolean } = {}): Promise<{
     child.stdout.on("data", (b: Buffer) => (stdout += b.toString("utf8")));
     child.stderr.on("data", (b: Buffer) => (stderr += b.toString("utf8")));
     child.on("exit", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    void options;
   });
 }
 

@@ -177,6 +177,7 @@ describe.skipIf(why !== null)("cluster under kill -9 of workers, a NATS node and
     const primaries = log.decisions.filter((d) => d.primary);
     const timers = log.decisions.filter((d) => !d.primary);
 
+    mark("log read");
     // Exactly once: one primary decision or dead letter per stored message.
     const inputKeys = [...primaries.map((d) => `${d.p}:${d.streamSeq}`), ...log.deadLetters.map((d) => `${d.p}:${d.streamSeq}`)];
     expect(new Set(inputKeys).size).toBe(inputKeys.length);
@@ -185,6 +186,7 @@ describe.skipIf(why !== null)("cluster under kill -9 of workers, a NATS node and
     // One engine on the same file.
     const runOut = execFileSync(process.execPath, [CLI, "run", policy, all, "--dead-letter", join(dir, "run-dead.jsonl")], { cwd: ROOT, maxBuffer: 1 << 30 }).toString("utf8");
     const runDecisions = runOut.split("\n").filter((l) => l !== "");
+    mark("qungui run");
     const runPrimary = new Map<string, string>();
     const runTimers: string[] = [];
     for (const j of runDecisions) {
@@ -227,6 +229,7 @@ describe.skipIf(why !== null)("cluster under kill -9 of workers, a NATS node and
       compared++;
     }
     expect(mismatches.slice(0, 5)).toEqual([]);
+    mark("compared");
     expect(compared).toBeGreaterThan(90_000);
     const timerKey = (j: string) => {
       const o = JSON.parse(j) as Record<string, unknown>;
@@ -241,6 +244,7 @@ describe.skipIf(why !== null)("cluster under kill -9 of workers, a NATS node and
     expect(clusterTimerSet.length).toBeGreaterThan(1000);
     expect(clusterTimerSet).toEqual(runTimerSet);
 
+    mark("timers compared");
     // Shared caps across partitions.
     const c = new pg.Client({ connectionString: server.url });
     await c.connect();
@@ -272,6 +276,7 @@ describe.skipIf(why !== null)("cluster under kill -9 of workers, a NATS node and
     }
     expect(outOfOrder).toBe(0);
 
+    mark("order checked");
     // Regulation invariants: each partition's log in commit order, with its events, passes the verify
     // oracle. Per partition, because each has its own engine clock (as one engine per partition
     // would); the cap scenario (one user in every partition) is left out: the oracle models one engine.
