@@ -89,6 +89,37 @@ describe.skipIf(why !== null)("cluster commands", () => {
     stored = inputs - repeated;
   }, 60_000);
 
+  it("ingest through the loss of a NATS node: every line stored once, each partition in file order", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qungui-ingest-loss-"));
+    const lines = Array.from({ length: 300 }, (_, i) => JSON.stringify({ id: `loss-${i}`, type: "user.registered", at: `2019-05-01T10:${String(Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}+08:00`, user: `loss-user-${i}` }));
+    const file = join(dir, "loss.jsonl");
+    writeFileSync(file, lines.join("\n") + "\n");
+    const { connect } = await import("@nats-io/transport-node");
+    const { jetstreamManager } = await import("@nats-io/jetstream");
+    const nc = await connect({ servers: nats.urls.slice(1), maxReconnectAttempts: -1 });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const before = (await jsm.streams.info("QUNGUI")).state.last_seq;
+      nats.kill(0);
+      const io = captureIo();
+      expect(await main(["node", "qungui", "ingest", file, "--nats", ...nats.urls], io), io.stderr()).toBe(0);
+      expect(io.stderr()).toContain("300 lines → 300 inputs to 4 partitions (300 stored, 0 already in the stream)");
+      await nats.restart(0);
+      const info = await jsm.streams.info("QUNGUI");
+      expect(info.state.last_seq - before).toBe(300);
+      const bySubject = new Map<string, number[]>();
+      for (let seq = before + 1; seq <= info.state.last_seq; seq++) {
+        const m = (await jsm.streams.getMessage("QUNGUI", { seq }))!;
+        const n = Number((JSON.parse(m.string()) as { id: string }).id.slice("loss-".length));
+        bySubject.set(m.subject, [...(bySubject.get(m.subject) ?? []), n]);
+      }
+      for (const ns of bySubject.values()) expect(ns).toEqual([...ns].sort((a, b) => a - b));
+      stored += 300;
+    } finally {
+      await nc.close();
+    }
+  }, 120_000);
+
   it("two workers share the partitions and decide every stored message once: primary decisions + dead letters = messages", async () => {
     const dir = mkdtempSync(join(tmpdir(), "qungui-workers-"));
     const workers = ["w1", "w2"].map((n) => startWorker(n, nats.urls, store, join(dir, `${n}.log`)));
