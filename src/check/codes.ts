@@ -71,7 +71,7 @@ export const CHECK_CODES: CodeInfo[] = [
     severity: "error",
     title: "section written twice",
     explanation:
-      "Each kind of section appears at most once in the file and at most once in each amendment, so there is never a question which of two `credit` scales or two retention periods applies. An amendment that changes a section writes the whole section again inside the amendment.",
+      "Each kind of section appears at most once in the file and at most once in each amendment, so there is never a question which of two `credit` scales or two retention periods applies. An amendment that changes a section writes that section again inside the amendment, with the clauses it changes; the clauses it does not restate carry over from the version before.",
     bad: policy(`${CREDIT.trim()}
 
 credit {
@@ -574,6 +574,7 @@ limits {
   serves A8.member-cap, A8.user-caps
   members per group 500
   groups created per user 3, 20 when credit >= A, 10 when credit >= B
+  groups joined per user 500
 }
 ${KEEP}`,
     fixed: `${HEADER}${CREDIT}
@@ -581,6 +582,7 @@ limits {
   serves A8.member-cap, A8.user-caps
   members per group 500
   groups created per user 3, 10 when credit >= B, 20 when credit >= A
+  groups joined per user 500
 }
 ${KEEP}`,
     reqs: ["A7.credit"],
@@ -595,6 +597,7 @@ limits {
   serves A8.member-cap, A8.user-caps
   members per group 500
   groups created per user 10, 5 when credit >= B
+  groups joined per user 500
 }
 ${KEEP}`,
     fixed: `${HEADER}${CREDIT}
@@ -602,6 +605,7 @@ limits {
   serves A8.member-cap, A8.user-caps
   members per group 500
   groups created per user 5, 10 when credit >= B
+  groups joined per user 500
 }
 ${KEEP}`,
     reqs: ["A7.credit"],
@@ -635,6 +639,28 @@ limits {
 }
 ${KEEP}`,
     reqs: ["A8.info-page"],
+  },
+  {
+    code: CODES.userCapsMissing,
+    severity: "error",
+    title: "per-user caps promised but not stated",
+    explanation:
+      "Article 8 requires caps on the number of groups each user creates and joins (A8.user-caps). A `limits` section that serves A8.user-caps must state both `groups created per user` and `groups joined per user`; without them nothing is capped while the requirement looks covered. An amendment that restates `limits` keeps the caps it does not restate (clauses carry over), so this only fires when no version before stated them either.",
+    bad: `${HEADER}
+limits {
+  serves A8.member-cap, A8.user-caps
+  members per group 500
+}
+${KEEP}`,
+    fixed: `${HEADER}
+limits {
+  serves A8.member-cap, A8.user-caps
+  members per group 500
+  groups created per user 3
+  groups joined per user 500
+}
+${KEEP}`,
+    reqs: ["A8.user-caps"],
   },
   // ------------------------------------------------------------------ measures
   {

@@ -44,6 +44,7 @@ export const CODES = {
   capDecreases: "QG051",
   noMemberCap: "QG052",
   infoPageAboveCap: "QG053",
+  userCapsMissing: "QG054",
   // measures
   noRecord: "QG055",
   noReport: "QG056",

@@ -1,6 +1,7 @@
 /**
- * Limits (Article 8): a member cap exists (A8.member-cap), credit-stepped caps rise with credit
- * (A7.credit: more credit never removes a service), and the info-page threshold is reachable.
+ * Limits (Article 8): a member cap exists (A8.member-cap), the per-user caps a `limits` section
+ * promises are stated (A8.user-caps), credit-stepped caps rise with credit (A7.credit: more credit
+ * never removes a service), and the info-page threshold is reachable.
  */
 import type * as A from "../ast/nodes.js";
 import { noteFor, type Ctx } from "./context.js";
@@ -19,6 +20,7 @@ export function checkLimits(ctx: Ctx): void {
       note,
     });
   }
+  checkUserCapsStated(ctx, limits, note);
   if (limits.groupsCreated) checkStepped(ctx, limits.groupsCreated, "groups created per user", note);
   if (limits.groupsJoined) checkStepped(ctx, limits.groupsJoined, "groups joined per user", note);
   checkInfoPage(ctx, limits, tiers, note);
@@ -43,6 +45,23 @@ function checkMemberCapExists(ctx: Ctx, limits: A.LimitsSection | undefined, tie
   ctx.sink.error(CODES.noMemberCap, limits?.span ?? v.node.span, `${where} sets no member cap: neither \`members per group\` nor tier bands limit group size`, {
     help: "add `members per group <n>` to the `limits` section (Article 8 requires a cap on group size)",
     reqs: ["A8.member-cap"],
+  });
+}
+
+/**
+ * Article 8 asks for caps on both the groups a user creates and the groups a user joins. A `limits`
+ * section that serves A8.user-caps promises them; one that states neither (or only one) would make
+ * the requirement look covered while nothing is capped.
+ */
+function checkUserCapsStated(ctx: Ctx, limits: A.LimitsSection, note: string): void {
+  if (!limits.serves?.reqs.some((r) => r.id === "A8.user-caps")) return;
+  const missing = [limits.groupsCreated ? null : "groups created per user", limits.groupsJoined ? null : "groups joined per user"].filter((x): x is string => x !== null);
+  if (missing.length === 0) return;
+  const where = ctx.version.index === 0 ? "the `limits` section" : `the \`limits\` section of version "${ctx.version.version}"`;
+  ctx.sink.error(CODES.userCapsMissing, limits.span, `${where} serves A8.user-caps but states no \`${missing.join("` and no `")}\` cap`, {
+    help: `add ${missing.map((m) => `\`${m} <n>\``).join(" and ")} (Article 8 requires caps on the groups each user creates and joins)`,
+    reqs: ["A8.user-caps"],
+    note,
   });
 }
 

@@ -1,10 +1,11 @@
 /**
  * Policy versions as the checker sees them: the base file, then each amendment applied on top of
- * the version before (a section replaces the same section, a rule or measure replaces the one of
- * the same name, `remove` drops one). Names are resolved per version, because an amendment can
+ * the version before (a section is restated clause by clause over the same section, see
+ * ast/merge.ts; a rule or measure replaces the one of the same name, `remove` drops one). Names are resolved per version, because an amendment can
  * change the credit scale or the categories that inherited rules refer to.
  */
 import type * as A from "../ast/nodes.js";
+import { mergeSection } from "../ast/merge.js";
 
 export type SectionKind = A.Section["kind"];
 
@@ -122,8 +123,12 @@ function apply(
       measures.set(item.name.name, item);
       ownMeasures.push(item);
     } else {
-      sections.set(item.kind, item);
-      ownSections.push(item);
+      // An amendment restates a section clause by clause over the one in force (ast/merge.ts).
+      const before = prev === null ? undefined : sections.get(item.kind);
+      const section = before ? mergeSection(before, item) : item;
+      own.add(section);
+      sections.set(item.kind, section);
+      ownSections.push(section);
     }
   }
   for (const r of removals) (r.what === "rule" ? rules : measures).delete(r.name.name);

@@ -4,7 +4,7 @@
  * with source spans), and why the outcome won.
  */
 import pc from "picocolors";
-import { compileProgram, emptyState, splitLines, type Explanation, type ExprTrace, type RuleExplanation } from "../engine/index.js";
+import { emptyState, splitLines, type Explanation, type ExprTrace, type RuleExplanation } from "../engine/index.js";
 import type { SpanIR } from "../ir/types.js";
 import { EXIT, readText, type Io } from "./io.js";
 import { requirePolicy } from "./load-policy.js";
@@ -54,9 +54,9 @@ export function renderExplanation(x: Explanation, color: boolean): string {
 }
 
 export function runExplain(policyFile: string, eventsFile: string, flags: ExplainFlags, io: Io): number {
-  const ir = requirePolicy(policyFile, io);
-  if (!ir) return EXIT.diagnostics;
-  const program = compileProgram(ir);
+  const loaded = requirePolicy(policyFile, io);
+  if (!loaded) return EXIT.diagnostics;
+  const { program } = loaded;
   const state = emptyState();
   const lines = splitLines(readText(eventsFile));
   const needle = JSON.stringify(flags.event);

@@ -34,6 +34,8 @@ export interface TableBlock {
   cls?: string;
   /** `data-*` attributes per row (HTML only; the decision trail filters on them). */
   rowData?: Record<string, string>[];
+  /** A class per row (HTML only; "" for none), e.g. the seal row of the filing's provider block. */
+  rowClass?: string[];
 }
 
 /** Block content of a document. */
@@ -79,6 +81,8 @@ export interface Doc {
   script?: string;
   /** Class of the HTML `<body>`. */
   cls?: string;
+  /** The document's language (default English); the Chinese filing is `zh-CN`. */
+  lang?: "en" | "zh-CN";
 }
 
 /** Constructors of inline and block content. */
@@ -90,6 +94,19 @@ export const em = (...children: Inline[]): Inline => ({ t: "em", children });
 export const mark = (tone: Tone, ...children: Inline[]): Inline => ({ t: "mark", tone, children });
 export const p = (...children: Inline[]): Block => ({ t: "p", children });
 export const h = (level: 1 | 2 | 3 | 4, id: string | undefined, ...children: Inline[]): Block => (id === undefined ? { t: "h", level, children } : { t: "h", level, id, children });
+
+/**
+ * Text whose backquoted parts (`qungui docs --filing`) are code: notes and sentences written once
+ * for every format, so that HTML never shows a literal backtick and Markdown keeps its code spans.
+ */
+export function withCode(text: string): Inline[] {
+  const out: Inline[] = [];
+  text.split(/(`[^`]+`)/).forEach((part, i) => {
+    if (part === "") return;
+    out.push(i % 2 === 1 ? { t: "code", text: part.slice(1, -1) } : part);
+  });
+  return out;
+}
 
 /** Inline items joined by a separator. */
 export function join(items: Inline[][], sep: Inline = ", "): Inline[] {

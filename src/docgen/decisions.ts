@@ -16,8 +16,35 @@ export interface DecisionsInputs {
   text: string;
   /** The file name, for the title. */
   file: string;
-  /** The policy's name, when known. */
-  policy?: string;
+  /** The policy the document is about, when known (the CLI has checked that the decisions are of it). */
+  policy?: { name: string; id?: string };
+}
+
+/** The policies a trail's decisions name (`policyName`, `policyId`), with how many decisions name each. */
+export interface TrailPolicies {
+  named: { name: string; id: string; decisions: number }[];
+  /** Decisions that name no policy (written before decisions carried `policyName` and `policyId`). */
+  unnamed: number;
+}
+
+/** Which policies decided a trail, in order of first appearance. */
+export function trailPolicies(parsed: ParsedDecisions): TrailPolicies {
+  const named = new Map<string, { name: string; id: string; decisions: number }>();
+  let unnamed = 0;
+  for (const { d } of parsed.decisions) {
+    const o = d as unknown as Record<string, unknown>;
+    const name = o["policyName"];
+    const id = o["policyId"];
+    if (typeof name !== "string" || typeof id !== "string") {
+      unnamed++;
+      continue;
+    }
+    const key = `${name}\u0000${id}`;
+    const hit = named.get(key);
+    if (hit) hit.decisions++;
+    else named.set(key, { name, id, decisions: 1 });
+  }
+  return { named: [...named.values()], unnamed };
 }
 
 /** A decisions JSONL, read. */
@@ -222,13 +249,17 @@ export function decisionsDocument(inputs: DecisionsInputs): Doc {
     h(1, "top", title),
     p(
       `${ds.length} decision${ds.length === 1 ? "" : "s"}`,
-      ...(inputs.policy ? [" of policy ", code(inputs.policy)] : []),
+      ...(inputs.policy ? [" of policy ", code(inputs.policy.name), ...(inputs.policy.id ? [" (id ", code(inputs.policy.id), ")"] : [])] : []),
       `, in the order they were made, from ${ds.length ? `${ds[0]!.d.at} to ${ds[ds.length - 1]!.d.at}` : "—"}. `,
       "Every decision is a record kept for inspection (Article 13, ",
       code("A13.inspection"),
       `); filter by outcome, rule, requirement, group, user (${allGroups.length} groups and ${allUsers.length} users appear, as subjects or as targets of measures) or time.`,
     ),
   ];
+  const unnamed = trailPolicies(parsed).unnamed;
+  if (unnamed && inputs.policy) {
+    blocks.push({ t: "p", children: [mark("gap", unnamed === 1 ? "1 decision does not name its policy" : `${unnamed} decisions do not name their policy`), " (no ", code("policyName"), " and ", code("policyId"), `): nothing shows that ${unnamed === 1 ? "it was" : "they were"} decided by this policy.`] });
+  }
   if (parsed.unreadable.length) {
     const shown = parsed.unreadable.slice(0, 20).join(", ");
     const one = parsed.unreadable.length === 1;

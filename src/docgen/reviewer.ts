@@ -8,12 +8,42 @@
  */
 import type { PolicyIR, SpanIR, VersionIR } from "../ir/types.js";
 import { ARTICLES, REQUIREMENTS, type Article } from "../law/articles.js";
+import { OBLIGATIONS } from "../law/organisational.js";
 import type { Diagnostic } from "../source/diagnostic.js";
 import type { Counterexample, VerifyReport } from "../verify/run.js";
-import { code, em, h, join, link, mark, p, strong, zh, type Block, type Cell, type Doc, type Inline, type TableBlock, type Tone } from "./content.js";
+import { code, em, h, join, link, mark, p, strong, withCode, zh, type Block, type Cell, type Doc, type Inline, type TableBlock, type Tone } from "./content.js";
 import { ruleSentence } from "./describe.js";
+import { ENGINE_RULES } from "./engine-rules.js";
 import { buildMatrix, type ImplItem, type Mark, type Matrix, type MatrixRow, type TestEvidence } from "./matrix.js";
 import { SECTION_KINDS, sectionBlocks, sectionCites, versionsTable, type SectionKind, type SourceLinker } from "./sections.js";
+
+/**
+ * A4 print: every column of every table on the page (fixed layout, cells wrap, nothing scrolls or
+ * is clipped), the law and its implementation one after the other at full width, the lists of
+ * tests printed open, page numbers in the bottom margin.
+ */
+const REVIEWER_CSS = `
+@page { size: A4; margin: 14mm 12mm 16mm; @bottom-center { content: "Page " counter(page) " of " counter(pages); font-size: 8.5pt; font-family: system-ui, "Noto Sans", sans-serif; color: #555; } }
+@media print {
+  html { font-size: 12px; }
+  body { font-size: 9.5pt; }
+  header.page, main, footer.page { max-width: none; padding: 0; }
+  .columns { display: block; }
+  table { table-layout: fixed; font-size: 8.5pt; }
+  th, td { padding: 2pt 3pt; }
+  table.matrix th:nth-child(1) { width: 8%; }
+  table.matrix th:nth-child(2) { width: 15%; }
+  table.matrix th:nth-child(3) { width: 31%; }
+  table.matrix th:nth-child(4) { width: 10%; }
+  table.matrix th:nth-child(5) { width: 9%; }
+  table.matrix th:nth-child(6) { width: 27%; }
+  .tone-ok, .tone-gap, .tone-na { padding: 0 .2em; }
+  h2 { font-size: 14pt; }
+  h3 { font-size: 12pt; }
+  .article { break-before: auto; }
+  footer.page { margin-top: 8pt; padding-bottom: 0; break-before: avoid; }
+}
+`;
 
 /** What the reviewer document is made from. */
 export interface ReviewerInputs {
@@ -50,6 +80,8 @@ function markCell(m: Mark, yes: string, extra?: string): Inline {
 }
 
 function implementedMark(r: MatrixRow): Inline {
+  // Only a compiler error about the requirement makes its implementation fail (./matrix.ts).
+  if (r.implemented === "fail") return mark("gap", "compiler error");
   return markCell(r.implemented, "yes");
 }
 
@@ -76,7 +108,7 @@ class Reviewer {
   private readonly primaryArticle = new Map<SectionKind, number>();
 
   constructor(private readonly inp: ReviewerInputs) {
-    this.matrix = buildMatrix(inp.ir, { tests: inp.tests ?? null, verify: inp.verify ?? null });
+    this.matrix = buildMatrix(inp.ir, { tests: inp.tests ?? null, verify: inp.verify ?? null, diagnostics: inp.diagnostics ?? null });
     const href = inp.sourceHref ?? (inp.source ? (s: SpanIR) => `#L${s.line}` : () => null);
     this.link = (span) => {
       if (!span) return [];
@@ -127,6 +159,8 @@ class Reviewer {
     return {
       title,
       blocks: [h(1, "top", title), ...this.intro(), this.status(), this.nav(), ...this.matrixSection(), ...this.articles(), ...this.diagnostics(), ...this.published(), ...this.sourceSection()],
+      css: REVIEWER_CSS,
+      cls: "reviewer",
     };
   }
 
@@ -164,13 +198,14 @@ class Reviewer {
       const na = v.results.filter((r) => r.status === "not-applicable").length;
       items.push([`Verification (seed ${v.seed}, ${v.runs} generated streams): ${pass} pass, `, fail ? mark("gap", `${fail} fail`) : "0 fail", `, ${na} not applicable.`]);
     }
+    items.push([mark("na", `Organisational: ${summary.organisational} obligations outside the policy.`), " Staff, technical capacity, the management systems of Article 5, Articles 4, 12 and 13: no engine rule covers them; each article lists them as a checklist."]);
     const errors = (this.inp.diagnostics ?? []).filter((d) => d.severity === "error");
     if (errors.length) items.push([mark("gap", `Compiler: ${errors.length} error${errors.length === 1 ? "" : "s"}.`), " See ", link("#diagnostics", "Compiler diagnostics"), "."]);
     blocks.push({ t: "ul", items });
     const gaps = rows.filter((r) => r.gaps.length && !r.req.declaratory && r.req.kind !== "doc");
     if (gaps.length) {
       blocks.push(h(3, "gaps", "Gaps"));
-      blocks.push({ t: "ul", items: gaps.map((r) => [link(`#req-${r.req.id}`, code(r.req.id)), ": ", mark("gap", r.gaps.join("; "))]) });
+      blocks.push({ t: "ul", items: gaps.map((r) => [link(`#req-${r.req.id}`, code(r.req.id)), ": ", mark("gap", ...withCode(r.gaps.join("; ")))]) });
     }
     return { t: "section", id: "status-box", cls: `status ${summary.complete ? "complete" : "incomplete"}`, label: "Status", blocks };
   }
@@ -195,7 +230,7 @@ class Reviewer {
       r.items.length ? [implementedMark(r), " ", ...join(this.itemRefs(r.items), ", ")] : r.req.declaratory ? [mark("na", "declaratory")] : [implementedMark(r)],
       [testedMark(r)],
       [verifiedMark(r)],
-      r.gaps.length ? [mark("gap", r.gaps.join("; "))] : r.note && (r.req.declaratory || r.req.kind === "doc") ? [mark("muted", r.req.declaratory ? "nothing to execute" : "met by the documents")] : ["—"],
+      r.gaps.length ? [mark("gap", ...withCode(r.gaps.join("; ")))] : r.note && (r.req.declaratory || r.req.kind === "doc") ? [mark("muted", r.req.declaratory ? "nothing to execute" : "met by the documents")] : this.notRun(r),
     ]);
     const table: TableBlock = { t: "table", id: "coverage-matrix", cls: "matrix", caption: "Coverage matrix: article → requirement → what implements it → tests → verification", head: ["Article", "Requirement", "Implemented by", "Tested", "Verified", "Gaps"], rowHeader: 1, rows };
     return [
@@ -215,6 +250,12 @@ class Reviewer {
     ];
   }
 
+  /** A row with no gap found: "—" only when tests and verify both ran; otherwise what did not run (no gap is known, none is ruled out). */
+  private notRun(r: MatrixRow): Cell {
+    const missing = [r.tested === "not-run" ? "tests" : "", r.verified === "not-run" ? "verify" : ""].filter(Boolean);
+    return missing.length ? [mark("na", `not run (${missing.join(", ")})`)] : ["—"];
+  }
+
   private requirementTable(a: Article, reqs: MatrixRow[]): Block[] {
     const out: Block[] = [];
     out.push({
@@ -226,12 +267,12 @@ class Reviewer {
     });
     for (const r of reqs) {
       const detail: Block[] = [];
-      if (r.gaps.length) detail.push({ t: "p", children: [code(r.req.id), ": ", mark("gap", `gap: ${r.gaps.join("; ")}`)] });
-      if (r.note && !r.req.declaratory) detail.push(p(code(r.req.id), ": ", r.note));
-      if (r.verify?.status === "not-applicable" && r.verify.detail) detail.push(p(code(r.req.id), `: verify has nothing to check: ${r.verify.detail}.`));
+      if (r.gaps.length) detail.push({ t: "p", children: [code(r.req.id), ": ", mark("gap", ...withCode(`gap: ${r.gaps.join("; ")}`))] });
+      if (r.note && !r.req.declaratory) detail.push(p(code(r.req.id), ": ", ...withCode(r.note)));
+      if (r.verify?.status === "not-applicable" && r.verify.detail) detail.push(p(code(r.req.id), ": verify has nothing to check: ", ...withCode(r.verify.detail), "."));
       const cx = r.verify?.counterexample;
       if (r.verify?.status === "fail") {
-        const blocks: Block[] = [p(r.verify.detail ?? "verification failed")];
+        const blocks: Block[] = [p(...withCode(r.verify.detail ?? "verification failed"))];
         if (cx) {
           if (cx.violation.decision) blocks.push(p("Decision that breaks it: ", code(cx.violation.decision.rule), ` → ${cx.violation.decision.outcome}: ${cx.violation.decision.reason}`, ...(cx.span ? [" (", ...this.link(cx.span), ")"] : [])));
           blocks.push(p(`Shortest event stream found (${cx.events.length} event${cx.events.length === 1 ? "" : "s"}; identity values redacted):`));
@@ -296,7 +337,7 @@ class Reviewer {
       const kindWord: Inline[] = it.kind === "timer" ? [strong("Timer"), " "] : it.kind === "engine" ? [strong("Engine"), " "] : it.kind === "document" ? [strong("Document"), " "] : [];
       const because = it.because ? [` Reason given: “${it.because}”.`] : [];
       const src = this.link(it.span);
-      return [...kindWord, code(it.name), ...this.versionNote(it), ": ", it.text, ...because, origin, ...(src.length ? [" Source: ", ...src, "."] : []), " Serves ", ...join(it.cites.map((c) => [code(c)])), "."];
+      return [...kindWord, code(it.name), ...this.versionNote(it), ": ", ...withCode(it.text), ...because, origin, ...(src.length ? [" Source: ", ...src, "."] : []), " Serves ", ...join(it.cites.map((c) => [code(c)])), "."];
     };
     return [h(4, undefined, "Rules that implement it"), { t: "ul", items: items.map(li) }];
   }
@@ -317,10 +358,13 @@ class Reviewer {
       if (!a.declaratory) {
         right.push(...this.sectionsFor(a));
         right.push(...this.rulesFor(a, reqs));
+      }
+      right.push(...this.organisational(a));
+      if (!a.declaratory) {
         if (a.number === 5) right.push(p("The platform's rules are published by this document: see ", link("#published-rules", "Published rules"), "."));
         if (a.number === 7) {
           const filing = this.inp.links?.filing;
-          right.push(p("The tiered management scheme to be filed with the authority (", code("A7.filing"), ") is rendered as one printable page: ", ...(filing ? [link(filing, "the filing document")] : ["the filing document, made by ", code("qungui docs --filing")]), "."));
+          right.push(p("The tiered management scheme to be filed with the authority (", code("A7.filing"), ") is rendered as a printable document in Chinese: ", ...(filing ? [link(filing, "the filing document")] : ["the filing document, made by ", code("qungui docs --filing")]), "."));
         }
       }
       out.push({
@@ -331,6 +375,24 @@ class Reviewer {
       });
     }
     return out;
+  }
+
+  /** What the article asks of the organisation rather than of the policy, as a checklist. */
+  private organisational(a: Article): Block[] {
+    const obs = OBLIGATIONS.filter((o) => o.article === a.number);
+    if (!obs.length) return [];
+    return [
+      h(4, undefined, "Organisational obligations, outside the policy"),
+      p(mark("na", "Not covered by the engine."), ` No rule can carry ${obs.length === 1 ? "this obligation" : `these ${obs.length} obligations`}: the organisation meets ${obs.length === 1 ? "it" : "them"}. The reviewer checks each line.`),
+      {
+        t: "table",
+        cls: "organisational",
+        caption: `Organisational obligations of Article ${a.number} (checklist)`,
+        head: ["Obligation", "The regulation", "What it asks (our summary)", "Checklist"],
+        rowHeader: true,
+        rows: obs.map((o) => [[code(o.id)], [zh(o.clause)], [o.summary], [`☐ ${o.check}`]]),
+      },
+    ];
   }
 
   private diagnostics(): Block[] {
@@ -376,7 +438,7 @@ class Reviewer {
       p(
         "Article 5 asks the platform to publish its management rules (",
         code("A5.published-rules"),
-        "). These are all the rules of the policy, each with the article and requirement it serves: the rules the policy's sections are lowered into, the policy's own rules, the checks built into every compiled policy, and the measures applied to flagged content. Conditions are described in English; ",
+        "). These are all the rules that decide events under the policy, each with the article and requirement it serves: the rules the policy's sections are lowered into, the policy's own rules, the checks built into every compiled policy and the measures applied to flagged content (per version), then the rules the engine itself applies whatever the policy (facts, the clock, complaints, leaving, flags in unknown groups, events before the policy takes effect, the integrity guards). Conditions are described in English; ",
         code("qungui explain"),
         " shows how each was evaluated for a given event.",
       ),
@@ -385,6 +447,14 @@ class Reviewer {
       if (this.multi) out.push(h(3, `published-${v.version}`, `Version ${v.version}, from ${v.effective}`));
       out.push(...this.publishedVersion(v));
     }
+    out.push(h(3, "engine-rules", "Rules of the engine"), p("The engine applies these rules under every policy; no policy can change them (docs/engine.md)."), {
+      t: "table",
+      id: "engine-rules-table",
+      caption: "Rules built into the engine, whatever the policy",
+      head: ["Rule", "On", "Outcome", "What it does", "Serves"],
+      rowHeader: true,
+      rows: ENGINE_RULES.map((r) => [[code(r.name)], join(r.on.map((e) => [e.includes(" ") ? e : code(e)])), [r.outcome], [r.text], r.cites.length ? join(r.cites.map((c) => [link(`#req-${c}`, code(c))])) : ["—"]]),
+    });
     out.push(versionsTable(this.ir, this.link));
     return out;
   }

@@ -9,6 +9,7 @@
  */
 import { sha256Hex } from "../source/digest.js";
 import type * as A from "../ast/nodes.js";
+import { mergeSection } from "../ast/merge.js";
 import type { Span } from "../source/span.js";
 import { fixedDurationMs, formatInstant, zonedInstant } from "../source/time.js";
 import { articleOf, REGULATION_EFFECTIVE_MS } from "../law/articles.js";
@@ -353,11 +354,15 @@ function instantText(d: A.DateTimeLit): string {
   return formatInstant(ms, d.zone.name);
 }
 
-function collect(decls: VersionDecls, items: readonly (A.Section | A.RuleDecl | A.MeasureDecl)[]): void {
+/** Adds a version's own items; in an amendment, a section is merged clause by clause over the one in force (ast/merge.ts). */
+function collect(decls: VersionDecls, items: readonly (A.Section | A.RuleDecl | A.MeasureDecl)[], amendment: boolean): void {
   for (const item of items) {
     if (item.kind === "RuleDecl") decls.rules.set(item.name.name, item);
     else if (item.kind === "MeasureDecl") decls.measures.set(item.name.name, item);
-    else decls.sections.set(item.kind, item);
+    else {
+      const before = amendment ? decls.sections.get(item.kind) : undefined;
+      decls.sections.set(item.kind, before ? mergeSection(before, item) : item);
+    }
   }
 }
 
@@ -377,6 +382,7 @@ export function emitIR(ast: A.PolicyFile, types: ExprTypes, options: EmitOptions
   collect(
     base,
     ast.items.filter((i): i is A.Section | A.RuleDecl | A.MeasureDecl => i.kind !== "Amendment"),
+    false,
   );
   const decls = [base];
   for (const amendment of ast.items.filter((i): i is A.Amendment => i.kind === "Amendment")) {
@@ -390,7 +396,7 @@ export function emitIR(ast: A.PolicyFile, types: ExprTypes, options: EmitOptions
       rules: new Map(prev.rules),
       measures: new Map(prev.measures),
     };
-    collect(next, amendment.items);
+    collect(next, amendment.items, true);
     for (const r of amendment.removals) (r.what === "rule" ? next.rules : next.measures).delete(r.name.name);
     decls.push(next);
   }

@@ -20,6 +20,7 @@ import { EventEmitter } from "node:events";
 import { performance } from "node:perf_hooks";
 import {
   emptyState,
+  refusedDeadLetter,
   restoreState,
   serializeDeadLetter,
   serializeDecision,
@@ -29,6 +30,7 @@ import {
   type EngineState,
   type EvaluateResult,
   type Program,
+  type RefusedLine,
 } from "../engine/index.js";
 import type { Explanation } from "../engine/explain.js";
 import { hasSeen } from "../engine/state.js";
@@ -89,7 +91,23 @@ export interface EngineOptions {
 }
 
 /** One input of a commit. */
-export type EngineInput = { kind: "value"; value: unknown } | { kind: "line"; line: string; lineNo: number | null };
+export type EngineInput =
+  | { kind: "value"; value: unknown }
+  | { kind: "line"; line: string; lineNo: number | null }
+  /** A line its reader refused (not UTF-8, too long): a dead letter, and nothing else happens. */
+  | { kind: "refused"; refused: RefusedLine; lineNo: number | null };
+
+/** One input's result: a line or a value evaluated, a refused line its dead letter. */
+function evaluateInput(p: Program, input: EngineInput, state: EngineState): EvaluateResult {
+  switch (input.kind) {
+    case "line":
+      return p.evaluateLine(input.line, input.lineNo, state);
+    case "value":
+      return p.evaluate(input.value, state);
+    case "refused":
+      return { decisions: [], deadLetter: refusedDeadLetter(input.refused, input.lineNo) };
+  }
+}
 
 /** How {@link Engine.decideRaw} treats its inputs. */
 export interface DecideOptions {
@@ -514,13 +532,14 @@ export class Engine {
           continue;
         }
       }
-      const r = input.kind === "line" ? p.evaluateLine(input.line, input.lineNo, state) : p.evaluate(input.value, state);
+      const r = evaluateInput(p, input, state);
       if (!isAccepted(r)) {
         outputs.push(record(r, "event", null, 0));
         continue;
       }
       const primary = r.decisions[r.decisions.length - 1]!;
-      const event = input.kind === "line" ? (JSON.parse(input.line) as Record<string, unknown>) : (input.value as Record<string, unknown>);
+      // Accepted, so a line or a value (a refused line is a dead letter).
+      const event = (input.kind === "line" ? JSON.parse(input.line) : input.kind === "value" ? input.value : null) as Record<string, unknown>;
       outputs.push(record(r, "event", event, isoMs(primary.at)));
     }
     if (advanceTo !== undefined) {

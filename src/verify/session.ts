@@ -15,7 +15,9 @@ function session(program: Program, state: EngineState): EngineSession {
 }
 
 /** Compiles the policy once; each call of the returned function starts an empty engine. */
-export const compiledEngine: EngineFactory = (ir) => {
-  const program = compileProgram(ir);
-  return () => session(program, emptyState());
-};
+export const compiledEngine: EngineFactory = (ir) => engineOf(compileProgram(ir))(ir);
+
+/** The same for a program already compiled (the CLI compiles it once, in src/cli/load-policy.ts). */
+export function engineOf(program: Program): EngineFactory {
+  return () => () => session(program, emptyState());
+}

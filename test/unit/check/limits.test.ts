@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { CREDIT, HEADER, KEEP, diagnose, messages, only } from "./helpers.js";
 
+/** A limits section serving A8.user-caps states both per-user caps (QG054); the body's own win. */
 const limits = (body: string, extra = "") => `${HEADER}${KEEP}${CREDIT}${extra}
 limits {
   serves A8.member-cap, A8.user-caps, A8.info-page
-${body}
+${body}${body.includes("groups created per user") ? "" : "\n  groups created per user 3"}${body.includes("groups joined per user") ? "" : "\n  groups joined per user 500"}
 }
 `;
 
@@ -44,15 +45,59 @@ describe("A8.member-cap: QG052", () => {
     expect(diagnose(`${HEADER}${KEEP}\ntiers {\n  serves A7.tiers\n  tier all { members 1..500 }\n}\n`)).toEqual([]);
   });
 
-  it("reports an amendment that replaces the limits without a cap", () => {
+  it("an amendment restating limits keeps the member cap it does not restate (clause by clause)", () => {
     const text = `${HEADER}${KEEP}
 limits { serves A8.member-cap  members per group 500 }
 amendment "2" {
   effective 2018-01-01 in Asia/Shanghai
-  limits { serves A8.user-caps  groups joined per user 100 }
+  limits { serves A8.user-caps  groups created per user 3  groups joined per user 100 }
 }
 `;
-    expect(messages(text)).toEqual(['version "2" sets no member cap: neither `members per group` nor tier bands limit group size']);
+    expect(messages(text)).toEqual([]);
+  });
+});
+
+describe("A8.user-caps: QG054", () => {
+  it("a limits section serving A8.user-caps must state both per-user caps", () => {
+    const d = only(`${HEADER}${KEEP}\nlimits {\n  serves A8.member-cap, A8.user-caps\n  members per group 500\n}\n`, "QG054");
+    expect(d.message).toBe("the `limits` section serves A8.user-caps but states no `groups created per user` and no `groups joined per user` cap");
+    expect(d.reqs).toEqual(["A8.user-caps"]);
+    expect(d.severity).toBe("error");
+    const one = only(`${HEADER}${KEEP}\nlimits {\n  serves A8.member-cap, A8.user-caps\n  members per group 500\n  groups created per user 3\n}\n`, "QG054");
+    expect(one.message).toBe("the `limits` section serves A8.user-caps but states no `groups joined per user` cap");
+    expect(diagnose(`${HEADER}${KEEP}\nlimits {\n  serves A8.member-cap, A8.user-caps\n  members per group 500\n  groups created per user 3\n  groups joined per user 50\n}\n`)).toEqual([]);
+  });
+
+  it("an amendment restating limits with only the member cap keeps the per-user caps and the info page", () => {
+    const text = `${HEADER}${KEEP}
+limits {
+  serves A8.member-cap, A8.user-caps, A8.info-page
+  members per group 500
+  groups created per user 3
+  groups joined per user 50
+  info page from 100 members
+}
+amendment "2" {
+  effective 2018-01-01 in Asia/Shanghai
+  limits {
+    serves A8.member-cap
+    members per group 3000
+  }
+}
+`;
+    expect(diagnose(text)).toEqual([]);
+  });
+
+  it("a version without per-user caps is an error in that version", () => {
+    const text = `${HEADER}${KEEP}
+limits { serves A8.member-cap  members per group 500 }
+amendment "2" {
+  effective 2018-01-01 in Asia/Shanghai
+  limits { serves A8.member-cap, A8.user-caps  members per group 600 }
+}
+`;
+    const d = only(text, "QG054");
+    expect(d.message).toBe('the `limits` section of version "2" serves A8.user-caps but states no `groups created per user` and no `groups joined per user` cap');
   });
 });
 
