@@ -48,8 +48,9 @@ function positiveInt(v: string | undefined, what: string, dflt: number): number 
 }
 
 export async function runClusterInit(policy: string, flags: ClusterFlags & { partitions?: string; replicas?: string; duplicateWindow?: string }, io: Io): Promise<number> {
-  const ir = requirePolicy(policy, io);
-  if (!ir) return EXIT.diagnostics;
+  const loaded = requirePolicy(policy, io);
+  if (!loaded) return EXIT.diagnostics;
+  const ir = loaded.ir;
   const partitions = positiveInt(flags.partitions, "--partitions", DEFAULT_PARTITIONS);
   const replicas = positiveInt(flags.replicas, "--replicas", 3);
   const windowS = positiveInt(flags.duplicateWindow, "--duplicate-window", 120);
@@ -90,8 +91,9 @@ export async function runClusterStatus(flags: ClusterFlags & { format?: string }
 }
 
 export async function runClusterPolicy(policy: string, flags: ClusterFlags, io: Io): Promise<number> {
-  const ir = requirePolicy(policy, io);
-  if (!ir) return EXIT.diagnostics;
+  const loaded = requirePolicy(policy, io);
+  if (!loaded) return EXIT.diagnostics;
+  const ir = loaded.ir;
   return withCluster(flags, "qungui-cluster-policy", async (nats, pool, schema) => {
     const r = await switchPolicy(nats, pool, schema, ir, Date.now()).catch((e: Error) => {
       throw new UsageError(e.message);

@@ -8,7 +8,7 @@ import { serializeDeadLetter } from "../engine/stream.js";
 import { publishLines } from "../cluster/ingest.js";
 import { connectNats, natsServers, streamPartitions } from "../cluster/nats.js";
 import { decoding, EXIT, fileWriter, LineWriter, UsageError, type Io } from "./io.js";
-import { openLineSource } from "./lines.js";
+import { openLineSource, stoppedNotice } from "./lines.js";
 
 export interface IngestFlags {
   nats?: string[];
@@ -38,11 +38,13 @@ export async function runIngest(events: string | undefined, flags: IngestFlags, 
       deadFile?.close();
     }
     const s = (performance.now() - t0) / 1000;
+    const stopped = stoppedNotice(input.stopped, events).replace(/^qungui run:/, "qungui ingest:");
     io.err(
-      `qungui ingest: ${counts.lines} lines → ${counts.inputs} inputs to ${partitions} partitions (${counts.published} stored, ${counts.duplicates} already in the stream)` +
+      stopped +
+        `qungui ingest: ${counts.lines} lines → ${counts.inputs} inputs to ${partitions} partitions (${counts.published} stored, ${counts.duplicates} already in the stream)` +
         `, ${counts.deadLetters} dead letters, ${Math.round(counts.inputs / Math.max(s, 1e-3)).toLocaleString("en-US")} messages/s\n`,
     );
-    return EXIT.ok;
+    return stopped !== "" ? EXIT.diagnostics : EXIT.ok;
   } finally {
     await nats.close().catch(() => undefined);
   }

@@ -9,7 +9,7 @@
  */
 import type { JetStreamClient } from "@nats-io/jetstream";
 import { redactLine, type DeadLetter } from "../engine/intake.js";
-import { inputLine, withoutBom } from "../engine/stream.js";
+import { inputLine, refusedDeadLetter, withoutBom, type RefusedLine } from "../engine/stream.js";
 import { broadcastMsgId, fnv1a, routeLine, subjectOf, type Route } from "./contract.js";
 
 export interface IngestCounts {
@@ -22,7 +22,7 @@ export interface IngestCounts {
   published: number;
   /** Messages the stream already had (same message id within its duplicate window). */
   duplicates: number;
-  /** Lines that could not be published at all (larger than the servers' maximum payload): dead letters here. */
+  /** Lines that could not be published at all (not UTF-8, too long, larger than the servers' maximum payload): dead letters here. */
   deadLetters: number;
 }
 
@@ -85,7 +85,7 @@ export function messagesOf(line: string, lineNo: number, o: PublishOptions): { m
 const CHUNK = 20_000;
 
 /** Publishes every line; resolves with the counts once the stream has acknowledged all of them. */
-export async function publishLines(js: JetStreamClient, lines: Iterable<string>, o: PublishOptions, deadLetter: (d: DeadLetter) => void): Promise<IngestCounts> {
+export async function publishLines(js: JetStreamClient, lines: Iterable<string | RefusedLine>, o: PublishOptions, deadLetter: (d: DeadLetter) => void): Promise<IngestCounts> {
   const counts: IngestCounts = { lines: 0, blankLines: 0, inputs: 0, published: 0, duplicates: 0, deadLetters: 0 };
   const giveUp = o.giveUpMs ?? 120_000;
   let queues: Outgoing[][] = Array.from({ length: o.partitions }, () => []);
@@ -107,6 +107,13 @@ export async function publishLines(js: JetStreamClient, lines: Iterable<string>,
   let lineNo = 0;
   for (const raw of lines) {
     lineNo++;
+    if (typeof raw !== "string") {
+      // Refused by the reader (not UTF-8, longer than the maximum): a dead letter here, as in `qungui run`.
+      counts.lines++;
+      counts.deadLetters++;
+      deadLetter(refusedDeadLetter(raw, lineNo));
+      continue;
+    }
     const line = inputLine(lineNo === 1 ? withoutBom(raw) : raw);
     if (line === null) {
       counts.blankLines++;
