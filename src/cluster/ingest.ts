@@ -68,8 +68,46 @@ export async function publishOne(js: JetStreamClient, m: Outgoing, giveUpMs: num
   }
 }
 
+/** A value of the same JSON type with nothing of the original in it. */
+function emptied(v: unknown): unknown {
+  if (Array.isArray(v)) return [];
+  if (v === null) return null;
+  switch (typeof v) {
+    case "object":
+      return {};
+    case "string":
+      return "";
+    case "number":
+      return 0;
+    case "boolean":
+      return false;
+    default:
+      return null;
+  }
+}
+
+/**
+ * The line as it is published: an `identity` (the personal information of `user.verified`) is
+ * emptied to a value of the same JSON type, as the single store's journal form does, so personal
+ * information never reaches the stream. The engine checks only that it is an object and drops it,
+ * so the decisions are the same. Any other line is published byte for byte.
+ */
+export function publishedForm(line: string): string {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return line;
+  }
+  if (v === null || typeof v !== "object" || Array.isArray(v) || !Object.hasOwn(v, "identity")) return line;
+  const o = v as Record<string, unknown>;
+  o["identity"] = emptied(o["identity"]);
+  return JSON.stringify(o);
+}
+
 /** What one line becomes: messages, or a dead letter when it cannot be published. */
-export function messagesOf(line: string, lineNo: number, o: PublishOptions): { messages: Outgoing[] } | { deadLetter: DeadLetter } {
+export function messagesOf(rawLine: string, lineNo: number, o: PublishOptions): { messages: Outgoing[] } | { deadLetter: DeadLetter } {
+  const line = publishedForm(rawLine);
   if (Buffer.byteLength(line, "utf8") + 512 > o.maxPayload) {
     return { deadLetter: { line: lineNo, reason: `the line is larger than the servers' maximum payload (${o.maxPayload} bytes)`, raw: redactLine(line, null) } };
   }

@@ -28,9 +28,23 @@ export interface Nats {
 }
 
 /** Connects to any of `servers`, reconnecting for ever (a node's loss is a stall, not an end). */
-export async function connectNats(servers: string[], name: string): Promise<Nats> {
+export async function connectNats(servers: string[], name: string, patienceMs = 60_000): Promise<Nats> {
   const nc = await connect({ servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 250, waitOnFirstConnect: true, timeout: 5000 });
-  const jsm = await jetstreamManager(nc, { timeout: 5000 });
+  // JetStream answers only once it has a meta leader: after a node's loss that takes an election.
+  const start = performance.now();
+  let jsm: JetStreamManager;
+  for (;;) {
+    try {
+      jsm = await jetstreamManager(nc, { timeout: 5000 });
+      break;
+    } catch (e) {
+      if (performance.now() - start > patienceMs) {
+        await nc.close().catch(() => undefined);
+        throw e;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
   const js = jetstream(nc, { timeout: 5000 });
   return { nc, js, jsm, close: () => nc.close() };
 }
@@ -75,10 +89,21 @@ function partitionsOfDescription(d: string | undefined): number | null {
 }
 
 /** The partition count, from the stream (created by `qungui cluster init`). */
-export async function streamPartitions(jsm: JetStreamManager): Promise<number> {
-  const info = await jsm.streams.info(STREAM).catch((e: Error) => {
-    throw new Error(`no stream ${STREAM} (run qungui cluster init): ${e.message}`);
-  });
+export async function streamPartitions(jsm: JetStreamManager, patienceMs = 30_000): Promise<number> {
+  const start = performance.now();
+  let info;
+  for (;;) {
+    try {
+      info = await jsm.streams.info(STREAM);
+      break;
+    } catch (e) {
+      // A missing stream is final; a timeout (a leader election after a node's loss) is worth waiting out.
+      if (!/timeout|no responders/i.test((e as Error).message) || performance.now() - start > patienceMs) {
+        throw new Error(`no stream ${STREAM} (run qungui cluster init): ${(e as Error).message}`);
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
   const n = partitionsOfDescription(info.config.description);
   if (n === null) throw new Error(`the stream ${STREAM} does not say its partition count (was it created by qungui cluster init?)`);
   return n;
