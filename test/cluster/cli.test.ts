@@ -3,7 +3,7 @@
  * `cluster init` (idempotent), `ingest`, `worker`, `cluster status`, `cluster policy`.
  */
 import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -28,6 +28,12 @@ describe.skipIf(why !== null)("cluster commands", () => {
   let pg: TestServer;
   let store: string;
   let stored = 0;
+  const dirs: string[] = [];
+  const tempDir = (prefix: string) => {
+    const d = mkdtempSync(join(tmpdir(), prefix));
+    dirs.push(d);
+    return d;
+  };
   beforeAll(async () => {
     pg = startPostgres();
     nats = await startNatsCluster();
@@ -37,6 +43,7 @@ describe.skipIf(why !== null)("cluster commands", () => {
   afterAll(() => {
     nats?.stop();
     pg?.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
   it("init creates the stream, consumers and tables, is idempotent, and refuses another partition count", async () => {
@@ -61,7 +68,7 @@ describe.skipIf(why !== null)("cluster commands", () => {
   }, 60_000);
 
   it("ingest publishes every line (malformed ones too) once, in order per partition; a re-run is all duplicates", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "qungui-ingest-"));
+    const dir = tempDir("qungui-ingest-");
     const sample = readFileSync("samples/events.jsonl", "utf8").split("\n").filter((l) => l.trim() !== "");
     const broadcasts = sample.filter((l) => /"type":"(clock|agreement\.published)"/.test(l)).length;
     const lines = [...sample, "not json", '{"type":"group.join"}', "   ", '["an array"]'];
@@ -116,7 +123,7 @@ describe.skipIf(why !== null)("cluster commands", () => {
   }, 60_000);
 
   it("ingest through the loss of a NATS node: every line stored once, each partition in file order", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "qungui-ingest-loss-"));
+    const dir = tempDir("qungui-ingest-loss-");
     const lines = Array.from({ length: 300 }, (_, i) => JSON.stringify({ id: `loss-${i}`, type: "user.registered", at: `2019-05-01T10:${String(Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}+08:00`, user: `loss-user-${i}` }));
     const file = join(dir, "loss.jsonl");
     writeFileSync(file, lines.join("\n") + "\n");
@@ -147,7 +154,7 @@ describe.skipIf(why !== null)("cluster commands", () => {
   }, 120_000);
 
   it("two workers share the partitions and decide every stored message once: primary decisions + dead letters = messages", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "qungui-workers-"));
+    const dir = tempDir("qungui-workers-");
     const workers = ["w1", "w2"].map((n) => startWorker(n, nats.urls, store, join(dir, `${n}.log`)));
     try {
       await until(async () => (await consumedTotal(pg.url, "qc")) >= stored, 120_000, "the workers to decide every message");
@@ -169,7 +176,7 @@ describe.skipIf(why !== null)("cluster commands", () => {
   }, 180_000);
 
   it("serve --cluster answers with the committed decisions, finds a re-sent event's, and says 504 when no worker decides", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "qungui-serve-cluster-"));
+    const dir = tempDir("qungui-serve-cluster-");
     const serve = spawn(process.execPath, [CLI, "serve", "--cluster", "--nats", nats.urls.join(","), "--store", store, "--port", "0", "--log-level", "silent", "--decide-timeout", "8s"], {
       cwd: ROOT,
       stdio: ["ignore", "ignore", "pipe"],
@@ -213,19 +220,25 @@ describe.skipIf(why !== null)("cluster commands", () => {
       expect(again.body).toEqual(ok.body);
       const noId = await post({ type: "clock", at: "2019-06-01T10:00:00+08:00" });
       expect(noId.status).toBe(400);
+    } catch (e) {
+      serve.kill("SIGTERM");
+      throw e;
     } finally {
       worker.child.kill("SIGTERM");
       await worker.exited;
     }
-    const late = await post({ id: "srv-3", type: "user.registered", at: "2019-06-01T10:00:02+08:00", user: "srv-user-3" });
-    expect(late.status).toBe(504);
-    expect(late.body).toMatchObject({ code: "QUNGUI_CLUSTER_TIMEOUT", pending: ["srv-3"] });
-    serve.kill("SIGTERM");
-    await exited;
+    try {
+      const late = await post({ id: "srv-3", type: "user.registered", at: "2019-06-01T10:00:02+08:00", user: "srv-user-3" });
+      expect(late.status).toBe(504);
+      expect(late.body).toMatchObject({ code: "QUNGUI_CLUSTER_TIMEOUT", pending: ["srv-3"] });
+    } finally {
+      serve.kill("SIGTERM");
+      await exited;
+    }
   }, 120_000);
 
   it("cluster policy: recorded in PostgreSQL, every partition switches at its switch message", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "qungui-policy-"));
+    const dir = tempDir("qungui-policy-");
     const variant = join(dir, "variant.qg");
     writeFileSync(variant, readFileSync("policies/cac-2017.qg", "utf8").replace("members per group 2000", "members per group 1999"));
     const io = captureIo();
