@@ -144,6 +144,54 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (opts: { store?: string; format: string }) => setStatus(await (await import("./records.js")).runRecordsStats(opts, io)));
 
+  const NATS_HELP = "NATS servers of the cluster (nats://host:4222; several, or comma-separated; default QUNGUI_NATS)";
+  const CLUSTER_STORE_HELP = "the cluster's PostgreSQL: postgres://user@host:port/db?schema=qungui (default QUNGUI_STORE)";
+  const cluster = program.command("cluster").description("the partitioned cluster on NATS JetStream and PostgreSQL (docs/cluster.md)");
+  cluster
+    .command("init")
+    .description("create the stream (replicated), a durable consumer per partition, the tables and the first policy; idempotent")
+    .argument("<policy>", "policy file (.qg or IR .json)")
+    .option("--nats <urls...>", NATS_HELP)
+    .option("--store <store>", CLUSTER_STORE_HELP)
+    .option("--partitions <n>", "partition count, fixed for the cluster's life (default 16)")
+    .option("--replicas <n>", "stream replicas (default 3)")
+    .option("--duplicate-window <seconds>", "how long JetStream drops a re-published event id (default 120)")
+    .action(async (policy: string, opts: import("./cluster.js").ClusterFlags & { partitions?: string; replicas?: string; duplicateWindow?: string }) =>
+      setStatus(await (await import("./cluster.js")).runClusterInit(policy, opts, io)),
+    );
+  cluster
+    .command("status")
+    .description("partitions, their owners, positions and lag; workers alive; decisions and dead letters")
+    .option("--nats <urls...>", NATS_HELP)
+    .option("--store <store>", CLUSTER_STORE_HELP)
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(async (opts: import("./cluster.js").ClusterFlags & { format?: string }) => setStatus(await (await import("./cluster.js")).runClusterStatus(opts, io)));
+  cluster
+    .command("policy")
+    .description("make a policy the cluster's: recorded in PostgreSQL, then every partition switches at the same point of its log")
+    .argument("<policy>", "policy file (.qg or IR .json)")
+    .option("--nats <urls...>", NATS_HELP)
+    .option("--store <store>", CLUSTER_STORE_HELP)
+    .action(async (policy: string, opts: import("./cluster.js").ClusterFlags) => setStatus(await (await import("./cluster.js")).runClusterPolicy(policy, opts, io)));
+
+  program
+    .command("worker")
+    .description("decide a fair share of the cluster's partitions, exactly once, until SIGTERM/SIGINT")
+    .option("--nats <urls...>", NATS_HELP)
+    .option("--store <store>", CLUSTER_STORE_HELP)
+    .option("--name <name>", "how cluster status shows this worker (default host-pid)")
+    .option("--batch <n>", "most messages decided in one transaction (default 500)")
+    .option("--rebalance <ms>", "how often to look for partitions to take or give up (default 500)")
+    .action(async (opts: import("./worker.js").WorkerFlags) => setStatus(await (await import("./worker.js")).runWorker(opts, io)));
+
+  program
+    .command("ingest")
+    .description("publish events (JSON Lines) to the cluster's partitions; a re-publish of an event id is dropped")
+    .argument("[events]", "events file (JSON Lines); standard input when absent or -")
+    .option("--nats <urls...>", NATS_HELP)
+    .option("--dead-letter <file>", "write lines that cannot be published here (default: stderr)")
+    .action(async (events: string | undefined, opts: import("./ingest.js").IngestFlags) => setStatus(await (await import("./ingest.js")).runIngest(events, opts, io)));
+
   const serve = program
     .command("serve")
     .description("serve the HTTP decision API (POST /v1/decide, explain, health, metrics, OpenAPI) on a durable store; settings by flag, QUNGUI_* environment variable or --config file")

@@ -44,6 +44,9 @@ export const SERVE_SETTINGS = [
   { key: "keepAliveTimeout", kind: "duration", help: "idle keep-alive connections are closed after this", default: "5s" },
   { key: "tlsCert", kind: "path", help: "TLS certificate (PEM); with --tls-key, serve HTTPS" },
   { key: "tlsKey", kind: "path", help: "TLS private key (PEM)" },
+  { key: "cluster", kind: "bool", help: "serve the cluster: publish each request's events to NATS and answer with their decisions once a worker commits them (needs --nats and a postgres:// --store)" },
+  { key: "nats", kind: "string", help: "with --cluster: the NATS servers, comma-separated (nats://host:4222,…)" },
+  { key: "decideTimeout", kind: "duration", help: "with --cluster: how long a request waits for its decisions before answering 504", default: "10s" },
 ] as const satisfies readonly Setting[];
 
 type Key = (typeof SERVE_SETTINGS)[number]["key"];
@@ -68,6 +71,9 @@ export interface ServeConfig {
   keepAliveTimeout: number;
   tlsCert?: string;
   tlsKey?: string;
+  cluster: boolean;
+  nats?: string;
+  decideTimeout: number;
 }
 
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -74,6 +74,7 @@ async function openEngine(program: Program, store: Store, c: ServeConfig, io: Io
 
 export async function runServe(policyArg: string | undefined, flags: Record<string, unknown>, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const c = await resolveServeConfig(policyArg, flags, env);
+  if (c.cluster) return (await import("./serve-cluster.js")).runServeCluster(c, io);
   const token = adminToken(c, env);
   const tls = c.tlsCert !== undefined && c.tlsKey !== undefined ? { cert: readPem(c.tlsCert), key: readPem(c.tlsKey) } : undefined;
   let given: Program | null = null;

@@ -48,6 +48,8 @@ export interface BatchResult {
   decided: number;
   decisions: CommittedDecision[];
   deadLetters: number;
+  /** The dead letters' JSON with the event id of their message (when it had one), for callers waiting on them. */
+  deadLetterList: { eventId: string | null; json: string }[];
   /** Rounds of row loading (1 when the event fields named every row the engine reached). */
   rounds: number;
   /** Statements sent to PostgreSQL, BEGIN and COMMIT included. */
@@ -146,7 +148,7 @@ export async function decideBatch(client: Queryable, schema: string, p: number, 
     const skipped = messages.length - fresh.length;
     if (fresh.length === 0) {
       await run("COMMIT");
-      return { skipped, decided: 0, decisions: [], deadLetters: 0, rounds: 0, statements, rowsWritten: 0 };
+      return { skipped, decided: 0, decisions: [], deadLetters: 0, deadLetterList: [], rounds: 0, statements, rowsWritten: 0 };
     }
 
     // What the messages name, and the latest time they reach (the partition's due timers up to it).
@@ -256,16 +258,16 @@ export async function decideBatch(client: Queryable, schema: string, p: number, 
       // Decide.
       let policy = String(part.policy);
       const decisions: { seq: number; d: CommittedDecision }[] = [];
-      const deadLetters: { seq: number; json: string }[] = [];
+      const deadLetters: { seq: number; eventId: string | null; json: string }[] = [];
       for (const x of parsed) {
         if (x.msg.kind === "policy") {
           if (progs.has(x.msg.data)) policy = x.msg.data;
-          else deadLetters.push({ seq: x.msg.seq, json: serializeDeadLetter({ line: x.msg.seq, reason: `policy ${x.msg.data} is not in cluster_policies; the policy in force stays`, raw: x.msg.data }) });
+          else deadLetters.push({ seq: x.msg.seq, eventId: null, json: serializeDeadLetter({ line: x.msg.seq, reason: `policy ${x.msg.data} is not in cluster_policies; the policy in force stays`, raw: x.msg.data }) });
           continue;
         }
         const r = progs.get(policy)!.evaluateLine(x.msg.data, x.msg.seq, st);
         for (const d of r.decisions) decisions.push({ seq: x.msg.seq, d: { eventId: x.eventId, primary: d.trigger !== "timer", json: serializeDecision(d) } });
-        if (r.deadLetter !== undefined) deadLetters.push({ seq: x.msg.seq, json: serializeDeadLetter(r.deadLetter) });
+        if (r.deadLetter !== undefined) deadLetters.push({ seq: x.msg.seq, eventId: x.eventId, json: serializeDeadLetter(r.deadLetter) });
       }
       let missed = false;
       for (const t of TABLES) {
@@ -328,9 +330,10 @@ export async function decideBatch(client: Queryable, schema: string, p: number, 
       }
       if (deadLetters.length > 0) {
         rowsWritten += deadLetters.length;
-        await run(`INSERT INTO ${q}.cluster_dead_letters (p, stream_seq, json) SELECT $1, s, j FROM unnest($2::bigint[], $3::text[]) WITH ORDINALITY AS x(s, j, o) ORDER BY o`, [
+        await run(`INSERT INTO ${q}.cluster_dead_letters (p, stream_seq, event_id, json) SELECT $1, s, e, j FROM unnest($2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS x(s, e, j, o) ORDER BY o`, [
           p,
           deadLetters.map((x) => x.seq),
+          deadLetters.map((x) => x.eventId),
           deadLetters.map((x) => x.json),
         ]);
       }
@@ -340,7 +343,16 @@ export async function decideBatch(client: Queryable, schema: string, p: number, 
         [p, fresh[fresh.length - 1]!.seq, fresh.length, policy, st.clock, st.seq, JSON.stringify(st.agreement), st.purgedBefore, now],
       );
       await run("COMMIT");
-      return { skipped, decided: fresh.length, decisions: decisions.map((x) => x.d), deadLetters: deadLetters.length, rounds, statements, rowsWritten };
+      return {
+        skipped,
+        decided: fresh.length,
+        decisions: decisions.map((x) => x.d),
+        deadLetters: deadLetters.length,
+        deadLetterList: deadLetters.map((x) => ({ eventId: x.eventId, json: x.json })),
+        rounds,
+        statements,
+        rowsWritten,
+      };
     }
   } catch (e) {
     await client.query("ROLLBACK").catch(() => undefined);

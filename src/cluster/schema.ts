@@ -56,12 +56,16 @@ CREATE TABLE IF NOT EXISTS ${q}.cluster_decisions (
   committed_at bigint NOT NULL
 );
 CREATE INDEX IF NOT EXISTS cluster_decisions_stream ON ${q}.cluster_decisions (p, stream_seq);
+-- serve --cluster looks an event's decisions up when their announcement was missed.
+CREATE INDEX IF NOT EXISTS cluster_decisions_event ON ${q}.cluster_decisions (event_id);
 CREATE TABLE IF NOT EXISTS ${q}.cluster_dead_letters (
   id bigserial PRIMARY KEY,
   p int NOT NULL,
   stream_seq bigint NOT NULL,
+  event_id text,
   json text NOT NULL
 );
+CREATE INDEX IF NOT EXISTS cluster_dead_letters_event ON ${q}.cluster_dead_letters (event_id);
 `;
 }
 
@@ -108,8 +112,8 @@ export async function initTables(pool: pg.Pool, schema: string, partitions: numb
 }
 
 /** The partition count the cluster was created with. */
-export async function partitionCount(pool: pg.Pool, schema: string): Promise<number> {
-  const r = await pool.query(`SELECT v FROM "${schema}".cluster_meta WHERE k = 'partitions'`).catch((e: Error) => {
+export async function partitionCount(q: { query(text: string): Promise<pg.QueryResult> }, schema: string): Promise<number> {
+  const r = await q.query(`SELECT v FROM "${schema}".cluster_meta WHERE k = 'partitions'`).catch((e: Error) => {
     throw new StoreError(`the cluster's tables are missing (run qungui cluster init): ${e.message}`);
   });
   if (r.rows.length === 0) throw new StoreError("the cluster is not initialised (run qungui cluster init)");

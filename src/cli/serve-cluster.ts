@@ -1,0 +1,63 @@
+/**
+ * `qungui serve --cluster`: the decision API in front of the cluster (src/http/cluster-server.ts).
+ * No engine runs here: the workers decide; this process publishes and waits for their commits.
+ * Stops on SIGTERM/SIGINT after answering the requests in flight (up to --grace).
+ */
+import { buildClusterServer } from "../http/cluster-server.js";
+import { connectNats, natsServers, streamPartitions } from "../cluster/nats.js";
+import { newPool, pgTarget } from "../cluster/schema.js";
+import { StoreError } from "../store/types.js";
+import { EXIT, UsageError, type Io } from "./io.js";
+import type { ServeConfig } from "./serve-config.js";
+
+export async function runServeCluster(c: ServeConfig, io: Io): Promise<number> {
+  const servers = natsServers(c.nats === undefined ? [] : [c.nats]);
+  if (servers.length === 0) throw new UsageError("serve --cluster needs the NATS servers: --nats nats://host:4222,… (or QUNGUI_NATS)");
+  if (c.store === undefined) throw new UsageError("serve --cluster needs the cluster's PostgreSQL: --store postgres://user@host:port/db?schema=qungui");
+  if (c.policy !== undefined) throw new UsageError("serve --cluster takes no policy: the cluster's is in PostgreSQL (qungui cluster policy FILE switches it)");
+  let target;
+  try {
+    target = pgTarget(c.store);
+  } catch (e) {
+    if (e instanceof StoreError) throw new UsageError(e.message);
+    throw e;
+  }
+  const nats = await connectNats(servers, "qungui-serve-cluster").catch((e: Error) => {
+    throw new UsageError(`cannot connect to NATS (${servers.join(", ")}): ${e.message}`);
+  });
+  const pool = newPool(target, 4, "qungui-serve-cluster");
+  try {
+    const partitions = await streamPartitions(nats.jsm).catch((e: Error) => {
+      throw new UsageError(e.message);
+    });
+    const app = await buildClusterServer({
+      nats,
+      partitions,
+      pool,
+      schema: target.schema,
+      timeoutMs: c.decideTimeout,
+      bodyLimit: c.bodyLimit,
+      maxBatch: c.maxBatch,
+      logger: c.logLevel === "silent" ? false : { level: c.logLevel },
+    });
+    let address: string;
+    try {
+      address = await app.listen({ port: c.port, host: c.host });
+    } catch (e) {
+      throw new UsageError(`cannot listen on ${c.host}:${c.port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    io.err(`qungui serve --cluster: ${address} — ${partitions} partitions, answers within ${c.decideTimeout} ms or 504\n`);
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", () => resolve());
+      process.once("SIGTERM", () => resolve());
+    });
+    const closing = app.close();
+    const grace = new Promise<"cut">((r) => setTimeout(() => r("cut"), c.grace).unref());
+    const cut = (await Promise.race([closing.then(() => "closed" as const), grace])) === "cut";
+    io.err(`qungui serve --cluster: stopped${cut ? ` (requests still in flight after ${c.grace} ms were cut)` : ""}\n`);
+    return EXIT.ok;
+  } finally {
+    await nats.close().catch(() => undefined);
+    await pool.end().catch(() => undefined);
+  }
+}
