@@ -19,9 +19,10 @@ const LAYERS: readonly (readonly string[])[] = [
   ["engine"],
   ["records"],
   ["export", "workload", "store"],
+  ["cluster"],
   ["verify", "policytest", "service"],
   ["prove"],
-  ["diff", "docgen", "lsp", "http", "cluster"],
+  ["diff", "docgen", "lsp", "http"],
   ["playground"],
   ["cli", "index.ts"],
 ];
