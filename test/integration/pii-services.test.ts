@@ -57,6 +57,10 @@ function scrubbed(text: string): string {
   return text
     .replace(/[0-9a-f]{64}/g, "")
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "")
+    // Loopback addresses with the ports the test's servers drew at random (`127.0.0.1:29298`), in
+    // log lines and store URLs: four digits of an ID number match a port by chance.
+    .replace(/(?:\d{1,3}(?:\.\d{1,3}){3}|localhost|\[[0-9a-f:]*\]):\d{1,5}\b/g, "")
+    .replace(/\bport[= ]\d{1,5}\b/gi, "")
     .replace(/\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))?/g, "")
     // Numbers the server measures (times, sizes, counters, metric samples), never input text.
     .replace(/":-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/g, '":')
