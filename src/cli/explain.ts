@@ -36,11 +36,24 @@ function ruleLines(r: RuleExplanation, c: Colors): string[] {
 /** The explanation for people. */
 export function renderExplanation(x: Explanation, color: boolean): string {
   const c = pc.createColors(color);
+  // A dead letter has no event, no version and no decision: say what was refused and why, not "?" and null.
+  if (x.deadLetter) {
+    const dl = x.deadLetter;
+    return (
+      [
+        `input${dl.line !== null ? ` at line ${dl.line}` : ""} was dead-lettered: it is not a valid event, so no rule judged it`,
+        `reason: ${dl.reason}`,
+        `input: ${dl.raw}`,
+        ...x.decisions.map((d) => `timer first: ${d.rule} → ${d.outcome}: ${d.reason}`),
+        "",
+        `outcome: ${c.bold("none")} (dead letter)`,
+      ].join("\n") + "\n"
+    );
+  }
   const lines = [
     `event ${x.event ?? "?"} (${x.type ?? "?"}) at ${x.at ?? "?"}`,
     x.governed ? `judged by policy version ${x.policy} at engine time ${x.now}` : "not governed by the policy",
   ];
-  if (x.deadLetter) lines.push(`dead letter: ${x.deadLetter.reason}`);
   for (const d of x.decisions.slice(0, -1)) lines.push(`timer first: ${d.rule} → ${d.outcome}: ${d.reason}`);
   if (x.rules.length) {
     lines.push("", `rules considered (${x.rules.length}, in precedence order):`);
@@ -71,7 +84,9 @@ export function runExplain(policyFile: string, eventsFile: string, flags: Explai
         id = undefined;
       }
       if (id === flags.event) {
-        const x = program.explain(line, state);
+        const explained = program.explain(line, state);
+        // The engine explains a line without knowing where it came from; the file's line number is ours.
+        const x = explained.deadLetter && explained.deadLetter.line === null ? { ...explained, deadLetter: { ...explained.deadLetter, line: i + 1 } } : explained;
         io.out(flags.format === "json" ? JSON.stringify(x, null, 2) + "\n" : renderExplanation(x, io.color));
         return EXIT.ok;
       }
