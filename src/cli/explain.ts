@@ -4,7 +4,7 @@
  * with source spans), and why the outcome won.
  */
 import pc from "picocolors";
-import { compileProgram, emptyState, splitLines, type Explanation, type ExprTrace, type RuleExplanation } from "../engine/index.js";
+import { compileProgram, emptyState, splitLines, type Explanation, type ExprTrace, type MeasureTrace, type RuleExplanation } from "../engine/index.js";
 import type { SpanIR } from "../ir/types.js";
 import { EXIT, readText, type Io } from "./io.js";
 import { requirePolicy } from "./load-policy.js";
@@ -33,6 +33,19 @@ function ruleLines(r: RuleExplanation, c: Colors): string[] {
   return [`  ${head}`, ...cites, ...traceLines(r.condition, 2, c)];
 }
 
+/** One measure's trigger against the flag: severity, categories, the count in the window, applied or not. */
+function measureLines(m: MeasureTrace, decidedBy: string | null, c: Colors): string[] {
+  const mark = (ok: boolean) => (ok ? "matches" : c.red("does not match"));
+  const verdict = m.applied ? c.green(m.measure === decidedBy ? "applies (names the decision)" : "applies") : c.dim("does not apply");
+  const window = m.within ? ` within ${m.within.amount} ${m.within.unit}${m.within.amount === 1 ? "" : "s"}` : "";
+  return [
+    `  ${c.bold(m.measure)} ${verdict}`,
+    `    severity ${m.severity ?? "any (ranks lowest)"}: ${mark(m.severityMatched)}`,
+    `    category ${m.categories.length ? m.categories.join(", ") : "any"}: ${mark(m.categoryMatched)}`,
+    `    flags ${m.scope === "group" ? "in the group" : "by the user"}${window}: ${m.severityMatched && m.categoryMatched ? `${m.counted} counted, ${m.needed} needed` : "not counted"}`,
+  ];
+}
+
 /** The explanation for people. */
 export function renderExplanation(x: Explanation, color: boolean): string {
   const c = pc.createColors(color);
@@ -58,6 +71,10 @@ export function renderExplanation(x: Explanation, color: boolean): string {
   if (x.rules.length) {
     lines.push("", `rules considered (${x.rules.length}, in precedence order):`);
     for (const r of x.rules) lines.push(...ruleLines(r, c));
+  }
+  if (x.measures?.length) {
+    lines.push("", `measures considered (${x.measures.length}, in source order):`);
+    for (const m of x.measures) lines.push(...measureLines(m, x.rule, c));
   }
   const primary = x.decisions[x.decisions.length - 1];
   lines.push("", `outcome: ${c.bold(String(x.outcome))} by ${x.rule}`);

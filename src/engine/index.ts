@@ -32,5 +32,6 @@ export {
 export { parseEventLine, validateEvent, type DeadLetter, type IntakeContext, type IntakeResult, type IntakeVocab } from "./intake.js";
 export type { Event } from "./event.js";
 export type { Explanation, RuleExplanation, ExprTrace } from "./explain.js";
+export type { MeasureTrace } from "./runtime.js";
 export { runStream, inputLine, splitLines, serializeDeadLetter, AccountingError, type StreamCounts, type StreamSinks, type StreamOptions } from "./stream.js";
 export { addDuration, formatInstant, parseRfc3339, zoneOf, type Zone } from "../source/time.js";
