@@ -15,11 +15,10 @@
  * @packageDocumentation
  */
 import { compilePolicyText } from "./compile.js";
-import { compileProgram, ProgramError, type Program } from "./engine/index.js";
+import { runnableProgram, type Program } from "./engine/index.js";
 import { loadIR as loadIRDocument, loadIRText } from "./ir/load.js";
 import type { PolicyIR } from "./ir/types.js";
-import { error, hasErrors, type Diagnostic } from "./source/diagnostic.js";
-import { syntheticSpan } from "./source/span.js";
+import type { Diagnostic } from "./source/diagnostic.js";
 
 /** A compiled policy, ready for {@link createEngine}, or the diagnostics that prevent it. */
 export interface CompiledPolicy {
@@ -32,14 +31,7 @@ export interface CompiledPolicy {
 }
 
 function programOf(ir: PolicyIR | null, diagnostics: Diagnostic[], file: string): CompiledPolicy {
-  if (ir === null || hasErrors(diagnostics)) return { program: null, ir, diagnostics };
-  try {
-    return { program: compileProgram(ir), ir, diagnostics };
-  } catch (e) {
-    if (!(e instanceof ProgramError)) throw e;
-    const d = error("QG079", syntheticSpan(file), `internal error: the engine cannot run this IR: ${e.message}`, { help: "this is a bug in qungui; please report it with the policy" });
-    return { program: null, ir, diagnostics: [...diagnostics, d] };
-  }
+  return { ...runnableProgram(ir, diagnostics, file), ir };
 }
 
 /**
@@ -120,6 +112,7 @@ export {
   serializeDecision,
   serializeDeadLetter,
   runStream,
+  MAX_LINE_BYTES,
   ProgramError,
   StateError,
   AccountingError,
@@ -146,6 +139,7 @@ export {
   type MeasureKind,
   type Outcome,
   type Subject,
+  type RefusedLine,
   type Explanation,
   type RuleExplanation,
   type ExprTrace,

@@ -6,6 +6,7 @@
  * The syntax is documented construct by construct in docs/language.md.
  */
 import type { Span } from "../source/span.js";
+import type { ActionAstKind } from "../vocab/actions.js";
 
 export interface Node {
   kind: string;
@@ -384,6 +385,9 @@ export type Action =
   | RecordAction
   | ReportAction
   | EscalateAction;
+
+/** `tsc` fails here when the action nodes and the table of src/vocab/actions.ts disagree. */
+export const ACTION_NODES_MATCH: [Action["kind"], ActionAstKind] extends [ActionAstKind, Action["kind"]] ? true : never = true;
 
 /** `warn group` or `warn group rectify within 3 days [otherwise <actions in parentheses>]` */
 export interface WarnAction extends Node {

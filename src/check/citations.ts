@@ -6,6 +6,7 @@
 import type * as A from "../ast/nodes.js";
 import { REQUIREMENTS, requirement } from "../law/articles.js";
 import { canonicalPath } from "../vocab/paths.js";
+import { ACTIONS, actionOfAst } from "../vocab/actions.js";
 import type { DecidedEvent } from "../vocab/events.js";
 import { CODES } from "./ids.js";
 import type { Sink } from "./sink.js";
@@ -69,9 +70,8 @@ export function fittingRequirements(item: A.Section | A.RuleDecl | A.MeasureDecl
   if (isSection(item)) for (const id of SECTION_FITS[item.kind]) out.add(id);
   else if (item.kind === "MeasureDecl") {
     for (const a of item.actions) {
-      if (a.kind === "WarnAction" || a.kind === "SuspendPostingAction" || a.kind === "CloseGroupAction") out.add("A11.group-measures");
-      if (a.kind === "LowerCreditAction" || a.kind === "SuspendManagementAction" || a.kind === "CancelCreationAction") out.add("A11.user-measures");
-      if (a.kind === "BlacklistAction") out.add("A11.blacklist");
+      const kind = actionOfAst(a.kind);
+      if (ACTIONS[kind].sanction) out.add(ACTIONS[kind].serves);
     }
     if (out.size === 0) out.add("A11.group-measures");
     out.add("A11.record-report");

@@ -9,8 +9,9 @@ import { requirePolicy } from "./load-policy.js";
 export const COMPILE_TARGETS = ["ir", "json-rules-engine"] as const;
 
 export function runCompile(file: string, opts: { output?: string; target?: string }, io: Io): number {
-  const ir = requirePolicy(file, io);
-  if (!ir) return EXIT.diagnostics;
+  const loaded = requirePolicy(file, io);
+  if (!loaded) return EXIT.diagnostics;
+  const { ir } = loaded;
   let value: unknown = ir;
   if (opts.target === "json-rules-engine") {
     const r = exportJsonRulesEngine(ir);

@@ -4,14 +4,20 @@
  * with source spans), and why the outcome won.
  */
 import pc from "picocolors";
-import { compileProgram, emptyState, splitLines, type Explanation, type ExprTrace, type MeasureTrace, type RuleExplanation } from "../engine/index.js";
+import { boundedLine, emptyState, inputLine, type EngineState, type Explanation, type ExprTrace, type MeasureTrace, type Program, type RefusedLine, type RuleExplanation } from "../engine/index.js";
 import type { SpanIR } from "../ir/types.js";
-import { EXIT, readText, type Io } from "./io.js";
+import { EXIT, type Io } from "./io.js";
+import { maxLineBytesOf, openLineSource } from "./lines.js";
 import { requirePolicy } from "./load-policy.js";
+import { wallClockOf } from "./wall-clock.js";
 
 export interface ExplainFlags {
   event: string;
   format: string;
+  /** The wall clock's reading (RFC 3339), as `qungui run --now`; default the system clock. */
+  now?: string;
+  /** The longest line read as an event, as `qungui run --max-line-bytes`. */
+  maxLineBytes?: string;
 }
 
 type Colors = ReturnType<typeof pc.createColors>;
@@ -84,14 +90,30 @@ export function renderExplanation(x: Explanation, color: boolean): string {
 }
 
 export function runExplain(policyFile: string, eventsFile: string, flags: ExplainFlags, io: Io): number {
-  const ir = requirePolicy(policyFile, io);
-  if (!ir) return EXIT.diagnostics;
-  const program = compileProgram(ir);
+  // The same program, wall clock and line reader as `qungui run`, so the stream replayed up to the
+  // event is the one `run` decided: the same lines refused (not UTF-8, too long, too far in the
+  // future), the same blank lines skipped.
+  const loaded = requirePolicy(policyFile, io, { wallClock: wallClockOf(flags.now) });
+  if (!loaded) return EXIT.diagnostics;
+  const { program } = loaded;
   const state = emptyState();
-  const lines = splitLines(readText(eventsFile));
+  const maxLineBytes = maxLineBytesOf(flags.maxLineBytes);
+  const source = openLineSource(eventsFile, { maxLineBytes });
+  try {
+    return explainIn(source.lines, program, state, flags, eventsFile, maxLineBytes, io);
+  } finally {
+    source.close();
+  }
+}
+
+function explainIn(lines: Iterable<string | RefusedLine>, program: Program, state: EngineState, flags: ExplainFlags, eventsFile: string, maxLineBytes: number, io: Io): number {
   const needle = JSON.stringify(flags.event);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+  let i = -1;
+  for (const raw of lines) {
+    i++;
+    // A refused line is a dead letter: it changes nothing and cannot be the event.
+    const line = typeof raw === "string" ? inputLine(raw) : null;
+    if (line === null || typeof boundedLine(line, maxLineBytes) !== "string") continue;
     // A cheap filter first; the line is only parsed when it may be the one.
     if (line.includes(needle)) {
       let id: unknown;
@@ -108,7 +130,7 @@ export function runExplain(policyFile: string, eventsFile: string, flags: Explai
         return EXIT.ok;
       }
     }
-    if (line.trim()) program.evaluateLine(line, i + 1, state);
+    program.evaluateLine(line, i + 1, state);
   }
   io.err(`qungui: no event with id ${flags.event} in ${eventsFile}\n`);
   return EXIT.usage;

@@ -4,9 +4,10 @@
  * imported when the command runs: loading them all (the HTTP server, the stores, fast-check…)
  * took longer than deciding a hundred thousand events.
  */
+import { QUNGUI_VERSION } from "../version.js";
 import { Command, CommanderError, Option } from "commander";
 import { StoreError } from "../store/types.js";
-import { EXIT, processIo, UsageError, type Io } from "./io.js";
+import { EXIT, OutputError, processIo, UsageError, type Io } from "./io.js";
 import { serveOptions } from "./serve-config.js";
 
 const STORE_HELP = "the store: a SQLite file, or postgres://user@host:port/db?schema=qungui (default: QUNGUI_STORE)";
@@ -15,12 +16,13 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0  success
   1  the input has errors (diagnostics, failed tests, failed requirements)
-  2  usage or I/O error (bad flag, missing file)`;
+  2  usage or I/O error (bad flag, missing or oversized file, output not written: a full disk)
+  141  the reader of standard output went away (a closed pipe: \`qungui run … | head -1\`); nothing printed`;
 
 function build(io: Io, setStatus: (code: number) => void): Command {
   const program = new Command("qungui")
     .description("Policy language, compiler and rules engine for 互联网群组信息服务管理规定 (CAC 2017)")
-    .version("0.1.0")
+    .version(QUNGUI_VERSION)
     .addHelpText("after", EXIT_CODES_HELP)
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
@@ -56,6 +58,7 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .option("--dead-letter <file>", "write rejected lines here as JSON Lines {line, reason, raw} (default: stderr)")
     .option("--state <file>", "load engine state from this file if it exists, and save it after the run")
     .option("--fail-on-dead-letters", "exit 1 when any line was rejected")
+    .option("--max-line-bytes <n>", "the longest line read as an event, in bytes without its newline; a longer line is a dead letter (default 1048576)")
     .option("--now <instant>", "the wall clock's reading (RFC 3339) for this run: events later than it by more than the tolerance are dead letters (default: the system clock)")
     .option("--store <store>", "commit state, decisions and dead letters to this store (a SQLite file, or postgres://…; or QUNGUI_STORE); a rerun continues where the last one stopped")
     .option("--durability <mode>", "with a SQLite store: full (fsync every commit, default) or normal (survives a crash of qungui, not of the machine)")
@@ -69,6 +72,8 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .argument("[events]", "events file (JSON Lines); not with --store")
     .requiredOption("--event <id>", "the id of the event to explain")
     .option("--store <store>", "explain the event as it was decided in this store (a SQLite file or postgres://…; or QUNGUI_STORE when no events file is given)")
+    .option("--now <instant>", "the wall clock's reading (RFC 3339), as for run (default: the system clock)")
+    .option("--max-line-bytes <n>", "the longest line read as an event, as for run (default 1048576)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (policy: string | undefined, events: string | undefined, opts: import("./explain.js").ExplainFlags & { store?: string }) => {
       const store = opts.store ?? (events === undefined ? process.env["QUNGUI_STORE"] : undefined);
@@ -177,11 +182,28 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .option("--tests <file>", "policy tests to run for the matrix (default: the .test.yaml beside the policy)")
     .option("--no-tests", "do not run policy tests")
     .option("--filing", "also write the filing document of Article 7 (filing.html / filing.md)")
+    .addOption(new Option("--lang <lang>", "language of the filing document").choices(["zh", "en"]).default("zh"))
+    .option("--provider <file>", "with --filing: the provider's details (YAML: organisation, creditCode, service, icp, securityOfficer, phone, email, date); blank where absent")
     .option("--decisions <file>", "also render this decisions JSONL (from `qungui run`) as a filterable decision trail")
+    .option("--date <day>", "date the documents (YYYY-MM-DD); without it they carry no date and are reproducible")
     .option("--strict", "exit 1 unless every requirement is implemented, tested and verified")
     .action(async (policy: string, opts: import("./docs.js").DocsFlags) => setStatus((await import("./docs.js")).runDocs(policy, opts, io)));
 
   return program;
+}
+
+/**
+ * The exit of a command whose output could not be written ({@link OutputError}): quiet when the
+ * reader closed the pipe, one line on stderr otherwise (if stderr itself can take it).
+ */
+function outputFailed(e: OutputError, io: Io): number {
+  if (e.code === "EPIPE") return EXIT.closedPipe;
+  try {
+    io.err(`qungui: ${e.message}\n`);
+  } catch {
+    // stderr is gone too: the exit code is all that is left.
+  }
+  return EXIT.usage;
 }
 
 /** Runs the CLI with `argv` (as in `process.argv`) and returns the exit code. */
@@ -195,8 +217,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return status;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (e instanceof OutputError) return outputFailed(e, io);
     if (e instanceof UsageError || e instanceof StoreError) {
-      io.err(`qungui: ${e.message}\n`);
+      try {
+        io.err(`qungui: ${e.message}\n`);
+      } catch {
+        // stderr is gone: the exit code says it.
+      }
       return EXIT.usage;
     }
     throw e;

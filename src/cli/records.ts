@@ -16,11 +16,12 @@
  * zone of the store's policy.
  */
 import { policyId } from "../ir/identity.js";
-import type { PolicyIR } from "../ir/types.js";
 import type { InspectionFilter } from "../records/log.js";
 import { formatInstant, parseRfc3339, zonedInstant } from "../source/time.js";
 import { describeStore, openStore } from "../store/open.js";
 import { purgeRecords, RetentionError, retentionOf } from "../store/retention.js";
+import { renderDiagnostics } from "../source/render.js";
+import { loadStoredPolicy, StoredPolicyError } from "../store/stored-policy.js";
 import { StoreError, type ExportedRecord, type Store } from "../store/types.js";
 import { EXIT, fileWriter, LineWriter, stdoutBytes, UsageError, type Io } from "./io.js";
 
@@ -64,7 +65,7 @@ class PolicyNames {
     let m = this.known.get(key);
     if (m === undefined) {
       const text = await this.store.getPolicy(key);
-      const ir = text === null ? null : (JSON.parse(text) as PolicyIR);
+      const ir = text === null ? null : loadStoredPolicy(key, text).ir;
       m = ir === null ? { name: "", id: key } : { name: ir.name, id: policyId(ir) };
       this.known.set(key, m);
     }
@@ -88,7 +89,7 @@ async function exportLine(r: ExportedRecord, zone: string, names: PolicyNames): 
 async function storeZone(store: Store): Promise<string> {
   const stats = await store.stats();
   const text = stats.policy === null ? null : await store.getPolicy(stats.policy);
-  const ir = text === null ? null : (JSON.parse(text) as PolicyIR);
+  const ir = text === null ? null : loadStoredPolicy(stats.policy!, text).ir;
   return retentionOf(ir, stats.clock ?? 0).zone;
 }
 
@@ -104,10 +105,15 @@ function outputWriter(path: string | undefined, io: Io): { write: (b: Uint8Array
   return path === undefined ? { write: stdoutBytes(io), close: () => undefined } : fileWriter(path);
 }
 
-async function guarded<T>(store: Store, fn: () => Promise<T>): Promise<T> {
+async function guarded<T extends number>(store: Store, io: Io, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
+    // A stored policy the engine cannot run is reported like any other policy's diagnostics (exit 1).
+    if (e instanceof StoredPolicyError) {
+      io.err(`${store.location}: ${e.message}\n` + renderDiagnostics(e.diagnostics, undefined, { color: io.color }) + "\n");
+      return EXIT.diagnostics as T;
+    }
     if (e instanceof StoreError) throw new UsageError(`${store.location}: ${e.message}`);
     throw e;
   } finally {
@@ -117,7 +123,7 @@ async function guarded<T>(store: Store, fn: () => Promise<T>): Promise<T> {
 
 export async function runRecordsExport(flags: ExportFlags, io: Io): Promise<number> {
   const store = await openExistingStore(storeArg(flags.store));
-  return guarded(store, async () => {
+  return guarded(store, io, async () => {
     const zone = await storeZone(store);
     const filter: InspectionFilter = {};
     if (flags.from !== undefined) filter.fromMs = parseInstantArg("--from", flags.from, zone);
@@ -153,7 +159,7 @@ export async function runRecordsExport(flags: ExportFlags, io: Io): Promise<numb
 
 export async function runRecordsPurge(flags: PurgeFlags, io: Io, wallNow: number): Promise<number> {
   const store = await openExistingStore(storeArg(flags.store));
-  return guarded(store, async () => {
+  return guarded(store, io, async () => {
     const zone = await storeZone(store);
     const before = parseInstantArg("--before", flags.before, zone);
     try {
@@ -175,7 +181,7 @@ export async function runRecordsPurge(flags: PurgeFlags, io: Io, wallNow: number
 
 export async function runRecordsStats(flags: { store?: string; format?: string }, io: Io): Promise<number> {
   const store = await openExistingStore(storeArg(flags.store));
-  return guarded(store, async () => {
+  return guarded(store, io, async () => {
     const s = await store.stats();
     const p = s.policy === null ? null : await new PolicyNames(store).of(s.policy);
     if (flags.format === "json") io.out(JSON.stringify({ ...s, policyName: p?.name ?? null, policyId: p?.id ?? null }) + "\n");

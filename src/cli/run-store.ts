@@ -18,21 +18,22 @@
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { compileProgram, inputLine } from "../engine/index.js";
+import { inputLine, type RefusedLine } from "../engine/index.js";
 import { createEngine, type EngineInput } from "../service/engine.js";
 import { describeStore, openStore } from "../store/open.js";
 import { StoreError, type Store } from "../store/types.js";
-import { decoding, EXIT, fileWriter, LineWriter, stdoutBytes, UsageError, type Io } from "./io.js";
-import { openLineSource } from "./lines.js";
+import { decoding, EXIT, fileWriter, LineWriter, settleAll, stdoutBytes, UsageError, type Io } from "./io.js";
+import { maxLineBytesOf, openLineSource, stoppedNotice } from "./lines.js";
 import { requirePolicy } from "./load-policy.js";
-import type { RunFlags } from "./run.js";
+import type { RunFlags } from "./run-flags.js";
 import { wallClockOf } from "./wall-clock.js";
 
 /** Lines per commit: large enough to amortise the fsync, small enough to lose little on a kill. */
 const CHUNK = 1000;
 
-export function lineDigest(line: string): string {
-  return createHash("sha256").update(line).digest("hex");
+export function lineDigest(line: string | RefusedLine): string {
+  // A refused line is known by what was refused (its length, where its bytes go wrong).
+  return createHash("sha256").update(typeof line === "string" ? line : `\0${line.reason}\0${line.raw}`).digest("hex");
 }
 
 export function parseDurability(value: string | undefined): "full" | "normal" {
@@ -45,12 +46,13 @@ export async function runWithStore(policyFile: string, eventsFile: string | unde
   if (flags.state !== undefined) throw new UsageError("--state and --store cannot be used together: the store keeps the state");
   const storePath = flags.store ?? process.env["QUNGUI_STORE"]!;
   const where = describeStore(storePath);
-  const ir = requirePolicy(policyFile, io);
-  if (!ir) return EXIT.diagnostics;
-  const program = compileProgram(ir, { wallClock: wallClockOf(flags.now) });
+  const loaded = requirePolicy(policyFile, io, { wallClock: wallClockOf(flags.now) });
+  if (!loaded) return EXIT.diagnostics;
+  const { program } = loaded;
   const stdin = eventsFile === undefined || eventsFile === "-";
   const inputKey = stdin ? "stdin" : `file:${resolve(eventsFile)}`;
-  const input = openLineSource(eventsFile);
+  const maxLineBytes = maxLineBytesOf(flags.maxLineBytes);
+  const input = openLineSource(eventsFile, { maxLineBytes });
   const lines = input.lines[Symbol.iterator]();
   let store: Store;
   try {
@@ -68,13 +70,13 @@ export async function runWithStore(policyFile: string, eventsFile: string | unde
   let skipped = 0;
   let lineNo = 0;
   try {
-    const engine = await createEngine(program, { store, clock: () => Date.now(), policy: flags.adoptPolicy ? "given" : "stored" });
+    const engine = await createEngine(program, { store, clock: () => Date.now(), policy: flags.adoptPolicy ? "given" : "stored", maxLineBytes });
     if (engine.policy !== program.id) {
       io.err(`qungui run: ${where} has the policy ${engine.program.name} (${engine.policy.slice(0, 12)}) in force, not ${policyFile} (${program.id.slice(0, 12)}): deciding with the store's (--adopt-policy switches)\n`);
     }
     const cursor = await store.cursor(inputKey);
     if (cursor !== null) {
-      let last: string | undefined;
+      let last: string | RefusedLine | undefined;
       while (lineNo < cursor.line) {
         const r = lines.next();
         if (r.done) break;
@@ -90,7 +92,7 @@ export async function runWithStore(policyFile: string, eventsFile: string | unde
     }
     for (let ended = false; !ended; ) {
       const inputs: EngineInput[] = [];
-      let last: string | undefined;
+      let last: string | RefusedLine | undefined;
       while (inputs.length < CHUNK) {
         const r = lines.next();
         if (r.done) {
@@ -99,12 +101,12 @@ export async function runWithStore(policyFile: string, eventsFile: string | unde
         }
         lineNo++;
         last = r.value;
-        const line = inputLine(last);
+        const line = typeof last === "string" ? inputLine(last) : last;
         if (line === null) {
           counts.blankLines++;
           continue;
         }
-        inputs.push({ kind: "line", line, lineNo });
+        inputs.push(typeof line === "string" ? { kind: "line", line, lineNo } : { kind: "refused", refused: line, lineNo });
       }
       if (last === undefined) break;
       const results = await engine.decideRaw(inputs, { input: inputKey, line: lineNo, digest: lineDigest(last) }, { idempotent: false });
@@ -129,11 +131,12 @@ export async function runWithStore(policyFile: string, eventsFile: string | unde
     if (e instanceof StoreError) throw new UsageError(`${where}: ${e.message}`);
     throw e;
   } finally {
-    out.flush();
-    dead.flush();
-    deadFile?.close();
-    input.close();
-    await store.close();
+    try {
+      settleAll([() => out.flush(), () => dead.flush(), () => deadFile?.close()]);
+    } finally {
+      input.close();
+      await store.close();
+    }
   }
   if (counts.inputs !== counts.primary + counts.deadLetters) {
     throw new Error(`accounting violated: ${counts.inputs} inputs, ${counts.primary} primary decisions, ${counts.deadLetters} dead letters`);
@@ -141,9 +144,11 @@ export async function runWithStore(policyFile: string, eventsFile: string | unde
   const seconds = (performance.now() - t0) / 1000;
   const rate = seconds > 0 ? Math.round(counts.inputs / seconds) : counts.inputs;
   const resumed = skipped > 0 ? `resumed after line ${skipped}; ` : "";
+  const stopped = stoppedNotice(input.stopped, eventsFile);
   io.err(
+    stopped +
     `qungui run: ${resumed}${counts.inputs} events → ${counts.primary} decisions + ${counts.deadLetters} dead letters` +
       ` (accounting holds), ${counts.timers} timer decisions, ${rate.toLocaleString("en-US")} events/s, stored in ${where}\n`,
   );
-  return flags.failOnDeadLetters && counts.deadLetters > 0 ? EXIT.diagnostics : EXIT.ok;
+  return stopped !== "" || (flags.failOnDeadLetters && counts.deadLetters > 0) ? EXIT.diagnostics : EXIT.ok;
 }

@@ -7,29 +7,20 @@
  */
 import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { compileProgram, emptyState, restoreState, runStream, snapshotState, type EngineState } from "../engine/index.js";
-import { decoding, EXIT, fileWriter, LineWriter, readText, stdoutBytes, UsageError, writeText, type Io } from "./io.js";
-import { openLineSource } from "./lines.js";
+import { emptyState, restoreState, runStream, snapshotState, type EngineState } from "../engine/index.js";
+import { decoding, EXIT, fileWriter, settleAll, LineWriter, readText, stdoutBytes, UsageError, writeText, type Io } from "./io.js";
+import { maxLineBytesOf, openLineSource, stoppedNotice } from "./lines.js";
 import { wallClockOf } from "./wall-clock.js";
 import { requirePolicy } from "./load-policy.js";
 
-export interface RunFlags {
-  deadLetter?: string;
-  state?: string;
-  failOnDeadLetters?: boolean;
-  /** Commit to this store (src/cli/run-store.ts) and continue where an earlier run stopped (else QUNGUI_STORE). */
-  store?: string;
-  durability?: string;
-  adoptPolicy?: boolean;
-  /** The wall clock's reading for this run (RFC 3339), for simulations; default the system clock. */
-  now?: string;
-}
-
+export type { RunFlags } from "./run-flags.js";
+import type { RunFlags } from "./run-flags.js";
 
 function loadState(path: string | undefined): EngineState {
   if (!path || !existsSync(path)) return emptyState();
+  const text = readText(path);
   try {
-    return restoreState(readText(path));
+    return restoreState(text);
   } catch (e) {
     throw new UsageError(`cannot load state from ${path}: ${(e as Error).message}`);
   }
@@ -38,13 +29,15 @@ function loadState(path: string | undefined): EngineState {
 export function runRun(policyFile: string, eventsFile: string | undefined, flags: RunFlags, io: Io): number | Promise<number> {
   // The store (and SQLite) is loaded only when asked for.
   if (flags.store !== undefined || (process.env["QUNGUI_STORE"] ?? "") !== "") return import("./run-store.js").then((m) => m.runWithStore(policyFile, eventsFile, flags, io));
-  const ir = requirePolicy(policyFile, io);
-  if (!ir) return EXIT.diagnostics;
-  const program = compileProgram(ir, { wallClock: wallClockOf(flags.now) });
+  const loaded = requirePolicy(policyFile, io, { wallClock: wallClockOf(flags.now) });
+  if (!loaded) return EXIT.diagnostics;
+  const { program } = loaded;
   const state = loadState(flags.state);
   const t0 = performance.now();
   // Decisions go out before each read that may wait, so a live pipe gets them as its events arrive.
+  const maxLineBytes = maxLineBytesOf(flags.maxLineBytes);
   const input = openLineSource(eventsFile, {
+    maxLineBytes,
     beforeRead: () => {
       out.flush();
       dead.flush();
@@ -58,19 +51,20 @@ export function runRun(policyFile: string, eventsFile: string | undefined, flags
     counts = runStream(program, input.lines, state, {
       decision: (json) => out.line(json),
       deadLetter: (json) => dead.line(json),
-    });
+    }, { maxLineBytes });
   } finally {
     input.close();
-    out.flush();
-    dead.flush();
-    deadFile?.close();
+    // Each is tried even when one fails (a full disk for stdout must not lose the dead letters).
+    settleAll([() => out.flush(), () => dead.flush(), () => deadFile?.close()]);
   }
   const seconds = (performance.now() - t0) / 1000;
   if (flags.state) writeText(flags.state, snapshotState(state));
   const rate = seconds > 0 ? Math.round(counts.inputs / seconds) : counts.inputs;
+  const stopped = stoppedNotice(input.stopped, eventsFile);
   io.err(
+    stopped +
     `qungui run: ${counts.inputs} events → ${counts.primaryDecisions} decisions + ${counts.deadLetters} dead letters` +
       ` (accounting holds), ${counts.timerDecisions} timer decisions, ${rate.toLocaleString("en-US")} events/s\n`,
   );
-  return flags.failOnDeadLetters && counts.deadLetters > 0 ? EXIT.diagnostics : EXIT.ok;
+  return stopped !== "" || (flags.failOnDeadLetters && counts.deadLetters > 0) ? EXIT.diagnostics : EXIT.ok;
 }

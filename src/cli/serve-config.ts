@@ -7,9 +7,8 @@
  * Secrets are not settings: the admin token comes from the file `tokenFile` names or from
  * QUNGUI_ADMIN_TOKEN, never from argv (where `ps` would show it) nor from the config file.
  */
-import { readFileSync } from "node:fs";
 import { Option } from "commander";
-import { UsageError } from "./io.js";
+import { readText, UsageError } from "./io.js";
 
 type Kind = "int" | "string" | "path" | "duration" | "bool" | { oneOf: readonly string[] };
 
@@ -128,12 +127,7 @@ function convert(s: Setting, raw: unknown, where: string): unknown {
 }
 
 async function readConfigFile(path: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  const text = readText(path, 1 << 20);
   let doc: unknown;
   try {
     // YAML is a superset of JSON; loaded only when there is a file to read.

@@ -12,8 +12,9 @@
  * within `--grace`, then the engine and the store are closed and the process exits 0.
  */
 import { readFileSync } from "node:fs";
-import { compileProgram, type Program } from "../engine/index.js";
-import { loadIR } from "../ir/load.js";
+import type { Program } from "../engine/index.js";
+import { renderDiagnostics } from "../source/render.js";
+import { loadStoredPolicy, StoredPolicyError } from "../store/stored-policy.js";
 import { buildServer, drainServer } from "../http/server.js";
 import { createEngine, type Engine } from "../service/engine.js";
 import { describeStore, openStore } from "../store/open.js";
@@ -52,9 +53,7 @@ async function storedProgram(store: Store): Promise<Program | null> {
   if (key === null) return null;
   const text = await store.getPolicy(key);
   if (text === null) throw new StoreError(`the store does not hold its policy ${key.slice(0, 12)}…`);
-  const { ir, diagnostics } = loadIR(JSON.parse(text) as unknown);
-  if (ir === null) throw new StoreError(`the store's policy does not load: ${diagnostics[0]?.message ?? "invalid"}`);
-  return compileProgram(ir, { wallClock: () => Date.now() });
+  return loadStoredPolicy(key, text, { wallClock: () => Date.now() }).program;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -79,9 +78,9 @@ export async function runServe(policyArg: string | undefined, flags: Record<stri
   const tls = c.tlsCert !== undefined && c.tlsKey !== undefined ? { cert: readPem(c.tlsCert), key: readPem(c.tlsKey) } : undefined;
   let given: Program | null = null;
   if (c.policy !== undefined) {
-    const ir = requirePolicy(c.policy, io);
-    if (!ir) return EXIT.diagnostics;
-    given = compileProgram(ir, { wallClock: () => Date.now() });
+    const loaded = requirePolicy(c.policy, io, { wallClock: () => Date.now() });
+    if (!loaded) return EXIT.diagnostics;
+    given = loaded.program;
   }
   const where = c.store === undefined ? "memory (not durable)" : describeStore(c.store);
   let store: Store;
@@ -98,6 +97,10 @@ export async function runServe(policyArg: string | undefined, flags: Record<stri
     program = (given ?? stored)!;
   } catch (e) {
     await store.close();
+    if (e instanceof StoredPolicyError) {
+      io.err(`${where}: ${e.message}\n` + renderDiagnostics(e.diagnostics, undefined, { color: io.color }) + "\n");
+      return EXIT.diagnostics;
+    }
     if (e instanceof StoreError) throw new UsageError(`${where}: ${e.message}`);
     throw e;
   }

@@ -4,10 +4,10 @@
  * fail per test with a diff for every failure, then rule and requirement coverage per policy.
  * Exit 1 when a test fails, a file has errors, or coverage is below `--coverage-min`.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { coverageMet, renderJson, renderText, runSuite, type TestHost } from "../policytest/index.js";
-import { EXIT, UsageError, type Io } from "./io.js";
+import { EXIT, readText, UsageError, type Io } from "./io.js";
 
 export interface TestFlags {
   format: string;
@@ -54,7 +54,8 @@ export function testFiles(paths: readonly string[]): string[] {
 }
 
 export const fileHost: TestHost = {
-  readFile: (path) => readFileSync(path, "utf8"),
+  // Bounded like every input file of the CLI (src/cli/io.ts): a device is an error, not bad_alloc.
+  readFile: (path) => readText(path),
   resolve: (testFile, policy) => {
     const p = join(dirname(testFile), policy);
     // Keep paths relative when they were given relative, so reports read like the command line.

@@ -5,7 +5,7 @@
  */
 import { performance } from "node:perf_hooks";
 import cliProgress from "cli-progress";
-import { compiledEngine } from "../verify/session.js";
+import { engineOf } from "../verify/session.js";
 import { renderJson, renderSarif, renderText } from "../verify/report.js";
 import { verify } from "../verify/run.js";
 import { EXIT, UsageError, writeText, type Io } from "./io.js";
@@ -31,14 +31,14 @@ function positiveInt(text: string, flag: string): number {
 
 export function runVerify(file: string, flags: VerifyFlags, io: Io, isTty: boolean): number {
   const loaded = loadPolicyFile(file, { lenient: true });
-  const ir = loaded.ir;
+  const { ir, program } = loaded;
   if (loaded.diagnostics.length && (hasErrors(loaded.diagnostics) || !ir)) io.err(renderDiagnostics(loaded.diagnostics, loaded.source, { color: io.color }) + "\n");
-  if (!ir) return EXIT.diagnostics;
+  if (!ir || !program) return EXIT.diagnostics;
   const seed = positiveInt(flags.seed, "--seed");
   const runs = positiveInt(flags.runs, "--runs");
   const bar = isTty && flags.progress !== false ? new cliProgress.SingleBar({ format: "  {phase} [{bar}] {value}/{total}", clearOnComplete: true, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
   bar?.start(runs, 0, { phase: "exploring" });
-  const report = verify(ir, compiledEngine, {
+  const report = verify(ir, engineOf(program), {
     seed,
     runs,
     ...(flags.only ? { only: flags.only } : {}),

@@ -34,6 +34,10 @@ export interface TableBlock {
   cls?: string;
   /** `data-*` attributes per row (HTML only; the decision trail filters on them). */
   rowData?: Record<string, string>[];
+  /** A class per row (HTML only; "" for none), e.g. the seal row of the filing's provider block. */
+  rowClass?: string[];
+  /** An id per row (HTML only; "" for none): the anchors the decision trail links rules to. */
+  rowId?: string[];
 }
 
 /** Block content of a document. */
@@ -53,7 +57,7 @@ export type Block =
   | { t: "source"; file: string; text: string }
   /** A table of contents. */
   | { t: "nav"; label: string; items: { href: string; children: Inline[] }[] }
-  /** The decision trail's filter form (HTML only; Markdown leaves it out). */
+  /** The decision trail's filter form and pager (HTML only; Markdown leaves it out). */
   | { t: "filters"; fields: FilterField[] };
 
 /** One control of the decision trail's filter form. */
@@ -79,6 +83,13 @@ export interface Doc {
   script?: string;
   /** Class of the HTML `<body>`. */
   cls?: string;
+  /** The document's language (default English); the Chinese filing is `zh-CN`. */
+  lang?: "en" | "zh-CN";
+}
+
+/** The anchor of a rule, measure or engine rule in the reviewer document (`#rule-limits-member-cap`). */
+export function ruleAnchor(name: string): string {
+  return `rule-${name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "")}`;
 }
 
 /** Constructors of inline and block content. */
@@ -90,6 +101,19 @@ export const em = (...children: Inline[]): Inline => ({ t: "em", children });
 export const mark = (tone: Tone, ...children: Inline[]): Inline => ({ t: "mark", tone, children });
 export const p = (...children: Inline[]): Block => ({ t: "p", children });
 export const h = (level: 1 | 2 | 3 | 4, id: string | undefined, ...children: Inline[]): Block => (id === undefined ? { t: "h", level, children } : { t: "h", level, id, children });
+
+/**
+ * Text whose backquoted parts (`qungui docs --filing`) are code: notes and sentences written once
+ * for every format, so that HTML never shows a literal backtick and Markdown keeps its code spans.
+ */
+export function withCode(text: string): Inline[] {
+  const out: Inline[] = [];
+  text.split(/(`[^`]+`)/).forEach((part, i) => {
+    if (part === "") return;
+    out.push(i % 2 === 1 ? { t: "code", text: part.slice(1, -1) } : part);
+  });
+  return out;
+}
 
 /** Inline items joined by a separator. */
 export function join(items: Inline[][], sep: Inline = ", "): Inline[] {

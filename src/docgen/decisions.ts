@@ -8,7 +8,7 @@
  * decision is counted and named by its line number, never quoted (it could hold anything).
  */
 import type { Decision, Effect } from "../engine/decision.js";
-import { code, h, join, mark, p, type Block, type Cell, type Doc, type Inline, type TableBlock } from "./content.js";
+import { code, h, join, link, mark, p, ruleAnchor, type Block, type Cell, type Doc, type Inline, type TableBlock } from "./content.js";
 
 /** What the decision trail is made from. */
 export interface DecisionsInputs {
@@ -16,8 +16,43 @@ export interface DecisionsInputs {
   text: string;
   /** The file name, for the title. */
   file: string;
-  /** The policy's name, when known. */
-  policy?: string;
+  /** The policy the document is about, when known (the CLI has checked that the decisions are of it). */
+  policy?: { name: string; id?: string };
+  /**
+   * The reviewer document generated alongside: each decision's rule (when the document has an
+   * anchor for it) and requirement ids link into it.
+   */
+  reviewer?: { href: string; rules: ReadonlySet<string> };
+}
+
+/** Decisions shown per page of the trail (the filters apply to the whole trail, the pager to what they keep). */
+export const TRAIL_PAGE_SIZE = 100;
+
+/** The policies a trail's decisions name (`policyName`, `policyId`), with how many decisions name each. */
+export interface TrailPolicies {
+  named: { name: string; id: string; decisions: number }[];
+  /** Decisions that name no policy (written before decisions carried `policyName` and `policyId`). */
+  unnamed: number;
+}
+
+/** Which policies decided a trail, in order of first appearance. */
+export function trailPolicies(parsed: ParsedDecisions): TrailPolicies {
+  const named = new Map<string, { name: string; id: string; decisions: number }>();
+  let unnamed = 0;
+  for (const { d } of parsed.decisions) {
+    const o = d as unknown as Record<string, unknown>;
+    const name = o["policyName"];
+    const id = o["policyId"];
+    if (typeof name !== "string" || typeof id !== "string") {
+      unnamed++;
+      continue;
+    }
+    const key = `${name}\u0000${id}`;
+    const hit = named.get(key);
+    if (hit) hit.decisions++;
+    else named.set(key, { name, id, decisions: 1 });
+  }
+  return { named: [...named.values()], unnamed };
 }
 
 /** A decisions JSONL, read. */
@@ -149,20 +184,35 @@ const FILTER_SCRIPT = `
       c.setAttribute("aria-invalid", value && match !== "exact" && isNaN(ms) ? "true" : "false");
       return { key: c.getAttribute("data-filter"), value: value, match: match, ms: ms };
     }).filter(function (f) { return f.value !== "" && !(f.match !== "exact" && isNaN(f.ms)); });
-    rows.forEach(function (row) {
-      var ok = active.every(function (f) {
+    kept = rows.filter(function (row) {
+      return active.every(function (f) {
         if (f.match === "time-from") return Number(row.getAttribute("data-at")) >= f.ms;
         if (f.match === "time-to") return Number(row.getAttribute("data-at")) < f.ms;
         return values(row, f.key).indexOf(f.value) >= 0;
       });
-      row.hidden = !ok;
-      if (ok) shown++;
     });
-    status.textContent = "Showing " + shown + " of " + rows.length + " decisions." + (bad.length ? " A time could not be read: write RFC 3339 with an offset, e.g. 2017-10-09T00:00:00+08:00." : "");
+    shown = kept.length;
+    page = 0;
+    paginate();
+    status.textContent = "Showing " + shown + " of " + rows.length + " decisions" + (shown > pageSize ? ", " + pageSize + " per page." : ".") + (bad.length ? " A time could not be read: write RFC 3339 with an offset, e.g. 2017-10-09T00:00:00+08:00." : "");
   }
   form.addEventListener("input", apply);
   form.addEventListener("change", apply);
   form.addEventListener("reset", function () { setTimeout(apply, 0); });
+  var pageSize = ${TRAIL_PAGE_SIZE};
+  var page = 0, kept = rows;
+  var prev = document.getElementById("page-prev"), next = document.getElementById("page-next"), pageStatus = document.getElementById("page-status");
+  function paginate() {
+    var pages = Math.max(1, Math.ceil(kept.length / pageSize));
+    if (page >= pages) page = pages - 1;
+    rows.forEach(function (row) { row.hidden = true; });
+    kept.slice(page * pageSize, (page + 1) * pageSize).forEach(function (row) { row.hidden = false; });
+    if (pageStatus) pageStatus.textContent = "Page " + (page + 1) + " of " + pages;
+    if (prev) prev.disabled = page === 0;
+    if (next) next.disabled = page >= pages - 1;
+  }
+  if (prev) prev.addEventListener("click", function () { page--; paginate(); });
+  if (next) next.addEventListener("click", function () { page++; paginate(); });
   apply();
 })();
 `;
@@ -201,9 +251,10 @@ export function decisionsDocument(inputs: DecisionsInputs): Doc {
       [code(d.type)],
       [mark(OUTCOME_TONE[d.outcome] ?? "muted", d.outcome)],
       subjectCell(d),
-      [code(d.rule)],
+      [d.policy === null || d.policy === undefined ? "—" : str(d.policy)],
+      [inputs.reviewer?.rules.has(d.rule) ? link(`${inputs.reviewer.href}#${ruleAnchor(d.rule)}`, code(d.rule)) : code(d.rule)],
       [d.reason],
-      reqs.length ? join(reqs.map((r) => [code(r)])) : ["—"],
+      reqs.length ? join(reqs.map((r) => [inputs.reviewer ? link(`${inputs.reviewer.href}#req-${r}`, code(r)) : code(r)])) : ["—"],
       d.effects.length ? join(d.effects.map((e) => [effectText(e)]), "; ") : ["—"],
     ]);
     const at = Date.parse(d.at);
@@ -222,13 +273,17 @@ export function decisionsDocument(inputs: DecisionsInputs): Doc {
     h(1, "top", title),
     p(
       `${ds.length} decision${ds.length === 1 ? "" : "s"}`,
-      ...(inputs.policy ? [" of policy ", code(inputs.policy)] : []),
+      ...(inputs.policy ? [" of policy ", code(inputs.policy.name), ...(inputs.policy.id ? [" (id ", code(inputs.policy.id), ")"] : [])] : []),
       `, in the order they were made, from ${ds.length ? `${ds[0]!.d.at} to ${ds[ds.length - 1]!.d.at}` : "—"}. `,
       "Every decision is a record kept for inspection (Article 13, ",
       code("A13.inspection"),
       `); filter by outcome, rule, requirement, group, user (${allGroups.length} groups and ${allUsers.length} users appear, as subjects or as targets of measures) or time.`,
     ),
   ];
+  const unnamed = trailPolicies(parsed).unnamed;
+  if (unnamed && inputs.policy) {
+    blocks.push({ t: "p", children: [mark("gap", unnamed === 1 ? "1 decision does not name its policy" : `${unnamed} decisions do not name their policy`), " (no ", code("policyName"), " and ", code("policyId"), `): nothing shows that ${unnamed === 1 ? "it was" : "they were"} decided by this policy.`] });
+  }
   if (parsed.unreadable.length) {
     const shown = parsed.unreadable.slice(0, 20).join(", ");
     const one = parsed.unreadable.length === 1;
@@ -254,7 +309,7 @@ export function decisionsDocument(inputs: DecisionsInputs): Doc {
       id: "decisions",
       cls: "trail",
       caption: "Decisions, in order",
-      head: ["Line", "Time", "Event", "Type", "Outcome", "Subject", "Rule", "Reason", "Cites", "Effects"],
+      head: ["Line", "Time", "Event", "Type", "Outcome", "Subject", "Version", "Rule", "Reason", "Cites", "Effects"],
       rowHeader: true,
       rows,
       rowData,
@@ -272,7 +327,8 @@ export function decisionsDocument(inputs: DecisionsInputs): Doc {
 .counts { display: flex; flex-wrap: wrap; gap: 1.5rem; }
 .counts .table-wrap { flex: 1 1 18rem; }
 table.trail { font-size: .85rem; }
-table.trail td:nth-child(8) { min-width: 16rem; }
+table.trail td:nth-child(9) { min-width: 16rem; }
+.pager { display: flex; gap: .8rem; align-items: center; margin: .4rem 0; }
 `,
     script: FILTER_SCRIPT,
     cls: "decisions",

@@ -8,6 +8,7 @@ import type { PolicyIR, VersionIR } from "../ir/types.js";
 import { ARTICLES } from "../law/articles.js";
 import { code, h, p, zh, type Block, type Doc } from "./content.js";
 import { durationMs } from "./describe.js";
+import { PROVIDER_FIELDS, type Provider } from "./provider.js";
 import { SECTION_KINDS, sectionBlocks, noLinks, type SourceLinker } from "./sections.js";
 
 /** What the filing document is made from. */
@@ -15,28 +16,29 @@ export interface FilingInputs {
   ir: PolicyIR;
   /** Links to source lines (default: none; a filing is read on paper). */
   link?: SourceLinker;
+  /** The provider's details from the provider file (./provider.ts); absent fields print blank. */
+  provider?: Provider;
 }
 
 const FILING_CSS = `
 .filing main { max-width: 60rem; }
 .filing .sections { columns: 2 26rem; column-gap: 1.5rem; }
 .filing .sections .table-wrap { break-inside: avoid; }
-.filing .signature td { height: 2.2rem; }
+.filing table.provider td { height: 2.2rem; }
+.filing table.provider tr.seal td { height: 6rem; }
 .filing th code { white-space: nowrap; }
-@page { size: A4; margin: 12mm; }
+@page { size: A4; margin: 18mm 16mm 20mm; @bottom-center { content: "Page " counter(page) " of " counter(pages); font-size: 9pt; font-family: system-ui, "Noto Sans", sans-serif; color: #555; } }
 @media print {
-  body { font-size: 8pt; }
-  .filing .sections { columns: 2; column-gap: 10pt; }
-  table.kv thead { display: none; }
-  blockquote p { line-height: 1.5; }
-  header.page { padding-top: 0; }
-  h1 { font-size: 14pt; margin: 0 0 4pt; }
-  h2 { font-size: 11pt; margin-top: 8pt; }
-  table { font-size: 7.5pt; }
-  th, td { padding: 1.5pt 3pt; }
-  blockquote { padding: 3pt 6pt; }
-  .table-wrap { margin: 3pt 0 5pt; overflow: visible; }
-  footer.page { margin-top: 6pt; }
+  body { font-size: 10.5pt; }
+  header.page, main, footer.page { max-width: none; padding: 0; }
+  .filing .sections { columns: 1; }
+  h1 { font-size: 17pt; margin: 0 0 6pt; }
+  h2 { font-size: 13pt; margin-top: 12pt; }
+  table { font-size: 10pt; break-inside: auto; }
+  tr, th, td { break-inside: avoid; }
+  thead { display: table-header-group; }
+  .table-wrap { overflow: visible; }
+  footer.page { margin-top: 8pt; padding-bottom: 0; break-before: avoid; font-size: 9pt; }
 }
 `;
 
@@ -84,12 +86,17 @@ export function filingDocument(inputs: FilingInputs): Doc {
     if (multi) blocks.push(h(2, `version-${v.version}`, `Version ${v.version}`));
     blocks.push(...versionBlocks(ir, v, link));
   }
+  // The provider's details as the provider file gives them; what it leaves out stays blank, for handwriting.
+  const pv = inputs.provider ?? {};
+  const rows = [...PROVIDER_FIELDS.map((f) => [[f.en], [pv[f.key] ?? ""]]), [["Seal"], [""]]];
   blocks.push({
     t: "table",
-    cls: "signature",
-    caption: "Filed by",
-    head: ["Provider", "Responsible person", "Date", "Received by (cyberspace office)"],
-    rows: [[[""], [""], [""], [""]]],
+    cls: "provider",
+    caption: "Filed by (the provider fills in what is blank)",
+    head: ["Field", "Provider"],
+    rowHeader: true,
+    rows,
+    rowClass: rows.map((_, i) => (i === rows.length - 1 ? "seal" : "")),
   });
   return { title, blocks, css: FILING_CSS, cls: "filing" };
 }

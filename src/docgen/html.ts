@@ -49,19 +49,19 @@ export function inline(items: readonly Inline[], inZh = false): string {
       if (typeof i === "string") return text(i);
       switch (i.t) {
         case "code":
-          return `<code>${escText(i.text)}</code>`;
+          return `<code>${text(i.text)}</code>`;
         case "zh":
           return `<span lang="zh-CN">${esc(i.text)}</span>`;
         case "link": {
           const href = safeHref(i.href);
-          return href === undefined ? inline(i.children) : `<a href="${esc(href)}">${inline(i.children)}</a>`;
+          return href === undefined ? inline(i.children, inZh) : `<a href="${esc(href)}">${inline(i.children, inZh)}</a>`;
         }
         case "strong":
-          return `<strong>${inline(i.children)}</strong>`;
+          return `<strong>${inline(i.children, inZh)}</strong>`;
         case "em":
-          return `<em>${inline(i.children)}</em>`;
+          return `<em>${inline(i.children, inZh)}</em>`;
         case "mark":
-          return `<span class="tone-${i.tone}">${inline(i.children)}</span>`;
+          return `<span class="tone-${i.tone}">${inline(i.children, inZh)}</span>`;
       }
     })
     .join("");
@@ -74,18 +74,20 @@ function attrs(a: Record<string, string | undefined>): string {
     .join("");
 }
 
-function table(b: TableBlock): string {
-  const head = b.head.map((c) => `<th scope="col">${esc(c)}</th>`).join("");
+function table(b: TableBlock, inZh = false): string {
+  const head = b.head.map((c) => `<th scope="col">${inZh ? esc(c) : escText(c)}</th>`).join("");
   const rows = b.rows
     .map((r, i) => {
       const data = b.rowData?.[i] ?? {};
       const dataAttrs = attrs(Object.fromEntries(Object.entries(data).map(([k, v]) => [`data-${slug(k)}`, v])));
       const header = b.rowHeader === true ? 0 : typeof b.rowHeader === "number" ? b.rowHeader : -1;
-      const cells = r.map((c, j) => (j === header ? `<th scope="row">${inline(c)}</th>` : `<td>${inline(c)}</td>`)).join("");
-      return `<tr${dataAttrs}>${cells}</tr>`;
+      const cells = r.map((c, j) => (j === header ? `<th scope="row">${inline(c, inZh)}</th>` : `<td>${inline(c, inZh)}</td>`)).join("");
+      const cls = b.rowClass?.[i] ? attrs({ class: b.rowClass[i] }) : "";
+      const id = b.rowId?.[i] ? attrs({ id: b.rowId[i] }) : "";
+      return `<tr${id}${cls}${dataAttrs}>${cells}</tr>`;
     })
     .join("\n");
-  return `<div class="table-wrap"><table${attrs({ id: b.id, class: b.cls })}>\n<caption>${esc(b.caption)}</caption>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table></div>`;
+  return `<div class="table-wrap"><table${attrs({ id: b.id, class: b.cls })}>\n<caption>${inZh ? esc(b.caption) : escText(b.caption)}</caption>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table></div>`;
 }
 
 function source(file: string, text: string): string {
@@ -110,34 +112,36 @@ function filters(fields: readonly FilterField[]): string {
       return `<div class="filter"><label for="${id}">${esc(f.label)}</label>${control}</div>`;
     })
     .join("\n");
-  return `<form class="filters" role="search" aria-label="Filter decisions" onsubmit="return false">\n${controls}\n<div class="filter"><button type="reset">Clear filters</button></div>\n</form>\n<p id="filter-status" role="status" aria-live="polite"></p>`;
+  return `<form class="filters" role="search" aria-label="Filter decisions" onsubmit="return false">\n${controls}\n<div class="filter"><button type="reset">Clear filters</button></div>\n</form>\n<p id="filter-status" role="status" aria-live="polite"></p>\n<div class="pager" role="navigation" aria-label="Pages of decisions"><button type="button" id="page-prev">Previous page</button> <span id="page-status"></span> <button type="button" id="page-next">Next page</button></div>`;
 }
 
 /** One block as HTML. */
-export function block(b: Block): string {
+export function block(b: Block, inZh = false): string {
+  const il = (items: readonly Inline[]) => inline(items, inZh);
+  const sub = (x: Block) => block(x, inZh);
   switch (b.t) {
     case "h":
-      return `<h${b.level}${attrs({ id: b.id })}>${inline(b.children)}</h${b.level}>`;
+      return `<h${b.level}${attrs({ id: b.id })}>${il(b.children)}</h${b.level}>`;
     case "p":
-      return `<p${attrs({ class: b.cls })}>${inline(b.children)}</p>`;
+      return `<p${attrs({ class: b.cls })}>${il(b.children)}</p>`;
     case "quote":
-      return `<blockquote${b.zh ? ' lang="zh-CN"' : ""}><p>${inline(b.children, b.zh)}</p></blockquote>`;
+      return `<blockquote${b.zh ? ' lang="zh-CN"' : ""}><p>${inline(b.children, b.zh || inZh)}</p></blockquote>`;
     case "ul":
-      return `<ul>\n${b.items.map((i) => `<li>${inline(i)}</li>`).join("\n")}\n</ul>`;
+      return `<ul>\n${b.items.map((i) => `<li>${il(i)}</li>`).join("\n")}\n</ul>`;
     case "table":
-      return table(b);
+      return table(b, inZh);
     case "pre":
-      return `<pre>${escText(b.text)}</pre>`;
+      return `<pre>${inZh ? esc(b.text) : escText(b.text)}</pre>`;
     case "details":
-      return `<details><summary>${inline(b.summary)}</summary>\n${b.blocks.map(block).join("\n")}\n</details>`;
+      return `<details><summary>${il(b.summary)}</summary>\n${b.blocks.map(sub).join("\n")}\n</details>`;
     case "section":
-      return `<section${attrs({ id: b.id, class: b.cls, "aria-label": b.label })}>\n${b.blocks.map(block).join("\n")}\n</section>`;
+      return `<section${attrs({ id: b.id, class: b.cls, "aria-label": b.label })}>\n${b.blocks.map(sub).join("\n")}\n</section>`;
     case "columns":
-      return `<div class="columns"><div class="law">\n${b.left.map(block).join("\n")}\n</div><div class="impl">\n${b.right.map(block).join("\n")}\n</div></div>`;
+      return `<div class="columns"><div class="law">\n${b.left.map(sub).join("\n")}\n</div><div class="impl">\n${b.right.map(sub).join("\n")}\n</div></div>`;
     case "source":
       return source(b.file, b.text);
     case "nav":
-      return `<nav aria-label="${esc(b.label)}"><ul>\n${b.items.map((i) => `<li><a href="${esc(i.href)}">${inline(i.children)}</a></li>`).join("\n")}\n</ul></nav>`;
+      return `<nav aria-label="${esc(b.label)}"><ul>\n${b.items.map((i) => `<li><a href="${esc(i.href)}">${il(i.children)}</a></li>`).join("\n")}\n</ul></nav>`;
     case "filters":
       return filters(b.fields);
   }
@@ -166,7 +170,8 @@ blockquote p { margin: 0; line-height: 1.8; }
 .table-wrap { overflow-x: auto; margin: .6rem 0 1rem; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 caption { text-align: left; font-weight: 600; padding: .2rem 0 .4rem; }
-table code { white-space: nowrap; overflow-wrap: normal; }
+table code { white-space: normal; overflow-wrap: anywhere; }
+.columns td, .columns th { overflow-wrap: anywhere; }
 th, td { border: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; }
 thead th { background: var(--bg-soft); }
 tbody th { font-weight: 600; background: #fbfbf9; }
@@ -197,25 +202,38 @@ figure.source pre { line-height: 1.45; }
 .ln { color: var(--muted); text-decoration: none; user-select: none; }
 footer.page { margin-top: 3rem; padding-bottom: 2rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); }
 @media print {
-  .skip, nav, form.filters, #filter-status { display: none !important; }
+  .skip, nav, form.filters, #filter-status, .pager { display: none !important; }
   body { font-size: 10pt; }
   a { color: inherit; text-decoration: none; }
   .columns { grid-template-columns: 2fr 3fr; }
-  table, blockquote, pre, figure { break-inside: avoid; }
-  h2, h3 { break-after: avoid; }
+  blockquote, figure.source figcaption { break-inside: avoid; }
+  h2, h3, h4, caption { break-after: avoid; }
+  /* Paper cannot open a <details>: print its content (Chromium hides it in ::details-content). */
+  details::details-content { content-visibility: visible; display: contents; }
   details > *:not(summary) { display: block; }
+  details > summary { list-style: none; font-weight: 600; }
+  details > summary::-webkit-details-marker { display: none; }
+  /* Tables wrap and repeat their header on every page; a row is never split. */
+  .table-wrap { overflow: visible; }
+  table { break-inside: auto; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; }
+  th, td { overflow-wrap: anywhere; }
+  table code { white-space: normal; overflow-wrap: anywhere; }
+  pre, figure.source pre { white-space: pre-wrap; overflow: visible; overflow-wrap: anywhere; }
 }
 `;
 
 /** The whole page. `generator` goes in a `<meta>` and the footer. */
 export function renderHtml(doc: Doc, opts: { generator: string; footer?: string }): string {
+  const zhDoc = doc.lang === "zh-CN";
   const csp = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
   const [first, ...rest] = doc.blocks;
   const headerBlocks = first && first.t === "h" && first.level === 1 ? [first] : [];
   const body = headerBlocks.length ? rest : doc.blocks;
   return [
     "<!DOCTYPE html>",
-    '<html lang="en">',
+    `<html lang="${zhDoc ? "zh-CN" : "en"}">`,
     "<head>",
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -225,12 +243,12 @@ export function renderHtml(doc: Doc, opts: { generator: string; footer?: string 
     `<style>${BASE_CSS}${doc.css ?? ""}</style>`,
     "</head>",
     doc.cls ? `<body class="${esc(doc.cls)}">` : "<body>",
-    '<a class="skip" href="#main">Skip to the content</a>',
-    `<header class="page">${headerBlocks.map(block).join("\n")}</header>`,
+    `<a class="skip" href="#main">${zhDoc ? "跳至正文" : "Skip to the content"}</a>`,
+    `<header class="page">${headerBlocks.map((b) => block(b, zhDoc)).join("\n")}</header>`,
     '<main id="main">',
-    body.map(block).join("\n"),
+    body.map((b) => block(b, zhDoc)).join("\n"),
     "</main>",
-    `<footer class="page"><p>${esc(opts.footer ?? `Generated by ${opts.generator}.`)}</p></footer>`,
+    `<footer class="page"><p>${(zhDoc ? esc : escText)(opts.footer ?? (zhDoc ? `本文件由 ${opts.generator} 根据策略生成。` : `Generated by ${opts.generator}.`))}</p></footer>`,
     doc.script ? `<script>${doc.script.replace(/<\/(script)/gi, "<\\/$1")}</script>` : "",
     "</body>",
     "</html>",

@@ -16,9 +16,11 @@ export function render(doc: Doc, format: DocFormat, generator = "qungui docs"): 
   return format === "html" ? renderHtml(doc, { generator }) : renderMarkdown(doc, { generator });
 }
 
-export { reviewerDocument, reviewerMatrix, type ReviewerInputs } from "./reviewer.js";
+export { reviewerDocument, reviewerMatrix, reviewerRuleNames, type ReviewerInputs } from "./reviewer.js";
 export { filingDocument, type FilingInputs } from "./filing.js";
-export { decisionsDocument, parseDecisions, effectText, type DecisionsInputs, type ParsedDecisions } from "./decisions.js";
+export { filingDocumentZh, type FilingZhInputs } from "./filing-zh.js";
+export { parseProvider, creditCodeProblem, PROVIDER_FIELDS, type Provider, type ProviderResult } from "./provider.js";
+export { decisionsDocument, parseDecisions, trailPolicies, effectText, type DecisionsInputs, type ParsedDecisions, type TrailPolicies } from "./decisions.js";
 export { buildMatrix, implementationItems, type Matrix, type MatrixRow, type MatrixSummary, type Mark, type ImplItem, type TestEvidence } from "./matrix.js";
 export { collectTestEvidence } from "./tests.js";
 export { ruleSentence, measureSentence, condition, trigger, actions } from "./describe.js";

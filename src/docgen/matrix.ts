@@ -8,6 +8,8 @@
  */
 import type { Cite, PolicyIR, RuleIR, RuleOrigin, SpanIR, VersionIR, ActionIR } from "../ir/types.js";
 import { REQUIREMENTS, type Requirement } from "../law/articles.js";
+import { OBLIGATIONS } from "../law/organisational.js";
+import type { Diagnostic } from "../source/diagnostic.js";
 import type { Counterexample, VerifyReport } from "../verify/run.js";
 import { actions, duration, durationMs, groupServices, measureSentence, ruleSentence, services, stepped } from "./describe.js";
 
@@ -102,6 +104,8 @@ export interface MatrixSummary {
   headline: string;
   /** Requirement ids with gaps. */
   gapReqs: string[];
+  /** Organisational obligations (src/law/organisational.ts): outside the policy, not covered by the engine. */
+  organisational: number;
 }
 
 /** The coverage matrix: one row per requirement id, and the summary. */
@@ -114,11 +118,21 @@ export interface Matrix {
 export interface MatrixInputs {
   tests?: TestEvidence | null;
   verify?: VerifyReport | null;
+  /**
+   * The compiler's diagnostics of a policy compiled leniently: each error is a gap of the
+   * requirements it names (`reqs`), and any error keeps the matrix from being complete.
+   */
+  diagnostics?: readonly Diagnostic[] | null;
+}
+
+/** A compiler error as a gap sentence: code, line and message. */
+function compilerGap(d: Diagnostic): string {
+  return `compiler error ${d.code} (line ${d.span.start.line}): ${d.message}`;
 }
 
 const DOC_NOTES: Record<string, string> = {
-  "A5.published-rules": "Met by this document: the section “Published rules” lists every rule of the policy with the article and requirement it serves.",
-  "A7.filing": "Met by the filing document (`qungui docs --filing`): the tier table per category, creator qualifications, limits, measures and deadlines on one printable page.",
+  "A5.published-rules": "Met by this document: the section “Published rules” lists every rule that decides, the policy's and the engine's, with the article and requirement it serves.",
+  "A7.filing": "Met by the filing document (`qungui docs --filing`): the 分级分类管理制度 in Chinese, with the tier scheme and its assignment rule per category, creator qualifications, the credit system, caps, measures, complaints and retention, printable on A4.",
 };
 
 const ENGINE_ITEMS: Record<string, { name: string; text: string }> = {
@@ -130,6 +144,17 @@ const ENGINE_ITEMS: Record<string, { name: string; text: string }> = {
     name: "records/export",
     text: "Every decision is a record; `qungui records export` exports them by time range, group or user, complete and in order (the decision trail of `qungui docs --decisions` renders them).",
   },
+};
+
+/**
+ * Requirements that a policy test cannot show: what shows them is named here, and the Tested
+ * column says n/a with this note rather than counting tests that merely cite the id. A13.inspection
+ * is shown by exporting records, which policy tests cannot do (the purge tests that cite it show
+ * retention); qungui's export is tested by its own suite.
+ */
+const NOT_POLICY_TESTABLE: Record<string, string> = {
+  "A13.inspection":
+    "No policy test can export records, so none counts as testing inspection (the purge tests that cite A13.inspection show retention). The export itself (`qungui records export` by time range, group or user, complete and in order) is tested by qungui's own suite, test/integration/records.test.ts.",
 };
 
 const citeIds = (cs: readonly Cite[]): string[] => cs.map((c) => c.req);
@@ -337,7 +362,21 @@ export function buildMatrix(ir: PolicyIR, inputs: MatrixInputs = {}): Matrix {
   const brokenTests = inputs.tests && inputs.tests.problems.length > 0 ? inputs.tests : null;
   const report = inputs.verify ?? null;
   const all = implementationItems(ir, tests);
+  const errors = (inputs.diagnostics ?? []).filter((d) => d.severity === "error");
   const rows: MatrixRow[] = REQUIREMENTS.map((req) => {
+    const row = rowOf(req);
+    const concern = errors.filter((d) => d.reqs?.includes(req.id));
+    // A filing is never written for a policy that does not compile (src/cli/docs.ts).
+    const filingRefused = req.id === "A7.filing" && errors.length > 0 ? [`the filing document is refused while the policy has ${errors.length} compiler error${errors.length === 1 ? "" : "s"}`] : [];
+    if (concern.length || filingRefused.length) {
+      row.implemented = "fail";
+      row.gaps.unshift(...concern.map(compilerGap), ...filingRefused);
+    }
+    return row;
+  });
+  return { rows, summary: summarise(rows, Boolean(tests || brokenTests), Boolean(report), errors.length) };
+
+  function rowOf(req: Requirement): MatrixRow {
     const row: MatrixRow = { req, items: [], implemented: "n/a", tested: "n/a", verified: "n/a", tests: [], failingTests: [], gaps: [] };
     if (req.declaratory) {
       row.note = `Declaratory: ${req.summary.replace(/^Declaratory: /, "")}`;
@@ -361,6 +400,9 @@ export function buildMatrix(ir: PolicyIR, inputs: MatrixInputs = {}): Matrix {
     } else if (!tests) {
       // No test file at all: the status says so once, rather than as a gap of every row.
       row.tested = "not-run";
+    } else if (NOT_POLICY_TESTABLE[req.id]) {
+      row.tested = "n/a";
+      row.note = NOT_POLICY_TESTABLE[req.id];
     } else {
       row.tests = testsAbout(tests, req.id, row.items);
       row.failingTests = failingAbout(tests, req.id, row.tests);
@@ -391,21 +433,23 @@ export function buildMatrix(ir: PolicyIR, inputs: MatrixInputs = {}): Matrix {
       if (cell.status === "fail") row.gaps.push(`verify fails: ${cell.detail ?? "see the counterexample"}`);
     }
     return row;
-  });
-  return { rows, summary: summarise(rows, Boolean(tests || brokenTests), Boolean(report)) };
+  }
 }
 
-function summarise(rows: MatrixRow[], testsRun: boolean, verifyRun: boolean): MatrixSummary {
+function summarise(rows: MatrixRow[], testsRun: boolean, verifyRun: boolean, compilerErrors: number): MatrixSummary {
   const applicable = rows.filter((r) => !r.req.declaratory && r.req.kind !== "doc");
   const implemented = applicable.filter((r) => r.implemented === "yes").length;
-  const tested = applicable.filter((r) => r.tested === "yes").length;
+  // n/a: a requirement no policy test can show (NOT_POLICY_TESTABLE), shown elsewhere and said so.
+  const tested = applicable.filter((r) => r.tested === "yes" || r.tested === "n/a").length;
   const verified = applicable.filter((r) => r.verified === "yes" || r.verified === "n/a").length;
   const verifiedNotApplicable = applicable.filter((r) => r.verified === "n/a").map((r) => r.req.id);
   const gapReqs = applicable.filter((r) => r.gaps.length > 0).map((r) => r.req.id);
-  const complete = testsRun && verifyRun && implemented === applicable.length && tested === applicable.length && verified === applicable.length;
+  const complete = compilerErrors === 0 && testsRun && verifyRun && implemented === applicable.length && tested === applicable.length && verified === applicable.length;
   const n = applicable.length;
-  const headline = complete
+  const articles = [...new Set(OBLIGATIONS.map((o) => o.article))];
+  const outside = ` ${OBLIGATIONS.length} organisational obligations (Articles ${articles.slice(0, -1).join(", ")} and ${articles[articles.length - 1]}) are outside the policy and not covered by the engine: see the checklist of each article.`;
+  const headline = (complete
     ? `Every one of the ${n} requirements that rules can implement is implemented, tested and verified.`
-    : `Not every requirement is implemented, tested and verified: ${implemented} of ${n} implemented, ${testsRun ? `${tested} of ${n} fully tested` : "no policy tests"}, ${verifyRun ? `${verified} of ${n} verified` : "not verified (run with --verify)"}.`;
-  return { applicable: n, implemented, tested, verified, verifiedNotApplicable, testsRun, verifyRun, complete, headline, gapReqs };
+    : `Not every requirement is implemented, tested and verified: ${implemented} of ${n} implemented, ${testsRun ? `${tested} of ${n} fully tested` : "no policy tests"}, ${verifyRun ? `${verified} of ${n} verified` : "not verified (run with --verify)"}${compilerErrors ? `; the policy has ${compilerErrors} compiler error${compilerErrors === 1 ? "" : "s"}` : ""}.`) + outside;
+  return { applicable: n, implemented, tested, verified, verifiedNotApplicable, testsRun, verifyRun, complete, headline, gapReqs, organisational: OBLIGATIONS.length };
 }

@@ -3,7 +3,8 @@
  * precedence order (first holding deny, else first holding allow), the integrity guards, and the
  * state change and effects of an allowed event.
  */
-import type { DecidedEvent } from "../vocab/events.js";
+import type { DecidedEvent, EventType } from "../vocab/events.js";
+import { handledElsewhere } from "../source/exhaustive.js";
 import { DAY_MS, resetCtx, tierAfter, tierNow, type Ctx } from "./context.js";
 import { NO_CITES, NO_EFFECTS, type Decision, type Effect, type Subject } from "./decision.js";
 import type { Event } from "./event.js";
@@ -174,6 +175,8 @@ function applyAllowed(c: Ctx, cv: CompiledVersion, st: EngineState, now: number)
       if (st.purgedBefore === null || st.purgedBefore < ev.beforeMs) st.purgedBefore = ev.beforeMs;
       return NO_EFFECTS;
     default:
+      // Only decided events are judged here: every one of them has its case above.
+      handledElsewhere<Exclude<EventType, DecidedEvent>>(ev.type);
       return NO_EFFECTS;
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { Cite } from "../ir/types.js";
 import type { EventType, Role } from "../vocab/events.js";
+import type { SanctionKind } from "../vocab/actions.js";
 
 /**
  * What a decision says about its event:
@@ -39,18 +40,10 @@ export interface Subject {
 export type EffectTarget = { user: string } | { group: string };
 
 /**
- * The Article 11 measures a `measure` effect can carry. `close-group` and `suspend-posting` apply
- * to groups; `lower-credit`, `suspend-management` and `cancel-creation` to users; `warn` and
- * `blacklist` to either.
+ * The Article 11 measures a `measure` effect can carry: the sanctions of src/vocab/actions.ts,
+ * whose table says which apply to groups, which to users and which to either.
  */
-export type MeasureKind =
-  | "warn"
-  | "suspend-posting"
-  | "close-group"
-  | "blacklist"
-  | "lower-credit"
-  | "suspend-management"
-  | "cancel-creation";
+export type MeasureKind = SanctionKind;
 
 /**
  * Something the platform must do because of a decision, in the order the decision lists them

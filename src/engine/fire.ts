@@ -11,6 +11,7 @@ import { cites, subjectOf, timerDecision, type CompiledVersion, type Firing } fr
 import type { EngineState, Timer } from "./state.js";
 import { formatInstant } from "../source/time.js";
 import { popDue } from "./timers.js";
+import { assertNever } from "../source/exhaustive.js";
 
 const C_GROUP_MEASURES = cites("A11.group-measures");
 const C_USER_MEASURES = cites("A11.user-measures");
@@ -97,5 +98,7 @@ function fire(cv: CompiledVersion, st: EngineState, t: Timer, f: Firing): Decisi
       }
       return d("noted", subject, `${t.rule}/rectified`, `${who} was not flagged again after the warning of ${t.rule} until ${due}`, c, NO_EFFECTS);
     }
+    default:
+      return assertNever(t.kind, "timer kind");
   }
 }

@@ -4,6 +4,7 @@
  */
 export { compileProgram, type Program, type ProgramOptions, type EvaluateResult, type ProgramVersion } from "./program.js";
 export { ProgramError } from "./version.js";
+export { runnableProgram, unrunnableDiagnostic, type Runnable } from "./runnable.js";
 export {
   emptyState,
   restoreState,
@@ -33,5 +34,20 @@ export { parseEventLine, validateEvent, type DeadLetter, type IntakeContext, typ
 export type { Event } from "./event.js";
 export type { Explanation, RuleExplanation, ExprTrace } from "./explain.js";
 export type { MeasureTrace } from "./runtime.js";
-export { runStream, inputLine, splitLines, serializeDeadLetter, AccountingError, type StreamCounts, type StreamSinks, type StreamOptions } from "./stream.js";
+export {
+  runStream,
+  inputLine,
+  splitLines,
+  serializeDeadLetter,
+  boundedLine,
+  invalidUtf8Line,
+  overlongLine,
+  refusedDeadLetter,
+  MAX_LINE_BYTES,
+  AccountingError,
+  type RefusedLine,
+  type StreamCounts,
+  type StreamSinks,
+  type StreamOptions,
+} from "./stream.js";
 export { addDuration, formatInstant, parseRfc3339, zoneOf, type Zone } from "../source/time.js";

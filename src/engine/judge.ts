@@ -3,7 +3,8 @@
  * dispatching decided events, flags and complaints to their modules. Timers are ./fire.ts's job
  * and have already fired when this runs.
  */
-import { DECIDED_EVENTS } from "../vocab/events.js";
+import { DECIDED_EVENTS, type DecidedEvent } from "../vocab/events.js";
+import { handledElsewhere } from "../source/exhaustive.js";
 import { resolveComplaint, fileComplaint } from "./complaints.js";
 import { judgeDecided } from "./decided.js";
 import { NO_CITES, NO_EFFECTS, type Decision, type PolicyStamp } from "./decision.js";
@@ -132,6 +133,8 @@ export function judge(rt: Runtime, cv: CompiledVersion, ev: Event, st: EngineSta
     case "clock":
       return decision(f, "noted", {}, "clock/advance", `the clock is at ${formatInstant(now, zone)}`, NO_CITES, NO_EFFECTS, policy);
     default:
+      // Decided events were judged above (judgeDecided).
+      handledElsewhere<DecidedEvent>(ev.type);
       throw new Error(`no handler for event type ${ev.type}`);
   }
 }

@@ -10,6 +10,8 @@ import { ensureUser, type EngineState, type Timer, type TimerKind } from "./stat
 import { addDuration, formatInstant } from "../source/time.js";
 import { cancelTimer, pushTimer } from "./timers.js";
 import { ProgramError, type VersionData } from "./version.js";
+import { ACTIONS, isSanction, targetFits } from "../vocab/actions.js";
+import { assertNever } from "../source/exhaustive.js";
 
 /** Where actions apply: the group and user a flag (or complaint) concerns. */
 export interface Scope {
@@ -47,15 +49,12 @@ export function schedule(st: EngineState, kind: TimerKind, due: number, version:
   return t;
 }
 
-const GROUP_ONLY = new Set(["suspend-posting", "close-group"]);
-const USER_ONLY = new Set(["lower-credit", "suspend-management", "cancel-creation"]);
-
 /** Refuses actions whose target cannot carry them (closing a user, lowering a group's credit). */
 export function checkActions(actions: readonly ActionIR[], where: string): void {
   for (const a of actions) {
     if (!("target" in a)) continue;
-    if (GROUP_ONLY.has(a.kind) && a.target !== "group") throw new ProgramError(`${where}: ${a.kind} applies to a group, not ${a.target}`);
-    if (USER_ONLY.has(a.kind) && a.target === "group") throw new ProgramError(`${where}: ${a.kind} applies to users, not a group`);
+    if (!targetFits(a.kind, a.target))
+      throw new ProgramError(ACTIONS[a.kind].targets === "group" ? `${where}: ${a.kind} applies to a group, not ${a.target}` : `${where}: ${a.kind} applies to users, not a group`);
     if (a.kind === "warn") checkActions(a.otherwise, where);
     if ("duration" in a && a.duration !== null && !(a.duration.amount >= 0)) throw new ProgramError(`${where}: negative duration`);
   }
@@ -96,15 +95,13 @@ export function applyActions(actions: readonly ActionIR[], s: Scope, effects: Ef
   for (const a of actions) applyAction(a, actions, s, effects);
 }
 
-const SANCTIONS: ReadonlySet<string> = new Set(["warn", "suspend-posting", "close-group", "blacklist", "lower-credit", "suspend-management", "cancel-creation"]);
-
 /**
  * The actions a rectification timer applies: the `otherwise` list, plus the warning measure's own
  * `record` and `report` actions where `otherwise` has none of its own, so the sanction it imposes
  * later is recorded and reported like the measure it belongs to (A11.record-report).
  */
 function rectifyActions(otherwise: readonly ActionIR[], siblings: readonly ActionIR[]): ActionIR[] {
-  if (!otherwise.some((a) => SANCTIONS.has(a.kind))) return [...otherwise];
+  if (!otherwise.some((a) => isSanction(a.kind))) return [...otherwise];
   const out = [...otherwise];
   for (const kind of ["record", "report"] as const) {
     if (!otherwise.some((a) => a.kind === kind)) out.push(...siblings.filter((a) => a.kind === kind));
@@ -231,5 +228,7 @@ function applyAction(a: ActionIR, siblings: readonly ActionIR[], s: Scope, effec
       }
       return;
     }
+    default:
+      assertNever(a, "action");
   }
 }

@@ -3,6 +3,7 @@
  * evaluation, decisions and dead letters written to their sinks in input order, with the
  * accounting of docs/engine.md checked at the end.
  */
+import { utf8Length } from "../source/utf8.js";
 import { serializeDecision, type Decision } from "./decision.js";
 import type { DeadLetter } from "./intake.js";
 import type { Program } from "./program.js";
@@ -57,6 +58,59 @@ export class AccountingError extends Error {
 export interface StreamOptions {
   /** Number of the first line (default 1), for a stream resumed from a saved state. */
   firstLine?: number;
+  /** The longest line, in UTF-8 bytes without its newline, that is read as an event (default {@link MAX_LINE_BYTES}). */
+  maxLineBytes?: number;
+}
+
+/**
+ * The default maximum length of an input line: 1 MiB of UTF-8, without its newline. The largest
+ * event of the contract (a `user.verified` with its identity) is well under 1 KiB; a longer line
+ * is a dead letter (`line longer than … bytes`), so one runaway line — an endless one such as
+ * `/dev/zero` included — can neither exhaust memory nor stop the run (docs/events.md, "Lines").
+ * `qungui run --max-line-bytes` and {@link StreamOptions.maxLineBytes} change it.
+ */
+export const MAX_LINE_BYTES = 1 << 20;
+
+/**
+ * A line refused before it is read as text: its bytes are not well-formed UTF-8, or it is longer
+ * than the maximum. Line readers that see bytes (the CLI's) hand these to {@link runStream} and to
+ * the service engine instead of a repaired or truncated string; each is one input and one dead
+ * letter. Its `reason` and `raw` say what was wrong and how long the line was, never its content.
+ */
+export interface RefusedLine {
+  readonly kind: "refused";
+  readonly reason: string;
+  readonly raw: string;
+}
+
+/** A line whose bytes are not UTF-8; `offset` is 0-based, the reason counts bytes from 1. */
+export function invalidUtf8Line(offset: number, bytes: number): RefusedLine {
+  return { kind: "refused", reason: `not valid UTF-8 at byte ${offset + 1}`, raw: `[withheld: not valid UTF-8, ${bytes} byte${bytes === 1 ? "" : "s"}]` };
+}
+
+/**
+ * A line longer than `max` bytes. `bytes` is its length when its end was seen, or the bytes read
+ * of it when the reader stopped looking (`complete` false: an endless line).
+ */
+export function overlongLine(max: number, bytes: number, complete: boolean): RefusedLine {
+  return {
+    kind: "refused",
+    reason: `line longer than ${max} bytes (the maximum line length)`,
+    raw: `[withheld: ${complete ? "" : "at least "}${bytes} bytes]`,
+  };
+}
+
+/** The input line of a string, or a {@link RefusedLine} when it is longer than `max` UTF-8 bytes. */
+export function boundedLine(line: string, max: number): string | RefusedLine {
+  // Three bytes per UTF-16 unit at most: most lines need no counting.
+  if (line.length * 3 <= max) return line;
+  const n = utf8Length(line);
+  return n > max ? overlongLine(max, n, true) : line;
+}
+
+/** A refused line's dead letter. */
+export function refusedDeadLetter(r: RefusedLine, lineNo: number | null): DeadLetter {
+  return { line: lineNo, reason: r.reason, raw: r.raw };
 }
 
 /**
@@ -64,18 +118,26 @@ export interface StreamOptions {
  * letters handed to the sinks in input order. Blank lines are skipped and are not inputs. Throws
  * {@link AccountingError} if inputs ≠ primary decisions + dead letters (which would be a bug).
  */
-export function runStream(program: Program, lines: Iterable<string>, state: EngineState, sinks: StreamSinks = {}, options: StreamOptions = {}): StreamCounts {
+export function runStream(program: Program, lines: Iterable<string | RefusedLine>, state: EngineState, sinks: StreamSinks = {}, options: StreamOptions = {}): StreamCounts {
   const counts: StreamCounts = { inputs: 0, blankLines: 0, decisions: 0, primaryDecisions: 0, timerDecisions: 0, deadLetters: 0 };
+  const max = options.maxLineBytes ?? MAX_LINE_BYTES;
   let lineNo = (options.firstLine ?? 1) - 1;
   for (const rawLine of lines) {
     lineNo++;
-    const line = inputLine(rawLine);
+    const line = typeof rawLine === "string" ? inputLine(rawLine) : rawLine;
     if (line === null) {
       counts.blankLines++;
       continue;
     }
     counts.inputs++;
-    const r = program.evaluateLine(line, lineNo, state);
+    const bounded = typeof line === "string" ? boundedLine(line, max) : line;
+    if (typeof bounded !== "string") {
+      counts.deadLetters++;
+      const dl = refusedDeadLetter(bounded, lineNo);
+      sinks.deadLetter?.(serializeDeadLetter(dl), dl);
+      continue;
+    }
+    const r = program.evaluateLine(bounded, lineNo, state);
     for (const d of r.decisions) {
       counts.decisions++;
       if (d.trigger === "timer") counts.timerDecisions++;

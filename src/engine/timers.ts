@@ -8,17 +8,23 @@
  * equality skip. The map is built on the first cancel and kept up to date by every move; a cancel
  * that misses or finds it wrong (the array was edited from outside) rebuilds it.
  */
-import type { Timer } from "./state.js";
+/** What the queue orders by; the engine's timers (`Timer`, ./state.ts) have both. */
+export interface Queued {
+  /** When it falls due, epoch ms. */
+  due: number;
+  /** Orders entries due at the same instant, and names one for cancelling. */
+  seq: number;
+}
 
 const POSITIONS = Symbol("timer positions");
 
-type Indexed = Timer[] & { [POSITIONS]?: Map<number, number> };
+type Indexed = Queued[] & { [POSITIONS]?: Map<number, number> };
 
-function before(a: Timer, b: Timer): boolean {
+function before(a: Queued, b: Queued): boolean {
   return a.due < b.due || (a.due === b.due && a.seq < b.seq);
 }
 
-function up(h: Timer[], i: number): void {
+function up<T extends Queued>(h: T[], i: number): void {
   const pos = (h as Indexed)[POSITIONS];
   const t = h[i]!;
   while (i > 0) {
@@ -33,7 +39,7 @@ function up(h: Timer[], i: number): void {
   pos?.set(t.seq, i);
 }
 
-function down(h: Timer[], i: number): void {
+function down<T extends Queued>(h: T[], i: number): void {
   const pos = (h as Indexed)[POSITIONS];
   const n = h.length;
   const t = h[i]!;
@@ -53,25 +59,25 @@ function down(h: Timer[], i: number): void {
   pos?.set(t.seq, i);
 }
 
-export function pushTimer(h: Timer[], t: Timer): void {
+export function pushTimer<T extends Queued>(h: T[], t: T): void {
   h.push(t);
   up(h, h.length - 1);
 }
 
 /** The earliest timer if it is due at or before `now`, removed from the heap; else undefined. */
-export function popDue(h: Timer[], now: number): Timer | undefined {
+export function popDue<T extends Queued>(h: T[], now: number): T | undefined {
   const top = h[0];
   if (top === undefined || top.due > now) return undefined;
   removeAt(h, 0);
   return top;
 }
 
-export function peekTimer(h: readonly Timer[]): Timer | undefined {
+export function peekTimer<T extends Queued>(h: readonly T[]): T | undefined {
   return h[0];
 }
 
 /** Removes the timer with this sequence number; false when it is not pending (fired or cancelled). */
-export function cancelTimer(h: Timer[], seq: number): boolean {
+export function cancelTimer<T extends Queued>(h: T[], seq: number): boolean {
   let pos = (h as Indexed)[POSITIONS];
   let i = pos?.get(seq);
   // A miss is rare (the engine cancels timers it knows are pending), so it is checked the slow way.
@@ -84,7 +90,7 @@ export function cancelTimer(h: Timer[], seq: number): boolean {
   return true;
 }
 
-function removeAt(h: Timer[], i: number): void {
+function removeAt<T extends Queued>(h: T[], i: number): void {
   const removed = h[i]!;
   (h as Indexed)[POSITIONS]?.delete(removed.seq);
   const last = h.pop()!;
@@ -95,7 +101,7 @@ function removeAt(h: Timer[], i: number): void {
   }
 }
 
-function indexPositions(h: Timer[]): Map<number, number> {
+function indexPositions<T extends Queued>(h: T[]): Map<number, number> {
   const pos = new Map<number, number>();
   for (let i = 0; i < h.length; i++) pos.set(h[i]!.seq, i);
   Object.defineProperty(h, POSITIONS, { value: pos, enumerable: false, writable: true, configurable: true });
@@ -103,6 +109,6 @@ function indexPositions(h: Timer[]): Map<number, number> {
 }
 
 /** Restores the heap property of an array (after loading a state someone may have edited). */
-export function heapify(h: Timer[]): void {
+export function heapify<T extends Queued>(h: T[]): void {
   for (let i = (h.length >> 1) - 1; i >= 0; i--) down(h, i);
 }

@@ -16,7 +16,7 @@
  *   them, so the export decides exactly as the engine does; {@link combine} is the combining rule.
  */
 import type { Cite, ExprIR, PolicyIR, RuleIR, TemplatePart, VersionIR } from "../ir/types.js";
-import type { DecidedEvent } from "../vocab/events.js";
+import { EXISTING_GROUP_EVENTS, type DecidedEvent } from "../vocab/events.js";
 import { PATHS, canonicalPath, type ValueType } from "../vocab/paths.js";
 import { exprText, typeOf } from "../engine/expr.js";
 import { parseTimestamp, UNIT_MS } from "../source/time.js";
@@ -385,7 +385,7 @@ const GUARDS: readonly Guard[] = [
   { name: "integrity/group-id-used", on: ["group.create"], when: p("group.exists", "bool"), cites: [{ article: 8, req: "A8.group-id" }], because: "group id {group} is already in use" },
   {
     name: "integrity/unknown-group",
-    on: ["group.join", "group.info", "group.role", "group.manage", "message.post"],
+    on: [...EXISTING_GROUP_EVENTS],
     when: notExpr(p("group.exists", "bool")),
     cites: C_ROLES,
     because: "group {group} does not exist",

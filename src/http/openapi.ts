@@ -115,7 +115,7 @@ export function openApiDocument(options: { version: string; maxBatch: number }):
               description: "One result per event: timer decisions that fell due, then its own decision; or its dead letter",
               content: { "application/json": { schema: { oneOf: [ref("DecideResult"), ref("BatchResult")] } } },
             },
-            "400": json(ref("Error"), "The body is not JSON (QUNGUI_INVALID_JSON), not an event or a batch of events (QUNGUI_INVALID_EVENT), or has a forbidden key (QUNGUI_FORBIDDEN_KEY)"),
+            "400": json(ref("Error"), "The body is not UTF-8 (QUNGUI_INVALID_UTF8) or not JSON (QUNGUI_INVALID_JSON), not an event or a batch of events (QUNGUI_INVALID_EVENT), or has a forbidden key (QUNGUI_FORBIDDEN_KEY)"),
             "413": json(ref("Error"), "The body is larger than the limit"),
             "415": json(ref("Error"), "Not application/json"),
             "503": UNAVAILABLE,

@@ -17,6 +17,7 @@
  *   without bodies; request and header timeouts against slow clients; TLS; graceful drain
  *   ({@link drainServer}); prom-client metrics; a timer tick that fires deadlines by the wall clock.
  */
+import { isUtf8 } from "node:buffer";
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
@@ -26,14 +27,15 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import sjson from "secure-json-parse";
 import { compilePolicyText } from "../compile.js";
-import { compileProgram, ProgramError, type Program } from "../engine/index.js";
+import { runnableProgram, type Program } from "../engine/index.js";
 import { loadIR } from "../ir/load.js";
 import { StoreError } from "../store/types.js";
 import type { DecideOutput, Engine } from "../service/engine.js";
 import { PurgedError } from "../service/replay.js";
 import { diagnosticsToJson, renderDiagnostics } from "../source/render.js";
-import { hasErrors, type Diagnostic } from "../source/diagnostic.js";
+import type { Diagnostic } from "../source/diagnostic.js";
 import { formatInstant } from "../source/time.js";
+import { invalidUtf8Offset } from "../source/utf8.js";
 import { EVENT_SCHEMA } from "../vocab/schemas.js";
 import { Metrics } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
@@ -174,17 +176,16 @@ function policyInfo(engine: Engine): PolicyInfo {
   return { name: p.name, id: engine.policy, since: engine.policySince, versions: p.versions.map((v) => ({ version: v.version, effective: v.effective, zone: v.zone })) };
 }
 
-/** Compiles a reloaded policy: `.qg` text, or IR as JSON. Throws ProgramError when the IR cannot run. */
+/** Compiles a reloaded policy: `.qg` text, or IR as JSON; IR the engine cannot run is QG079. */
 function compileReload(body: unknown, name: string, wallClock: () => number): { program: Program | null; diagnostics: Diagnostic[]; rendered?: string } {
   if (typeof body === "string") {
     const r = compilePolicyText(body, name);
-    const rendered = r.diagnostics.length > 0 ? renderDiagnostics(r.diagnostics, r.source, { color: false }) : undefined;
-    if (r.ir === null || hasErrors(r.diagnostics)) return { program: null, diagnostics: r.diagnostics, ...(rendered ? { rendered } : {}) };
-    return { program: compileProgram(r.ir, { wallClock }), diagnostics: r.diagnostics };
+    const c = runnableProgram(r.ir, r.diagnostics, name, { wallClock });
+    const rendered = c.diagnostics.length > 0 ? renderDiagnostics(c.diagnostics, r.source, { color: false }) : undefined;
+    return { ...c, ...(rendered ? { rendered } : {}) };
   }
   const r = loadIR(body);
-  if (r.ir === null) return { program: null, diagnostics: r.diagnostics };
-  return { program: compileProgram(r.ir, { wallClock }), diagnostics: r.diagnostics };
+  return runnableProgram(r.ir, r.diagnostics, "<ir>", { wallClock });
 }
 
 /** `application/json`, or a `+json` type. */
@@ -192,6 +193,13 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 /** A request id a client may choose: short, printable, nothing a log line could be forged with. */
 const CLIENT_REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+
+/** A body's text, or a 400 error naming the first byte that is not UTF-8 (never the bytes themselves). */
+function utf8Body(body: Buffer): string {
+  if (isUtf8(body)) return body.toString("utf8");
+  const at = invalidUtf8Offset(body) + 1;
+  throw Object.assign(new Error(`the body is not valid UTF-8 at byte ${at}`), { statusCode: 400, code: "QUNGUI_INVALID_UTF8" });
+}
 
 /** The JSON body parser: secure-json-parse refuses prototype keys; errors never quote the body (it may hold an identity). */
 function parseJsonBody(text: string): unknown {
@@ -281,10 +289,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   LIFECYCLES.set(app, life);
 
-  app.removeContentTypeParser("application/json");
-  app.addContentTypeParser(JSON_TYPE, { parseAs: "string" }, (_req, body, done) => {
+  // Bodies are taken as bytes and decoded only when they are well-formed UTF-8: decoding with
+  // U+FFFD for bad bytes would make the user ids `v\xff` and `v\xfe` one user (docs/events.md).
+  app.removeContentTypeParser(["application/json", "text/plain"]);
+  app.addContentTypeParser(JSON_TYPE, { parseAs: "buffer" }, (_req, body, done) => {
     try {
-      done(null, parseJsonBody(body as string));
+      done(null, parseJsonBody(utf8Body(body as Buffer)));
+    } catch (e) {
+      done(e as Error, undefined);
+    }
+  });
+  app.addContentTypeParser("text/plain", { parseAs: "buffer" }, (_req, body, done) => {
+    try {
+      done(null, utf8Body(body as Buffer));
     } catch (e) {
       done(e as Error, undefined);
     }
@@ -427,14 +444,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }
     const e = need(reply);
     if (e === null) return reply;
-    let compiled: ReturnType<typeof compileReload>;
-    try {
-      compiled = compileReload(req.body, options.policyName ?? "policy.qg", clock);
-    } catch (err) {
-      if (!(err instanceof ProgramError)) throw err;
-      metrics.reloads.inc({ result: "refused" });
-      return sendError(reply, 422, "the policy cannot run; the old one keeps serving", { diagnostics: [{ code: "QG079", severity: "error", message: err.message }] });
-    }
+    const compiled = compileReload(req.body, options.policyName ?? "policy.qg", clock);
     if (compiled.program === null) {
       metrics.reloads.inc({ result: "refused" });
       return sendError(reply, 422, "the policy has errors; the old one keeps serving", {

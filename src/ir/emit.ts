@@ -8,6 +8,7 @@
  * at run time): missing pieces get neutral defaults and the emitted IR is still schema-valid.
  */
 import { sha256Hex } from "../source/digest.js";
+import { assertNever } from "../source/exhaustive.js";
 import type * as A from "../ast/nodes.js";
 import { mergeSection } from "../ast/merge.js";
 import type { Span } from "../source/span.js";
@@ -60,8 +61,19 @@ interface VersionDecls {
 class Emitter {
   private next = 1;
   readonly spans: Record<string, SpanIR> = {};
+  /**
+   * Spans of clauses inside a section, keyed `<section id>#<clause>` (e.g. `n40#members-per-group`):
+   * not IR nodes, so they are never emitted, but the rules lowered from a clause take its span, and
+   * their source links point at the clause's own line rather than the section's first.
+   */
+  private readonly clauseSpans: Record<string, SpanIR> = {};
 
   constructor(private readonly types: ExprTypes) {}
+
+  /** Records where a clause of section `sectionId` is written (see `clauseSpans`). */
+  private clause(sectionId: string, clause: string, node: { span: Span } | null): void {
+    if (node) this.clauseSpans[`${sectionId}#${clause}`] = compactSpan(node.span);
+  }
 
   id(node: { span: Span } | null): string {
     const id = `n${this.next++}`;
@@ -72,8 +84,19 @@ class Emitter {
   /** A fresh id sharing the span of an existing id (for rules lowered from a section). */
   idFrom(spanFrom: string | null): string {
     const id = `n${this.next++}`;
-    const span = spanFrom ? this.spans[spanFrom] : undefined;
+    // A clause key falls back to its section's span when the clause has none.
+    const span = spanFrom ? (this.spans[spanFrom] ?? this.clauseSpans[spanFrom] ?? this.spans[spanFrom.split("#")[0]!]) : undefined;
     if (span) this.spans[id] = span;
+    return id;
+  }
+
+  /** The limits section's id, with the spans of its clauses for the rules lowered from each. */
+  private limitsId(limits: A.LimitsSection): string {
+    const id = this.id(limits);
+    this.clause(id, "members-per-group", limits.membersPerGroup);
+    this.clause(id, "groups-created", limits.groupsCreated);
+    this.clause(id, "groups-joined", limits.groupsJoined);
+    this.clause(id, "info-page", limits.infoPage);
     return id;
   }
 
@@ -244,7 +267,7 @@ class Emitter {
         : [],
       limits: {
         kind: "limits",
-        id: limits ? this.id(limits) : null,
+        id: limits ? this.limitsId(limits) : null,
         cites: this.cites(limits?.serves ?? null),
         membersPerGroup: limits?.membersPerGroup?.value ?? null,
         groupsCreated: limits?.groupsCreated ? stepped(limits.groupsCreated, levels) : null,
@@ -345,6 +368,8 @@ function action(a: A.Action): ActionIR {
       return { kind: "report", to: a.to.name };
     case "EscalateAction":
       return { kind: "escalate" };
+    default:
+      return assertNever(a, "action");
   }
 }
 

@@ -15,10 +15,10 @@ import { IR_VERSION, type ExprIR, type PolicyIR, type VersionIR } from "./types.
  * Two validators of the same schema, each compiled on first use. They accept exactly the same
  * documents and differ in the work on the way. With `allErrors`, each `oneOf` over the expression
  * and action variants runs every failing branch to the end and builds an error object, JSON
- * pointer included, for all it finds, on every node of a valid document too: 1–2 s for the IR of
- * a 10,000-rule policy, and most of the garbage. So a first pass, which stops at the first error
- * of each branch, only says yes or no (0.2 s there); a document it rejects is validated again with
- * `allErrors`, so that the messages are those of the complete validator.
+ * pointer included, for all it finds, on every node of a valid document too: most of the time and
+ * of the garbage of validating a large IR (docs/performance.md). So a first pass, which stops at
+ * the first error of each branch, only says yes or no; a document it rejects is validated again
+ * with `allErrors`, so that the messages are those of the complete validator.
  */
 let verdict: ValidateFunction | undefined;
 let reporter: ValidateFunction | undefined;

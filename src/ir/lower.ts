@@ -8,7 +8,7 @@
  * measures in force, management rights, tiers, limits, retention, then the policy's own rules,
  * then its allow rules, then one permit per event.
  */
-import { DECIDED_EVENTS, SERVICE_EVENTS, type DecidedEvent, type Service } from "../vocab/events.js";
+import { DECIDED_EVENTS, EXISTING_GROUP_EVENTS, SERVICE_EVENTS, type DecidedEvent, type Service } from "../vocab/events.js";
 import { and, bool, cmp, count, duration, enumLit, ifThen, isIn, minus, not, or, path, template } from "./build.js";
 import type { ActionIR, Cite, ExprIR, RuleIR, RuleOrigin, SteppedIR, TierTableIR, VersionIR } from "./types.js";
 import { articleOf } from "../law/articles.js";
@@ -88,7 +88,8 @@ class RuleList {
   }
 }
 
-const GROUP_EVENTS: DecidedEvent[] = ["group.join", "group.info", "group.role", "group.manage", "message.post"];
+/** The events whose group must exist (src/vocab/events.ts). */
+const GROUP_EVENTS: DecidedEvent[] = [...EXISTING_GROUP_EVENTS];
 const MANAGEMENT_EVENTS: DecidedEvent[] = ["group.info", "group.role", "group.manage"];
 
 function eventsOf(services: readonly Service[]): DecidedEvent[] {
@@ -357,13 +358,14 @@ function tierRules(v: VersionSections, list: RuleList, reach: ReachableMeasures)
 
 function limitRules(v: VersionSections, list: RuleList): void {
   const l = v.limits;
-  const from = l.id;
+  // Each rule takes the span of its own clause (src/ir/emit.ts, clauseSpans), else the section's.
+  const at = (clause: string) => (l.id === null ? null : `${l.id}#${clause}`);
   if (l.membersPerGroup !== null) {
     list.add(
       "limits/member-cap",
       "section",
       "limits",
-      from,
+      at("members-per-group"),
       ["group.join"],
       "deny",
       cmp(">", path("group.members-after"), count(l.membersPerGroup)),
@@ -376,7 +378,7 @@ function limitRules(v: VersionSections, list: RuleList): void {
       "limits/groups-created",
       "section",
       "limits",
-      from,
+      at("groups-created"),
       ["group.create"],
       "deny",
       cmp(">=", path("actor.groups-created"), steppedValue(l.groupsCreated, "actor.credit")),
@@ -389,7 +391,7 @@ function limitRules(v: VersionSections, list: RuleList): void {
       "limits/groups-joined",
       "section",
       "limits",
-      from,
+      at("groups-joined"),
       ["group.create", "group.join"],
       "deny",
       cmp(">=", path("actor.groups-joined"), steppedValue(l.groupsJoined, "actor.credit")),
@@ -402,7 +404,7 @@ function limitRules(v: VersionSections, list: RuleList): void {
       "limits/info-page",
       "section",
       "limits",
-      from,
+      at("info-page"),
       ["group.join"],
       "deny",
       and(cmp(">=", path("group.members-after"), count(l.infoPage.from)), not(path("group.has-info-page"))),

@@ -10,6 +10,7 @@
  */
 import type { DecidedEvent, Service } from "../vocab/events.js";
 import type { ValueType } from "../vocab/paths.js";
+import type { ActionKind } from "../vocab/actions.js";
 
 export const IR_VERSION = 1 as const;
 
@@ -257,6 +258,12 @@ export type ActionIR =
   | { kind: "record" }
   | { kind: "report"; to: string }
   | { kind: "escalate" };
+
+/**
+ * `tsc` fails here when the actions above and the table of src/vocab/actions.ts disagree: an
+ * action is added in both.
+ */
+export const ACTION_KINDS_MATCH: [ActionIR["kind"], ActionKind] extends [ActionKind, ActionIR["kind"]] ? true : never = true;
 
 /** When a measure applies to a `content.flagged` event. */
 export interface TriggerIR {

@@ -49,6 +49,16 @@ const SUMMARIES: Record<number, [titleZh: string, summaryEn: string, declaratory
   15: ["施行日期", "The provisions take effect on 8 October 2017.", false],
 };
 
+/** Where the quoted Chinese text comes from: the regulation, and the project's copy that documents quote. */
+export const REGULATION_SOURCE = {
+  title: "互联网群组信息服务管理规定",
+  issuer: "国家互联网信息办公室",
+  issued: "2017-09-07",
+  effective: "2017-10-08",
+  /** The project's copy, with the official full-width punctuation (src/law/articles-zh.ts is generated from it). */
+  copy: "docs/regulation/cac-2017-zh.md",
+} as const;
+
 /** The 15 articles, in order. */
 export const ARTICLES: readonly Article[] = Object.entries(SUMMARIES).map(([n, [titleZh, summaryEn, declaratory]]) => ({
   number: Number(n),

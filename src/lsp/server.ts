@@ -126,7 +126,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   // The first text with a syntax error takes chevrotain's recovery path, which V8 has not compiled
-  // yet (60 ms on the reference policy instead of 4): take it once before the first keystroke does.
+  // yet (docs/performance.md): take it once before the first keystroke does.
   connection.onInitialized(() => {
     for (let i = 0; i < 3; i++) analyse("<warm-up>", WARM_UP);
   });

@@ -5,11 +5,10 @@
  * test/browser/playground.test.ts compares its counts with `qungui run`'s.
  */
 import { compilePolicyText } from "../compile.js";
-import { compileProgram, emptyState, inputLine, runStream, splitLines, type Decision, type DeadLetter, type Explanation, type Program, type StreamCounts } from "../engine/index.js";
+import { emptyState, inputLine, runnableProgram, runStream, splitLines, type Decision, type DeadLetter, type Explanation, type Program, type StreamCounts } from "../engine/index.js";
 import type { PolicyIR } from "../ir/types.js";
 import { REQUIREMENTS } from "../law/articles.js";
 import { coverageUniverse, exercised, type CoverageItem } from "../policytest/coverage.js";
-import { hasErrors } from "../source/diagnostic.js";
 
 export interface Compiled {
   ir: PolicyIR;
@@ -19,8 +18,8 @@ export interface Compiled {
 /** The policy's IR and program, or null when it has errors (the editor shows them). */
 export function compileForPlayground(text: string, file: string): Compiled | null {
   const r = compilePolicyText(text, file, { selfCheck: false });
-  if (!r.ir || hasErrors(r.diagnostics)) return null;
-  return { ir: r.ir, program: compileProgram(r.ir) };
+  const { program } = runnableProgram(r.ir, r.diagnostics, file);
+  return r.ir && program ? { ir: r.ir, program } : null;
 }
 
 export interface Row {

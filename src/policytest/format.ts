@@ -9,6 +9,7 @@
 import type { Node } from "yaml";
 import { requirement, REQUIREMENTS } from "../law/articles.js";
 import { EVENT_FIELDS, EVENT_TYPES, type EventType } from "../vocab/events.js";
+import { isSanction } from "../vocab/actions.js";
 import { closest, unknownKey, YamlReader, type Entry, type Pos, type Problem } from "./yaml.js";
 
 /** The language's units, plus seconds (tests sometimes need events closer than a minute). */
@@ -687,11 +688,9 @@ class Parser {
   }
 }
 
-const MEASURE_WORDS = ["warn", "suspend-posting", "close-group", "blacklist", "lower-credit", "suspend-management", "cancel-creation"];
-
 /** `record` → `{kind: record}`; `warn` → `{kind: measure, measure: warn}`; `info-page` → an obligation. */
 export function effectShorthand(word: string): Record<string, unknown> {
-  if (MEASURE_WORDS.includes(word)) return { kind: "measure", measure: word };
+  if (isSanction(word)) return { kind: "measure", measure: word };
   if (word === "info-page" || word === "resolve-complaint" || word === "rectify") return { kind: "obligation", what: word };
   return { kind: word };
 }

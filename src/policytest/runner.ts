@@ -6,10 +6,9 @@
  * internal error becomes a problem or a failed test with a message.
  */
 import { compilePolicyText } from "../compile.js";
-import { compileProgram, emptyState, type DeadLetter, type Decision, type EngineState, type Program } from "../engine/index.js";
+import { emptyState, runnableProgram, type DeadLetter, type Decision, type EngineState, type Program } from "../engine/index.js";
 import { loadIRText } from "../ir/load.js";
 import type { PolicyIR } from "../ir/types.js";
-import { hasErrors } from "../source/diagnostic.js";
 import { renderDiagnostics } from "../source/render.js";
 import { addDuration, formatInstant, parseRfc3339 } from "../source/time.js";
 import { collect, coverageReport, newCollector, type CoverageCollector, type CoverageReport } from "./coverage.js";
@@ -100,10 +99,10 @@ export class PolicyTestRunner {
     try {
       const text = this.host.readFile(path);
       const loaded = path.endsWith(".json") ? { ...loadIRText(text), source: undefined } : compilePolicyText(text, path);
-      if (!loaded.ir || hasErrors(loaded.diagnostics)) {
-        result = { problem: `the policy ${path} does not compile:\n${renderDiagnostics(loaded.diagnostics.filter((d) => d.severity === "error"), loaded.source)}` };
+      const { program, diagnostics } = runnableProgram(loaded.ir, loaded.diagnostics, path);
+      if (!loaded.ir || !program) {
+        result = { problem: `the policy ${path} does not compile:\n${renderDiagnostics(diagnostics.filter((d) => d.severity === "error"), loaded.source)}` };
       } else {
-        const program = compileProgram(loaded.ir);
         result = { ir: loaded.ir, program, viewer: new StateViewer(loaded.ir), ruleNames: ruleNamesOf(loaded.ir) };
       }
     } catch (e) {

@@ -20,6 +20,9 @@ import { EventEmitter } from "node:events";
 import { performance } from "node:perf_hooks";
 import {
   emptyState,
+  boundedLine,
+  MAX_LINE_BYTES,
+  refusedDeadLetter,
   restoreState,
   serializeDeadLetter,
   serializeDecision,
@@ -29,6 +32,7 @@ import {
   type EngineState,
   type EvaluateResult,
   type Program,
+  type RefusedLine,
 } from "../engine/index.js";
 import type { Explanation } from "../engine/explain.js";
 import { hasSeen } from "../engine/state.js";
@@ -86,10 +90,34 @@ export interface EngineOptions {
    * journaled as the first policy either way.
    */
   policy?: "stored" | "given";
+  /**
+   * The longest input line (kind `line`), in UTF-8 bytes, that is read as an event; a longer one
+   * is a dead letter `line longer than N bytes (the maximum line length)`. Default
+   * `MAX_LINE_BYTES` (1 MiB), as `qungui run` (docs/events.md, "Lines").
+   */
+  maxLineBytes?: number;
 }
 
 /** One input of a commit. */
-export type EngineInput = { kind: "value"; value: unknown } | { kind: "line"; line: string; lineNo: number | null };
+export type EngineInput =
+  | { kind: "value"; value: unknown }
+  | { kind: "line"; line: string; lineNo: number | null }
+  /** A line its reader refused (not UTF-8, too long): a dead letter, and nothing else happens. */
+  | { kind: "refused"; refused: RefusedLine; lineNo: number | null };
+
+/** One input's result: a line or a value evaluated, a refused line its dead letter. */
+function evaluateInput(p: Program, input: EngineInput, state: EngineState, maxLineBytes: number): EvaluateResult {
+  switch (input.kind) {
+    case "line": {
+      const line = boundedLine(input.line, maxLineBytes);
+      return typeof line === "string" ? p.evaluateLine(line, input.lineNo, state) : { decisions: [], deadLetter: refusedDeadLetter(line, input.lineNo) };
+    }
+    case "value":
+      return p.evaluate(input.value, state);
+    case "refused":
+      return { decisions: [], deadLetter: refusedDeadLetter(input.refused, input.lineNo) };
+  }
+}
 
 /** How {@link Engine.decideRaw} treats its inputs. */
 export interface DecideOptions {
@@ -175,6 +203,7 @@ export class Engine {
   private pendingSnapshot: number | null = null;
   private readonly clockFn: () => number;
   private readonly every: number;
+  private readonly maxLineBytes: number;
   /** Entries between snapshots now: `every`, or more for a large state. */
   private interval: number;
   private readonly groupLimit: number;
@@ -194,6 +223,7 @@ export class Engine {
     this.policies.add(program.id, program);
     this.clockFn = options.clock ?? (() => this.state.clock ?? 0);
     this.every = Math.max(1, options.snapshotEvery ?? 10_000);
+    this.maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
     this.interval = this.every;
     this.groupLimit = Math.max(1, options.groupCommitLimit ?? 5_000);
     this.explainer = new Explainer(store);
@@ -514,13 +544,14 @@ export class Engine {
           continue;
         }
       }
-      const r = input.kind === "line" ? p.evaluateLine(input.line, input.lineNo, state) : p.evaluate(input.value, state);
+      const r = evaluateInput(p, input, state, this.maxLineBytes);
       if (!isAccepted(r)) {
         outputs.push(record(r, "event", null, 0));
         continue;
       }
       const primary = r.decisions[r.decisions.length - 1]!;
-      const event = input.kind === "line" ? (JSON.parse(input.line) as Record<string, unknown>) : (input.value as Record<string, unknown>);
+      // Accepted, so a line or a value (a refused line is a dead letter).
+      const event = (input.kind === "line" ? JSON.parse(input.line) : input.kind === "value" ? input.value : null) as Record<string, unknown>;
       outputs.push(record(r, "event", event, isoMs(primary.at)));
     }
     if (advanceTo !== undefined) {

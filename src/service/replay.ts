@@ -3,9 +3,9 @@
  * engine (recovery, catching up with other writers), the explain worker and `qungui explain
  * --store` all replay through here, so they cannot disagree about what an entry means.
  */
-import { compileProgram, emptyState, restoreState, type EngineState, type EvaluateResult, type Program } from "../engine/index.js";
+import { emptyState, restoreState, type EngineState, type EvaluateResult, type Program } from "../engine/index.js";
 import type { Explanation } from "../engine/explain.js";
-import { loadIR } from "../ir/load.js";
+import { loadStoredPolicy } from "../store/stored-policy.js";
 import { StoreError, type JournalEntry, type Snapshot, type Store } from "../store/types.js";
 
 /** Thrown by {@link Policies.get} for a policy that is not loaded yet: load it and try again. */
@@ -39,15 +39,7 @@ export class Policies {
   addText(key: string, irText: string): Program {
     const known = this.programs.get(key);
     if (known !== undefined) return known;
-    let doc: unknown;
-    try {
-      doc = JSON.parse(irText);
-    } catch {
-      throw new StoreError(`stored policy ${key.slice(0, 12)}… is not JSON`);
-    }
-    const { ir, diagnostics } = loadIR(doc);
-    if (ir === null) throw new StoreError(`stored policy ${key.slice(0, 12)}… does not load: ${diagnostics[0]?.message ?? "invalid"}`);
-    const p = compileProgram(ir);
+    const p = loadStoredPolicy(key, irText).program;
     this.programs.set(key, p);
     this.programs.set(p.id, p);
     return p;

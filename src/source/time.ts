@@ -284,11 +284,17 @@ export function formatInstant(ms: number, zoneOrName: Zone | string): string {
 }
 
 /**
- * The instant of a local wall-clock time (given as ms since the epoch of the local calendar). In a
- * gap (clocks jump forward) the time moves forward by the gap; in an overlap the earlier instant
- * is chosen, as Temporal's `compatible` disambiguation does.
+ * How a local time that a zone's clocks skip (a gap) or show twice (an overlap) becomes an instant,
+ * as Temporal names them: `compatible` moves a gap's time forward by the gap and takes an overlap's
+ * earlier instant; `earlier` takes the earlier instant in both (a gap's time moves back by the gap).
  */
-export function localToInstant(local: number, zone: Zone): number {
+export type Disambiguation = "compatible" | "earlier";
+
+/**
+ * The instant of a local wall-clock time (given as ms since the epoch of the local calendar),
+ * disambiguated as {@link Disambiguation} says (default `compatible`).
+ */
+export function localToInstant(local: number, zone: Zone, disambiguation: Disambiguation = "compatible"): number {
   const before = zone.offsetAt(local - DAY);
   const after = zone.offsetAt(local + DAY);
   if (before === after) return local - before;
@@ -299,7 +305,8 @@ export function localToInstant(local: number, zone: Zone): number {
   if (ok1 && ok2) return Math.min(t1, t2);
   if (ok1) return t1;
   if (ok2) return t2;
-  return local - before;
+  // A gap: neither offset gives back this local time. The larger offset gives the earlier instant.
+  return disambiguation === "earlier" ? local - Math.max(before, after) : local - Math.min(before, after);
 }
 
 /**
@@ -307,6 +314,13 @@ export function localToInstant(local: number, zone: Zone): number {
  * calendar units in `zone`: the local date moves by whole months, keeping the local time of day and
  * clamping the day to the end of a shorter month (31 Aug + 1 month = 30 Sep; 31 Aug − 6 months =
  * 28 or 29 Feb).
+ *
+ * A subtraction that lands on a local time the clocks skipped or showed twice takes the earlier
+ * instant (`earlier`), so "six months before now" is never later than any instant six calendar
+ * months before now: in a gap the time moves back by the gap, never forward into it. Moving it
+ * forward (as an addition does, `compatible`) let a retention purge in New York or London remove
+ * records younger than six months (issue 13). An addition keeps `compatible`: a deadline that
+ * lands in a gap moves later, never earlier.
  */
 export function addDuration(ms: number, d: CalendarDuration, zoneOrName: Zone | string, sign: 1 | -1 = 1): number {
   if (d.unit !== "month" && d.unit !== "year") return ms + sign * d.amount * UNIT_MS[d.unit];
@@ -317,7 +331,7 @@ export function addDuration(ms: number, d: CalendarDuration, zoneOrName: Zone | 
   const ty = c.y + Math.floor(m / 12);
   const tm = ((m % 12) + 12) % 12;
   const day = Math.min(c.d, daysInMonth(ty, tm));
-  return localToInstant(daysFromCivil(ty, tm, day) * DAY + c.t, zone);
+  return localToInstant(daysFromCivil(ty, tm, day) * DAY + c.t, zone, sign < 0 ? "earlier" : "compatible");
 }
 
 /** An upper bound of a duration in ms (months as 31 days, years as 366), for pruning horizons. */

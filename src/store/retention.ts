@@ -6,6 +6,7 @@
  */
 import type { PolicyIR, VersionIR } from "../ir/types.js";
 import { addDuration, formatInstant, type CalendarDuration } from "../source/time.js";
+import { loadStoredPolicy } from "./stored-policy.js";
 import { StoreError, type PurgeCounts, type Store } from "./types.js";
 
 /** The regulation's floor (A13.retention). */
@@ -62,7 +63,7 @@ export async function purgeRecords(store: Store, beforeMs: number, wallNow: numb
   const stats = await store.stats();
   const irText = stats.policy === null ? null : await store.getPolicy(stats.policy);
   if (stats.policy !== null && irText === null) throw new StoreError(`the store does not hold its policy ${stats.policy.slice(0, 12)}…`);
-  const ir = irText === null ? null : (JSON.parse(irText) as PolicyIR);
+  const ir = irText === null ? null : loadStoredPolicy(stats.policy!, irText).ir;
   const engineNow = stats.clock === null ? wallNow : Math.min(stats.clock, wallNow);
   const rule = retentionOf(ir, engineNow);
   const cutoffMs = purgeCutoff(engineNow, rule);

@@ -1,8 +1,8 @@
 /**
  * chevrotain's runtime values, loaded from the single-file build its package ships
  * (`lib/chevrotain.mjs`, the same version and code) rather than from its module tree, which imports
- * some 600 lodash-es modules one by one: that took 0.4–0.6 s of every command that reads a `.qg`
- * file, more than parsing the policy; the single file loads in about 40 ms. Types still come from
+ * some 600 lodash-es modules one by one: loading those took every command that reads a `.qg` file
+ * longer than parsing the policy (docs/performance.md has the figures). Types still come from
  * the package (`import type … from "chevrotain"`). Should a later chevrotain stop shipping the
  * file, the package itself is loaded instead.
  */

@@ -75,14 +75,17 @@ import {
 
 /**
  * What a grammar rule hands its caller: the AST it built (null when it could build nothing) and
- * the offsets of its first real token's start and its last real token's end (NaN while it has
+ * the offsets of its first real token's start and its last real token's end (-1 while it has
  * read none: a rule recovery left empty, which its caller ignores). `rule` names the rule that
  * built it, so a caller can tell its clauses apart.
+ *
+ * The offsets start at -1, not NaN: V8 keeps a field that ever held NaN as a boxed double, and the
+ * boxing spreads to the positions built from it, two heap numbers per position of the AST.
  */
 export class Built<T = unknown> {
   value: T | null = null;
-  start = NaN;
-  end = NaN;
+  start = -1;
+  end = -1;
   /** Abandoned by error recovery. */
   recovered = false;
   /** The recognition exception that abandoned it, until it is thrown on. */
@@ -129,16 +132,29 @@ function has<T>(b: Built<T> | undefined): b is Built<T> {
   return b !== undefined && b.start >= 0;
 }
 
+/** The range of a block for its {@link ClauseDiagnostic}s: NaN at both ends when it read nothing. */
+function blockRange(b: Built<unknown>): { start: number; end: number } {
+  return has(b) ? { start: b.start, end: b.end } : { start: NaN, end: NaN };
+}
+
 /** `t`, unless error recovery inserted it (then it has no position) or it is missing. */
 function real(t: IToken | undefined): IToken | undefined {
   return t !== undefined && t.startOffset >= 0 && t.isInsertedInRecovery !== true ? t : undefined;
+}
+
+/**
+ * `a` itself if empty, else a copy of exactly its length, for an array the AST keeps: an array
+ * grown by `push` keeps room for 16 more elements, a large part of a large AST (docs/performance.md).
+ */
+function fit<T>(a: T[]): T[] {
+  return a.length === 0 ? a : a.slice();
 }
 
 /** The values of the non-empty `bs`, nulls dropped. */
 function values<T>(bs: readonly Built<T>[]): T[] {
   const out: T[] = [];
   for (const b of bs) if (has(b) && b.value !== null) out.push(b.value);
-  return out;
+  return fit(out);
 }
 
 /** The non-empty clauses of one kind, in source order. */
@@ -212,7 +228,7 @@ export class QgParser extends EmbeddedActionsParser {
   /**
    * The positions of the last {@link POSITION_CACHE} offsets asked for, shared by the spans that
    * start or end there (a rule, its name and its first clause start at one token): positions are
-   * never changed once built, and sharing them saves a quarter of the objects of a large AST.
+   * never changed once built, and sharing them saves many of the objects of a large AST.
    */
   private readonly positionAt = new Array<Position | undefined>(POSITION_CACHE);
   private readonly positionTag = new Int32Array(POSITION_CACHE).fill(-1);
@@ -226,7 +242,11 @@ export class QgParser extends EmbeddedActionsParser {
   private readonly recovery = { recoveryValueFunc: (): Built<never> => this.takePending() as Built<never> };
 
   constructor() {
-    super(ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider });
+    // chevrotain's grammar validations (ambiguities, left recursion…) cost about a third of the
+    // parser's construction, which every `qungui` command pays at start-up. The grammar is fixed,
+    // so they are run where the test suite runs (QUNGUI_SELF_CHECK=1, vitest.config.ts) and a
+    // grammar change that breaks them fails there; elsewhere they are skipped.
+    super(ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider, skipValidations: !grammarChecks() });
     this.performSelfAnalysis();
     setErrorContext(this.errorContext);
   }
@@ -436,7 +456,7 @@ export class QgParser extends EmbeddedActionsParser {
       const i = this.ident(t);
       if (i !== null) out.push(i);
     }
-    return out;
+    return fit(out);
   }
 
   private string(t: IToken | undefined): A.StringLit | null {
@@ -472,8 +492,7 @@ export class QgParser extends EmbeddedActionsParser {
           help: CLAUSE_HELP[name] ?? `keep one ${CLAUSE_NAME[name] ?? "clause"}`,
         };
         this.clauseDiagnostics.push({
-          start: block.start,
-          end: block.end,
+          ...blockRange(block),
           diagnostic: error(CODE.repeatedClause, this.builtSpan(dup), `${CLAUSE_NAME[name] ?? name} is given twice in ${where}`, extra),
         });
       }
@@ -635,7 +654,7 @@ export class QgParser extends EmbeddedActionsParser {
           const r = real(t);
           if (r !== undefined) refs.push({ kind: "ReqRef", id: r.image, span: this.tokSpan(r) });
         }
-        b.value = { kind: "Serves", reqs: refs, span: this.builtSpan(b) };
+        b.value = { kind: "Serves", reqs: fit(refs), span: this.builtSpan(b) };
       }
       return this.done(b);
     },
@@ -680,8 +699,8 @@ export class QgParser extends EmbeddedActionsParser {
           version: versionLit,
           effective: this.val(effective),
           serves: this.val(serves),
-          items,
-          removals,
+          items: fit(items),
+          removals: fit(removals),
           span: this.builtSpan(b),
         };
       }
@@ -1940,8 +1959,7 @@ export class QgParser extends EmbeddedActionsParser {
         const effect = this.pick<Effect>(b, where, clauses, "effect");
         if (effect === undefined && !b.recovered) {
           this.clauseDiagnostics.push({
-            start: b.start,
-            end: b.end,
+            ...blockRange(b),
             diagnostic: error(
               CODE.missingEffect,
               nameIdent.name === "" ? this.builtSpan(b) : nameIdent.span,
@@ -2449,8 +2467,11 @@ export class QgParser extends EmbeddedActionsParser {
       this.leave(b);
       const h = real(b.t1);
       if (!this.RECORDING_PHASE && h !== undefined) {
-        const parts = [h.image];
-        if (b.tokens !== null) for (const t of b.tokens) if (real(t) !== undefined) parts.push(t.image);
+        let parts = [h.image];
+        if (b.tokens !== null) {
+          for (const t of b.tokens) if (real(t) !== undefined) parts.push(t.image);
+          parts = fit(parts);
+        }
         b.value = { kind: "PathExpr", parts, span: this.builtSpan(b) };
       }
       return this.done(b);
@@ -2769,4 +2790,10 @@ export class QgParser extends EmbeddedActionsParser {
 }
 
 /** The one parser instance, reused by every call of `parse` (building one analyses the grammar). */
+/** Whether the grammar is validated on construction: in the test suite (see the constructor). */
+function grammarChecks(): boolean {
+  // `globalThis.process`: the playground runs the parser in a browser, where there is none.
+  return globalThis.process?.env?.["QUNGUI_SELF_CHECK"] === "1";
+}
+
 export const parser = new QgParser();

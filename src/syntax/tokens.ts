@@ -144,8 +144,9 @@ function identifierStartHint(): (string | number)[] {
 export const IDENTIFIER = /[\p{L}_][\p{L}\p{M}\p{Nd}_]*(?:-[\p{L}\p{M}\p{Nd}_]+)*/uy;
 
 /**
- * An identifier. Most are ASCII, and a plain pattern matches them three times as fast as the
- * Unicode matcher below: chevrotain runs a native pattern itself but calls out to a custom one.
+ * An identifier. Most are ASCII, and a plain pattern matches them much faster than the Unicode
+ * matcher below (docs/performance.md): chevrotain runs a native pattern itself but calls out to
+ * a custom one.
  * The lookahead refuses an ASCII run that a non-ASCII character would continue (`abc小组`,
  * `a-é`), which {@link UnicodeIdentifier} then matches whole, so the two together match exactly
  * {@link IDENTIFIER}. Keywords are identifiers too until {@link scan} gives them their own types.
@@ -216,8 +217,8 @@ const tokenName = (word: string) =>
 /**
  * A word's token type. The lexer never matches it: {@link scan} retypes the identifier tokens
  * whose text is a word (one table lookup per identifier, where trying a hundred word patterns
- * before the identifier pattern cost the lexer half its time), which is the whole-word match that
- * `longer_alt` gave (`groups` is a word, `groups-created` and `tier1` are identifiers).
+ * before the identifier pattern was most of the lexer's time; docs/performance.md), which is the
+ * whole-word match that `longer_alt` gave (`groups` is a word, `groups-created` and `tier1` are identifiers).
  */
 function word(word: string, categories: TokenType[], label = `'${word}'`, pattern = new RegExp(word)): TokenType {
   // The pattern is never run (the type is not in LEXER_TOKENS); it says what the word matches in
@@ -250,6 +251,15 @@ export const WORDS: ReadonlyMap<string, TokenType> = new Map<string, TokenType>(
     [`${w}s`, Unit[w]],
   ]),
 ]);
+
+/**
+ * {@link WORDS} for {@link scan}: each word's type and its text as one shared string, which
+ * replaces the identifier token's own copy of it: words are many of a policy's tokens, and the
+ * tokens live until the parse ends (docs/performance.md, "One parser").
+ */
+const RETYPE: ReadonlyMap<string, { type: TokenType; image: string }> = new Map(
+  [...WORDS].map(([image, type]) => [image, { type, image }]),
+);
 
 /** True if `token` is of `type`, directly or through a category (`Name`, `Ident`, `Str`, …). */
 export function isTokenOf(token: IToken, type: TokenType): boolean {
@@ -618,10 +628,14 @@ export function scan(source: Source): ScanResult {
     switch (t.tokenType) {
       case Identifier:
       case UnicodeIdentifier: {
-        const type = WORDS.get(t.image) ?? Identifier;
-        if (type !== t.tokenType) {
-          t.tokenType = type;
-          t.tokenTypeIdx = type.tokenTypeIdx!;
+        const word = RETYPE.get(t.image);
+        if (word !== undefined) {
+          t.tokenType = word.type;
+          t.tokenTypeIdx = word.type.tokenTypeIdx!;
+          t.image = word.image;
+        } else if (t.tokenType !== Identifier) {
+          t.tokenType = Identifier;
+          t.tokenTypeIdx = Identifier.tokenTypeIdx!;
         }
         break;
       }

@@ -7,7 +7,7 @@
 import type { Decision } from "../engine/decision.js";
 import type { PolicyIR } from "../ir/types.js";
 import type { GenEvent, Violation } from "./oracle.js";
-import type { EngineSession } from "./run.js";
+import type { EngineSession } from "./session.js";
 import { versionAt } from "./oracle.js";
 import { parseRfc3339 } from "../source/time.js";
 

@@ -12,7 +12,8 @@ import type { Decision, Effect } from "../engine/decision.js";
 import type { PolicyIR, TierIR, VersionIR } from "../ir/types.js";
 import { REGULATION_EFFECTIVE_MS } from "../law/articles.js";
 import { addDuration, parseRfc3339 } from "../source/time.js";
-import { SERVICE_EVENTS, type Service } from "../vocab/events.js";
+import { DECIDED_EVENTS, EXISTING_GROUP_EVENTS, SERVICE_EVENTS, type Service } from "../vocab/events.js";
+import { assertNever } from "../source/exhaustive.js";
 
 /** An event as generated (already valid by the EVENTS.md contract). */
 export type GenEvent = { id: string; type: string; at: string } & Record<string, unknown>;
@@ -65,8 +66,8 @@ interface ComplaintModel {
 const NEVER = -Infinity;
 const FOREVER = Infinity;
 
-const GROUP_SERVICE_EVENTS = new Set(["group.join", "group.info", "group.role", "group.manage", "message.post"]);
-const DECIDED = new Set(["group.create", "group.join", "group.info", "group.role", "group.manage", "message.post", "records.purge"]);
+const GROUP_SERVICE_EVENTS: ReadonlySet<string> = new Set(EXISTING_GROUP_EVENTS);
+const DECIDED: ReadonlySet<string> = new Set(DECIDED_EVENTS);
 
 function serviceOfEvent(type: string): Service | undefined {
   for (const [s, events] of Object.entries(SERVICE_EVENTS)) if ((events as readonly string[]).includes(type)) return s as Service;
@@ -632,6 +633,8 @@ export class Oracle {
           break;
         case "warn":
           break;
+        default:
+          assertNever(x.measure, "measure");
       }
     }
   }

@@ -18,19 +18,11 @@ import { STATIC_CHECKS, type StaticFinding } from "./static.js";
 import { propertiesOf, STREAM_REQS, type PropertyKind } from "./properties.js";
 import { parseRfc3339 } from "../source/time.js";
 import { creditMonotonicity } from "./credit.js";
+import type { EngineFactory, EngineSession } from "./session.js";
 import { inspectionCompleteness } from "./inspection.js";
 
-/** One run of the engine over a stream, as verify needs it. */
-export interface EngineSession {
-  /** Evaluates one event: its decisions (timer decisions first), or the reason it was refused. */
-  feed(event: GenEvent): { decisions: Decision[]; serialized: string[] } | { refused: string };
-  /** The state as JSON (checked for personal information). */
-  snapshot(): string;
-  /** An independent copy of this session (through the state's JSON form). */
-  fork(): EngineSession;
-}
-
-export type EngineFactory = (ir: PolicyIR) => () => EngineSession;
+// The engine as verify drives it (./session.ts); re-exported for callers that bring their own.
+export type { EngineFactory, EngineSession } from "./session.js";
 
 export type Status = "pass" | "fail" | "not-applicable";
 

@@ -1,6 +1,20 @@
 /** The compiled engine as verify drives it: one fresh state per stream, forks through state JSON. */
-import { compileProgram, emptyState, restoreState, serializeDecision, snapshotState, type EngineState, type Program } from "../engine/index.js";
-import type { EngineFactory, EngineSession } from "./run.js";
+import { compileProgram, emptyState, restoreState, serializeDecision, snapshotState, type Decision, type EngineState, type Program } from "../engine/index.js";
+import type { PolicyIR } from "../ir/types.js";
+import type { GenEvent } from "./oracle.js";
+
+/** One run of the engine over a stream, as verify needs it (an engine under test may bring its own). */
+export interface EngineSession {
+  /** Evaluates one event: its decisions (timer decisions first), or the reason it was refused. */
+  feed(event: GenEvent): { decisions: Decision[]; serialized: string[] } | { refused: string };
+  /** The state as JSON (checked for personal information). */
+  snapshot(): string;
+  /** An independent copy of this session (through the state's JSON form). */
+  fork(): EngineSession;
+}
+
+export type EngineFactory = (ir: PolicyIR) => () => EngineSession;
+
 
 function session(program: Program, state: EngineState): EngineSession {
   return {
@@ -15,7 +29,9 @@ function session(program: Program, state: EngineState): EngineSession {
 }
 
 /** Compiles the policy once; each call of the returned function starts an empty engine. */
-export const compiledEngine: EngineFactory = (ir) => {
-  const program = compileProgram(ir);
-  return () => session(program, emptyState());
-};
+export const compiledEngine: EngineFactory = (ir) => engineOf(compileProgram(ir))(ir);
+
+/** The same for a program already compiled (the CLI compiles it once, in src/cli/load-policy.ts). */
+export function engineOf(program: Program): EngineFactory {
+  return () => () => session(program, emptyState());
+}

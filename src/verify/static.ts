@@ -10,6 +10,7 @@ import type { ActionIR, ExprIR, MeasureIR, PolicyIR, RuleIR, SpanIR, TierTableIR
 import { addDuration, parseRfc3339 } from "../source/time.js";
 import type { Service } from "../vocab/events.js";
 import { bandProblems } from "../vocab/tiers.js";
+import { isSanction } from "../vocab/actions.js";
 
 export interface StaticFinding {
   req: string;
@@ -174,13 +175,11 @@ function actionKinds(actions: readonly ActionIR[]): Set<string> {
   return new Set(actions.map((a) => a.kind));
 }
 
-const SANCTIONS = new Set(["warn", "suspend-posting", "close-group", "blacklist", "lower-credit", "suspend-management", "cancel-creation"]);
-
 /** Every list of actions that applies a sanction must also record and report, nested lists included. */
 function unreported(actions: readonly ActionIR[], where: string): string[] {
   const kinds = actionKinds(actions);
   const out: string[] = [];
-  const sanctions = actions.some((a) => SANCTIONS.has(a.kind));
+  const sanctions = actions.some((a) => isSanction(a.kind));
   if (sanctions && !kinds.has("record")) out.push(`${where} applies a measure without a record`);
   if (sanctions && !kinds.has("report")) out.push(`${where} applies a measure without a report to the authority`);
   for (const a of actions) if (a.kind === "warn" && a.otherwise.length) out.push(...unreported([...a.otherwise, ...actions.filter((x) => x.kind === "record" || x.kind === "report")], `${where} (its rectification fallback)`));

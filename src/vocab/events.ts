@@ -107,3 +107,12 @@ export const EVENT_FIELDS: Readonly<Record<EventType, { required: Record<string,
   "records.purge": { required: { actor: "string", before: "timestamp" }, optional: {} },
   clock: { required: {}, optional: {} },
 };
+
+/** The decided events about a group: those that carry a `group` (all but `records.purge`). */
+export const GROUP_EVENTS: readonly DecidedEvent[] = DECIDED_EVENTS.filter((e) => "group" in EVENT_FIELDS[e].required);
+
+/**
+ * The decided events about a group that must exist already: all group events but `group.create`,
+ * whose group must not.
+ */
+export const EXISTING_GROUP_EVENTS: readonly DecidedEvent[] = GROUP_EVENTS.filter((e) => e !== "group.create");

@@ -7,7 +7,7 @@
  * `creator` the group's creator; `group` the event's group; `event` the event's own fields; `now`
  * the engine clock.
  */
-import type { DecidedEvent } from "./events.js";
+import { EXISTING_GROUP_EVENTS, GROUP_EVENTS, type DecidedEvent } from "./events.js";
 
 /** Value types of the expression language. Durations, counts and credit levels never mix. */
 export type ValueType =
@@ -78,8 +78,6 @@ const EVENT_FIELDS: Record<string, PathInfo> = {
   now: { type: "time", doc: "the engine clock" },
 };
 
-const GROUP_EVENTS: readonly DecidedEvent[] = ["group.create", "group.join", "group.info", "group.role", "group.manage", "message.post"];
-const EXISTING_GROUP_EVENTS: readonly DecidedEvent[] = ["group.join", "group.info", "group.role", "group.manage", "message.post"];
 
 function userRoot(root: string, events?: readonly DecidedEvent[]): Record<string, PathInfo> {
   const out: Record<string, PathInfo> = {};

@@ -6,6 +6,7 @@
  * Policy-dependent checks (is `level` a level of this policy's scale?) are the engine's: a schema
  * is the same for every policy.
  */
+import { SANCTION_KINDS } from "./actions.js";
 import { EVENT_FIELDS, EVENT_TYPES, GRANTABLE_ROLES, MANAGE_ACTIONS, ROLES, type FieldType } from "./events.js";
 
 /** A JSON Schema (draft 2020-12) as a plain JSON-serialisable object, ready for a validator such as ajv. */
@@ -77,7 +78,7 @@ const effect: Schema = {
       properties: {
         kind: { const: "measure" },
         target,
-        measure: { enum: ["warn", "suspend-posting", "close-group", "lower-credit", "suspend-management", "cancel-creation", "blacklist"] },
+        measure: { enum: [...SANCTION_KINDS] },
         until: timestamp,
         from: nonEmpty,
         to: nonEmpty,

@@ -12,15 +12,17 @@
  * - Before anything is timed, all three must agree on outcome and deciding rule; otherwise the
  *   bench prints the disagreements and exits 1.
  * - Also: compile time of 100 / 1,000 / 10,000-rule policies, per-event cost with 10 vs 10,000
- *   rules on another event type, `qungui run` end to end on a 1M-line file, and the memory of the
- *   loaded state (in a process of its own).
+ *   rules on another event type, `qungui run` end to end on a 1M-line file, `qungui run` side by
+ *   side with a hand-written Node pipeline on 200k events (test/bench/side-by-side.ts, the pipeline
+ *   in test/bench/pipeline.ts: ratio, events/s, start-up), and the memory of the loaded state (in a
+ *   process of its own).
  *
  * `npm run bench` compiles this with tsc (tsconfig.bench.json) and runs the JavaScript: code run
  * through tsx carries esbuild's `__name` calls on every closure it creates, which would tax the
  * evaluators unevenly. `node --import tsx test/bench/run.ts` works too, for quick checks.
  *
  * Options: --quick (a small smoke run), --compile-only (the compile-time table alone, printed), --no-memory, --no-run, --output FILE (default
- * bench/results.json), --events N, --users N, --groups N, --jre-events N.
+ * bench/results.json), --events N, --users N, --groups N, --jre-events N, --pipeline-lines N.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
@@ -42,6 +44,7 @@ import { parse } from "../../src/syntax/index.js";
 import { DECIDED_EVENTS } from "../../src/vocab/events.js";
 import { generateLines, generatePopulation, type Population, type WorkloadOptions } from "../../src/workload/generate.js";
 import { HandWritten, type HwDecision } from "./handwritten.js";
+import { describeSideBySide, sideBySide, type SideBySide } from "./side-by-side.js";
 import { JreRunner } from "./jre.js";
 import { engineStateOf } from "./state.js";
 import { SYNTHETIC_EVENT, syntheticPolicy } from "./synthetic.js";
@@ -79,6 +82,8 @@ interface Options {
   compileSizes: number[];
   unrelatedEvents: number;
   runLines: number;
+  /** Events of the side-by-side run of `qungui run` and the hand-written pipeline. */
+  pipelineLines: number;
   memory: boolean;
   run: boolean;
   /** Only the compile times (the front end's figures), printed, not written to the results file. */
@@ -111,6 +116,7 @@ function options(argv: readonly string[]): Options {
     compileSizes: quick ? [100, 1_000] : [100, 1_000, 10_000],
     unrelatedEvents: quick ? 50_000 : 200_000,
     runLines: quick ? 100_000 : 1_000_000,
+    pipelineLines: num("--pipeline-lines", quick ? 50_000 : 200_000),
     memory: !argv.includes("--no-memory"),
     run: !argv.includes("--no-run"),
     compileOnly: argv.includes("--compile-only"),
@@ -775,9 +781,12 @@ async function main(): Promise<number> {
   const ur = unrelatedRules(reference, undefined, o);
   gc();
   let run: RunResult | null = null;
+  let side: SideBySide | null = null;
   if (o.run) {
     log(`qungui run on a ${fmtInt(o.runLines)}-line file`);
     run = await runEndToEnd(ir, o);
+    log(`qungui run and the hand-written pipeline side by side on ${fmtInt(o.pipelineLines)} events`);
+    side = await sideBySide(ir, { root: ROOT, lines: o.pipelineLines, rounds: 3, seed: o.seed, log });
   }
   let mem: { qungui: Memory; handwritten: Memory } | null = null;
   if (o.memory) {
@@ -807,6 +816,7 @@ async function main(): Promise<number> {
     ...(compile10k ? [{ target: "compile 10,000 rules ≤ 1 s (ms)", value: round(compile10k.totalMs, 0), met: compile10k.totalMs <= 1000 }] : []),
     ...(mem ? [{ target: "state of 1M users, 100k groups, 5M memberships ≤ 1 GB RSS (MB, process total)", value: mb(mem.qungui.rss), met: mem.qungui.rss <= 2 ** 30 }] : []),
     ...(run ? [{ target: "qungui run ≥ 200k events/s end to end (wall)", value: Math.round(run.eventsPerSecond), met: run.eventsPerSecond >= 200_000 }] : []),
+    ...(side ? [{ target: "qungui run ≥ 0.7× the hand-written pipeline, file to file (CPU)", value: round(side.ratio), met: side.ratio >= 0.7 }] : []),
   ];
   const results = {
     vsHandWritten: round(vsHandWritten),
@@ -849,6 +859,7 @@ async function main(): Promise<number> {
     compileMs: ct.times.map((x) => mapValues(x, (v) => round(v, 1))),
     unrelatedRules: { ...ur, nsPerEvent10: round(ur.nsPerEvent10, 0), nsPerEvent10k: round(ur.nsPerEvent10k, 0), ratio: round(ur.ratio) },
     run: run && { ...run, seconds: round(run.seconds), eventsPerSecond: Math.round(run.eventsPerSecond), eventsPerCpuSecond: run.eventsPerCpuSecond && Math.round(run.eventsPerCpuSecond) },
+    runVsPipeline: side && { ...side, ratio: round(side.ratio), ratioWithoutStartup: round(side.ratioWithoutStartup), wallRatio: round(side.wallRatio) },
     targets,
   };
   mkdirSync(dirname(o.output), { recursive: true });
@@ -899,6 +910,7 @@ async function main(): Promise<number> {
         ` (it reports ${run.reported ? fmtInt(Number(run.reported)) : "?"} events/s for the stream alone)${run.distStale ? " [dist/ older than src/]" : ""}`,
     );
   }
+  if (side) out.push(describeSideBySide(side));
   if (mem) {
     out.push(
       `memory after loading the state: qungui RSS ${mb(mem.qungui.rss)} MB (heap ${mb(mem.qungui.heapUsed)} MB, ${mb(mem.qungui.rss - mem.qungui.baseRss)} MB over the process before loading); ` +

@@ -5,7 +5,9 @@
  *
  * - cac-2017.reviewer.md: the reference policy, article by article (no tests, no verify: the
  *   rules, sections and matrix of the policy alone, stable while the policy is);
- * - cac-2017.filing.md: its filing document (Article 7);
+ * - cac-2017.filing.md: its filing document (Article 7), the English rendering (`--lang en`);
+ * - cac-2017.filing-zh.md: the Chinese filing (the default), with a provider file that leaves
+ *   three fields blank;
  * - small.reviewer.md: a small policy with its tests and a fixed verify report (one failure with
  *   a counterexample, one not applicable), so that every state of the matrix appears;
  * - decisions.md: a decisions JSONL with one line that is not a decision.
@@ -13,7 +15,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { decisionsDocument, filingDocument, render, reviewerDocument } from "../../src/docgen/index.js";
+import { decisionsDocument, filingDocument, filingDocumentZh, parseProvider, render, reviewerDocument } from "../../src/docgen/index.js";
 import { compiled, REFERENCE, SMALL, smallEvidence, syntheticReport } from "../unit/docgen/helpers.js";
 
 const DIR = join(import.meta.dirname, "docs");
@@ -30,6 +32,13 @@ describe("qungui docs, Markdown", () => {
     await expect(render(filingDocument({ ir }), "md")).toMatchFileSnapshot(join(DIR, "cac-2017.filing.md"));
   });
 
+  test("Chinese filing document of the reference policy", async () => {
+    const { ir } = compiled(REFERENCE);
+    const { provider, problems } = parseProvider(readFileSync(join(DIR, "provider.yaml"), "utf8"));
+    expect(problems).toEqual([]);
+    await expect(render(filingDocumentZh({ ir, provider }), "md")).toMatchFileSnapshot(join(DIR, "cac-2017.filing-zh.md"));
+  });
+
   test("reviewer document of a small policy, with its tests and a verify report", async () => {
     const { ir } = compiled(SMALL);
     const md = render(reviewerDocument({ ir, tests: smallEvidence(), verify: syntheticReport(ir), sourceHref: (s) => `${s.file.split("/").pop()}#L${s.line}` }), "md");
@@ -39,6 +48,6 @@ describe("qungui docs, Markdown", () => {
 
   test("decision trail", async () => {
     const text = readFileSync(join(DIR, "decisions.jsonl"), "utf8");
-    await expect(render(decisionsDocument({ text, file: "decisions.jsonl", policy: "cac-2017" }), "md")).toMatchFileSnapshot(join(DIR, "decisions.md"));
+    await expect(render(decisionsDocument({ text, file: "decisions.jsonl", policy: { name: "cac-2017" } }), "md")).toMatchFileSnapshot(join(DIR, "decisions.md"));
   });
 });

@@ -131,6 +131,17 @@ describe("HTTP decision API", () => {
     expect(broken.statusCode).toBe(400);
     expect(broken.body).not.toContain("张三秘密");
     expect(broken.json()).toMatchObject({ code: "QUNGUI_INVALID_JSON", message: expect.stringMatching(/not valid JSON \(at character \d+\)/) });
+    // Bytes that are not UTF-8 are refused, never repaired: `v\xff` and `v\xfe` must not become one user `v\ufffd`.
+    for (const bad of [0xff, 0xfe, 0xc3, 0xed]) {
+      const head = Buffer.from('{"id":"u8","type":"user.registered","at":"2018-06-01T09:00:00+08:00","user":"v');
+      const body = Buffer.concat([head, Buffer.from([bad]), Buffer.from('"}')]);
+      const r = await app.inject({ method: "POST", url: "/v1/decide", payload: body, headers: { "content-type": "application/json" } });
+      expect(r.statusCode).toBe(400);
+      expect(r.json()).toMatchObject({ code: "QUNGUI_INVALID_UTF8", message: `the body is not valid UTF-8 at byte ${head.length + 1}` });
+    }
+    const policyBytes = await app.inject({ method: "POST", url: "/v1/policy", payload: Buffer.from([0x70, 0x6f, 0xff]), headers: { "content-type": "text/plain", authorization: "Bearer x" } });
+    expect(policyBytes.statusCode).toBe(400);
+    expect(policyBytes.json()).toMatchObject({ code: "QUNGUI_INVALID_UTF8" });
   });
 
   it("keeps __proto__ and constructor away from state", async () => {
@@ -263,6 +274,13 @@ describe("HTTP decision API", () => {
     expect(engine.policy).toBe(oldId);
     const badIr = await app.inject({ method: "POST", url: "/v1/policy", payload: '{"kind":"policy"}', headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` } });
     expect(badIr.statusCode).toBe(422);
+    // IR that loads but that the engine cannot run: 422 with QG079, as loadIR reports it (issue 13).
+    const unrunnable = ir.replace(/"because":\[("[^"]*",)?\{"path":"[^"]+"\}/, (m) => m.replace(/\{"path":"[^"]+"\}/, '{"path":"event.rolex"}'));
+    expect(unrunnable).not.toBe(ir);
+    const refused = await app.inject({ method: "POST", url: "/v1/policy", payload: unrunnable, headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` } });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().diagnostics.map((d: { code: string }) => d.code)).toContain("QG079");
+    expect(engine.policy).toBe(oldId);
   });
 
   it("without a token, reloading is disabled", async () => {

@@ -12,14 +12,14 @@ import { afterAll, describe, expect, test } from "vitest";
 import { main } from "../../../src/cli/main.js";
 import { openLineSource } from "../../../src/cli/lines.js";
 import type { Io } from "../../../src/cli/io.js";
-import { compileProgram, emptyState, runStream, splitLines } from "../../../src/engine/index.js";
+import { compileProgram, emptyState, runStream, splitLines, type RefusedLine } from "../../../src/engine/index.js";
 import { compilePolicyText } from "../../../src/compile.js";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "qungui-lines-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function linesOfFile(text: string, chunkSize: number): string[] {
+function linesOfFile(text: string, chunkSize: number): (string | RefusedLine)[] {
   const file = join(dir, "in.txt");
   writeFileSync(file, text);
   const src = openLineSource(file, { chunkSize });

@@ -11,12 +11,25 @@ import { checkHtml } from "./wellformed.js";
 const dir = mkdtempSync(join(tmpdir(), "qungui-docs-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+async function qungui(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
   let err = "";
   const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), color: false };
-  const code = await main(["node", "qungui", "docs", ...args], io);
+  const code = await main(["node", "qungui", ...args], io);
   return { code, out, err };
+}
+
+const run = (...args: string[]) => qungui("docs", ...args);
+
+/** The decisions of the reference policy on the first 60 sample events, as `qungui run` writes them. */
+async function referenceTrail(): Promise<string> {
+  const events = join(dir, "events.jsonl");
+  writeFileSync(events, readFileSync("samples/events.jsonl", "utf8").split("\n").slice(0, 60).join("\n") + "\n");
+  const r = await qungui("run", "policies/cac-2017.qg", events, "--now", "2030-01-01T00:00:00Z");
+  expect(r.code, r.err).toBe(0);
+  const file = join(dir, "cac-2017.decisions.jsonl");
+  writeFileSync(file, r.out);
+  return file;
 }
 
 describe("qungui docs", () => {
@@ -68,6 +81,75 @@ describe("qungui docs", () => {
     const r = await run(bad, "-o", join(dir, "bad"));
     expect(r.code).toBe(1);
     expect(r.err).toContain("error");
+  });
+
+  test("--filing refuses a policy with compiler errors: exit 1, every diagnostic, nothing written", async () => {
+    // The reference policy with a member cap above its top tiers: two QG040 tier gaps.
+    const gap = join(dir, "gap.qg");
+    writeFileSync(gap, readFileSync("policies/cac-2017.qg", "utf8").replace("members per group 2000", "members per group 3000"));
+    const out = join(dir, "gap-filing");
+    const r = await run(gap, "-o", out, "--filing", "--no-tests");
+    expect(r.code).toBe(1);
+    expect(r.err.match(/error\[QG040\]/g)).toHaveLength(2);
+    expect(r.err).toContain("no tier for 2001..3000 members in categories general, business, hobby");
+    expect(r.err).toContain("no tier for 2001..3000 members in category news-discussion");
+    expect(r.err).toContain("no filing document is written for a policy that does not compile");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  test("without --filing, compiler errors are red gaps in the matrix rows they concern", async () => {
+    const gap = join(dir, "gap.qg");
+    writeFileSync(gap, readFileSync("policies/cac-2017.qg", "utf8").replace("members per group 2000", "members per group 3000"));
+    const out = join(dir, "gap-reviewer");
+    const r = await run(gap, "-o", out, "--no-tests");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("the policy has 2 compiler errors");
+    expect(r.out).toMatch(/gaps: .*A7\.tiers/);
+    const html = readFileSync(join(out, "reviewer.html"), "utf8");
+    const row = html.split("\n").find((l) => l.includes('href="#req-A7.tiers"') && l.startsWith("<tr>"))!;
+    expect(row).toContain('<span class="tone-gap">compiler error</span>');
+    expect(row).toContain('<span class="tone-gap">compiler error QG040 (line 59): no tier for 2001..3000 members in categories general, business, hobby; compiler error QG040 (line 72)');
+    // A7.filing, too: the filing is refused while the errors stand.
+    const filing = html.split("\n").find((l) => l.includes('href="#req-A7.filing"') && l.startsWith("<tr>"))!;
+    expect(filing).toContain("the filing document is refused while the policy has 2 compiler errors");
+    // Rows the errors do not concern keep no such gap.
+    const other = html.split("\n").find((l) => l.includes('href="#req-A6.real-name"') && l.startsWith("<tr>"))!;
+    expect(other).not.toContain("compiler error");
+  });
+
+  test("--decisions refuses a trail of another policy, and names it", async () => {
+    const trail = await referenceTrail();
+    const out = join(dir, "forum-trail");
+    const r = await run("policies/examples/forum.qg", "-o", out, "--no-tests", "--decisions", trail);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/the trail is not of policies\/examples\/forum\.qg: 60 decisions of policy "cac-2017" \(id [0-9a-f]{64}\); policies\/examples\/forum\.qg is policy "forum" \(id [0-9a-f]{64}\)/);
+    expect(existsSync(out)).toBe(false);
+
+    // Its own policy accepts it, and the trail names the policy and its id.
+    const own = join(dir, "own-trail");
+    const ok = await run("policies/cac-2017.qg", "-o", own, "--no-tests", "--decisions", trail);
+    expect(ok.code, ok.err).toBe(0);
+    const html = readFileSync(join(own, "decisions.html"), "utf8");
+    const id = JSON.parse(readFileSync(trail, "utf8").split("\n")[0]!).policyId as string;
+    expect(html).toContain(`60 decisions of policy <code>cac-2017</code> (id <code>${id}</code>)`);
+    expect(html).not.toContain("do not name their policy");
+  });
+
+  test("--decisions refuses a trail of another text of the same policy name", async () => {
+    const trail = await referenceTrail();
+    const edited = join(dir, "cac-2017-edited.qg");
+    writeFileSync(edited, readFileSync("policies/cac-2017.qg", "utf8").replace("resolve within 48 hours", "resolve within 12 hours"));
+    const r = await run(edited, "-o", join(dir, "edited"), "--no-tests", "--decisions", trail);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('60 decisions of another text of policy "cac-2017"');
+  });
+
+  test("a trail whose decisions name no policy is shown, marked as unchecked", async () => {
+    const out = join(dir, "legacy");
+    const r = await run("policies/cac-2017.qg", "-o", out, "--no-tests", "--decisions", "test/golden/docs/decisions.jsonl");
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain("6 decisions name no policy (no policyName and policyId)");
+    expect(readFileSync(join(out, "decisions.html"), "utf8")).toContain('<span class="tone-gap">6 decisions do not name their policy</span>');
   });
 
   test("the test file beside a policy", () => {

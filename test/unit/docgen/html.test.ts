@@ -137,7 +137,7 @@ describe("filing and decision trail, HTML", () => {
       JSON.stringify({ v: 1, event: "e2", at: "2017-10-09T09:01:00+08:00", type: "content.flagged", outcome: "measures", subject: { user: "u2", group: "g1" }, rule: "warn-on-minor", reason: "flag", cites: [], effects: [{ kind: "measure", target: { user: "u3" }, measure: "blacklist", until: "2017-11-09T09:01:00+08:00" }, { kind: "record" }], policy: "1.0" }),
       "",
     ].join("\n");
-    const h = render(decisionsDocument({ text, file: "d.jsonl", policy: "cac-2017" }), "html");
+    const h = render(decisionsDocument({ text, file: "d.jsonl", policy: { name: "cac-2017" } }), "html");
     expect(checkHtml(h).problems).toEqual([]);
     expect(h).not.toContain("110101199001011234");
     expect(h).toContain("1 line is not a decision");

@@ -3,7 +3,8 @@
  * found, and the gaps (docs: reviewer document, "Coverage matrix").
  */
 import { describe, expect, test } from "vitest";
-import { buildMatrix, implementationItems, type TestEvidence } from "../../../src/docgen/index.js";
+import { buildMatrix, collectTestEvidence, implementationItems, render, reviewerDocument, type TestEvidence } from "../../../src/docgen/index.js";
+import { fileHost } from "../../../src/cli/test.js";
 import { REQUIREMENTS } from "../../../src/law/articles.js";
 import { compiled, REFERENCE, SMALL, smallEvidence, syntheticReport } from "./helpers.js";
 
@@ -128,7 +129,7 @@ describe("coverage matrix", () => {
       verify: { ...syntheticReport(ref), results: syntheticReport(ref).results.map((r) => (r.status === "fail" ? { ...r, status: "pass" as const, counterexample: undefined } : r)) },
     });
     expect(complete.summary.complete).toBe(true);
-    expect(complete.summary.headline).toBe("Every one of the 23 requirements that rules can implement is implemented, tested and verified.");
+    expect(complete.summary.headline).toBe("Every one of the 23 requirements that rules can implement is implemented, tested and verified. 12 organisational obligations (Articles 4, 5, 12 and 13) are outside the policy and not covered by the engine: see the checklist of each article.");
   });
 
   test("items: timers and sections serve what their section cites", () => {
@@ -138,5 +139,45 @@ describe("coverage matrix", () => {
     expect(items.find((i) => i.name === "complaints/overdue")!.cites).toEqual(["A12.complaints"]);
     expect(items.find((i) => i.name === "measures/blacklist-lifted")!.cites).toEqual(["A11.blacklist"]);
     expect(items.some((i) => i.name.startsWith("permit/"))).toBe(false);
+  });
+});
+
+describe("evidence that is accurate (issue 16)", () => {
+  test("no literal backtick reaches the HTML; notes keep their code as code", () => {
+    const { ir, text } = compiled("policies/cac-2017.qg");
+    const html = render(reviewerDocument({ ir, source: { file: "policies/cac-2017.qg", text }, tests: collectTestEvidence("policies/cac-2017.test.yaml", fileHost, "policies/cac-2017.qg") }), "html");
+    expect(html.replace(/<script>[\s\S]*?<\/script>/g, "")).not.toContain("`");
+    expect(html).toContain("<code>qungui records export</code>");
+  });
+
+  test("without --verify the Gaps column says what did not run, never a bare dash", () => {
+    const { ir } = compiled("policies/cac-2017.qg");
+    const html = render(reviewerDocument({ ir, tests: collectTestEvidence("policies/cac-2017.test.yaml", fileHost, "policies/cac-2017.qg") }), "html");
+    const row = html.split("\n").find((l) => l.startsWith("<tr>") && l.includes('href="#req-A6.real-name"'))!;
+    expect(row).toContain('<span class="tone-na">not run (verify)</span>');
+    const none = render(reviewerDocument({ ir }), "html").split("\n").find((l) => l.startsWith("<tr>") && l.includes('href="#req-A6.real-name"'))!;
+    expect(none).toContain("not run (tests, verify)");
+  });
+
+  test("A13.inspection is not counted as tested by purge tests: no policy test can export records", () => {
+    const { ir } = compiled("policies/cac-2017.qg");
+    const m = buildMatrix(ir, { tests: collectTestEvidence("policies/cac-2017.test.yaml", fileHost, "policies/cac-2017.qg") });
+    const row = m.rows.find((r) => r.req.id === "A13.inspection")!;
+    expect(row.tested).toBe("n/a");
+    expect(row.tests).toEqual([]);
+    expect(row.note).toContain("test/integration/records.test.ts");
+    expect(row.gaps).toEqual([]);
+  });
+});
+
+describe("source links point at each rule's own line", () => {
+  test("the limits rules link to their clauses, not to the block's first line", () => {
+    const { ir, text } = compiled("policies/cac-2017.qg");
+    const lines = text.split("\n");
+    const items = implementationItems(ir, null).filter((i) => i.name.startsWith("limits/"));
+    const clause: Record<string, string> = { "limits/member-cap": "members per group", "limits/groups-created": "groups created per user", "limits/groups-joined": "groups joined per user", "limits/info-page": "info page from" };
+    expect(items.map((i) => i.name).sort()).toEqual(Object.keys(clause).sort());
+    for (const i of items) expect(lines[i.span!.line - 1], i.name).toContain(clause[i.name]!);
+    expect(new Set(items.map((i) => i.span!.line)).size).toBe(4);
   });
 });
