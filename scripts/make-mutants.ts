@@ -119,10 +119,127 @@ const IR_MUTANTS: IrMutant[] = [
   },
 ];
 
+/**
+ * Issue 14: realistic mistakes in copies of the reference policy itself (policies/cac-2017.qg), one
+ * or a few lines each, grouped by the class of hole in verify they once slipped through: 1 a checker
+ * error verify ignored, 2 an obligation nothing required, 3 a property passed vacuously, 4 an
+ * amendment that dropped what the regulation requires, 5 per-user caps never stated. `stream`:
+ * whether a generated stream shows the breach (else verify reports it statically, at the source).
+ */
+interface ReferenceMutant {
+  name: string;
+  req: string;
+  what: string;
+  issueClass: 1 | 2 | 3 | 4 | 5;
+  stream: boolean;
+  replace: [string, string][];
+}
+
+const reference = readFileSync("policies/cac-2017.qg", "utf8");
+const AMENDMENT = `\namendment "1.1" {\n  serves A15.effective\n  effective 2019-01-01 in Asia/Shanghai\n`;
+
+const REFERENCE_MUTANTS: ReferenceMutant[] = [
+  {
+    name: "20-report-to-platform",
+    req: "A11.record-report",
+    what: "reports a serious flag's suspension to the platform instead of the authority (QG056)",
+    issueClass: 1,
+    stream: false,
+    replace: [["then suspend posting of group for 7 days, record, report to authority", "then suspend posting of group for 7 days, record, report to platform"]],
+  },
+  {
+    name: "21-responsibility-spares-creator",
+    req: "A11.responsibility",
+    what: "holds only managers responsible for unhandled flags, so a group without managers holds nobody",
+    issueClass: 2,
+    stream: true,
+    replace: [["otherwise suspend management of managers for 7 days, lower credit of creator by 1, record, report to authority", "otherwise suspend management of managers for 7 days, record, report to authority"]],
+  },
+  {
+    name: "22-rumor-without-measure",
+    req: "A10.prohibited-content",
+    what: "warns only on spam, so a rumor (minor) is removed but starts no Article 11 measure",
+    issueClass: 2,
+    stream: true,
+    replace: [["  on flag minor\n", "  on flag of spam\n"]],
+  },
+  {
+    name: "23-creator-cannot-manage",
+    req: "A9.management-rights",
+    what: "a rule comparing the role with `!= manager` that denies the creator the management of their own group",
+    issueClass: 2,
+    stream: true,
+    replace: [
+      [
+        "// 第七条: services by credit level.",
+        'rule managers-manage {\n  serves A9.management-rights\n  on group.manage\n  deny when user.role != manager\n  because "only managers manage group {group}"\n}\n\n// 第七条: services by credit level.',
+      ],
+    ],
+  },
+  {
+    name: "24-info-page-unreachable",
+    req: "A8.info-page",
+    what: "asks for an info page from 5000 members, above every member cap (only a checker warning)",
+    issueClass: 2,
+    stream: false,
+    replace: [["info page from 100 members enforced", "info page from 5000 members enforced"]],
+  },
+  {
+    name: "25-never-blacklists",
+    req: "A11.blacklist",
+    what: "no measure blacklists anyone: repeated serious violations never end on the blacklist (a vacuous pass before)",
+    issueClass: 3,
+    stream: false,
+    replace: [
+      ["then close group, blacklist group, blacklist creator for 1 year, record, report to authority", "then close group, record, report to authority"],
+      ["then cancel creation of user, suspend management of user for 30 days, blacklist user for 180 days, record, report to authority", "then cancel creation of user, suspend management of user for 30 days, record, report to authority"],
+      ["then blacklist group for 90 days, blacklist user for 1 year, record, report to authority", "then suspend posting of group for 90 days, record, report to authority"],
+    ],
+  },
+  {
+    name: "26-no-info-page",
+    req: "A8.info-page",
+    what: "never asks for an info page (not applicable before, though Article 8 requires one)",
+    issueClass: 3,
+    stream: false,
+    replace: [["  info page from 100 members enforced\n", ""]],
+  },
+  {
+    name: "27-amendment-spares-creator",
+    req: "A11.responsibility",
+    what: "an amendment restates responsibility holding only managers: the breach shows on events after the amendment",
+    issueClass: 4,
+    stream: true,
+    replace: [["rule news-needs-credit {", `${AMENDMENT.trimStart()}  responsibility {\n    serves A11.responsibility\n    otherwise suspend management of managers for 7 days, record, report to authority\n  }\n}\n\nrule news-needs-credit {`]],
+  },
+  {
+    name: "28-amendment-info-page-unreachable",
+    req: "A8.info-page",
+    what: "an amendment restates limits with an info-page threshold no group reaches; the other clauses carry over",
+    issueClass: 4,
+    stream: false,
+    replace: [["rule news-needs-credit {", `${AMENDMENT.trimStart()}  limits {\n    serves A8.info-page\n    info page from 5000 members\n  }\n}\n\nrule news-needs-credit {`]],
+  },
+  {
+    name: "29-no-joined-cap",
+    req: "A8.user-caps",
+    what: "leaves out the cap on groups joined per user though limits serves A8.user-caps (QG054)",
+    issueClass: 5,
+    stream: false,
+    replace: [["  groups joined per user 500\n", ""]],
+  },
+];
+
 export interface MutantEntry {
   file: string;
   req: string;
   what: string;
+  /** The issue-14 class of a mutant of the reference policy itself. */
+  issueClass?: number;
+  /** Whether verify must show the breach on a stream (a counterexample of at most ten events). */
+  stream?: boolean;
+  /** Streams per requirement in the test (the unscaled reference needs fewer to fail and costs more). */
+  runs?: number;
 }
 
 const manifest: MutantEntry[] = [];
@@ -160,6 +277,14 @@ for (const m of IR_MUTANTS) {
   const file = `${m.name}.json`;
   writeFileSync(`${dir}/${file}`, JSON.stringify(ir, null, 2) + "\n");
   manifest.push({ file, req: m.req, what: m.what });
+}
+
+for (const m of REFERENCE_MUTANTS) {
+  let text = applyReplacements(reference, m.name, m.replace);
+  text = text.replace('policy "cac-2017"', `policy "mutant-${m.name}"`);
+  const file = `${m.name}.qg`;
+  writeFileSync(`${dir}/${file}`, `// Mutant of policies/cac-2017.qg (issue 14, class ${m.issueClass}): ${m.what} (breaks ${m.req}).\n${text}`);
+  manifest.push({ file, req: m.req, what: m.what, issueClass: m.issueClass, stream: m.stream, runs: 300 });
 }
 
 writeFileSync(`${dir}/mutants.json`, JSON.stringify(manifest, null, 2) + "\n");

@@ -4,7 +4,7 @@
  * with source spans), and why the outcome won.
  */
 import pc from "picocolors";
-import { boundedLine, emptyState, inputLine, type EngineState, type Explanation, type ExprTrace, type Program, type RefusedLine, type RuleExplanation } from "../engine/index.js";
+import { boundedLine, emptyState, inputLine, type EngineState, type Explanation, type ExprTrace, type MeasureTrace, type Program, type RefusedLine, type RuleExplanation } from "../engine/index.js";
 import type { SpanIR } from "../ir/types.js";
 import { EXIT, type Io } from "./io.js";
 import { maxLineBytesOf, openLineSource } from "./lines.js";
@@ -39,18 +39,48 @@ function ruleLines(r: RuleExplanation, c: Colors): string[] {
   return [`  ${head}`, ...cites, ...traceLines(r.condition, 2, c)];
 }
 
+/** One measure's trigger against the flag: severity, categories, the count in the window, applied or not. */
+function measureLines(m: MeasureTrace, decidedBy: string | null, c: Colors): string[] {
+  const mark = (ok: boolean) => (ok ? "matches" : c.red("does not match"));
+  const verdict = m.applied ? c.green(m.measure === decidedBy ? "applies (names the decision)" : "applies") : c.dim("does not apply");
+  const window = m.within ? ` within ${m.within.amount} ${m.within.unit}${m.within.amount === 1 ? "" : "s"}` : "";
+  return [
+    `  ${c.bold(m.measure)} ${verdict}`,
+    `    severity ${m.severity ?? "any (ranks lowest)"}: ${mark(m.severityMatched)}`,
+    `    category ${m.categories.length ? m.categories.join(", ") : "any"}: ${mark(m.categoryMatched)}`,
+    `    flags ${m.scope === "group" ? "in the group" : "by the user"}${window}: ${m.severityMatched && m.categoryMatched ? `${m.counted} counted, ${m.needed} needed` : "not counted"}`,
+  ];
+}
+
 /** The explanation for people. */
 export function renderExplanation(x: Explanation, color: boolean): string {
   const c = pc.createColors(color);
+  // A dead letter has no event, no version and no decision: say what was refused and why, not "?" and null.
+  if (x.deadLetter) {
+    const dl = x.deadLetter;
+    return (
+      [
+        `input${dl.line !== null ? ` at line ${dl.line}` : ""} was dead-lettered: it is not a valid event, so no rule judged it`,
+        `reason: ${dl.reason}`,
+        `input: ${dl.raw}`,
+        ...x.decisions.map((d) => `timer first: ${d.rule} → ${d.outcome}: ${d.reason}`),
+        "",
+        `outcome: ${c.bold("none")} (dead letter)`,
+      ].join("\n") + "\n"
+    );
+  }
   const lines = [
     `event ${x.event ?? "?"} (${x.type ?? "?"}) at ${x.at ?? "?"}`,
     x.governed ? `judged by policy version ${x.policy} at engine time ${x.now}` : "not governed by the policy",
   ];
-  if (x.deadLetter) lines.push(`dead letter: ${x.deadLetter.reason}`);
   for (const d of x.decisions.slice(0, -1)) lines.push(`timer first: ${d.rule} → ${d.outcome}: ${d.reason}`);
   if (x.rules.length) {
     lines.push("", `rules considered (${x.rules.length}, in precedence order):`);
     for (const r of x.rules) lines.push(...ruleLines(r, c));
+  }
+  if (x.measures?.length) {
+    lines.push("", `measures considered (${x.measures.length}, in source order):`);
+    for (const m of x.measures) lines.push(...measureLines(m, x.rule, c));
   }
   const primary = x.decisions[x.decisions.length - 1];
   lines.push("", `outcome: ${c.bold(String(x.outcome))} by ${x.rule}`);
@@ -93,7 +123,9 @@ function explainIn(lines: Iterable<string | RefusedLine>, program: Program, stat
         id = undefined;
       }
       if (id === flags.event) {
-        const x = program.explain(line, state);
+        const explained = program.explain(line, state);
+        // The engine explains a line without knowing where it came from; the file's line number is ours.
+        const x = explained.deadLetter && explained.deadLetter.line === null ? { ...explained, deadLetter: { ...explained.deadLetter, line: i + 1 } } : explained;
         io.out(flags.format === "json" ? JSON.stringify(x, null, 2) + "\n" : renderExplanation(x, io.color));
         return EXIT.ok;
       }

@@ -112,6 +112,12 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .action(async (oldFile: string, newFile: string | undefined, opts: import("./diff.js").DiffFlags) => setStatus(await (await import("./diff.js")).runDiff(oldFile, newFile, opts, io)));
 
   program
+    .command("reqs")
+    .description("list every requirement id of the regulation with its article, kind and a one-line summary (what `serves` cites)")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(async (opts: { format: string }) => setStatus((await import("./reqs.js")).runReqs(opts, io)));
+
+  program
     .command("test")
     .description("run policy tests (*.test.yaml); per-test results, diffs of failures, rule and requirement coverage")
     .argument("[paths...]", "test files or directories searched for *.test.yaml (default: .)")

@@ -7,7 +7,7 @@ import type { Cite, ExprIR, PolicyIR, RuleOrigin, SpanIR } from "../ir/types.js"
 import type { Decision, Outcome } from "./decision.js";
 import { exprText, typeOf } from "./expr.js";
 import type { DeadLetter } from "./intake.js";
-import type { ExplainSink } from "./runtime.js";
+import type { ExplainSink, MeasureTrace } from "./runtime.js";
 import { renderValue } from "./template.js";
 import { formatInstant } from "../source/time.js";
 import type { VersionData } from "./version.js";
@@ -80,6 +80,12 @@ export interface Explanation {
   why: string;
   /** Every rule on the event's type in precedence order (empty for events rules do not decide). */
   rules: RuleExplanation[];
+  /**
+   * On a `content.flagged` for a known group: every measure of the version, its trigger against
+   * the flag (severity, categories, the count in the window against the count required) and
+   * whether it applied. The deciding one is `rule`; `why` says how it was chosen.
+   */
+  measures?: MeasureTrace[];
   /** What `evaluate` returns for the event (timer decisions first). */
   decisions: Decision[];
   /** Set, instead of a primary decision, when the input could not be evaluated. */
@@ -159,10 +165,19 @@ export function buildExplanation(ir: PolicyIR, sink: ExplainSink, decisions: Dec
     now: v === null ? null : formatInstant(sink.now, v.zone),
     outcome: primary.outcome,
     rule: primary.rule,
-    why: why(primary, rules, sink.guard),
+    why: sink.measures.length > 0 ? measuresWhy(primary, sink.measures) : why(primary, rules, sink.guard),
     rules,
+    ...(sink.measures.length > 0 ? { measures: sink.measures } : {}),
     decisions,
   };
+}
+
+/** Why this measure names the decision: every matching one applies; the most demanding trigger is named. */
+function measuresWhy(d: Decision, measures: readonly MeasureTrace[]): string {
+  const applied = measures.filter((m) => m.applied);
+  if (applied.length === 0) return `measures: no measure's trigger matches this flag, so the message is only removed (${d.rule})`;
+  if (applied.length === 1) return `measures: ${d.rule} is the only measure whose trigger matches; its actions apply`;
+  return `measures: ${applied.map((m) => m.measure).join(", ")} match and all apply; ${d.rule} names the decision as the most demanding trigger (highest count, then highest severity — a trigger without a severity ranks lowest — then the first in source order)`;
 }
 
 function why(d: Decision, rules: RuleExplanation[], guard: string | null): string {

@@ -6,7 +6,7 @@ import type { TriggerIR } from "../ir/types.js";
 import { mergeCites, NO_EFFECTS, type Decision, type Effect } from "./decision.js";
 import type { Event } from "./event.js";
 import { applyActions, schedule } from "./measures.js";
-import { cites, decision, firing, subjectOf, type CompiledVersion, type Runtime } from "./runtime.js";
+import { cites, decision, firing, subjectOf, type CompiledVersion, type MeasureTrace, type Runtime } from "./runtime.js";
 import { ensureUser, type EngineState, type FlagRecord } from "./state.js";
 import { addDuration } from "../source/time.js";
 
@@ -20,21 +20,38 @@ function pruneFlags(flags: FlagRecord[], horizon: number, now: number): void {
   if (k > 0) flags.splice(0, k);
 }
 
-function triggerMatches(t: TriggerIR, cv: CompiledVersion, sev: number, category: string, list: readonly FlagRecord[], now: number): boolean {
+function triggerMatches(t: TriggerIR, cv: CompiledVersion, sev: number, category: string, list: readonly FlagRecord[], now: number, trace?: MeasureTrace[], name?: string): boolean {
   const v = cv.data;
   const want = t.severity === null ? -1 : v.severityIndex.get(t.severity)!;
   const sevOk = (s: number): boolean => t.severity === null || (t.severityOp === "==" ? s === want : s >= want);
   const catOk = (c: string): boolean => t.categories.length === 0 || t.categories.includes(c);
-  if (!sevOk(sev) || !catOk(category)) return false;
-  if (t.count <= 1) return true;
-  const from = t.within === null ? -Infinity : addDuration(now, t.within, v.zone, -1);
+  const severityMatched = sevOk(sev);
+  const categoryMatched = catOk(category);
+  // Without an explanation to fill, stop at the first reason the trigger fails, or at the count.
+  const explaining = trace !== undefined;
   let n = 0;
-  for (let i = list.length - 1; i >= 0; i--) {
-    const r = list[i]!;
-    if (r.t <= from) break;
-    if (r.t <= now && sevOk(v.severityIndex.get(r.severity) ?? -1) && catOk(r.category) && ++n >= t.count) return true;
+  if (severityMatched && categoryMatched) {
+    const from = t.within === null ? -Infinity : addDuration(now, t.within, v.zone, -1);
+    for (let i = list.length - 1; i >= 0; i--) {
+      const r = list[i]!;
+      if (r.t <= from) break;
+      if (r.t <= now && sevOk(v.severityIndex.get(r.severity) ?? -1) && catOk(r.category) && ++n >= t.count && !explaining) return true;
+    }
   }
-  return false;
+  const matched = severityMatched && categoryMatched && n >= t.count;
+  trace?.push({
+    measure: name ?? "?",
+    severity: t.severity === null ? null : `${t.severityOp} ${t.severity}`,
+    severityMatched,
+    categories: [...t.categories],
+    categoryMatched,
+    scope: t.scope,
+    needed: t.count,
+    counted: n,
+    within: t.within ? { amount: t.within.amount, unit: t.within.unit } : null,
+    applied: matched,
+  });
+  return matched;
 }
 
 export function judgeFlag(rt: Runtime, cv: CompiledVersion, ev: Event, st: EngineState, now: number): Decision {
@@ -59,7 +76,8 @@ export function judgeFlag(rt: Runtime, cv: CompiledVersion, ev: Event, st: Engin
   g.flagTotal++;
   u.flagTotal++;
 
-  const matching = v.measures.filter((m) => triggerMatches(m.trigger, cv, sev, ev.category!, m.trigger.scope === "group" ? g.flags : u.flags, now));
+  const trace = rt.explain?.measures;
+  const matching = v.measures.filter((m) => triggerMatches(m.trigger, cv, sev, ev.category!, m.trigger.scope === "group" ? g.flags : u.flags, now, trace, m.name));
   const effects: Effect[] = [{ kind: "remove-message", message: ev.message! }];
   for (const m of matching) {
     applyActions(m.actions, { st, v, now, group: gid, user: uid, complaint: null, message: ev.message, rule: m.name, cites: m.cites }, effects);

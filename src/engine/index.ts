@@ -33,6 +33,7 @@ export {
 export { parseEventLine, validateEvent, type DeadLetter, type IntakeContext, type IntakeResult, type IntakeVocab } from "./intake.js";
 export type { Event } from "./event.js";
 export type { Explanation, RuleExplanation, ExprTrace } from "./explain.js";
+export type { MeasureTrace } from "./runtime.js";
 export {
   runStream,
   inputLine,

@@ -292,7 +292,7 @@ class CompiledProgram implements Program {
 
   explain(input: unknown, state: EngineState): Explanation {
     const copy = restoreState(snapshotState(state));
-    const sink: ExplainSink = { version: null, now: 0, traces: [], guard: null };
+    const sink: ExplainSink = { version: null, now: 0, traces: [], guard: null, measures: [] };
     this.rt.explain = sink;
     let result: EvaluateResult;
     try {

@@ -35,6 +35,25 @@ export interface ExplainSink {
   traces: RuleTrace[];
   /** Set when the rules allowed but an integrity guard refused the state change. */
   guard: string | null;
+  /** On a `content.flagged`: every measure's trigger against the flag, in the version's order. */
+  measures: MeasureTrace[];
+}
+
+/** How one measure's trigger met a flag (for `qungui explain`). */
+export interface MeasureTrace {
+  measure: string;
+  /** `== serious`, `>= minor`, or null for any severity. */
+  severity: string | null;
+  severityMatched: boolean;
+  /** Empty: any category. */
+  categories: string[];
+  categoryMatched: boolean;
+  scope: "group" | "user";
+  /** Flags it needs, this one included, and how many matching flags the window holds (this one included). */
+  needed: number;
+  counted: number;
+  within: { amount: number; unit: string } | null;
+  applied: boolean;
 }
 
 export interface Runtime {

@@ -5,6 +5,7 @@
  */
 import { serializeDecision, type Decision, type Effect } from "../engine/decision.js";
 import { parseRfc3339, zonedInstant } from "../source/time.js";
+import { closest } from "../source/suggest.js";
 import type { DecisionExpect, EffectExpect, StateFieldExpect, TimeText } from "./format.js";
 import { inlineText } from "./format.js";
 
@@ -87,11 +88,18 @@ function matchEffects(expected: EffectExpect[], actual: readonly Effect[], zone:
   return null;
 }
 
-/** Mismatches between an expectation and a decision (empty: it matches). */
-export function matchDecision(x: DecisionExpect, d: Decision, zone: string): Mismatch[] {
+/**
+ * Mismatches between an expectation and a decision (empty: it matches). `ruleNames`, the policy's
+ * rule and measure names: an expected `rule` that is none of them but close to one is most likely
+ * a typo, and the mismatch says which name was meant.
+ */
+export function matchDecision(x: DecisionExpect, d: Decision, zone: string, ruleNames?: ReadonlySet<string>): Mismatch[] {
   const out: Mismatch[] = [];
   if (x.outcome !== undefined && d.outcome !== x.outcome) out.push({ field: "outcome", expected: x.outcome, actual: d.outcome });
-  if (x.rule !== undefined && d.rule !== x.rule) out.push({ field: "rule", expected: x.rule, actual: d.rule });
+  if (x.rule !== undefined && d.rule !== x.rule) {
+    const meant = ruleNames && !ruleNames.has(x.rule) ? closest(x.rule, [...ruleNames, d.rule]) : undefined;
+    out.push({ field: "rule", expected: meant ? `${x.rule} (no rule or measure of the policy has this name; did you mean \`${meant}\`?)` : x.rule, actual: d.rule });
+  }
   if (x.cites !== undefined) {
     const have = d.cites.map((c) => c.req);
     const missing = x.cites.filter((c) => !have.includes(c));

@@ -73,6 +73,17 @@ interface LoadedPolicy {
   ir: PolicyIR;
   program: Program;
   viewer: StateViewer;
+  /** Names a decision's `rule` can take from the policy: its rules, measures and their rectification timers. */
+  ruleNames: ReadonlySet<string>;
+}
+
+function ruleNamesOf(ir: PolicyIR): Set<string> {
+  const out = new Set<string>();
+  for (const v of ir.versions) {
+    for (const r of v.rules) out.add(r.name);
+    for (const m of v.measures) for (const n of [m.name, `${m.name}/rectify`, `${m.name}/rectified`]) out.add(n);
+  }
+  return out;
 }
 
 export class PolicyTestRunner {
@@ -92,7 +103,7 @@ export class PolicyTestRunner {
       if (!loaded.ir || !program) {
         result = { problem: `the policy ${path} does not compile:\n${renderDiagnostics(diagnostics.filter((d) => d.severity === "error"), loaded.source)}` };
       } else {
-        result = { ir: loaded.ir, program, viewer: new StateViewer(loaded.ir) };
+        result = { ir: loaded.ir, program, viewer: new StateViewer(loaded.ir), ruleNames: ruleNamesOf(loaded.ir) };
       }
     } catch (e) {
       result = { problem: `cannot load the policy ${path}: ${(e as Error).message}` };
@@ -289,7 +300,7 @@ class TestRun {
     } else if (x?.deadLetter !== undefined) {
       this.fail({ ...base, kind: "dead-letter", message: "the event was expected to be rejected, but it was decided", mismatches: [{ field: "dead-letter", expected: `…${x.deadLetter}…`, actual: "(decided)" }], actual: primary });
     } else if (x && primary) {
-      const ms = matchDecision(x, primary, zone);
+      const ms = matchDecision(x, primary, zone, this.p.ruleNames);
       if (ms.length) this.fail({ ...base, kind: "decision", message: "", mismatches: ms, actual: primary });
     }
     if (step.timers !== null) this.checkTimers(step.timers, timers, base, zone);
@@ -309,7 +320,7 @@ class TestRun {
       return;
     }
     expected.forEach((x, i) => {
-      const ms = matchDecision(x, actual[i]!, zone);
+      const ms = matchDecision(x, actual[i]!, zone, this.p.ruleNames);
       if (ms.length) this.fail({ ...base, kind: "timers", message: `timer decision ${i + 1} of ${actual.length}`, mismatches: ms, actual: actual[i]! });
     });
   }

@@ -15,11 +15,16 @@ const DECIDED = new Set(["group.create", "group.join", "group.info", "group.role
 
 export function creditMonotonicity(ir: PolicyIR, events: readonly GenEvent[]) {
   const violations: Violation[] = [];
+  /** Adjacent pairs of levels the chosen event was replayed at (the property's situations). */
+  let exercised = 0;
   const candidates = events.map((e, i) => [e, i] as const).filter(([e]) => DECIDED.has(e.type));
   // A deterministic choice, so a stream always probes the same event (shrinking depends on it).
   const chosen = candidates.length ? candidates[events.length % candidates.length] : undefined;
   return {
     violations,
+    get exercised() {
+      return exercised;
+    },
     before(i: number, s: EngineSession): void {
       if (!chosen || chosen[1] !== i) return;
       const event = chosen[0];
@@ -27,7 +32,16 @@ export function creditMonotonicity(ir: PolicyIR, events: readonly GenEvent[]) {
       if (!v || v.credit.levels.length < 2) return;
       const actor = (event["actor"] ?? event["user"]) as string;
       const levels = v.credit.levels;
+      // One fork per level (not per pair): forks copy the whole state, the costliest step of verify.
+      const outcomes = new Map<string, string>();
       const outcomeWith = (level: string): string => {
+        const known = outcomes.get(level);
+        if (known !== undefined) return known;
+        const outcome = judgeAt(level);
+        outcomes.set(level, outcome);
+        return outcome;
+      };
+      const judgeAt = (level: string): string => {
         const fork = s.fork();
         fork.feed({ id: `${event.id}~credit`, type: "user.credit", at: event.at, user: actor, level });
         const out = fork.feed(event);
@@ -39,6 +53,7 @@ export function creditMonotonicity(ir: PolicyIR, events: readonly GenEvent[]) {
         const high = levels[k + 1]!;
         const lowOutcome = outcomeWith(low);
         const highOutcome = outcomeWith(high);
+        exercised++;
         if (lowOutcome === "allow" && highOutcome === "deny") {
           violations.push({
             req: "A7.credit",

@@ -9,7 +9,7 @@
  * fields, so counterexamples come out short.
  */
 import fc from "fast-check";
-import type { DurationIR, PolicyIR } from "../ir/types.js";
+import type { DurationIR, ExprIR, PolicyIR } from "../ir/types.js";
 import { addDuration, formatInstant, parseRfc3339 } from "../source/time.js";
 import { GRANTABLE_ROLES, MANAGE_ACTIONS } from "../vocab/events.js";
 import type { GenEvent } from "./oracle.js";
@@ -17,15 +17,27 @@ import type { GenEvent } from "./oracle.js";
 export type Step =
   | { kind: "event"; gap: number; type: string; fields: Record<string, unknown> }
   /** Sign up a user: register, verify (with a synthetic identity), accept the current agreement, set a credit level. */
-  | { kind: "onboard"; gap: number; user: string; fresh: boolean; verify: boolean; accept: boolean; credit: string | undefined; join: string | undefined; post: boolean }
-  /** Add `count` fresh members (who accepted the agreement) to a group, approved by its creator or not, after the creator sets the info page or not. */
-  | { kind: "fill"; gap: number; group: string; count: number; approve: boolean; info: boolean }
+  | { kind: "onboard"; gap: number; user: string; fresh: boolean; verify: boolean; accept: boolean; credit: string | undefined; join: string | undefined; post: boolean; manager: boolean }
+  /**
+   * Add `count` fresh members (who accepted the agreement) to a group, approved by its creator or
+   * not, after the creator sets the info page or not, and after the creator's credit is set back to
+   * the top level or not (`boost`: a creator who lost credit on the way can still grow the group to its cap).
+   */
+  | { kind: "fill"; gap: number; group: string; count: number; approve: boolean; info: boolean; boost: boolean }
   /**
    * `count` flags against one user in one group a minute apart, sized to the policy's measure
    * triggers, then one follow-up action by the flagged user or the group's creator: Article 11
-   * measures must take effect on the very next event.
+   * measures must take effect on the very next event. With `neglect`, the follow-up waits out the
+   * responsibility window first (a second past it), so that the creator's and the managers' own
+   * measures have fallen due; `by: "manager"` is the group's last appointed manager.
    */
-  | { kind: "burst"; gap: number; group: string; user: string; flagCreator: boolean; count: number; category: string; severity: string | undefined; followUp: FollowUp; by: "flagged" | "creator" };
+  | { kind: "burst"; gap: number; group: string; user: string; flagCreator: boolean; count: number; category: string; severity: string | undefined; followUp: FollowUp; by: "flagged" | "creator" | "manager"; neglect: boolean }
+  /**
+   * One user (signed up at a credit level) creates `count` groups of fresh ids, or joins `count`
+   * fresh groups each created by a fresh creator: sized around the per-user caps, so that a user
+   * at a cap is reached although the small universe has only two group ids (A8.user-caps).
+   */
+  | { kind: "spree"; gap: number; user: string; what: "create" | "join"; count: number; credit: string | undefined };
 
 export type FollowUp = "post" | "create" | "info" | "manage" | "join" | "join-other" | "role" | "none";
 
@@ -44,9 +56,24 @@ export interface Universe {
   startsBefore: number[];
   gaps: number[];
   fillSizes: number[];
+  /** Around the per-user caps: created (at every credit step) and joined. */
+  createdSizes: number[];
+  joinedSizes: number[];
+  /** Member caps (platform cap, else the top band), at most 3100: a fill of that many takes a group one past it. */
+  capSizes: number[];
+  /** Info-page thresholds: a fill of that many, without an info page, makes the join that reaches one. */
+  infoSizes: number[];
+  /** Smallest sizes of tiers that need join approval: a fill of that many, unapproved, tries to enter one. */
+  approvalSizes: number[];
+  /** The first effective instant: a join spree before it would only be ungoverned. */
+  governedFrom: number;
+  /** The credit level a spree's fresh creators are given, when the default does not qualify them. */
+  creatorCredit: string | undefined;
   /** Flag counts of the policy's measure triggers. */
   triggerCounts: number[];
   zone: string;
+  /** The responsibility window of the last version, in milliseconds (0 without one). */
+  responsibilityMs: number;
 }
 
 const SECOND = 1000;
@@ -79,6 +106,8 @@ export function universeOf(ir: PolicyIR): Universe {
       }
     }
     if (version.toleranceMs) windows.push(version.toleranceMs);
+    // Durations in rule conditions (`user.account-age < 3 days`) are thresholds too.
+    for (const r of version.rules) for (const d of durationsIn(r.when)) addWindow(d);
   }
   const gaps = new Set<number>([0, SECOND, 60 * SECOND, 3_600_000, DAY, 183 * DAY]);
   for (const w of windows) for (const g of [w - SECOND, w, w + SECOND]) if (g >= 0) gaps.add(g);
@@ -97,6 +126,12 @@ export function universeOf(ir: PolicyIR): Universe {
   }
   fillSizes.add(1);
   fillSizes.add(2);
+  const around = (values: readonly number[]) => [...new Set(values.flatMap((n) => [n - 1, n, n + 1]).filter((n) => n > 0 && n <= 600))].sort((a, b) => a - b);
+  const createdSizes = around(ir.versions.flatMap((x) => (x.limits.groupsCreated ? [x.limits.groupsCreated.base, ...x.limits.groupsCreated.steps.map((st) => st.value)] : [])));
+  // Joining one more than the cap reaches it; each joined group costs five events, so no other sizes.
+  const joinedSizes = [...new Set(ir.versions.flatMap((x) => (x.limits.groupsJoined ? [x.limits.groupsJoined.base, ...x.limits.groupsJoined.steps.map((st) => st.value)] : [])).map((n) => n + 1))]
+    .filter((n) => n <= 1000)
+    .sort((a, b) => a - b);
   const agreementVersions = [...new Set(ir.versions.map((x) => x.agreement?.currentVersion).filter((x): x is string => !!x)), "v-next"];
   return {
     users: ["u1", "u2", "u3"],
@@ -111,10 +146,57 @@ export function universeOf(ir: PolicyIR): Universe {
     starts: [...starts].sort((a, b) => a - b),
     startsBefore: [...startsBefore].sort((a, b) => a - b),
     gaps: [...gaps].sort((a, b) => a - b),
-    fillSizes: [...fillSizes].filter((n) => n <= 2100).sort((a, b) => a - b),
+    fillSizes: [...fillSizes].filter((n) => n <= 3100).sort((a, b) => a - b),
+    createdSizes,
+    joinedSizes,
+    infoSizes: [...new Set(ir.versions.flatMap((x) => (x.limits.infoPage ? [x.limits.infoPage.from] : [])))].filter((n) => n > 0 && n <= 3100),
+    approvalSizes: [...new Set(ir.versions.flatMap((x) => x.tiers.flatMap((t) => t.tiers.filter((b) => b.joinApproval && b.minMembers > 1).map((b) => b.minMembers))))].filter((n) => n <= 3100),
+    capSizes: or1(
+      [...new Set(ir.versions.map((x) => x.limits.membersPerGroup ?? Math.max(0, ...x.tiers.flatMap((t) => t.tiers.map((b) => b.maxMembers)))))].filter((n) => n > 0 && n <= 3100),
+      2,
+    ),
+    governedFrom: base,
+    creatorCredit: creatorCreditOf(v),
     triggerCounts: [...new Set([1, ...ir.versions.flatMap((x) => x.measures.map((m) => m.trigger.count))])].sort((a, b) => a - b),
     zone,
+    responsibilityMs: v.responsibility ? durationMs(v.responsibility.window, zone, base) : 0,
   };
+}
+
+/** The lowest level that qualifies a creator for a one-member group of the first category, if the default falls short. */
+function creatorCreditOf(v: PolicyIR["versions"][number]): string | undefined {
+  const category = v.categories[0]?.name;
+  const table = v.tiers.find((t) => t.categories?.includes(category ?? "")) ?? v.tiers.find((t) => t.categories === null);
+  const needed = table?.tiers.find((t) => t.minMembers <= 1)?.creator.minCredit ?? null;
+  if (needed === null) return undefined;
+  return v.credit.levels.indexOf(v.credit.default) >= v.credit.levels.indexOf(needed) ? undefined : needed;
+}
+
+function durationsIn(e: ExprIR): DurationIR[] {
+  switch (e.kind) {
+    case "duration":
+      return [{ amount: e.amount, unit: e.unit }];
+    case "window":
+      return [e.within];
+    case "not":
+      return durationsIn(e.arg);
+    case "and":
+    case "or":
+      return e.args.flatMap(durationsIn);
+    case "cmp":
+    case "arith":
+      return [...durationsIn(e.left), ...durationsIn(e.right)];
+    case "in":
+      return [...durationsIn(e.left), ...e.items.flatMap(durationsIn)];
+    case "between":
+      return durationsIn(e.left);
+    case "if":
+      return [...durationsIn(e.cond), ...durationsIn(e.then), ...durationsIn(e.else)];
+    case "lit":
+    case "time":
+    case "path":
+      return [];
+  }
 }
 
 const or1 = <T>(xs: T[], fallback: T): T[] => (xs.length ? xs : [fallback]);
@@ -140,10 +222,13 @@ function eventStep(u: Universe): fc.Arbitrary<Step> {
       weight: 4,
       arbitrary: fc
         // Like real users: sign up, then often join a group and say something.
-        .record({ gap, user, fresh: fc.boolean(), verify: likely, accept: likely, credit: fc.option(credit, { nil: undefined, freq: 2 }), join: fc.option(group, { nil: undefined, freq: 2 }), post: fc.boolean() })
+        .record({ gap, user, fresh: fc.boolean(), verify: likely, accept: likely, credit: fc.option(credit, { nil: undefined, freq: 2 }), join: fc.option(group, { nil: undefined, freq: 2 }), post: fc.boolean(), manager: fc.boolean() })
         .map((s): Step => ({ kind: "onboard", ...s })),
     },
-    { weight: 1, arbitrary: fc.record({ gap, group, count: fc.constantFrom(...u.fillSizes), approve: likely, info: likely }).map((s): Step => ({ kind: "fill", ...s })) },
+    { weight: 1, arbitrary: fc.record({ gap, group, count: fc.constantFrom(...u.fillSizes), approve: likely, info: likely, boost: fc.boolean() }).map((s): Step => ({ kind: "fill", ...s })) },
+    ...(u.createdSizes.length === 0
+      ? []
+      : [{ weight: 1, arbitrary: fc.record({ gap, user, count: fc.constantFrom(...u.createdSizes), credit: fc.option(fc.constantFrom(...levels), { nil: undefined }) }).map((s): Step => ({ kind: "spree", what: "create", ...s })) }]),
 ...(u.contentCategories.length === 0
       ? []
       : [
@@ -159,7 +244,8 @@ function eventStep(u: Universe): fc.Arbitrary<Step> {
           category: fc.constantFrom(...or1(u.contentCategories, "spam")),
           severity: fc.option(fc.constantFrom(...u.severities), { nil: undefined }),
           followUp: fc.constantFrom<FollowUp>("none", "post", "create", "info", "manage", "join", "join-other", "role"),
-          by: fc.constantFrom<"flagged" | "creator">("flagged", "creator"),
+          by: fc.constantFrom<"flagged" | "creator" | "manager">("flagged", "creator", "manager"),
+          neglect: fc.boolean(),
         })
         .map((s): Step => ({ kind: "burst", ...s })),
     },
@@ -197,8 +283,18 @@ function eventStep(u: Universe): fc.Arbitrary<Step> {
 
 export interface GeneratedStream {
   start: number;
-  /** Begin with an established group: u1 signed up (with this credit level, if any) and created g1. */
-  prelude: { credit: string | undefined } | null;
+  /** Begin with an established group: u1 signed up (with this credit level, if any) and created g1, with u2 as its manager or without managers. */
+  /** `wait`: time between the creator's sign-up and the group's creation (policies may ask for an account age). */
+  prelude: { credit: string | undefined; wait: number; manager: boolean } | null;
+  /**
+   * Sometimes (one stream in five), right after the prelude, one big stroke: a user joins groups up
+   * to the joined cap, or the prelude's group grows to its member cap (its creator at the top credit
+   * level, the info page set, every join approved) and one more joins — thousands of events, so one
+   * stream in thirty — or the group grows to the info-page threshold without an info page, or into
+   * the first tier that needs join approval without approvals. Skipped in a stream that starts
+   * before the policy governs.
+   */
+  joinSpree: Extract<Step, { kind: "spree" }> | Extract<Step, { kind: "fill" }> | null;
   steps: Step[];
 }
 
@@ -209,7 +305,23 @@ export function streamArbitrary(u: Universe, maxSteps = 24): fc.Arbitrary<Genera
   const credit = fc.oneof({ weight: 2, arbitrary: fc.constant(levels[levels.length - 1]!) }, { weight: 1, arbitrary: fc.constantFrom(...levels) });
   return fc.record({
     start: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...u.starts) }, { weight: 1, arbitrary: fc.constantFrom(...u.startsBefore) }),
-    prelude: fc.option(fc.record({ credit: fc.option(credit, { nil: undefined, freq: 4 }) }), { nil: null, freq: 2 }),
+    prelude: fc.option(fc.record({ credit: fc.option(credit, { nil: undefined, freq: 4 }), wait: fc.oneof(fc.constant(0), fc.constantFrom(...u.gaps)), manager: fc.boolean() }), { nil: null, freq: 2 }),
+    joinSpree: fc.oneof(
+      { weight: 26, arbitrary: fc.constant(null) },
+      ...(u.joinedSizes.length === 0
+        ? []
+        : [
+            {
+              weight: 1,
+              arbitrary: fc
+                .record({ user: fc.constantFrom(...u.users), count: fc.constantFrom(...u.joinedSizes), credit: fc.option(fc.constantFrom(...levels), { nil: undefined }) })
+                .map((s): Extract<Step, { kind: "spree" }> => ({ kind: "spree", gap: 0, what: "join", ...s })),
+            },
+          ]),
+      { weight: 1, arbitrary: fc.constantFrom(...u.capSizes).map((count): Extract<Step, { kind: "fill" }> => ({ kind: "fill", gap: 0, group: u.groups[0]!, count, approve: true, info: true, boost: true })) },
+      ...(u.infoSizes.length === 0 ? [] : [{ weight: 2, arbitrary: fc.constantFrom(...u.infoSizes).map((count): Extract<Step, { kind: "fill" }> => ({ kind: "fill", gap: 0, group: u.groups[0]!, count, approve: true, info: false, boost: true })) }]),
+      ...(u.approvalSizes.length === 0 ? [] : [{ weight: 2, arbitrary: fc.constantFrom(...u.approvalSizes).map((count): Extract<Step, { kind: "fill" }> => ({ kind: "fill", gap: 0, group: u.groups[0]!, count, approve: false, info: true, boost: true })) }]),
+    ),
     steps: fc.array(eventStep(u), { maxLength: maxSteps, size: "max" }),
   });
 }
@@ -226,7 +338,9 @@ export function expand(stream: GeneratedStream, u: Universe): GenEvent[] {
   let seq = 0;
   let fresh = 0;
   let newcomers = 0;
+  let sprees = 0;
   const creators = new Map<string, string>();
+  const managers = new Map<string, string>();
   const categoryOf = new Map<string, string>();
   const push = (type: string, fields: Record<string, unknown>) => {
     out.push({ id: `e${++seq}`, type, at: formatInstant(now, u.zone), ...fields });
@@ -239,11 +353,22 @@ export function expand(stream: GeneratedStream, u: Universe): GenEvent[] {
     push("user.verified", { user: creator, identity: identityOf(creator) });
     push("agreement.accepted", { user: creator, version: current });
     if (stream.prelude.credit !== undefined) push("user.credit", { user: creator, level: stream.prelude.credit });
+    now += stream.prelude.wait;
     push("group.create", { user: creator, group, category });
     creators.set(group, creator);
     categoryOf.set(group, category);
+    // Half the established groups have a manager (u2), half have none: responsibility differs.
+    if (stream.prelude.manager && u.users[1]) {
+      const manager = u.users[1];
+      push("user.verified", { user: manager, identity: identityOf(manager) });
+      push("agreement.accepted", { user: manager, version: current });
+      push("group.join", { user: manager, group, approvedBy: creator });
+      push("group.role", { actor: creator, group, user: manager, role: "manager" });
+      managers.set(group, manager);
+    }
   }
-  for (const step of stream.steps) {
+  const spree = stream.joinSpree && stream.start >= u.governedFrom && (stream.joinSpree.kind === "spree" || stream.prelude) ? [stream.joinSpree] : [];
+  for (const step of [...spree, ...stream.steps]) {
     now += step.gap;
     switch (step.kind) {
       case "onboard": {
@@ -256,11 +381,17 @@ export function expand(stream: GeneratedStream, u: Universe): GenEvent[] {
           const creator = creators.get(step.join);
           push("group.join", { user: who, group: step.join, ...(creator ? { approvedBy: creator } : {}) });
           if (step.post) push("message.post", { user: who, group: step.join, message: "m1" });
+          // Groups with managers: the creator appoints the newcomer (responsibility, suspended managers, approvals).
+          if (step.manager && creator) {
+            push("group.role", { actor: creator, group: step.join, user: who, role: "manager" });
+            managers.set(step.join, who);
+          }
         }
         break;
       }
       case "fill": {
         const creator = creators.get(step.group);
+        if (creator && step.boost) push("user.credit", { user: creator, level: u.levels[u.levels.length - 1] ?? "default" });
         if (creator && step.info) push("group.info", { actor: creator, group: step.group, name: `${step.group} 群`, category: categoryOf.get(step.group) });
         for (let i = 0; i < step.count; i++) {
           const m = `f${++fresh}`;
@@ -277,8 +408,8 @@ export function expand(stream: GeneratedStream, u: Universe): GenEvent[] {
           push("content.flagged", { group: step.group, user: flagged, message: `m${i + 1}`, category: step.category, ...(step.severity ? { severity: step.severity } : {}) });
         }
         if (step.followUp !== "none") {
-          now += 60_000;
-          const who = step.by === "creator" ? (creators.get(step.group) ?? flagged) : flagged;
+          now += step.neglect && u.responsibilityMs > 0 ? u.responsibilityMs + SECOND : 60_000;
+          const who = step.by === "creator" ? (creators.get(step.group) ?? flagged) : step.by === "manager" ? (managers.get(step.group) ?? creators.get(step.group) ?? flagged) : flagged;
           const other = u.groups.find((g) => g !== step.group) ?? step.group;
           const someoneElse = u.users.find((x) => x !== who) ?? who;
           const category = categoryOf.get(step.group) ?? u.categories[0] ?? "general";
@@ -293,6 +424,29 @@ export function expand(stream: GeneratedStream, u: Universe): GenEvent[] {
           };
           const [type, fields] = followUps[step.followUp];
           push(type, fields);
+        }
+        break;
+      }
+      case "spree": {
+        const category = u.categories[0] ?? "general";
+        const who = step.user;
+        push("user.verified", { user: who, identity: identityOf(who) });
+        push("agreement.accepted", { user: who, version: current });
+        if (step.credit !== undefined) push("user.credit", { user: who, level: step.credit });
+        for (let i = 0; i < step.count; i++) {
+          const group = `s${++sprees}`;
+          if (step.what === "create") {
+            push("group.create", { user: who, group, category });
+          } else {
+            // Each group by its own creator, so that only the joining user nears a cap.
+            // One synthetic identity for all of them: the PII check scans every output for every identity value.
+            const creator = `o${sprees}`;
+            push("user.verified", { user: creator, identity: identityOf("o") });
+            push("agreement.accepted", { user: creator, version: current });
+            if (u.creatorCredit !== undefined) push("user.credit", { user: creator, level: u.creatorCredit });
+            push("group.create", { user: creator, group, category });
+            push("group.join", { user: who, group, approvedBy: creator });
+          }
         }
         break;
       }

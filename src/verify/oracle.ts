@@ -81,8 +81,16 @@ export function versionAt(ir: PolicyIR, ms: number): VersionIR | undefined {
   return found;
 }
 
+/** Measures that hold a user to account (Article 11's user measures, and the blacklist). */
+const USER_MEASURES = new Set(["lower-credit", "suspend-management", "cancel-creation", "blacklist"]);
+const MANAGEMENT_EVENTS = new Set(["group.info", "group.role", "group.manage"]);
+
 export class Oracle {
   readonly violations: Violation[] = [];
+  /** Per stream property (./properties.ts), how many situations exercised it on this stream. */
+  readonly exercised = new Map<string, number>();
+  private identitySeen = false;
+  private readonly overdueCounted = new Set<string>();
   private readonly users = new Map<string, UserModel>();
   private readonly groups = new Map<string, GroupModel>();
   private readonly usedGroupIds = new Set<string>();
@@ -110,6 +118,10 @@ export class Oracle {
     return u;
   }
 
+  private exercise(property: string, n = 1): void {
+    if (n > 0) this.exercised.set(property, (this.exercised.get(property) ?? 0) + n);
+  }
+
   private fail(req: string, message: string, decision?: Decision): void {
     this.violations.push({ req, message, index: this.index, ...(decision ? { decision } : {}) });
   }
@@ -118,6 +130,8 @@ export class Oracle {
   observe(event: GenEvent, decisions: readonly Decision[], serialized: readonly string[]): void {
     const at = parseRfc3339(event.at)!;
     this.clock = Math.max(this.clock, at);
+    if (this.identitySeen) this.exercise("A6.pii/never-shown", serialized.length);
+    if (event.type === "user.verified" && typeof event["identity"] === "object") this.identitySeen = true;
     this.checkPii(serialized);
     const primary = decisions[decisions.length - 1];
     for (const d of decisions.slice(0, -1)) this.timerDecision(d);
@@ -128,6 +142,8 @@ export class Oracle {
       return;
     }
     const v = versionAt(this.ir, at);
+    if (!v) this.exercise("A15.effective/ungoverned");
+    else if (v !== this.ir.versions[0]) this.exercise("A15.effective/amended");
     this.checkEffective(event, at, v, primary);
     if (v && primary.outcome !== "ungoverned") this.judge(event, primary, v, at);
     this.apply(event, primary, v);
@@ -161,10 +177,16 @@ export class Oracle {
     this.checkRoles(e, d, g, actorId);
     if (e.type === "content.flagged") return this.checkFlag(e, d, g);
     if (e.type === "complaint.filed" && d.outcome !== "noted") this.fail("A12.complaints", `complaint ${String(e["complaint"])} was not accepted (${d.outcome})`, d);
-    if (e.type === "records.purge" && d.outcome === "allow") this.checkPurge(e, d, v, at);
-    if (d.outcome !== "allow" || !actorId) return;
+    if (e.type === "records.purge") {
+      if (this.purgeTooYoung(e, v, at)) this.exercise("A13.retention/purge");
+      if (d.outcome === "allow") this.checkPurge(e, d, v, at);
+    }
+    if (!actorId) return;
     const u = this.user(actorId);
     const service = serviceOfEvent(e.type);
+    this.countSituations(e, v, g, actorId, u, service, at);
+    this.checkCanManage(e, d, v, g, actorId, u, service, at);
+    if (d.outcome !== "allow") return;
     if (service && ["create", "join", "post", "manage"].includes(service)) this.checkAgreement(actorId, u, d, v);
     if (service && ["post", "create", "set-info"].includes(service) && !u.verified) this.fail("A6.real-name", `user ${actorId} without a verified identity was allowed ${e.type}`, d);
     if (service && u.blacklistedUntil > at && v.blacklist?.users.includes(service)) this.fail("A11.blacklist", `blacklisted user ${actorId} was allowed ${e.type}`, d);
@@ -190,7 +212,23 @@ export class Oracle {
   private checkRoles(e: GenEvent, d: Decision, g: GroupModel | undefined, actorId: string | undefined): void {
     if (!DECIDED.has(e.type) || !g || !actorId || !GROUP_SERVICE_EVENTS.has(e.type)) return;
     const expected = g.creator === actorId ? "creator" : g.managers.has(actorId) ? "manager" : g.members.has(actorId) ? "member" : "none";
+    this.exercise("A2.roles/named");
     if (d.subject.role !== expected) this.fail("A2.roles", `decision on ${e.type} names role ${String(d.subject.role)} for ${actorId}, who is ${expected}`, d);
+  }
+
+  /** The agreement version now required (a publication wins, unless the version in force took effect later and declares its own). */
+  private currentAgreement(v: VersionIR): string | null {
+    const declared = v.agreement?.currentVersion ?? null;
+    const effective = parseRfc3339(v.effective)!;
+    return this.published === null || (declared !== null && effective > this.published.at) ? declared : this.published.version;
+  }
+
+  /** Whether the user holds the acceptance the version in force asks for. */
+  private agreementHeld(u: UserModel, v: VersionIR): boolean {
+    if (!v.agreement) return false;
+    const current = this.currentAgreement(v);
+    // Without re-acceptance any accepted version serves; with it, only the current one.
+    return v.agreement.reaccept ? current !== null && u.accepted.has(current) : u.accepted.size > 0;
   }
 
   private checkAgreement(actorId: string, u: UserModel, d: Decision, v: VersionIR): void {
@@ -198,13 +236,92 @@ export class Oracle {
       this.fail("A5.agreement", `the policy in force has no service agreement, yet ${actorId} was served`, d);
       return;
     }
-    // A publication wins, unless the version in force took effect later and declares its own.
-    const declared = v.agreement.currentVersion;
-    const effective = parseRfc3339(v.effective)!;
-    const current = this.published === null || (declared !== null && effective > this.published.at) ? declared : this.published.version;
-    // Without re-acceptance any accepted version serves; with it, only the current one.
-    const ok = v.agreement.reaccept ? current !== null && u.accepted.has(current) : u.accepted.size > 0;
-    if (!ok) this.fail("A5.agreement", `user ${actorId} has not accepted agreement ${String(current)} but was allowed ${d.type}`, d);
+    if (!this.agreementHeld(u, v)) this.fail("A5.agreement", `user ${actorId} has not accepted agreement ${String(this.currentAgreement(v))} but was allowed ${d.type}`, d);
+  }
+
+  /**
+   * Counts the situations that exercise the prohibitions (./properties.ts): the event is one the
+   * policy must refuse, or one where a wrong allow would show. Counted whatever the decision was.
+   */
+  private countSituations(e: GenEvent, v: VersionIR, g: GroupModel | undefined, actorId: string, u: UserModel, service: Service | undefined, at: number): void {
+    if (service && ["create", "join", "post", "manage"].includes(service) && !this.agreementHeld(u, v)) this.exercise("A5.agreement/required");
+    if (service && ["post", "create", "set-info"].includes(service) && !u.verified) this.exercise("A6.real-name/required");
+    if (service && ((u.blacklistedUntil > at && v.blacklist?.users.includes(service)) || (g && g.blacklistedUntil > at && e.type !== "group.create" && v.blacklist?.groups.includes(service)))) {
+      this.exercise("A11.blacklist/restricted");
+    }
+    if (g && GROUP_SERVICE_EVENTS.has(e.type) && (g.closed || (e.type === "message.post" && g.postingSuspendedUntil > at))) this.exercise("A11.group-measures/in-effect");
+    if ((e.type === "group.create" && u.cancelled) || (MANAGEMENT_EVENTS.has(e.type) && g && u.suspendedUntil > at && (g.creator === actorId || g.managers.has(actorId)))) this.exercise("A11.user-measures/in-effect");
+    const credit = this.creditIndex(u, v);
+    if (e.type === "group.create") {
+      const groupId = e["group"] as string;
+      if (this.usedGroupIds.has(groupId)) this.exercise("A8.group-id/unique");
+      const created = [...this.groups.values()].filter((x) => x.creator === actorId && !x.closed).length;
+      const joined = [...this.groups.values()].filter((x) => x.members.has(actorId) && !x.closed).length;
+      if (created + 1 > this.stepped(v.limits.groupsCreated, credit, v) || joined + 1 > this.stepped(v.limits.groupsJoined, credit, v)) this.exercise("A8.user-caps/create-join");
+      const tier = this.tierFor(v, e["category"] as string, 1);
+      if (tier && !this.qualified(u, tier, v)) this.exercise("A8.creator-qualification/tier");
+    }
+    if (e.type === "group.join") {
+      if (!g) {
+        this.exercise("A8.group-id/unique");
+        return;
+      }
+      const after = g.members.size + 1;
+      const table = v.tiers.find((t) => t.categories?.includes(g.category)) ?? v.tiers.find((t) => t.categories === null);
+      const top = table ? Math.max(...table.tiers.map((t) => t.maxMembers)) : Infinity;
+      if (after > Math.min(v.limits.membersPerGroup ?? Infinity, top)) this.exercise("A8.member-cap/join");
+      const joined = [...this.groups.values()].filter((x) => x.members.has(actorId) && !x.closed).length;
+      if (joined + 1 > this.stepped(v.limits.groupsJoined, credit, v)) this.exercise("A8.user-caps/create-join");
+      const page = v.limits.infoPage;
+      if (page && !g.infoPage && after >= page.from) this.exercise("A8.info-page/threshold");
+      const before = this.tierFor(v, g.category, g.members.size);
+      const tier = this.tierFor(v, g.category, after);
+      if (tier && before && tier.name !== before.name && tier.minMembers > before.minMembers && !this.qualified(this.user(g.creator), tier, v)) this.exercise("A8.creator-qualification/tier");
+      if (tier?.joinApproval && !this.validApproval(e, g)) this.exercise("A8.join-verification/approval");
+    }
+    if (g && MANAGEMENT_EVENTS.has(e.type)) {
+      const target = (e.type === "group.role" ? e["user"] : e["target"]) as string | undefined;
+      const againstCreator = target === g.creator && (e.type === "group.role" || e["action"] === "remove-member" || e["action"] === "mute");
+      if ((g.creator !== actorId && !g.managers.has(actorId)) || u.suspendedUntil > at || againstCreator) this.exercise("A9.management-rights/only-managers");
+    }
+  }
+
+  private validApproval(e: GenEvent, g: GroupModel): boolean {
+    const approver = e["approvedBy"] as string | undefined;
+    return approver !== undefined && (approver === g.creator || g.managers.has(approver)) && this.user(approver).suspendedUntil <= this.clock;
+  }
+
+  /**
+   * A9, must happen: the creator and active managers can manage their group. A management event by
+   * one of them in good standing (agreement and identity as required, not blacklisted, the group
+   * open), on an ordinary member or a message, or setting the info page in the group's own category,
+   * must be allowed: a rule that denies it takes from them the rights Article 9 says they get.
+   */
+  private checkCanManage(e: GenEvent, d: Decision, v: VersionIR, g: GroupModel | undefined, actorId: string, u: UserModel, service: Service | undefined, at: number): void {
+    if (!g || !service || !MANAGEMENT_EVENTS.has(e.type)) return;
+    const isCreator = g.creator === actorId;
+    if (!isCreator && !g.managers.has(actorId)) return;
+    if (u.suspendedUntil > at || g.closed) return;
+    if (v.agreement?.requiredFor.includes(service) && !this.agreementHeld(u, v)) return;
+    if (v.identity?.requiredFor.includes(service) && !u.verified) return;
+    if ((u.blacklistedUntil > at && v.blacklist?.users.includes(service)) || (g.blacklistedUntil > at && v.blacklist?.groups.includes(service))) return;
+    const ordinaryMember = (id: unknown) => typeof id === "string" && g.members.has(id) && id !== g.creator;
+    switch (e.type) {
+      case "group.manage":
+        if (e["action"] !== "delete-message" && !ordinaryMember(e["target"])) return;
+        break;
+      case "group.role":
+        if (!ordinaryMember(e["user"])) return;
+        break;
+      case "group.info":
+        if (e["category"] !== g.category) return;
+        break;
+    }
+    this.exercise("A9.management-rights/can-manage");
+    if (d.outcome !== "allow") {
+      const who = isCreator ? "the creator" : "an active manager";
+      this.fail("A9.management-rights", `${actorId}, ${who} of ${String(e["group"])}, was denied ${e.type}${e["action"] ? ` (${String(e["action"])})` : ""} by ${d.rule}: the creator and active managers must be able to manage their group`, d);
+    }
   }
 
   private creditIndex(u: UserModel, v: VersionIR): number {
@@ -261,9 +378,7 @@ export class Oracle {
       this.fail("A8.creator-qualification", `group ${groupId} grew into tier ${tier.name} whose qualification its creator ${g.creator} lacks`, d);
     }
     if (tier?.joinApproval) {
-      const approver = e["approvedBy"] as string | undefined;
-      const ok = approver !== undefined && (approver === g.creator || g.managers.has(approver)) && this.user(approver).suspendedUntil <= this.clock;
-      if (!ok) this.fail("A8.join-verification", `join of ${actorId} into tier ${tier.name} of ${groupId} was allowed without approval by the creator or an active manager`, d);
+      if (!this.validApproval(e, g)) this.fail("A8.join-verification", `join of ${actorId} into tier ${tier.name} of ${groupId} was allowed without approval by the creator or an active manager`, d);
     }
     const joined = [...this.groups.values()].filter((x) => x.members.has(actorId) && !x.closed).length;
     if (joined + 1 > this.stepped(v.limits.groupsJoined, this.creditIndex(this.user(actorId), v), v)) this.fail("A8.user-caps", `user ${actorId} joined more groups than allowed`, d);
@@ -293,21 +408,31 @@ export class Oracle {
   private checkFlag(e: GenEvent, d: Decision, g: GroupModel | undefined): void {
     if (!g) return;
     const message = e["message"] as string;
+    this.exercise("A10.prohibited-content/measures");
     if (d.outcome !== "measures") this.fail("A10.prohibited-content", `flag on message ${message} did not lead to measures (${d.outcome})`, d);
     if (!d.effects.some((x) => x.kind === "remove-message" && x.message === message)) this.fail("A10.prohibited-content", `flagged message ${message} was not removed`, d);
+    // Removal alone is not enough: Article 10 content starts the Article 11 measures.
+    else if (!d.effects.some((x) => x.kind === "measure")) {
+      const severity = (e["severity"] as string | undefined) ?? "its category's severity";
+      this.fail("A10.prohibited-content", `flag on message ${message} (${String(e["category"])}, ${severity}) was removed but started no Article 11 measure (rule ${d.rule})`, d);
+    }
     this.checkRecordReport(d);
   }
 
   private checkRecordReport(d: Decision): void {
     if (!d.effects.some((x) => x.kind === "measure")) return;
+    this.exercise("A11.record-report/every-measure");
     if (!d.effects.some((x) => x.kind === "record")) this.fail("A11.record-report", `measures of decision ${d.rule} are not recorded`, d);
     if (!d.effects.some((x) => x.kind === "report")) this.fail("A11.record-report", `measures of decision ${d.rule} are not reported to the authority`, d);
   }
 
-  private checkPurge(e: GenEvent, d: Decision, v: VersionIR, at: number): void {
+  private purgeTooYoung(e: GenEvent, v: VersionIR, at: number): boolean {
     const before = parseRfc3339(e["before"] as string)!;
-    const now = Math.max(this.clock, at);
-    if (before > addDuration(now, { amount: 6, unit: "month" }, v.zone, -1)) this.fail("A13.retention", `purge of records younger than six calendar months (before ${String(e["before"])}) was allowed`, d);
+    return before > addDuration(Math.max(this.clock, at), { amount: 6, unit: "month" }, v.zone, -1);
+  }
+
+  private checkPurge(e: GenEvent, d: Decision, v: VersionIR, at: number): void {
+    if (this.purgeTooYoung(e, v, at)) this.fail("A13.retention", `purge of records younger than six calendar months (before ${String(e["before"])}) was allowed`, d);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -328,19 +453,42 @@ export class Oracle {
     }
     if (d.rule.startsWith("responsibility/") && d.subject.group) {
       this.responsibilityFired.set(d.subject.group, (this.responsibilityFired.get(d.subject.group) ?? 0) + 1);
+      this.checkHeldResponsible(d, d.subject.group);
     }
     this.applyEffects(d.effects);
+  }
+
+  /**
+   * A11.responsibility, must happen: the measures for an unhandled flag put a user measure on
+   * someone responsible for the group — the creator or a manager; with no managers, the creator.
+   * A warning to the group, or a suspension of managers the group does not have, holds nobody.
+   */
+  private checkHeldResponsible(d: Decision, groupId: string): void {
+    const g = this.groups.get(groupId);
+    if (!g) return;
+    if (g.managers.size === 0) this.exercise("A11.responsibility/holds-someone");
+    const responsible = new Set([g.creator, ...g.managers]);
+    const held = d.effects.some((x) => x.kind === "measure" && USER_MEASURES.has(x.measure) && "user" in x.target && responsible.has(x.target.user));
+    if (!held) {
+      const whom = g.managers.size === 0 ? `its creator ${g.creator} (the group has no managers)` : `its creator ${g.creator} or a manager`;
+      this.fail("A11.responsibility", `the measures for an unhandled flag in group ${groupId} put no user measure on ${whom}`, d);
+    }
   }
 
   /** After timers have fired for this instant, nothing overdue may be left unescalated. */
   private checkOverdue(now: number): void {
     for (const [id, c] of this.complaints) {
+      if (!c.resolved && c.due !== null && c.due <= now && !this.overdueCounted.has(id)) {
+        this.overdueCounted.add(id);
+        this.exercise("A12.complaints/escalated");
+      }
       if (!c.resolved && c.due !== null && c.due <= now && c.escalations === 0) {
         this.fail("A12.complaints", `complaint ${id} passed its deadline without an escalation`);
         c.escalations = -1; // report once
       }
     }
     const due = this.pending.filter((p) => !p.handled && p.due <= now);
+    this.exercise("A11.responsibility/timer", due.length);
     const byGroup = new Map<string, number>();
     for (const p of due) byGroup.set(p.group, (byGroup.get(p.group) ?? 0) + 1);
     for (const [group, expected] of byGroup) {

@@ -21,7 +21,7 @@ export function renderText(report: VerifyReport, file: string, color: boolean): 
   for (const r of report.results) {
     const art = r.article ? `Art. ${r.article}` : "";
     const runs = r.runs ? `${r.runs} runs` : r.kind.includes("static") ? "static" : "";
-    lines.push(`${paint[r.status](STATUS_TEXT[r.status])}  ${r.req.padEnd(width)}  ${art.padEnd(7)}  ${runs.padEnd(10)}  ${seconds(r.ms)}`);
+    lines.push(`${paint[r.status](STATUS_TEXT[r.status])}  ${r.req.padEnd(width)}  ${art.padEnd(7)}  ${runs.padEnd(10)}  ${seconds(r.ms).padStart(7)}  ${exercisedText(r)}`.trimEnd());
     if (r.status === "not-applicable" && r.detail) lines.push(`      ${c.dim(r.detail)}`);
     if (r.proof) lines.push(`      ${c.dim(r.proof.detail)}`);
     if (r.status === "fail") lines.push(...failureLines(r, c));
@@ -32,8 +32,18 @@ export function renderText(report: VerifyReport, file: string, color: boolean): 
   return lines.join("\n") + "\n";
 }
 
+/**
+ * How often the streams exercised the requirement's properties: `exercised 412` for one property,
+ * `exercised 329 + 87` for several (in the order of docs/verify.md); an inapplicable one shows as `n/a`.
+ */
+export function exercisedText(r: RequirementResult): string {
+  if (!r.properties?.length) return "";
+  return `exercised ${r.properties.map((p) => (p.inapplicable ? "n/a" : String(p.exercised))).join(" + ")}`;
+}
+
 function failureLines(r: RequirementResult, c: ReturnType<typeof pc.createColors>): string[] {
   const out: string[] = [];
+  for (const p of r.properties ?? []) out.push(`      ${c.dim(`${p.kind.padEnd(11)} ${p.id}: ${p.inapplicable ? `not applicable (${p.inapplicable})` : p.exercised === 0 ? "NOT EXERCISED" : `exercised ${p.exercised}`}`)}`);
   for (const f of r.findings ?? []) out.push(`      ${f.message}${f.span ? c.dim(` (${f.span.file}:${f.span.line}:${f.span.column})`) : ""}`);
   if (!r.findings?.length && r.detail && !r.counterexample) out.push(`      ${r.detail}`);
   const ce = r.counterexample;
@@ -87,13 +97,25 @@ export function renderSarif(report: VerifyReport, file: string): string {
             },
           },
         ],
-        ...(r.counterexample ? { properties: { counterexample: r.counterexample.events.map(redacted) } } : {}),
+        properties: {
+          ...(r.counterexample ? { counterexample: r.counterexample.events.map(redacted) } : {}),
+          ...(r.properties ? { exercised: Object.fromEntries(r.properties.map((p) => [p.id, p.exercised])) } : {}),
+        },
       };
     });
   const sarif = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
-    runs: [{ tool: { driver: { name: "qungui verify", informationUri: "https://github.com/qungui/qungui", rules } }, results }],
+    runs: [
+      {
+        tool: { driver: { name: "qungui verify", informationUri: "https://github.com/qungui/qungui", rules } },
+        results,
+        // Non-vacuity for every requirement, failed or not: how many situations exercised each property.
+        properties: {
+          exercised: Object.fromEntries(report.results.filter((r) => r.properties).map((r) => [r.req, Object.fromEntries(r.properties!.map((p) => [p.id, p.inapplicable ? null : p.exercised]))])),
+        },
+      },
+    ],
   };
   return JSON.stringify(sarif, null, 2) + "\n";
 }

@@ -15,6 +15,7 @@ import { REQUIREMENTS, type Requirement } from "../law/articles.js";
 import { expand, secretsOf, streamArbitrary, universeOf, type GeneratedStream, type Universe } from "./generate.js";
 import { Oracle, versionAt, type GenEvent, type Violation } from "./oracle.js";
 import { STATIC_CHECKS, type StaticFinding } from "./static.js";
+import { propertiesOf, STREAM_REQS, type PropertyKind } from "./properties.js";
 import { parseRfc3339 } from "../source/time.js";
 import { creditMonotonicity } from "./credit.js";
 import type { EngineFactory, EngineSession } from "./session.js";
@@ -47,6 +48,16 @@ export interface CheckerFinding {
   span?: SpanIR;
 }
 
+/** One stream property of a requirement (./properties.ts) and how often the streams exercised it. */
+export interface PropertyResult {
+  id: string;
+  kind: PropertyKind;
+  /** Situations met over all streams; 0 with `inapplicable` unset is "not exercised", a failure. */
+  exercised: number;
+  /** Why the policy gives the property nothing to judge. */
+  inapplicable?: string;
+}
+
 export interface RequirementResult {
   req: string;
   article: number;
@@ -54,6 +65,8 @@ export interface RequirementResult {
   status: Status;
   /** Streams checked (0 for static-only requirements). */
   runs: number;
+  /** The stream properties of the requirement, with their counts (absent for static-only requirements). */
+  properties?: PropertyResult[];
   ms: number;
   /** Why it is not applicable, or what failed. */
   detail?: string;
@@ -102,32 +115,6 @@ export interface VerifyReport {
   ok: boolean;
 }
 
-/** Stream requirements and when they have nothing to judge. */
-const STREAM_APPLICABILITY: Record<string, (ir: PolicyIR) => string | undefined> = {
-  "A2.roles": () => undefined,
-  "A5.agreement": () => undefined,
-  "A6.real-name": () => undefined,
-  "A6.pii": () => undefined,
-  "A7.credit": (ir) => (ir.versions.every((v) => v.credit.levels.length < 2) ? "the policy has a single credit level" : undefined),
-  "A8.member-cap": () => undefined,
-  "A8.user-caps": (ir) => (ir.versions.every((v) => !v.limits.groupsCreated && !v.limits.groupsJoined) ? "the policy sets no per-user caps" : undefined),
-  "A8.group-id": () => undefined,
-  "A8.info-page": (ir) => (ir.versions.every((v) => !v.limits.infoPage) ? "the policy sets no info-page threshold" : undefined),
-  "A8.creator-qualification": () => undefined,
-  "A8.join-verification": (ir) => (ir.versions.every((v) => v.tiers.every((t) => t.tiers.every((x) => !x.joinApproval))) ? "no tier requires join approval" : undefined),
-  "A9.management-rights": () => undefined,
-  "A10.prohibited-content": (ir) => (ir.versions.every((v) => v.prohibited.categories.length === 0) ? "the policy declares no prohibited content" : undefined),
-  "A11.group-measures": () => undefined,
-  "A11.user-measures": () => undefined,
-  "A11.blacklist": () => undefined,
-  "A11.record-report": () => undefined,
-  "A11.responsibility": () => undefined,
-  "A12.complaints": () => undefined,
-  "A13.retention": () => undefined,
-  "A13.inspection": () => undefined,
-  "A15.effective": () => undefined,
-};
-
 /** Requirements a policy must have a section for; without it, the stream property fails outright. */
 const REQUIRED_SECTION: Record<string, (v: VersionIR) => boolean> = {
   "A11.responsibility": (v) => v.responsibility !== null,
@@ -140,6 +127,8 @@ const REQUIRED_SECTION: Record<string, (v: VersionIR) => boolean> = {
 interface StreamRun {
   violations: Violation[];
   events: GenEvent[];
+  /** Situations met per stream property. */
+  exercised: Map<string, number>;
 }
 
 /** Runs one expanded stream through a fresh session and the oracle. */
@@ -161,9 +150,16 @@ function runStream(ir: PolicyIR, session: () => EngineSession, events: GenEvent[
   const violations = [...oracle.violations];
   const state = s.snapshot();
   for (const secret of secretsOf(events)) if (secret.length >= 4 && state.includes(secret)) violations.push({ req: "A6.pii", message: "personal information is kept in the engine state", index: events.length });
-  if (creditProbe) violations.push(...creditProbe.violations);
-  if (withExtras) violations.push(...inspectionCompleteness(decisionsLog, events.length));
-  return { violations, events };
+  const exercised = new Map(oracle.exercised);
+  if (creditProbe) {
+    violations.push(...creditProbe.violations);
+    if (creditProbe.exercised) exercised.set("A7.credit/monotone", creditProbe.exercised);
+  }
+  if (withExtras) {
+    violations.push(...inspectionCompleteness(decisionsLog, events.length));
+    if (decisionsLog.length) exercised.set("A13.inspection/export", 1);
+  }
+  return { violations, events, exercised };
 }
 
 function locate(ir: PolicyIR, f: StaticFinding): LocatedFinding {
@@ -189,17 +185,48 @@ function spanOfDecision(ir: PolicyIR, d: Decision | undefined): SpanIR | undefin
  * property for this requirement alone, meets the same failing stream (or an earlier one), and
  * shrinks it with full knowledge of how it was generated.
  */
-function shrink(ir: PolicyIR, session: () => EngineSession, u: Universe, req: string, failing: GeneratedStream, seed: number, runs: number, maxSteps: number): Counterexample {
+function shrink(ir: PolicyIR, session: () => EngineSession, u: Universe, req: string, failing: readonly GeneratedStream[], seed: number, runs: number, maxSteps: number): Counterexample {
   const violates = (stream: GeneratedStream) => runStream(ir, session, expand(stream, u), true).violations.some((x) => x.req === req);
-  const out = fc.check(fc.property(streamArbitrary(u, maxSteps), (stream) => !violates(stream)), { seed, numRuns: runs });
-  const stream = out.failed && out.counterexample ? out.counterexample[0] : failing;
+  const property = fc.property(streamArbitrary(u, maxSteps), (stream) => !violates(stream));
+  const out = fc.check(property, { seed, numRuns: runs });
+  const candidates: GeneratedStream[] = [out.failed && out.counterexample ? out.counterexample[0] : failing[0]!];
+  // A breach reached in more than one way (a create over the cap, or a join over it) may shrink
+  // to a long story from the first failing stream: shrink the next ones too and keep the shortest.
+  for (const other of failing.slice(1)) {
+    const again = fc.check(property, { seed, numRuns: 1, examples: [[other]] });
+    if (again.failed && again.counterexample) candidates.push(again.counterexample[0]!);
+  }
+  return candidates.map((stream) => counterexampleOf(ir, session, u, req, stream)).reduce((a, b) => (b.events.length < a.events.length ? b : a));
+}
+
+function counterexampleOf(ir: PolicyIR, session: () => EngineSession, u: Universe, req: string, stream: GeneratedStream): Counterexample {
   const run = runStream(ir, session, expand(stream, u), true);
-  const violation = run.violations.find((x) => x.req === req)!;
+  const first = run.violations.find((x) => x.req === req)!;
   // Events after the breach are not part of the story.
-  const events = run.events.slice(0, Math.min(run.events.length, violation.index + 1));
+  const { events, violation } = dropEvents(ir, session, req, run.events.slice(0, Math.min(run.events.length, first.index + 1)), first);
   const span = spanOfDecision(ir, violation.decision);
   return { events, violation, ...(span ? { span } : {}) };
 }
+
+/**
+ * A second shrinking pass on the concrete events: fast-check shrinks steps (a `fill` stays whole, a
+ * burst keeps its follow-up), so each event is then dropped in turn, kept out whenever the breach
+ * of `req` still shows. Bounded, so a counterexample that needs hundreds of events is left as is.
+ */
+function dropEvents(ir: PolicyIR, session: () => EngineSession, req: string, events: GenEvent[], violation: Violation): { events: GenEvent[]; violation: Violation } {
+  if (events.length > 300) return { events, violation };
+  let best = { events, violation };
+  for (let i = 0; i < best.events.length; ) {
+    const candidate = [...best.events.slice(0, i), ...best.events.slice(i + 1)];
+    const found = runStream(ir, session, candidate, true).violations.find((x) => x.req === req);
+    if (found) best = { events: candidate.slice(0, found.index + 1), violation: found };
+    else i++;
+  }
+  return best;
+}
+
+/** Failing streams per requirement handed to the shrinker; the shortest counterexample wins. */
+const FAILURES_SHRUNK = 3;
 
 /** Verifies a policy against every requirement of the regulation. */
 export function verify(ir: PolicyIR, factory: EngineFactory, opts: VerifyOptions): VerifyReport {
@@ -220,13 +247,19 @@ export function verify(ir: PolicyIR, factory: EngineFactory, opts: VerifyOptions
   }
 
   // Shared exploration of the stream requirements.
-  const streamReqs = Object.keys(STREAM_APPLICABILITY).filter(wanted);
-  const firstFailure = new Map<string, GeneratedStream>();
+  const streamReqs = STREAM_REQS.filter(wanted);
+  /** The first few failing streams of each requirement, in the order met. */
+  const firstFailure = new Map<string, GeneratedStream[]>();
+  const exercised = new Map<string, number>();
   const t0 = now();
   const samples = fc.sample(streamArbitrary(u, maxSteps), { seed: opts.seed, numRuns: opts.runs });
   samples.forEach((stream, i) => {
     const run = runStream(ir, session, expand(stream, u), true);
-    for (const v of run.violations) if (!firstFailure.has(v.req)) firstFailure.set(v.req, stream);
+    for (const req of new Set(run.violations.map((v) => v.req))) {
+      const list = firstFailure.get(req) ?? [];
+      if (list.length < FAILURES_SHRUNK) firstFailure.set(req, [...list, stream]);
+    }
+    for (const [p, n] of run.exercised) exercised.set(p, (exercised.get(p) ?? 0) + n);
     if (i % 25 === 0 || i === samples.length - 1) opts.onProgress?.(i + 1, samples.length, "exploring");
   });
   const exploreMs = now() - t0;
@@ -241,8 +274,19 @@ export function verify(ir: PolicyIR, factory: EngineFactory, opts: VerifyOptions
     const st = staticFindings.get(req.id);
     const inStream = streamReqs.includes(req.id);
     const missing = REQUIRED_SECTION[req.id] && ir.versions.find((v) => !REQUIRED_SECTION[req.id]!(v));
-    const notApplicable = inStream ? STREAM_APPLICABILITY[req.id]!(ir) : undefined;
-    const result: RequirementResult = { ...base, status: "pass", runs: inStream ? opts.runs : 0, ms: (st?.ms ?? 0) + (inStream ? exploreMs / streamReqs.length : 0) };
+    const properties: PropertyResult[] = propertiesOf(req.id).map((p) => {
+      const inapplicable = p.inapplicable(ir);
+      return { id: p.id, kind: p.kind, exercised: exercised.get(p.id) ?? 0, ...(inapplicable ? { inapplicable } : {}) };
+    });
+    // Every property inapplicable: the policy gives the streams nothing to judge for this requirement.
+    const notApplicable = inStream && properties.every((p) => p.inapplicable) ? properties.map((p) => p.inapplicable).join("; ") : undefined;
+    const result: RequirementResult = {
+      ...base,
+      status: "pass",
+      runs: inStream ? opts.runs : 0,
+      ...(inStream ? { properties } : {}),
+      ms: (st?.ms ?? 0) + (inStream ? exploreMs / streamReqs.length : 0),
+    };
     if (st && st.findings.length) {
       result.status = "fail";
       result.findings = st.findings.map((f) => locate(ir, f));
@@ -266,6 +310,14 @@ export function verify(ir: PolicyIR, factory: EngineFactory, opts: VerifyOptions
     if (inStream && result.status !== "fail" && notApplicable && !st?.applies) {
       result.status = "not-applicable";
       result.detail = notApplicable;
+    }
+    // Non-vacuity: a property that applies but that no stream exercised has not been checked at all.
+    const unexercised = properties.filter((p) => !p.inapplicable && p.exercised === 0);
+    if (inStream && unexercised.length) {
+      const message = `not exercised: no generated stream had ${unexercised.map((p) => `${propertiesOf(req.id).find((x) => x.id === p.id)!.situation} (${p.id})`).join("; ")}`;
+      result.status = "fail";
+      result.detail ??= message;
+      result.findings = [...(result.findings ?? []), { req: req.id, message, node: null }];
     }
     const failing = firstFailure.get(req.id);
     if (inStream && failing && !notApplicable) {

@@ -6,7 +6,7 @@
  * Each check returns findings; an empty list means the requirement holds on every version.
  */
 import { REGULATION_EFFECTIVE_MS } from "../law/articles.js";
-import type { ActionIR, ExprIR, PolicyIR, RuleIR, SpanIR, TierTableIR, VersionIR } from "../ir/types.js";
+import type { ActionIR, ExprIR, MeasureIR, PolicyIR, RuleIR, SpanIR, TierTableIR, VersionIR } from "../ir/types.js";
 import { addDuration, parseRfc3339 } from "../source/time.js";
 import type { Service } from "../vocab/events.js";
 import { bandProblems } from "../vocab/tiers.js";
@@ -278,8 +278,157 @@ const memberCap: StaticCheck = {
   },
 };
 
+/** Article 8 asks for caps on the groups a user creates and joins; a version without them caps nothing. */
+const userCaps: StaticCheck = {
+  req: "A8.user-caps",
+  description: "every version caps both the groups a user creates and the groups a user joins",
+  applies: () => true,
+  run(ir) {
+    return ir.versions.flatMap((v) => {
+      const missing = [v.limits.groupsCreated ? null : "groups created per user", v.limits.groupsJoined ? null : "groups joined per user"].filter((x): x is string => x !== null);
+      return missing.length ? [{ req: "A8.user-caps", message: `${label(v)} sets no ${missing.join(" and no ")} cap: Article 8 requires caps on the groups each user creates and joins`, node: v.limits.id ?? v.id }] : [];
+    });
+  },
+};
+
+/** Article 8 asks for an info page from some size on; a threshold no group can reach asks for nothing. */
+const infoPage: StaticCheck = {
+  req: "A8.info-page",
+  description: "every version sets an info-page threshold that groups of some category can reach under the member caps",
+  applies: () => true,
+  run(ir) {
+    return ir.versions.flatMap((v): StaticFinding[] => {
+      const page = v.limits.infoPage;
+      if (!page) return [{ req: "A8.info-page", message: `${label(v)} sets no info-page threshold: Article 8 requires an info page for groups from some size on`, node: v.limits.id ?? v.id }];
+      const caps = tablesByCategory(v).map(({ table }) => (table ? Math.min(v.limits.membersPerGroup ?? Infinity, Math.max(0, ...table.tiers.map((t) => t.maxMembers))) : (v.limits.membersPerGroup ?? 0)));
+      const largest = Math.max(0, ...caps);
+      return largest >= page.from ? [] : [{ req: "A8.info-page", message: `${label(v)}: the info-page threshold of ${page.from} members is above every member cap (the largest is ${largest}), so no group ever needs an info page`, node: v.limits.id ?? v.id }];
+    });
+  },
+};
+
+function triggerMatches(v: VersionIR, t: MeasureIR["trigger"], category: string, severity: string): boolean {
+  if (t.categories.length > 0 && !t.categories.includes(category)) return false;
+  if (t.severity === null) return true;
+  const rank = (x: string) => v.prohibited.severities.indexOf(x);
+  return t.severityOp === "==" ? severity === t.severity : rank(severity) >= rank(t.severity);
+}
+
+/**
+ * Article 10 content starts the Article 11 measures: every prohibited category, at every severity a
+ * flag can carry (its own, or the one the flag names), is matched by a measure a single flag triggers.
+ */
+const prohibitedCoverage: StaticCheck = {
+  req: "A10.prohibited-content",
+  description: "every version declares prohibited content, and every category at every severity a flag can carry is matched by a measure that a single flag triggers",
+  applies: () => true,
+  run(ir) {
+    const out: StaticFinding[] = [];
+    for (const v of ir.versions) {
+      if (v.prohibited.categories.length === 0) {
+        out.push({ req: "A10.prohibited-content", message: `${label(v)} declares no prohibited content: nothing flagged would ever be removed or sanctioned`, node: v.prohibited.id ?? v.id });
+        continue;
+      }
+      const single = v.measures.filter((m) => m.trigger.count === 1);
+      for (const c of v.prohibited.categories) {
+        const uncovered = v.prohibited.severities.filter((sev) => !single.some((m) => triggerMatches(v, m.trigger, c.name, sev)));
+        if (uncovered.length) {
+          out.push({ req: "A10.prohibited-content", message: `${label(v)}: a flag of ${c.name} at severity ${uncovered.join(" or ")} starts no measure (no single-flag measure matches it)`, node: v.prohibited.id ?? v.id });
+        }
+      }
+    }
+    return out;
+  },
+};
+
+const USER_MEASURE_ACTIONS = new Set(["lower-credit", "suspend-management", "cancel-creation", "blacklist"]);
+
+/** Every action of a list, the rectification fallbacks of warnings included. */
+function allActions(actions: readonly ActionIR[]): ActionIR[] {
+  return actions.flatMap((a) => (a.kind === "warn" ? [a, ...allActions(a.otherwise)] : [a]));
+}
+
+/** Repeated serious violations can end on the blacklist: some measure blacklists on flags of the highest severity. */
+const blacklistReachable: StaticCheck = {
+  req: "A11.blacklist",
+  description: "every version has a blacklist section that restricts some function, and some measure (or the responsibility fallback) blacklists a group or user on flags of the highest severity",
+  applies: () => true,
+  run(ir) {
+    const out: StaticFinding[] = [];
+    for (const v of ir.versions) {
+      if (!v.blacklist || v.blacklist.users.length + v.blacklist.groups.length === 0) {
+        out.push({ req: "A11.blacklist", message: `${label(v)} has no blacklist section restricting any function`, node: v.blacklist?.id ?? v.id });
+      }
+      const top = v.prohibited.severities[v.prohibited.severities.length - 1];
+      const byMeasure = v.measures.some((m) => allActions(m.actions).some((a) => a.kind === "blacklist") && (top === undefined || v.prohibited.categories.some((c) => triggerMatches(v, m.trigger, c.name, top))));
+      const byResponsibility = allActions(v.responsibility?.otherwise ?? []).some((a) => a.kind === "blacklist");
+      if (!byMeasure && !byResponsibility) {
+        out.push({ req: "A11.blacklist", message: `${label(v)}: no measure blacklists anyone, so repeated ${top ?? "serious"} violations never end on the blacklist`, node: v.id });
+      }
+    }
+    return out;
+  },
+};
+
+/** Article 11 names group measures (warning, suspended posting, closing) and user measures (credit, management, creation). */
+const groupMeasures: StaticCheck = {
+  req: "A11.group-measures",
+  description: "every version has a measure that warns, suspends or closes the flagged group",
+  applies: () => true,
+  run(ir) {
+    return ir.versions.flatMap((v) =>
+      v.measures.some((m) => allActions(m.actions).some((a) => (a.kind === "warn" && a.target === "group") || a.kind === "suspend-posting" || a.kind === "close-group"))
+        ? []
+        : [{ req: "A11.group-measures", message: `${label(v)}: no measure warns, suspends or closes a group`, node: v.id }],
+    );
+  },
+};
+
+const userMeasures: StaticCheck = {
+  req: "A11.user-measures",
+  description: "every version lowers credit, suspends management or cancels creation in some measure or in the responsibility fallback",
+  applies: () => true,
+  run(ir) {
+    return ir.versions.flatMap((v) =>
+      [...v.measures.flatMap((m) => allActions(m.actions)), ...allActions(v.responsibility?.otherwise ?? [])].some((a) => a.kind === "lower-credit" || a.kind === "suspend-management" || a.kind === "cancel-creation")
+        ? []
+        : [{ req: "A11.user-measures", message: `${label(v)}: no measure lowers credit, suspends management or cancels creation`, node: v.id }],
+    );
+  },
+};
+
+/** A group may have no managers: then only a measure on the creator holds anyone responsible for an unhandled flag. */
+const responsibilityHoldsCreator: StaticCheck = {
+  req: "A11.responsibility",
+  description: "the responsibility fallback puts a user measure (lower credit, suspend management, cancel creation, blacklist) on the creator",
+  applies: (ir) => ir.versions.some((v) => v.responsibility !== null),
+  run(ir) {
+    return ir.versions.flatMap((v) =>
+      !v.responsibility || allActions(v.responsibility.otherwise).some((a) => USER_MEASURE_ACTIONS.has(a.kind) && "target" in a && a.target === "creator")
+        ? []
+        : [{ req: "A11.responsibility", message: `${label(v)}: the responsibility fallback puts no user measure on the creator, so an unhandled flag in a group without managers holds nobody responsible`, node: v.responsibility.id }],
+    );
+  },
+};
+
 /** Every static check, in requirement order. */
-export const STATIC_CHECKS: readonly StaticCheck[] = [agreementCoverage, identityCoverage, tiers, credit, memberCap, recordReport, retention, effective];
+export const STATIC_CHECKS: readonly StaticCheck[] = [
+  agreementCoverage,
+  identityCoverage,
+  tiers,
+  credit,
+  memberCap,
+  userCaps,
+  infoPage,
+  prohibitedCoverage,
+  groupMeasures,
+  userMeasures,
+  blacklistReachable,
+  recordReport,
+  responsibilityHoldsCreator,
+  retention,
+  effective,
+];
 
 /** The span of an IR node, for reports. */
 export function spanOf(ir: PolicyIR, node: string | null): SpanIR | undefined {

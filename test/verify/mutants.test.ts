@@ -10,22 +10,24 @@ import { loadIRText } from "../../src/ir/load.js";
 import type { PolicyIR } from "../../src/ir/types.js";
 import type { Decision } from "../../src/engine/decision.js";
 import type { GenEvent } from "../../src/verify/oracle.js";
-import { verify, type EngineFactory, type EngineSession, type VerifyReport } from "../../src/verify/run.js";
+import { verify, type CheckerFinding, type EngineFactory, type EngineSession, type VerifyReport } from "../../src/verify/run.js";
+import { checkerFindings } from "../../src/verify/checker.js";
 import { compiledEngine } from "../../src/verify/session.js";
 
 const dir = "test/verify/mutants";
-const manifest = JSON.parse(readFileSync(`${dir}/mutants.json`, "utf8")) as { file: string; req: string; what: string }[];
+const manifest = JSON.parse(readFileSync(`${dir}/mutants.json`, "utf8")) as { file: string; req: string; what: string; issueClass?: number; stream?: boolean; runs?: number }[];
 
-function load(file: string): PolicyIR {
+/** The IR, and for a `.qg` the checker's errors with requirement ids, as `qungui verify` passes them. */
+function load(file: string): { ir: PolicyIR; checker: CheckerFinding[] } {
   const text = readFileSync(file, "utf8");
   if (file.endsWith(".json")) {
     const { ir, diagnostics } = loadIRText(text);
     if (!ir) throw new Error(diagnostics.map((d) => d.message).join("; "));
-    return ir;
+    return { ir, checker: [] };
   }
   const { ir, diagnostics } = compilePolicyText(text, file, { lenient: true });
   if (!ir) throw new Error(diagnostics.map((d) => d.message).join("; "));
-  return ir;
+  return { ir, checker: checkerFindings(diagnostics) };
 }
 
 /**
@@ -35,7 +37,7 @@ function load(file: string): PolicyIR {
  */
 const STRUCTURAL_ONLY = new Set(["02-tier-gap.qg", "09-no-responsibility.qg"]);
 
-const run = (ir: PolicyIR, engine: EngineFactory = compiledEngine, runs = 1000): VerifyReport => verify(ir, engine, { seed: 7, runs });
+const run = ({ ir, checker }: { ir: PolicyIR; checker: CheckerFinding[] }, engine: EngineFactory = compiledEngine, runs = 1000): VerifyReport => verify(ir, engine, { seed: 7, runs, checker });
 
 describe("verify: the scaled reference policy", () => {
   it("passes every requirement", () => {
@@ -50,13 +52,17 @@ describe("verify: mutants of the reference policy", () => {
     expect(manifest.length).toBeGreaterThanOrEqual(15);
   });
 
+  it("has a mutant of the reference policy for each class of issue 14", () => {
+    expect([...new Set(manifest.map((m) => m.issueClass).filter((c) => c !== undefined))].sort()).toEqual([1, 2, 3, 4, 5]);
+  });
+
   for (const m of manifest) {
     it(`${m.req}: fails ${m.file} (${m.what})`, () => {
-      const report = run(load(`${dir}/${m.file}`));
+      const report = run(load(`${dir}/${m.file}`), compiledEngine, m.runs ?? 1000);
       const result = report.results.find((r) => r.req === m.req)!;
       expect(result.status, JSON.stringify(report.results.filter((r) => r.status === "fail").map((r) => r.req))).toBe("fail");
       expect(report.ok).toBe(false);
-      if (STRUCTURAL_ONLY.has(m.file)) {
+      if (STRUCTURAL_ONLY.has(m.file) || m.stream === false) {
         expect(result.findings?.length ?? 0).toBeGreaterThan(0);
       } else {
         expect(result.counterexample, "a stream that shows the breach").toBeDefined();

@@ -27,10 +27,13 @@ describe("verify: shipped policies comply", () => {
   for (const file of POLICIES) {
     it(`passes every requirement of ${file} (1000 runs, seed 42)`, async () => {
       const r = await verifyCli(file, "--format", "json");
-      const report = JSON.parse(r.out) as { ok: boolean; runs: number; results: { req: string; status: string; detail?: string }[] };
+      const report = JSON.parse(r.out) as { ok: boolean; runs: number; results: { req: string; status: string; detail?: string; properties?: { id: string; exercised: number; inapplicable?: string }[] }[] };
       expect(report.results.filter((x) => x.status === "fail").map((x) => `${x.req}: ${x.detail ?? ""}`)).toEqual([]);
       expect(report.runs).toBe(1000);
       expect(r.code).toBe(0);
+      // Non-vacuity (issue 14): every applicable property met its situation on some stream.
+      const unexercised = report.results.flatMap((x) => (x.properties ?? []).filter((p) => !p.inapplicable && p.exercised === 0).map((p) => p.id));
+      expect(unexercised).toEqual([]);
       // Every non-declaratory requirement is judged; only the doc and declaratory ones are not applicable.
       expect(report.results.filter((x) => x.status === "not-applicable").map((x) => x.req).sort()).toEqual(
         ["A1.purpose", "A14.liability", "A3.authorities", "A4.orientation", "A5.published-rules", "A7.filing"].sort(),

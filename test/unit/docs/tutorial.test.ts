@@ -67,7 +67,7 @@ describe("docs/tutorial.md", () => {
     const { writeFileSync } = await import("node:fs");
     writeFileSync(decisions, out);
     out = "";
-    const code = await main(["node", "qungui", "docs", "examples/tutorial/campus.qg", "--verify", "--runs", "50", "--filing", "--decisions", decisions, "-o", join(dir, "campus-docs")], io);
+    const code = await main(["node", "qungui", "docs", "examples/tutorial/campus.qg", "--verify", "--runs", "200", "--filing", "--decisions", decisions, "-o", join(dir, "campus-docs")], io);
     expect(code).toBe(0);
     for (const f of ["reviewer.html", "filing.html", "decisions.html"]) expect(out).toContain(`wrote ${join(dir, "campus-docs", f)}`);
     expect(out).toContain("23 of 23 implemented, 6 of 23 fully tested, 23 of 23 verified.");

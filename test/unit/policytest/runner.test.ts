@@ -180,3 +180,30 @@ tests:
     expect(exercised({ ...d, reason: "… removed; measure a applies" })).toEqual(["a"]);
   });
 });
+
+describe("expect.rule names are checked against the policy (issue 14)", () => {
+  test("a misspelt rule name fails with the name that was meant", () => {
+    const { file } = run(
+      HEAD +
+        `  - name: "A6.real-name: an unverified user may not post"
+    steps:
+      - {type: group.join, user: u1, group: g1, expect: {outcome: deny, rule: groups/unknwn}}
+`,
+    );
+    const m = file.tests[0]!.failures[0]!.mismatches.find((x) => x.field === "rule")!;
+    expect(m.expected).toBe("groups/unknwn (no rule or measure of the policy has this name; did you mean `groups/unknown`?)");
+    expect(m.actual).toBe("groups/unknown");
+  });
+
+  test("a real rule name that simply did not decide gets no suggestion", () => {
+    const { file } = run(
+      HEAD +
+        `  - name: "A8.member-cap: the wrong rule"
+    steps:
+      - {type: group.join, user: u1, group: g1, expect: {outcome: deny, rule: limits/member-cap}}
+`,
+    );
+    const m = file.tests[0]!.failures[0]!.mismatches.find((x) => x.field === "rule")!;
+    expect(m.expected).toBe("limits/member-cap");
+  });
+});
