@@ -5,14 +5,29 @@
  * from the IR alone (ids and citations aside), so it says exactly what the engine will do
  * differently from the version's effective instant.
  */
-import type { DurationIR, PolicyIR, RuleIR, SteppedIR, VersionIR } from "../ir/types.js";
+import type { DurationIR, MeasureIR, PolicyIR, RuleIR, SteppedIR, VersionIR } from "../ir/types.js";
 import { duration, measureSentence, ruleSentence, stepped } from "./describe.js";
+
+/**
+ * One thing an amendment changed, as data: both renderings (English below, formal Chinese in
+ * ./changes-zh.ts) are made from the same list, so they say the same changes.
+ */
+export type Change =
+  /** A parameter that moved, by its path in the version IR (`complaints.resolveWithin`). */
+  | { t: "param"; path: string; was: unknown; is: unknown }
+  /** A named item of a list section (a tier, a category) added or removed. */
+  | { t: "item"; path: string; name: string; op: "added" | "removed" }
+  | { t: "section"; section: SectionName; op: "added" | "removed" | "changed"; moved: Change[] }
+  | { t: "rule"; name: string; op: "added" | "removed" | "changed"; was: RuleIR | null; is: RuleIR | null }
+  | { t: "measure"; name: string; op: "added" | "removed" | "changed"; was: MeasureIR | null; is: MeasureIR | null };
 
 /** One version's changes from the version before. */
 export interface VersionChanges {
   version: string;
   effective: string;
-  /** "was" → "is", one line each, in a fixed order: header, sections, rules, measures. */
+  /** The changes, in a fixed order: header, sections, rules, measures. */
+  changes: Change[];
+  /** The same in English, "was → is", one line each. */
   lines: string[];
 }
 
@@ -41,7 +56,9 @@ const LABELS: Record<string, string> = {
   zone: "time zone",
 };
 
-const SECTIONS = ["agreement", "identity", "credit", "categories", "tiers", "limits", "management", "prohibited", "responsibility", "blacklist", "complaints", "retention"] as const;
+/** The sections compared, in the order their changes are listed. */
+export const SECTIONS = ["agreement", "identity", "credit", "categories", "tiers", "limits", "management", "prohibited", "responsibility", "blacklist", "complaints", "retention"] as const;
+export type SectionName = (typeof SECTIONS)[number];
 
 /** Drops what is not behaviour: node ids, node kinds and citations. */
 function strip(v: unknown): unknown {
@@ -52,8 +69,8 @@ function strip(v: unknown): unknown {
   return out;
 }
 
-const isDuration = (v: unknown): v is DurationIR => typeof v === "object" && v !== null && "amount" in v && "unit" in v && Object.keys(v).length <= 3;
-const isStepped = (v: unknown): v is SteppedIR => typeof v === "object" && v !== null && "base" in v && "steps" in v;
+export const isDuration = (v: unknown): v is DurationIR => typeof v === "object" && v !== null && "amount" in v && "unit" in v && Object.keys(v).length <= 3;
+export const isStepped = (v: unknown): v is SteppedIR => typeof v === "object" && v !== null && "base" in v && "steps" in v;
 
 /** A value as people read it. */
 function shown(v: unknown): string {
@@ -69,22 +86,25 @@ function shown(v: unknown): string {
   return String(v);
 }
 
-/** The leaves that differ between two values, as "label: was → is". */
-function diff(path: string, a: unknown, b: unknown, out: string[]): void {
+/** Whether a value is compared as a whole ("was → is") rather than field by field. */
+function isLeaf(x: unknown): boolean {
+  return x === null || typeof x !== "object" || Array.isArray(x) || isDuration(x) || isStepped(x) || "enforced" in (x as object);
+}
+
+/** The leaves that differ between two values. */
+function diff(path: string, a: unknown, b: unknown, out: Change[]): void {
   if (JSON.stringify(a) === JSON.stringify(b)) return;
-  const label = LABELS[path] ?? path;
-  const leaf = (x: unknown) => x === null || typeof x !== "object" || Array.isArray(x) || isDuration(x) || isStepped(x) || (typeof x === "object" && "enforced" in (x as object));
-  if (leaf(a) || leaf(b)) {
+  if (isLeaf(a) || isLeaf(b)) {
     // Arrays of named things (tiers, categories): item by item.
     if (Array.isArray(a) && Array.isArray(b) && [...a, ...b].every((x) => typeof x === "object" && x !== null && "name" in x)) {
       const byName = (xs: unknown[]) => new Map(xs.map((x) => [(x as { name: string }).name, x]));
       const [ma, mb] = [byName(a), byName(b)];
-      for (const [n, x] of mb) if (!ma.has(n)) out.push(`${label}: ${n} added`);
-      for (const [n] of ma) if (!mb.has(n)) out.push(`${label}: ${n} removed`);
+      for (const [n] of mb) if (!ma.has(n)) out.push({ t: "item", path, name: n, op: "added" });
+      for (const [n] of ma) if (!mb.has(n)) out.push({ t: "item", path, name: n, op: "removed" });
       for (const [n, x] of mb) if (ma.has(n)) diff(`${path} ${n}`, ma.get(n), x, out);
       return;
     }
-    out.push(`${label}: ${shown(a)} → ${shown(b)}`);
+    out.push({ t: "param", path, was: a, is: b });
     return;
   }
   const ka = a as Record<string, unknown>;
@@ -92,47 +112,71 @@ function diff(path: string, a: unknown, b: unknown, out: string[]): void {
   for (const k of new Set([...Object.keys(ka), ...Object.keys(kb)])) diff(path ? `${path}.${k}` : k, ka[k], kb[k], out);
 }
 
-function ruleKey(r: RuleIR): string {
-  return r.name;
+/** A path's label: the name people look for, else the path (a tier's field: `tiers small.maxMembers`). */
+function label(path: string): string {
+  return LABELS[path] ?? path;
 }
 
-/** What changed from `prev` to `next`. */
-export function versionChanges(prev: VersionIR, next: VersionIR): string[] {
-  const lines: string[] = [];
-  diff("", { zone: prev.zone, toleranceMs: prev.toleranceMs }, { zone: next.zone, toleranceMs: next.toleranceMs }, lines);
-  for (const kind of SECTIONS) {
-    const a = strip(prev[kind]);
-    const b = strip(next[kind]);
+/** What changed from `prev` to `next`, as data. */
+export function versionChanges(prev: VersionIR, next: VersionIR): Change[] {
+  const out: Change[] = [];
+  diff("", { zone: prev.zone, toleranceMs: prev.toleranceMs }, { zone: next.zone, toleranceMs: next.toleranceMs }, out);
+  for (const section of SECTIONS) {
+    const a = strip(prev[section]);
+    const b = strip(next[section]);
     const empty = (x: unknown) => x === null || (Array.isArray(x) && x.length === 0);
     if (JSON.stringify(a) === JSON.stringify(b)) continue;
-    if (empty(a)) lines.push(`${kind} section added`);
-    else if (empty(b)) lines.push(`${kind} section removed`);
+    if (empty(a)) out.push({ t: "section", section, op: "added", moved: [] });
+    else if (empty(b)) out.push({ t: "section", section, op: "removed", moved: [] });
     else {
-      const moved: string[] = [];
-      diff(kind, a, b, moved);
-      lines.push(`${kind} section changed${moved.length ? `: ${moved.join("; ")}` : ""}`);
+      const moved: Change[] = [];
+      diff(section, a, b, moved);
+      out.push({ t: "section", section, op: "changed", moved });
     }
   }
-  const own = (v: VersionIR) => new Map(v.rules.filter((r) => r.origin === "policy").map((r) => [ruleKey(r), r]));
+  const own = (v: VersionIR) => new Map(v.rules.filter((r) => r.origin === "policy").map((r) => [r.name, r]));
   const [ra, rb] = [own(prev), own(next)];
-  for (const [n, r] of rb) if (!ra.has(n)) lines.push(`rule ${n} added: ${ruleSentence(r)}`);
-  for (const [n] of ra) if (!rb.has(n)) lines.push(`rule ${n} removed`);
+  for (const [n, r] of rb) if (!ra.has(n)) out.push({ t: "rule", name: n, op: "added", was: null, is: r });
+  for (const [n, r] of ra) if (!rb.has(n)) out.push({ t: "rule", name: n, op: "removed", was: r, is: null });
   for (const [n, r] of rb) {
     const old = ra.get(n);
-    if (old && JSON.stringify(strip(old)) !== JSON.stringify(strip(r))) lines.push(`rule ${n} changed: was “${ruleSentence(old)}”, is “${ruleSentence(r)}”`);
+    if (old && JSON.stringify(strip(old)) !== JSON.stringify(strip(r))) out.push({ t: "rule", name: n, op: "changed", was: old, is: r });
   }
   const ms = (v: VersionIR) => new Map(v.measures.map((m) => [m.name, m]));
   const [ma, mb] = [ms(prev), ms(next)];
-  for (const [n, m] of mb) if (!ma.has(n)) lines.push(`measure ${n} added: ${measureSentence(m)}`);
-  for (const [n] of ma) if (!mb.has(n)) lines.push(`measure ${n} removed`);
+  for (const [n, m] of mb) if (!ma.has(n)) out.push({ t: "measure", name: n, op: "added", was: null, is: m });
+  for (const [n, m] of ma) if (!mb.has(n)) out.push({ t: "measure", name: n, op: "removed", was: m, is: null });
   for (const [n, m] of mb) {
     const old = ma.get(n);
-    if (old && JSON.stringify(strip(old)) !== JSON.stringify(strip(m))) lines.push(`measure ${n} changed: was “${measureSentence(old)}”, is “${measureSentence(m)}”`);
+    if (old && JSON.stringify(strip(old)) !== JSON.stringify(strip(m))) out.push({ t: "measure", name: n, op: "changed", was: old, is: m });
   }
-  return lines;
+  return out;
+}
+
+/** One change in English: "complaints section changed: complaint deadline: 48 hours → 12 hours". */
+export function changeLine(c: Change): string {
+  switch (c.t) {
+    case "param":
+      return `${label(c.path)}: ${shown(c.was)} → ${shown(c.is)}`;
+    case "item":
+      return `${label(c.path)}: ${c.name} ${c.op}`;
+    case "section":
+      return c.op === "changed" ? `${c.section} section changed${c.moved.length ? `: ${c.moved.map(changeLine).join("; ")}` : ""}` : `${c.section} section ${c.op}`;
+    case "rule":
+      if (c.op === "added") return `rule ${c.name} added: ${ruleSentence(c.is!)}`;
+      if (c.op === "removed") return `rule ${c.name} removed`;
+      return `rule ${c.name} changed: was “${ruleSentence(c.was!)}”, is “${ruleSentence(c.is!)}”`;
+    case "measure":
+      if (c.op === "added") return `measure ${c.name} added: ${measureSentence(c.is!)}`;
+      if (c.op === "removed") return `measure ${c.name} removed`;
+      return `measure ${c.name} changed: was “${measureSentence(c.was!)}”, is “${measureSentence(c.is!)}”`;
+  }
 }
 
 /** The change history of a policy: one entry per version after the first. */
 export function changeHistory(ir: PolicyIR): VersionChanges[] {
-  return ir.versions.slice(1).map((v, i) => ({ version: v.version, effective: v.effective, lines: versionChanges(ir.versions[i]!, v) }));
+  return ir.versions.slice(1).map((v, i) => {
+    const changes = versionChanges(ir.versions[i]!, v);
+    return { version: v.version, effective: v.effective, changes, lines: changes.map(changeLine) };
+  });
 }

@@ -38,6 +38,12 @@ export interface TableBlock {
   rowClass?: string[];
   /** An id per row (HTML only; "" for none): the anchors the decision trail links rules to. */
   rowId?: string[];
+  /**
+   * Rows per page (the decision trail): Markdown prints the rows as pages of this many, each a table
+   * of its own with the column headers, headed "Page k of n"; HTML keeps one table, which the
+   * page's pager shows this many rows at a time.
+   */
+  pageSize?: number;
 }
 
 /** Block content of a document. */

@@ -313,6 +313,7 @@ export function decisionsDocument(inputs: DecisionsInputs): Doc {
       rowHeader: true,
       rows,
       rowData,
+      pageSize: TRAIL_PAGE_SIZE,
     },
   );
   return {

@@ -41,6 +41,8 @@ import {
   tierNameZh,
   triggerZh,
 } from "./describe-zh.js";
+import { changeHistory } from "./changes.js";
+import { changeLineZh } from "./changes-zh.js";
 import { PROVIDER_FIELDS, type Provider } from "./provider.js";
 import { sectionCites, type SectionKind } from "./sections.js";
 
@@ -247,7 +249,14 @@ class FilingZh {
     const vs = this.ir.versions;
     const rows: Cell[][] = vs.map((v, i) => [[`第${numeralZh(i + 1)}版`], [`自${instantZh(v.effective, v.zone)}起施行`]]);
     const note = vs.length > 1 ? "各版本自其施行之时起适用于此后发生的群组信息服务行为；新版本施行后，前一版本不再适用。" : "本制度自上述时间起施行。";
-    return [h(2, "versions", `${this.counter.next()}版本和施行时间`), { t: "table", caption: "制度版本", head: ["版本", "施行时间"], rowHeader: true, rows }, p(note)];
+    const out: Block[] = [h(2, "versions", `${this.counter.next()}版本和施行时间`), { t: "table", caption: "制度版本", head: ["版本", "施行时间"], rowHeader: true, rows }, p(note)];
+    // Per amendment, what it changes (the reviewer document's change history, in Chinese).
+    changeHistory(this.ir).forEach((c, i) => {
+      const [prev, next] = [vs[i]!, vs[i + 1]!];
+      out.push(p(`第${numeralZh(i + 2)}版对第${numeralZh(i + 1)}版作如下修改${c.changes.length ? "：" : "。"}`));
+      out.push(...(c.changes.length ? clauses(2, c.changes.map((x) => `${changeLineZh(x, prev, next)}。`)) : [p("本版仅修改引用的规定条款或者注释，本单位执行的各项标准和措施不变。")]));
+    });
+    return out;
   }
 
   private version(v: VersionIR, multi: boolean): Block[] {

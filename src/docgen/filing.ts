@@ -38,7 +38,10 @@ const FILING_CSS = `
   tr, th, td { break-inside: avoid; }
   thead { display: table-header-group; }
   .table-wrap { overflow: visible; }
-  footer.page { margin-top: 8pt; padding-bottom: 0; break-before: avoid; font-size: 9pt; }
+  /* The provider block ends the document: a shorter seal cell and a tight footer keep the footer off a page of its own. */
+  .filing table.provider td { height: 1.6rem; }
+  .filing table.provider tr.seal td { height: 4.5rem; }
+  footer.page { margin-top: 4pt; padding-bottom: 0; break-before: avoid; font-size: 9pt; }
 }
 `;
 

@@ -52,11 +52,24 @@ function cell(items: readonly Inline[]): string {
 }
 
 function table(b: TableBlock): string {
+  if (b.pageSize && b.rows.length > b.pageSize) return pagedTable(b, b.pageSize);
   const head = `| ${b.head.map(mdEscape).join(" | ")} |`;
   const sep = `|${b.head.map(() => " --- |").join("")}`;
   const header = b.rowHeader === true ? 0 : typeof b.rowHeader === "number" ? b.rowHeader : -1;
   const rows = b.rows.map((r) => `| ${r.map((c, j) => (j === header && plain(c) !== "" ? `**${cell(c)}**` : cell(c))).join(" | ")} |`);
   return [`*${mdEscape(b.caption)}*`, "", head, sep, ...rows].join("\n");
+}
+
+/** A long table as pages of `size` rows, as the HTML pager shows them: each with its headers. */
+function pagedTable(b: TableBlock, size: number): string {
+  const pages = Math.ceil(b.rows.length / size);
+  const out: string[] = [];
+  for (let k = 0; k < pages; k++) {
+    const rows = b.rows.slice(k * size, (k + 1) * size);
+    const first = k * size + 1;
+    out.push(`**Page ${k + 1} of ${pages}** (rows ${first}–${first + rows.length - 1} of ${b.rows.length})`, table({ ...b, pageSize: undefined, caption: `${b.caption}, page ${k + 1} of ${pages}`, rows }));
+  }
+  return out.join("\n\n");
 }
 
 function fenced(text: string, info = ""): string {

@@ -90,6 +90,21 @@ class Emitter {
     return id;
   }
 
+  /**
+   * A section's id, with the spans of the clauses its rules are lowered from (`clauseSpans`): the
+   * id is taken first, so ids are numbered exactly as without the clauses.
+   */
+  private withClauses(section: { span: Span }, clauses: [clause: string, node: { span: Span } | null][]): string {
+    const id = this.id(section);
+    for (const [clause, node] of clauses) this.clause(id, clause, node);
+    return id;
+  }
+
+  /** Clauses per service of a `required for` / `restrict` list: each rule links to its own service. */
+  private static serviceClauses(prefix: string, list: A.ServiceList): [string, { span: Span }][] {
+    return list.map((s) => [`${prefix}${s.name}`, s]);
+  }
+
   /** The limits section's id, with the spans of its clauses for the rules lowered from each. */
   private limitsId(limits: A.LimitsSection): string {
     const id = this.id(limits);
@@ -201,7 +216,8 @@ class Emitter {
   tierTable(tiers: A.TierDecl[], categories: string[] | null, serves: A.Serves | null, node: A.Node): TierTableIR {
     const irTiers: TierIR[] = tiers.map((t) => ({
       kind: "tier",
-      id: this.id(t),
+      // The create and grow rules check the creator qualification: they link to its clause.
+      id: this.withClauses(t, [["creator", t.creatorRequires[0] ?? null]]),
       name: t.name.name,
       minMembers: t.members?.from.value ?? 1,
       maxMembers: t.members?.to.value ?? 1,
@@ -243,14 +259,14 @@ class Emitter {
       agreement: agreement
         ? {
             kind: "agreement",
-            id: this.id(agreement),
+            id: this.withClauses(agreement, Emitter.serviceClauses("", agreement.requiredFor)),
             cites: this.cites(agreement.serves),
             currentVersion: agreement.currentVersion?.value ?? null,
             requiredFor: services(agreement.requiredFor),
             reaccept: agreement.reaccept,
           }
         : null,
-      identity: identity ? { kind: "identity", id: this.id(identity), cites: this.cites(identity.serves), requiredFor: services(identity.requiredFor) } : null,
+      identity: identity ? { kind: "identity", id: this.withClauses(identity, Emitter.serviceClauses("", identity.requiredFor)), cites: this.cites(identity.serves), requiredFor: services(identity.requiredFor) } : null,
       credit: {
         kind: "credit",
         id: this.id(credit ?? d.spanNode),
@@ -304,7 +320,7 @@ class Emitter {
           : null,
       retention:
         retention && retention.keepLogs
-          ? { kind: "retention", id: this.id(retention), cites: this.cites(retention.serves), keepLogs: duration(retention.keepLogs) }
+          ? { kind: "retention", id: this.withClauses(retention, [["keep-logs", retention.keepLogs]]), cites: this.cites(retention.serves), keepLogs: duration(retention.keepLogs) }
           : null,
       management: {
         kind: "management",
@@ -313,7 +329,7 @@ class Emitter {
         muteFor: management?.muteFor ? duration(management.muteFor) : { amount: 1, unit: "day" },
       },
       blacklist: blacklist
-        ? { kind: "blacklist", id: this.id(blacklist), cites: this.cites(blacklist.serves), users: services(blacklist.users), groups: services(blacklist.groups) }
+        ? { kind: "blacklist", id: this.withClauses(blacklist, [...Emitter.serviceClauses("user-", blacklist.users), ...Emitter.serviceClauses("group-", blacklist.groups)]), cites: this.cites(blacklist.serves), users: services(blacklist.users), groups: services(blacklist.groups) }
         : null,
     };
   }

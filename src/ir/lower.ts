@@ -135,6 +135,14 @@ function structuralRules(list: RuleList, reach: ReachableMeasures): void {
   }
 }
 
+/**
+ * The span key of a section's clause (src/ir/emit.ts, clauseSpans): the rule lowered from it links
+ * to the clause's own line; a clause without a span of its own falls back to the section's.
+ */
+function clauseOf(sectionId: string | null, clause: string): string | null {
+  return sectionId === null ? null : `${sectionId}#${clause}`;
+}
+
 function serviceRules(v: VersionSections, list: RuleList, reach: ReachableMeasures): void {
   if (v.agreement) {
     for (const service of v.agreement.requiredFor) {
@@ -142,7 +150,7 @@ function serviceRules(v: VersionSections, list: RuleList, reach: ReachableMeasur
         `agreement/${service}`,
         "section",
         "agreement",
-        v.agreement.id,
+        clauseOf(v.agreement.id, service),
         eventsOf([service]),
         "deny",
         not(path("actor.agreement-accepted")),
@@ -157,7 +165,7 @@ function serviceRules(v: VersionSections, list: RuleList, reach: ReachableMeasur
         `real-name/${service}`,
         "section",
         "identity",
-        v.identity.id,
+        clauseOf(v.identity.id, service),
         eventsOf([service]),
         "deny",
         not(path("actor.verified")),
@@ -170,11 +178,11 @@ function serviceRules(v: VersionSections, list: RuleList, reach: ReachableMeasur
     const bl = v.blacklist;
     const c = bl.cites.length ? bl.cites : cites("A11.blacklist");
     for (const service of reach.blacklistUsers ? bl.users : []) {
-      list.add(`blacklist/user-${service}`, "section", "blacklist", bl.id, eventsOf([service]), "deny", path("actor.blacklisted"), "user {actor} is blacklisted", c);
+      list.add(`blacklist/user-${service}`, "section", "blacklist", clauseOf(bl.id, `user-${service}`), eventsOf([service]), "deny", path("actor.blacklisted"), "user {actor} is blacklisted", c);
     }
     for (const service of reach.blacklistGroups ? bl.groups : []) {
       const events = eventsOf([service]).filter((e) => e !== "group.create");
-      list.add(`blacklist/group-${service}`, "section", "blacklist", bl.id, events, "deny", path("group.blacklisted"), "group {group} is blacklisted", c);
+      list.add(`blacklist/group-${service}`, "section", "blacklist", clauseOf(bl.id, `group-${service}`), events, "deny", path("group.blacklisted"), "group {group} is blacklisted", c);
     }
   }
 }
@@ -310,7 +318,7 @@ function tierRules(v: VersionSections, list: RuleList, reach: ReachableMeasures)
           `tiers/${label}${tier.name}/create`,
           "section",
           "tiers",
-          tier.id,
+          clauseOf(tier.id, "creator"),
           ["group.create"],
           "deny",
           and(inTier, not(createQ)),
@@ -328,7 +336,7 @@ function tierRules(v: VersionSections, list: RuleList, reach: ReachableMeasures)
         `tiers/${label}${tier.name}/grow`,
         "section",
         "tiers",
-        tier.id,
+        clauseOf(tier.id, "creator"),
         ["group.join"],
         "deny",
         and(growsInto, not(qualified("creator", true))),
@@ -364,7 +372,7 @@ function tierRules(v: VersionSections, list: RuleList, reach: ReachableMeasures)
 function limitRules(v: VersionSections, list: RuleList): void {
   const l = v.limits;
   // Each rule takes the span of its own clause (src/ir/emit.ts, clauseSpans), else the section's.
-  const at = (clause: string) => (l.id === null ? null : `${l.id}#${clause}`);
+  const at = (clause: string) => clauseOf(l.id, clause);
   if (l.membersPerGroup !== null) {
     list.add(
       "limits/member-cap",
@@ -426,7 +434,7 @@ function retentionRules(v: VersionSections, list: RuleList): void {
     "retention/purge",
     "section",
     "retention",
-    v.retention.id,
+    clauseOf(v.retention.id, "keep-logs"),
     ["records.purge"],
     "deny",
     cmp(">", path("event.before"), minus("time", path("now"), duration(keep))),

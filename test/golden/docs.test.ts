@@ -10,13 +10,16 @@
  *   three fields blank;
  * - small.reviewer.md: a small policy with its tests and a fixed verify report (one failure with
  *   a counterexample, one not applicable), so that every state of the matrix appears;
+ * - amended.reviewer.md, amended.filing-zh.md: the reference policy with an amendment
+ *   (amendment.qg.part: a complaint deadline, the caps, a removed rule, a changed measure), so
+ *   that the change history appears in English and in Chinese;
  * - decisions.md: a decisions JSONL with one line that is not a decision.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { decisionsDocument, filingDocument, filingDocumentZh, parseProvider, render, reviewerDocument } from "../../src/docgen/index.js";
-import { compiled, REFERENCE, SMALL, smallEvidence, syntheticReport } from "../unit/docgen/helpers.js";
+import { compiled, compileText, REFERENCE, SMALL, smallEvidence, syntheticReport } from "../unit/docgen/helpers.js";
 
 const DIR = join(import.meta.dirname, "docs");
 
@@ -44,6 +47,15 @@ describe("qungui docs, Markdown", () => {
     const md = render(reviewerDocument({ ir, tests: smallEvidence(), verify: syntheticReport(ir), sourceHref: (s) => `${s.file.split("/").pop()}#L${s.line}` }), "md");
     expect(md).not.toContain("张三");
     await expect(md).toMatchFileSnapshot(join(DIR, "small.reviewer.md"));
+  });
+
+  test("an amended policy: the change history in the reviewer document and the Chinese filing", async () => {
+    const ir = compileText(readFileSync(REFERENCE, "utf8") + readFileSync(join(DIR, "amendment.qg.part"), "utf8"), "amended.qg");
+    expect(ir.versions).toHaveLength(2);
+    await expect(render(reviewerDocument({ ir }), "md")).toMatchFileSnapshot(join(DIR, "amended.reviewer.md"));
+    const zh = render(filingDocumentZh({ ir }), "md");
+    expect(zh).toContain("投诉处理时限：48小时 → 12小时");
+    await expect(zh).toMatchFileSnapshot(join(DIR, "amended.filing-zh.md"));
   });
 
   test("decision trail", async () => {

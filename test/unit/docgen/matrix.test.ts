@@ -181,3 +181,29 @@ describe("source links point at each rule's own line", () => {
     expect(new Set(items.map((i) => i.span!.line)).size).toBe(4);
   });
 });
+
+describe("source links of the other multi-clause sections", () => {
+  test("agreement, identity, blacklist and retention rules link to their own clause; tier create/grow rules to the creator qualification", () => {
+    const { ir, text } = compiled("policies/cac-2017.qg");
+    const lines = text.split("\n");
+    const items = implementationItems(ir, null);
+    const clause = (name: string): string | null => {
+      if (name.startsWith("agreement/")) return "required for";
+      if (name.startsWith("real-name/")) return "verified required for";
+      if (name.startsWith("blacklist/user-")) return "restrict users";
+      if (name.startsWith("blacklist/group-")) return "restrict groups";
+      if (name === "retention/purge") return "keep logs";
+      if (/^tiers\/.*\/(create|grow)$/.test(name)) return "creator requires";
+      return null;
+    };
+    const checked = items.filter((i) => clause(i.name) !== null);
+    expect(checked.length).toBe(5 + 3 + 7 + 1 + 5);
+    for (const i of checked) {
+      const line = lines[i.span!.line - 1]!;
+      expect(line, i.name).toContain(clause(i.name)!);
+      // Each service's rule points at the service's own word on that line.
+      const service = /^(?:agreement|real-name)\/(.+)$|^blacklist\/(?:user|group)-(.+)$/.exec(i.name);
+      if (service) expect(line.slice(i.span!.column - 1), i.name).toMatch(new RegExp(`^${service[1] ?? service[2]}\\b`));
+    }
+  });
+});

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { main } from "../../../src/cli/main.js";
 import type { Io } from "../../../src/cli/io.js";
-import { render, reviewerDocument } from "../../../src/docgen/index.js";
+import { filingDocumentZh, render, reviewerDocument } from "../../../src/docgen/index.js";
 import { changeHistory } from "../../../src/docgen/changes.js";
 import { policyId } from "../../../src/ir/identity.js";
 import { QUNGUI_VERSION } from "../../../src/version.js";
@@ -93,5 +93,17 @@ describe("change history", () => {
     expect(html).toContain('<h3 id="change-history">Change history</h3>');
     expect(html).toContain("complaint deadline: 48 hours → 12 hours");
     expect(render(reviewerDocument({ ir: compiled(REFERENCE).ir }), "html")).not.toContain("change-history");
+  });
+
+  test("the Chinese filing lists the same changes in Chinese, one clause each", () => {
+    const [c] = changeHistory(ir);
+    const md = render(filingDocumentZh({ ir }), "md");
+    const part = md.slice(md.indexOf("第二版对第一版作如下修改："), md.indexOf("## ", md.indexOf("第二版对第一版作如下修改：")));
+    const clauses = part.split("\n").filter((l) => /^\d+\. /.test(l));
+    expect(clauses).toHaveLength(c!.changes.length);
+    expect(part).toContain("修改“投诉举报处理”部分：投诉处理时限：48小时 → 12小时。");
+    expect(part).toContain("每个用户建立的群组数：不超过3个；信用等级达到B级的，不超过10个；达到A级的，不超过20个 → 不超过5个；信用等级达到B级的，不超过10个");
+    expect(part).toContain("删除平台规则“news-needs-credit”。");
+    expect(render(filingDocumentZh({ ir: compiled(REFERENCE).ir }), "md")).not.toContain("作如下修改");
   });
 });
