@@ -25,7 +25,7 @@
  * bench/results.json), --events N, --users N, --groups N, --jre-events N, --pipeline-lines N.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -44,7 +44,7 @@ import { parse } from "../../src/syntax/index.js";
 import { DECIDED_EVENTS } from "../../src/vocab/events.js";
 import { generateLines, generatePopulation, type Population, type WorkloadOptions } from "../../src/workload/generate.js";
 import { HandWritten, type HwDecision } from "./handwritten.js";
-import { describeSideBySide, sideBySide, type SideBySide } from "./side-by-side.js";
+import { describeSideBySide, sideBySide, writeEvents, type SideBySide } from "./side-by-side.js";
 import { JreRunner } from "./jre.js";
 import { engineStateOf } from "./state.js";
 import { SYNTHETIC_EVENT, syntheticPolicy } from "./synthetic.js";
@@ -532,18 +532,8 @@ async function runEndToEnd(ir: PolicyIR, o: Options): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), "qungui-bench-"));
   try {
     const events = join(dir, "events.jsonl");
-    const fd = openSync(events, "w");
-    let buf: string[] = [];
-    const opts: WorkloadOptions = { seed: o.seed + 3, events: o.runLines, users: 100_000, startMs: zonedInstant("2018-01-01T09:00", ZONE)!, meanGapMs: 100, malformedPerMille: 1, zone: ZONE, jumpScale: 1e-4 };
-    for (const line of generateLines(ir, opts)) {
-      buf.push(line);
-      if (buf.length === 10_000) {
-        writeSync(fd, buf.join("\n") + "\n");
-        buf = [];
-      }
-    }
-    if (buf.length) writeSync(fd, buf.join("\n") + "\n");
-    closeSync(fd);
+    // The same seeded stream the side-by-side peers run on (./side-by-side.ts).
+    writeEvents(ir, events, o.runLines, o.seed);
     const out = openSync(join(dir, "decisions.jsonl"), "w");
     const t0 = performance.now();
     const args = [join(ROOT, "bin/qungui.js"), "run", join(ROOT, POLICY), events, "--dead-letter", join(dir, "dead.jsonl")];

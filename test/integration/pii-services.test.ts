@@ -13,6 +13,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { whenServing } from "./serve-child.js";
 import { postgresUnavailable, startPostgres, type TestServer } from "../service/postgres.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -122,17 +123,8 @@ describe.skipIf(unavailable !== null)("A6.pii: HTTP responses, server logs and P
     const serveStore = `${pg.url}&schema=pii_serve`;
     const child = spawn(process.execPath, [CLI, "serve", POLICY, "--port", "0", "--store", serveStore, "--tick", "off", "--log-level", "debug"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
-    let err = "";
     child.stdout.on("data", (b: Buffer) => (out += b.toString("utf8")));
-    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stderr.on("data", (b: Buffer) => {
-        err += b.toString("utf8");
-        const m = /qungui serve: (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
-        if (m && /qungui serve: ready/.test(err)) resolve(m[1]!);
-      });
-      void exited.then(() => reject(new Error(`serve exited: ${err}`)));
-    });
+    const { url, exited, stderr } = await whenServing(child);
     const answers: string[] = [];
     const statuses = new Set<number>();
     for (let k = 0; k < identities.length; k++) {
@@ -157,7 +149,7 @@ describe.skipIf(unavailable !== null)("A6.pii: HTTP responses, server logs and P
     expectClean("HTTP responses", answers.join("\n"));
     expectClean("metrics", metrics);
     expectClean("server stdout (log)", out);
-    expectClean("server stderr", err);
+    expectClean("server stderr", stderr());
 
     // The CLI's reproduction on PostgreSQL: pretty-printed over lines, and unquoted values.
     const runStore = `${pg.url}&schema=pii_run`;

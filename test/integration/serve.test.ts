@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
+import { whenServing } from "./serve-child.js";
 import { openSqliteStore } from "../../src/store/sqlite.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -24,17 +25,8 @@ it("serves, reloads with the token file, stops on SIGTERM, and keeps its decisio
       cwd: ROOT,
       stdio: ["ignore", "ignore", "pipe"],
     });
-    let err = "";
-    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stderr.on("data", (b: Buffer) => {
-        err += b.toString("utf8");
-        const m = /qungui serve: (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
-        if (m && /qungui serve: ready/.test(err)) resolve(m[1]!);
-      });
-      void exited.then(() => reject(new Error(`serve exited: ${err}`)));
-    });
-    expect(err).toMatch(/policy reload enabled/);
+    const { url, exited, stderr } = await whenServing(child);
+    expect(stderr()).toMatch(/policy reload enabled/);
     const health = await (await fetch(`${url}/v1/health`)).json();
     // Position 1: the store's first entry journals the policy in force.
     expect(health).toMatchObject({ status: "ok", ready: true, store: { kind: "sqlite" }, position: 1, policy: { name: "cac-2017", since: 1 } });

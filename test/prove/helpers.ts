@@ -20,4 +20,4 @@ export function load(file: string): PolicyIR {
   return ir;
 }
 
-export const manifest = JSON.parse(readFileSync(`${MUTANTS}/mutants.json`, "utf8")) as { file: string; req: string; what: string }[];
+export const manifest = JSON.parse(readFileSync(`${MUTANTS}/mutants.json`, "utf8")) as { file: string; req: string; what: string; /** false: the breach is an absence (a clause, a measure) that verify's static checks find; no event breaches it. */ stream?: boolean }[];

@@ -20,8 +20,12 @@ describe("prove: the reference and example policies", () => {
   }
 });
 
-/** Every mutant that breaks a requirement the proofs answer (the others break timers, effects or structure). */
-const REFUTED = manifest.map((m) => m.file).filter((file) => PROVED_REQUIREMENTS.includes(manifest.find((m) => m.file === file)!.req));
+/**
+ * Every mutant that breaks a requirement the proofs answer by an event (the others break timers,
+ * effects or structure; those marked `stream: false` leave out a clause or a measure, which verify's
+ * static checks and the checker find, and under which every single decision still holds).
+ */
+const REFUTED = manifest.filter((m) => PROVED_REQUIREMENTS.includes(m.req) && m.stream !== false).map((m) => m.file);
 
 describe("prove: mutants that break a per-event requirement", () => {
   for (const m of manifest.filter((x) => REFUTED.includes(x.file))) {
@@ -30,7 +34,13 @@ describe("prove: mutants that break a per-event requirement", () => {
       const report = await prove(ir, { only: [m.req] });
       const r = report.results.find((x) => x.req === m.req)!;
       expect(r.status, r.detail).toBe("refuted");
-      const w = r.witness!;
+      if (!r.witness) {
+        // Refuted without a stream: the liveness side (no state and no event make the required
+        // thing possible, e.g. a policy that never blacklists), which has no single breaching event.
+        expect(r.detail).toMatch(/no state/);
+        return;
+      }
+      const w = r.witness;
       expect(w.replay.status).toBe("confirmed");
       // The stream is real: replayed again here, the engine decides its last event as the witness says.
       const again = replay(ir, w.replay.events);
