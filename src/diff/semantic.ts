@@ -15,6 +15,7 @@ import { decision, expr, ruleHolds } from "../prove/encode.js";
 import { buildable, Facts, Unsupported } from "../prove/facts.js";
 import { readSituation, type FactValue } from "../prove/situation.js";
 import { boolOf, intOf, z3, type B, type Model, type Z3 } from "../prove/solver.js";
+import { expressionNodes } from "../ir/walk.js";
 
 /** A version of a policy, as one side of a comparison. */
 export interface Side {
@@ -63,31 +64,7 @@ export interface SemanticDiff {
 const MAX_TRANSITIONS_PER_EVENT = 24;
 
 function pathsOf(e: ExprIR, out: Set<string>): void {
-  switch (e.kind) {
-    case "path":
-      out.add(canonicalPath(e.path));
-      return;
-    case "not":
-      return pathsOf(e.arg, out);
-    case "and":
-    case "or":
-      return e.args.forEach((a) => pathsOf(a, out));
-    case "cmp":
-    case "arith":
-      pathsOf(e.left, out);
-      return pathsOf(e.right, out);
-    case "in":
-      pathsOf(e.left, out);
-      return e.items.forEach((a) => pathsOf(a, out));
-    case "between":
-      return pathsOf(e.left, out);
-    case "if":
-      pathsOf(e.cond, out);
-      pathsOf(e.then, out);
-      return pathsOf(e.else, out);
-    default:
-      return;
-  }
+  for (const n of expressionNodes(e)) if (n.kind === "path") out.add(canonicalPath(n.path));
 }
 
 /** The values the paths of some rules take in a model, in the policy's names. */

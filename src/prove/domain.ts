@@ -8,6 +8,7 @@
  */
 import type { ExprIR, PolicyIR } from "../ir/types.js";
 import { MANAGE_ACTIONS } from "../vocab/events.js";
+import { expressionNodes } from "../ir/walk.js";
 
 /** Roles in the engine's order (expr.ts ROLE_RANK). */
 export const ROLE_CODES = ["none", "member", "manager", "creator"] as const;
@@ -30,31 +31,7 @@ export interface Domain {
 }
 
 function literalCategories(e: ExprIR, out: Set<string>): void {
-  switch (e.kind) {
-    case "lit":
-      if (e.type === "category") out.add(e.value);
-      return;
-    case "not":
-      return literalCategories(e.arg, out);
-    case "and":
-    case "or":
-      return e.args.forEach((a) => literalCategories(a, out));
-    case "cmp":
-    case "arith":
-      literalCategories(e.left, out);
-      return literalCategories(e.right, out);
-    case "in":
-      literalCategories(e.left, out);
-      return e.items.forEach((a) => literalCategories(a, out));
-    case "between":
-      return literalCategories(e.left, out);
-    case "if":
-      literalCategories(e.cond, out);
-      literalCategories(e.then, out);
-      return literalCategories(e.else, out);
-    default:
-      return;
-  }
+  for (const n of expressionNodes(e)) if (n.kind === "lit" && n.type === "category") out.add(n.value);
 }
 
 export function domainOf(policies: readonly PolicyIR[]): Domain {

@@ -13,6 +13,7 @@ import type { DurationIR, ExprIR, PolicyIR } from "../ir/types.js";
 import { addDuration, formatInstant, parseRfc3339 } from "../source/time.js";
 import { GRANTABLE_ROLES, MANAGE_ACTIONS } from "../vocab/events.js";
 import type { GenEvent } from "./oracle.js";
+import { expressionNodes } from "../ir/walk.js";
 
 export type Step =
   | { kind: "event"; gap: number; type: string; fields: Record<string, unknown> }
@@ -173,30 +174,12 @@ function creatorCreditOf(v: PolicyIR["versions"][number]): string | undefined {
 }
 
 function durationsIn(e: ExprIR): DurationIR[] {
-  switch (e.kind) {
-    case "duration":
-      return [{ amount: e.amount, unit: e.unit }];
-    case "window":
-      return [e.within];
-    case "not":
-      return durationsIn(e.arg);
-    case "and":
-    case "or":
-      return e.args.flatMap(durationsIn);
-    case "cmp":
-    case "arith":
-      return [...durationsIn(e.left), ...durationsIn(e.right)];
-    case "in":
-      return [...durationsIn(e.left), ...e.items.flatMap(durationsIn)];
-    case "between":
-      return durationsIn(e.left);
-    case "if":
-      return [...durationsIn(e.cond), ...durationsIn(e.then), ...durationsIn(e.else)];
-    case "lit":
-    case "time":
-    case "path":
-      return [];
+  const out: DurationIR[] = [];
+  for (const n of expressionNodes(e)) {
+    if (n.kind === "duration") out.push({ amount: n.amount, unit: n.unit });
+    else if (n.kind === "window") out.push(n.within);
   }
+  return out;
 }
 
 const or1 = <T>(xs: T[], fallback: T): T[] => (xs.length ? xs : [fallback]);
