@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decideBatch } from "../../src/cluster/batch.js";
 import { initTables } from "../../src/cluster/schema.js";
 import { compilePolicyText } from "../../src/compile.js";
 import { compileProgram, splitLines, type EngineState } from "../../src/engine/index.js";
@@ -148,5 +149,24 @@ describe.skipIf(why !== null)("the single engine's store is partition 0 of the c
     expect((await store.stats()).head).toBeGreaterThan(0);
     await e.close();
     await store.close();
+  });
+
+  it("a worker refuses a partition whose state rows lag its journal", async () => {
+    // A commit made without an engine (as the store's contract tests make them) carries no state: the rows fall behind.
+    const store = await openPostgresStore({ connectionString: server.url, schema: "behind" });
+    await store.putPolicy(program.id, JSON.stringify(ir));
+    await store.commit(0, () => ({ entries: [{ seq: 1, kind: "policy", body: program.id, eventId: null, atMs: 0, policy: program.id, recordedAt: 0 }], decisions: [], deadLetters: [], recordedAt: 0 }));
+    await store.close();
+    const programs = { get: async () => program };
+    await expect(decideBatch(client, "behind", 0, [{ seq: 1, kind: "event", data: events()[0]! }], programs, 0)).rejects.toThrow(
+      /partition 0's state rows reflect journal entry 0, its journal ends at 1: open it once with qungui run or serve --store/,
+    );
+    // An engine's next commit writes every row, and the worker then decides from them.
+    const again = await openPostgresStore({ connectionString: server.url, schema: "behind" });
+    const e = await createEngine(program, { store: again, clock: () => 1 });
+    await feed(e, events().slice(0, 5));
+    expect(await rowsOf("behind")).toEqual(stateOf(e));
+    await e.close();
+    await again.close();
   });
 });
