@@ -51,7 +51,8 @@ export async function initTables(pool: pg.Pool, schema: string, partitions: numb
       await c.query(`INSERT INTO ${q}.cluster_meta (k, v) VALUES ('partitions', $1) ON CONFLICT (k) DO NOTHING`, [String(partitions)]);
       await c.query(`INSERT INTO ${q}.cluster_policies (id, ir, loaded_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`, [policyId, policyIr, now]);
       for (let p = 0; p < partitions; p++) {
-        await c.query(`INSERT INTO ${q}.cluster_partitions (p, policy, seq) VALUES ($1, $2, $3) ON CONFLICT (p) DO NOTHING`, [p, policyId, timerSeqBase(p)]);
+        // A single engine's store that never committed has partition 0 without a policy: init gives it this one.
+        await c.query(`INSERT INTO ${q}.cluster_partitions (p, policy, seq) VALUES ($1, $2, $3) ON CONFLICT (p) DO UPDATE SET policy = EXCLUDED.policy WHERE ${q}.cluster_partitions.policy = ''`, [p, policyId, timerSeqBase(p)]);
       }
       await c.query("COMMIT");
     } catch (e) {
