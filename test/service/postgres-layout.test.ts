@@ -151,6 +151,27 @@ describe.skipIf(why !== null)("the single engine's store is partition 0 of the c
     await store.close();
   });
 
+  it("cluster init on a single engine's store keeps its rows and gives a policy only to a partition without one", async () => {
+    const empty = await openPostgresStore({ connectionString: server.url, schema: "fresh" });
+    await empty.close();
+    const used = await openPostgresStore({ connectionString: server.url, schema: "used" });
+    const e = await createEngine(program, { store: used, clock: () => 1 });
+    await feed(e, events().slice(0, 50));
+    const other = compileProgram(compilePolicyText(readFileSync("policies/examples/forum.qg", "utf8"), "forum.qg").ir!);
+    const pool = new pg.Pool({ connectionString: server.url, max: 1 });
+    try {
+      for (const schema of ["fresh", "used"]) await initTables(pool, schema, 1, other.id, JSON.stringify(other.ir), 5);
+    } finally {
+      await pool.end();
+    }
+    const policy = async (schema: string) => (await client.query(`SELECT policy FROM ${schema}.cluster_partitions WHERE p = 0`)).rows[0].policy;
+    expect(await policy("fresh")).toBe(other.id);
+    expect(await policy("used")).toBe(program.id);
+    expect(await rowsOf("used")).toEqual(stateOf(e));
+    await e.close();
+    await used.close();
+  });
+
   it("a worker refuses a partition whose state rows lag its journal", async () => {
     // A commit made without an engine (as the store's contract tests make them) carries no state: the rows fall behind.
     const store = await openPostgresStore({ connectionString: server.url, schema: "behind" });
