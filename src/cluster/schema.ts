@@ -8,7 +8,7 @@
  */
 import pg from "pg";
 import { parseStoreAddress } from "../store/open.js";
-import { LOCK_SCHEMA, refuseEarlierLayout, tablesDdl, usableSchema } from "../store/partition-tables.js";
+import { LOCK_SCHEMA, refuseEarlierLayout, TABLES_VERSION, tablesDdl, usableSchema } from "../store/partition-tables.js";
 import { StoreError } from "../store/types.js";
 import { timerSeqBase } from "./contract.js";
 
@@ -66,11 +66,16 @@ export async function initTables(pool: pg.Pool, schema: string, partitions: numb
   }
 }
 
-/** The partition count the cluster was created with. */
+/** The partition count the cluster was created with; refuses tables of another layout than this qungui's. */
 export async function partitionCount(q: { query(text: string): Promise<pg.QueryResult> }, schema: string): Promise<number> {
-  const r = await q.query(`SELECT v FROM "${schema}".cluster_meta WHERE k = 'partitions'`).catch((e: Error) => {
+  const r = await q.query(`SELECT k, v FROM "${schema}".cluster_meta WHERE k IN ('partitions', 'tables')`).catch((e: Error) => {
     throw new StoreError(`the cluster's tables are missing (run qungui cluster init): ${e.message}`);
   });
-  if (r.rows.length === 0) throw new StoreError("the cluster is not initialised (run qungui cluster init)");
-  return Number(r.rows[0].v);
+  const meta = new Map(r.rows.map((x) => [String(x.k), String(x.v)]));
+  const partitions = meta.get("partitions");
+  if (partitions === undefined) throw new StoreError("the cluster is not initialised (run qungui cluster init)");
+  const tables = meta.get("tables");
+  if (tables === undefined) throw new StoreError("the cluster's tables predate this qungui's layout: run qungui cluster init again (it adds the columns and keeps every row)");
+  if (tables !== TABLES_VERSION) throw new StoreError(`the cluster's tables are of layout ${tables}, this qungui reads layout ${TABLES_VERSION}`);
+  return Number(partitions);
 }

@@ -34,7 +34,7 @@ import type { EngineState, Timer } from "../engine/state.js";
 import { concerns, inRange, partiesConcern, filters, type InspectionFilter } from "../records/log.js";
 import { parseParties, partiesJson } from "../records/parties.js";
 import { lockPartition, scalarsOf, setPartition, writeBack, type DecisionRow, type PartitionRow, type RowWrites, type SeenRow } from "./partition-rows.js";
-import { BROADCAST_TYPES, broadcastMsgId, LOCK_SCHEMA, refuseEarlierLayout, tablesDdl, usableSchema } from "./partition-tables.js";
+import { BROADCAST_TYPES, broadcastMsgId, LOCK_SCHEMA, refuseEarlierLayout, TABLES_VERSION, tablesDdl, usableSchema } from "./partition-tables.js";
 import { entryRows, PAGE } from "./rows.js";
 import { ROW_TABLES, type Touched } from "./touched.js";
 import {
@@ -354,9 +354,9 @@ export class PostgresStore implements Store {
     const current = part.rowsAt === head;
     let rowsAt = part.rowsAt;
     if (b.state !== undefined) {
-      await this.stateWrites(c, writes, b.state.after, b.state.touched, current, b.entries);
+      const timers = await this.stateWrites(c, writes, b.state.after, b.state.touched, current, b.entries);
       rowsAt = newHead;
-      this.timerRows = { at: newHead, seqs: new Set(b.state.after.timers.map((t) => t.seq)) };
+      this.timerRows = { at: newHead, seqs: timers };
     } else this.timerRows = null;
     await writeBack(this.runner(c), this.schema, P, writes, b.recordedAt);
     if (b.snapshot !== undefined) {
@@ -383,8 +383,8 @@ export class PostgresStore implements Store {
     await setPartition(this.runner(c), this.schema, P, scalars, { journal: newHead, rowsAt }, b.recordedAt);
   }
 
-  /** Fills `w` with the state rows, timers and seen ids of the state after a batch. */
-  private async stateWrites(c: PgPoolClient, w: RowWrites, after: EngineState, touched: Touched, current: boolean, entries: readonly JournalEntry[]): Promise<void> {
+  /** Fills `w` with the state rows, timers and seen ids of the state after a batch; returns the pending timers' numbers. */
+  private async stateWrites(c: PgPoolClient, w: RowWrites, after: EngineState, touched: Touched, current: boolean, entries: readonly JournalEntry[]): Promise<Set<number>> {
     for (const t of ROW_TABLES) {
       const table = after[t] as Record<string, unknown>;
       const keys = current ? touched[t] : Object.keys(table);
@@ -404,6 +404,7 @@ export class PostgresStore implements Store {
       w.allTimers = after.timers;
       w.seen = after.seen.map((id) => ({ key: id, event: null }));
     }
+    return now;
   }
 
   async cursor(input: string): Promise<InputCursor | null> {
@@ -517,7 +518,10 @@ export class PostgresStore implements Store {
       await refuseEarlierLayout(this.runner(c), this.schema, this.location);
       const meta = (await this.q("SELECT to_regclass($1) AS t", [`${this.s}.cluster_meta`], c))[0]?.["t"] ?? null;
       if (meta === null && mustExist) throw new StoreError(`no store in ${this.location}`);
-      await this.q(tablesDdl(this.schema), [], c);
+      const version = meta === null ? undefined : (await this.q(`SELECT v FROM ${this.s}.cluster_meta WHERE k = 'tables'`, [], c))[0]?.["v"];
+      if (version !== undefined && version !== TABLES_VERSION) throw new StoreError(`${this.location}: tables of layout ${String(version)}, this qungui reads layout ${TABLES_VERSION}`);
+      // The DDL's ALTER TABLEs lock whole tables: only a schema without this layout's version (new, or a cluster created before it) runs it.
+      if (version === undefined) await this.q(tablesDdl(this.schema), [], c);
       await this.q(`INSERT INTO ${this.s}.cluster_meta (k, v) VALUES ('partitions', '1') ON CONFLICT (k) DO NOTHING`, [], c);
       const partitions = num((await this.q(`SELECT v FROM ${this.s}.cluster_meta WHERE k = 'partitions'`, [], c))[0]!["v"]);
       if (partitions !== 1) {

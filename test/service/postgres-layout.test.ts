@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decideBatch } from "../../src/cluster/batch.js";
-import { initTables } from "../../src/cluster/schema.js";
+import { initTables, partitionCount } from "../../src/cluster/schema.js";
 import { compilePolicyText } from "../../src/compile.js";
 import { compileProgram, splitLines, type EngineState } from "../../src/engine/index.js";
 import { createEngine, type Engine } from "../../src/service/engine.js";
@@ -170,6 +170,34 @@ describe.skipIf(why !== null)("the single engine's store is partition 0 of the c
     expect(await rowsOf("used")).toEqual(stateOf(e));
     await e.close();
     await used.close();
+  });
+
+  it("a cluster whose tables predate the shared layout is refused until cluster init runs again, which keeps its rows", async () => {
+    // Part of the tables `cluster init` created before a single engine shared them (no journal position, no entry columns).
+    await client.query(`CREATE SCHEMA oldc;
+      CREATE TABLE oldc.cluster_meta (k text PRIMARY KEY, v text NOT NULL);
+      CREATE TABLE oldc.cluster_policies (id text PRIMARY KEY, ir text NOT NULL, loaded_at bigint NOT NULL);
+      CREATE TABLE oldc.cluster_partitions (p int PRIMARY KEY, position bigint NOT NULL DEFAULT 0, consumed bigint NOT NULL DEFAULT 0, policy text NOT NULL,
+        clock double precision, seq bigint NOT NULL, agreement text NOT NULL DEFAULT '{"version":null,"publishedAt":null}', purged_before double precision, committed_at bigint NOT NULL DEFAULT 0);
+      CREATE TABLE oldc.cluster_decisions (log_seq bigserial PRIMARY KEY, p int NOT NULL, stream_seq bigint NOT NULL, event_id text, primary_decision boolean NOT NULL, json text NOT NULL, committed_at bigint NOT NULL);
+      INSERT INTO oldc.cluster_meta VALUES ('partitions', '2');
+      INSERT INTO oldc.cluster_partitions (p, position, consumed, policy, seq) VALUES (0, 40, 40, 'p0', 0), (1, 30, 30, 'p0', 1099511627776);
+      INSERT INTO oldc.cluster_decisions (p, stream_seq, event_id, primary_decision, json, committed_at) VALUES (0, 40, 'e', true, '{}', 1);`);
+    await expect(partitionCount(client, "oldc")).rejects.toThrow(/the cluster's tables predate this qungui's layout: run qungui cluster init again/);
+    const pool = new pg.Pool({ connectionString: server.url, max: 1 });
+    try {
+      await initTables(pool, "oldc", 2, program.id, JSON.stringify(ir), 0);
+    } finally {
+      await pool.end();
+    }
+    expect(await partitionCount(client, "oldc")).toBe(2);
+    const parts = await client.query(`SELECT p, position, journal, rows_at, policy FROM oldc.cluster_partitions ORDER BY p`);
+    expect(parts.rows.map((r) => [r.p, Number(r.position), Number(r.journal), Number(r.rows_at), r.policy])).toEqual([
+      [0, 40, 0, 0, "p0"],
+      [1, 30, 0, 0, "p0"],
+    ]);
+    const d = await client.query(`SELECT stream_seq, entry, json FROM oldc.cluster_decisions`);
+    expect(d.rows).toEqual([{ stream_seq: "40", entry: null, json: "{}" }]);
   });
 
   it("a worker refuses a partition whose state rows lag its journal", async () => {
