@@ -40,7 +40,7 @@ import { peekTimer } from "../engine/timers.js";
 import { decisionParties, type ComplaintParties } from "../records/parties.js";
 import { parseRfc3339 } from "../source/time.js";
 import { MemoryStore } from "../store/memory.js";
-import { clearTouched, noneTouched, trackTouches, type Touched } from "../store/touched.js";
+import { clearTouched, noneTouched, quietly, trackTouches, type Touched } from "../store/touched.js";
 import { StoreError, type CommitBatch, type DeadLetterRecord, type DecisionRecord, type InputCursor, type JournalEntry, type Store } from "../store/types.js";
 import { Explainer } from "./explainer.js";
 import { journalForm } from "./journal-form.js";
@@ -579,7 +579,7 @@ export class Engine {
     }
     const batch: CommitBatch = { entries, decisions, deadLetters, recordedAt };
     if (forceSnapshot || (entries.length > 0 && this.seq - this.snapshotSeq >= this.interval)) {
-      const snap = snapshotState(state);
+      const snap = quietly(this.touched, () => snapshotState(state));
       batch.snapshot = { seq: this.seq, policy, state: snap, recordedAt };
       this.pendingSnapshot = this.seq;
       this.interval = Math.max(this.every, Math.round(snap.length / SNAPSHOT_BYTES_PER_ENTRY));
@@ -664,7 +664,7 @@ export class Engine {
 
   /** The engine state as JSON (`restoreState` reads it back), as of the last committed call. */
   snapshot(): string {
-    return snapshotState(this.state);
+    return quietly(this.touched, () => snapshotState(this.state));
   }
 
   /** Commits a snapshot of the state now (recovery then replays nothing). */
@@ -675,7 +675,7 @@ export class Engine {
         this.applyMissed(missed);
         snapshotted = true;
         const recordedAt = this.clockFn();
-        return { entries: [], decisions: [], deadLetters: [], recordedAt, snapshot: { seq: this.seq, policy: this.current.id, state: snapshotState(this.state), recordedAt } };
+        return { entries: [], decisions: [], deadLetters: [], recordedAt, snapshot: { seq: this.seq, policy: this.current.id, state: quietly(this.touched, () => snapshotState(this.state)), recordedAt } };
       });
       if (snapshotted) this.snapshotSeq = this.seq;
     });

@@ -36,7 +36,7 @@ import { parseParties, partiesJson } from "../records/parties.js";
 import { lockPartition, scalarsOf, setPartition, writeBack, type DecisionRow, type PartitionRow, type RowWrites, type SeenRow } from "./partition-rows.js";
 import { BROADCAST_TYPES, broadcastMsgId, LOCK_SCHEMA, refuseEarlierLayout, TABLES_VERSION, tablesDdl, usableSchema } from "./partition-tables.js";
 import { entryRows, PAGE } from "./rows.js";
-import { ROW_TABLES, type Touched } from "./touched.js";
+import { quietly, ROW_TABLES, type Touched } from "./touched.js";
 import {
   journalKind,
   StoreError,
@@ -385,15 +385,17 @@ export class PostgresStore implements Store {
 
   /** Fills `w` with the state rows, timers and seen ids of the state after a batch; returns the pending timers' numbers. */
   private async stateWrites(c: PgPoolClient, w: RowWrites, after: EngineState, touched: Touched, current: boolean, entries: readonly JournalEntry[]): Promise<Set<number>> {
-    for (const t of ROW_TABLES) {
-      const table = after[t] as Record<string, unknown>;
-      const keys = current ? touched[t] : Object.keys(table);
-      for (const k of keys) {
-        const entry = table[k];
-        // Entries are never removed from the state: a key the engine looked up and did not find has no row.
-        if (entry !== undefined) w.rows[t].push([k, JSON.stringify(entry)]);
+    quietly(touched, () => {
+      for (const t of ROW_TABLES) {
+        const table = after[t] as Record<string, unknown>;
+        const keys = current ? touched[t] : Object.keys(table);
+        for (const k of keys) {
+          const entry = table[k];
+          // Entries are never removed from the state: a key the engine looked up and did not find has no row.
+          if (entry !== undefined) w.rows[t].push([k, JSON.stringify(entry)]);
+        }
       }
-    }
+    });
     const now = new Set(after.timers.map((t) => t.seq));
     if (current) {
       const before = this.timerRows?.seqs ?? new Set((await this.q(`SELECT seq FROM ${this.s}.cluster_timers WHERE p = ${P}`, [], c)).map((r) => num(r["seq"])));

@@ -13,20 +13,35 @@ import type { EngineState } from "../engine/state.js";
 export const ROW_TABLES = ["complaints", "groups", "users"] as const;
 export type RowTable = (typeof ROW_TABLES)[number];
 
-/** Keys reached per table since the last {@link clearTouched}. */
-export type Touched = Record<RowTable, Set<string>>;
+/**
+ * Keys reached per table since the last {@link clearTouched}; while `quiet`, nothing is recorded
+ * (serialising a snapshot reads every entry and changes none).
+ */
+export type Touched = Record<RowTable, Set<string>> & { quiet: boolean };
 
 export function noneTouched(): Touched {
-  return { complaints: new Set(), groups: new Set(), users: new Set() };
+  return { complaints: new Set(), groups: new Set(), users: new Set(), quiet: false };
+}
+
+/** Runs `f` (a reader of the whole state, such as a snapshot) without recording what it reaches. */
+export function quietly<T>(touched: Touched | null, f: () => T): T {
+  if (touched === null) return f();
+  const before = touched.quiet;
+  touched.quiet = true;
+  try {
+    return f();
+  } finally {
+    touched.quiet = before;
+  }
 }
 
 export function clearTouched(t: Touched): void {
   for (const table of ROW_TABLES) t[table].clear();
 }
 
-function recording<T extends object>(target: T, keys: Set<string>): T {
+function recording<T extends object>(target: T, touched: Touched, keys: Set<string>): T {
   const note = (k: string | symbol) => {
-    if (typeof k === "string") keys.add(k);
+    if (typeof k === "string" && !touched.quiet) keys.add(k);
   };
   return new Proxy(target, {
     get(t, k) {
@@ -57,7 +72,7 @@ function recording<T extends object>(target: T, keys: Set<string>): T {
  * (in place: the state object stays the same). Call it once per state, after restoring it.
  */
 export function trackTouches(state: EngineState, touched: Touched): void {
-  state.users = recording(state.users, touched.users);
-  state.groups = recording(state.groups, touched.groups);
-  state.complaints = recording(state.complaints, touched.complaints);
+  state.users = recording(state.users, touched, touched.users);
+  state.groups = recording(state.groups, touched, touched.groups);
+  state.complaints = recording(state.complaints, touched, touched.complaints);
 }

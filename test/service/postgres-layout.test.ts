@@ -99,6 +99,13 @@ describe.skipIf(why !== null)("the single engine's store is partition 0 of the c
     const c = await createEngine(program, { store: storeC, clock: () => 3, snapshotEvery: 500 });
     await feed(c, lines.slice(2 * third));
     expect(await rowsOf("single")).toEqual(stateOf(c));
+    // A snapshot reads every entry and changes none: it rewrites no row.
+    const versions = async () => (await client.query(`SELECT id, version FROM single.cluster_users UNION ALL SELECT id, version FROM single.cluster_groups ORDER BY 1`)).rows;
+    const v0 = await versions();
+    expect(v0.length).toBeGreaterThan(100);
+    await c.checkpoint();
+    expect(await versions()).toEqual(v0);
+    expect((await storeC.stats()).snapshotSeq).toBe((await storeC.stats()).head);
     const n = await client.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE primary_decision)::int AS primary FROM single.cluster_decisions WHERE p = 0`);
     expect(n.rows[0].n).toBe((await storeC.stats()).decisions);
     // Every accepted event has one primary decision; the journal holds the accepted events.
