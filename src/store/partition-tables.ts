@@ -109,8 +109,10 @@ CREATE TABLE IF NOT EXISTS ${q}.cluster_decisions (
 ALTER TABLE ${q}.cluster_decisions ALTER COLUMN stream_seq DROP NOT NULL;
 ALTER TABLE ${q}.cluster_decisions ADD COLUMN IF NOT EXISTS entry bigint, ADD COLUMN IF NOT EXISTS at_ms double precision,
   ADD COLUMN IF NOT EXISTS parties text, ADD COLUMN IF NOT EXISTS policy text;
-CREATE INDEX IF NOT EXISTS cluster_decisions_stream ON ${q}.cluster_decisions (p, stream_seq);
-CREATE INDEX IF NOT EXISTS cluster_decisions_entry ON ${q}.cluster_decisions (p, entry);
+-- Each side's index holds only its own rows (the other's column is null): a decision costs one entry, not two.
+DROP INDEX IF EXISTS ${q}.cluster_decisions_stream;
+CREATE INDEX IF NOT EXISTS cluster_decisions_stream_seq ON ${q}.cluster_decisions (p, stream_seq) WHERE stream_seq IS NOT NULL;
+CREATE INDEX IF NOT EXISTS cluster_decisions_entry ON ${q}.cluster_decisions (p, entry) WHERE entry IS NOT NULL;
 -- serve --cluster looks an event's decisions up when their announcement was missed.
 CREATE INDEX IF NOT EXISTS cluster_decisions_event ON ${q}.cluster_decisions (event_id);
 CREATE TABLE IF NOT EXISTS ${q}.cluster_dead_letters (
