@@ -20,9 +20,25 @@
 import type pg from "pg";
 import { serializeDecision } from "../engine/decision.js";
 import type { Program } from "../engine/program.js";
-import { restoreState, type EngineState, type Timer } from "../engine/state.js";
+import type { EngineState } from "../engine/state.js";
 import { serializeDeadLetter } from "../engine/stream.js";
+import { decisionTimeMs } from "../records/log.js";
 import { parseRfc3339 } from "../source/time.js";
+import {
+  lockDueTimers,
+  lockPartition,
+  lockRows,
+  lockTimers,
+  restoreRows,
+  scalarsOf,
+  setPartition,
+  timerRefs,
+  writeBack,
+  type DeadLetterRow,
+  type DecisionRow,
+  type RowWrites,
+} from "../store/partition-rows.js";
+import { ROW_TABLES, type RowTable } from "../store/touched.js";
 import { BROADCAST_TYPES, broadcastMsgId, type MessageKind } from "./contract.js";
 
 /** A message of the partition's subject, as the worker fetched it. */
@@ -67,8 +83,8 @@ export interface Queryable {
   query(text: string, values?: unknown[]): Promise<pg.QueryResult>;
 }
 
-type TableName = "users" | "groups" | "complaints";
-const TABLES: readonly TableName[] = ["complaints", "groups", "users"];
+type TableName = RowTable;
+const TABLES = ROW_TABLES;
 
 /** A table of the partial state: what was loaded (text, or null for no row) and what the engine reached beyond it. */
 interface Loaded {
@@ -114,20 +130,6 @@ interface ParsedMessage {
   broadcast: boolean;
 }
 
-function timerRefs(table: TableName, state: Record<string, unknown>, out: Set<number>): void {
-  const add = (v: unknown) => {
-    if (typeof v === "number") out.add(v);
-  };
-  if (table === "users") {
-    add(state["blacklistTimer"]);
-    add(state["managementTimer"]);
-  } else if (table === "groups") {
-    add(state["blacklistTimer"]);
-    add(state["postingTimer"]);
-    for (const f of (state["pending"] as { timer: number }[] | undefined) ?? []) add(f.timer);
-  } else add(state["timer"]);
-}
-
 /**
  * Decides `messages` (in stream order) for partition `p` on `client`, which must not be in a
  * transaction. Throws on a database failure after rolling back; nothing is then written.
@@ -135,27 +137,31 @@ function timerRefs(table: TableName, state: Record<string, unknown>, out: Set<nu
 export async function decideBatch(client: Queryable, schema: string, p: number, messages: readonly PartitionMessage[], programs: Programs, now: number): Promise<BatchResult> {
   const q = `"${schema}"`;
   let statements = 0;
-  const run = (text: string, values?: unknown[]) => {
-    statements++;
-    return client.query(text, values);
+  const run = {
+    query: (text: string, values?: unknown[]) => {
+      statements++;
+      return client.query(text, values);
+    },
   };
-  await run("BEGIN");
+  await run.query("BEGIN");
   try {
-    const part = (await run(`SELECT position, consumed, policy, clock, seq, agreement, purged_before FROM ${q}.cluster_partitions WHERE p = $1 FOR UPDATE`, [p])).rows[0];
-    if (part === undefined) throw new Error(`partition ${p} does not exist (run qungui cluster init)`);
-    const position = Number(part.position);
+    const part = await lockPartition(run, schema, p);
+    if (part === null) throw new Error(`partition ${p} does not exist (run qungui cluster init)`);
+    // A single engine's store (partition 0 of one) whose rows lag its journal: deciding from them would lose state.
+    if (part.rowsAt !== part.journal) throw new Error(`partition ${p}'s state rows reflect journal entry ${part.rowsAt}, its journal ends at ${part.journal}: open it once with qungui run or serve --store to bring them up to date`);
+    const position = part.position;
     const fresh = messages.filter((m) => m.seq > position);
     const skipped = messages.length - fresh.length;
     if (fresh.length === 0) {
-      await run("COMMIT");
+      await run.query("COMMIT");
       return { skipped, decided: 0, decisions: [], deadLetters: 0, deadLetterList: [], rounds: 0, statements, rowsWritten: 0 };
     }
 
     // What the messages name, and the latest time they reach (the partition's due timers up to it).
     const need: Record<TableName, Set<string>> = { users: new Set(), groups: new Set(), complaints: new Set() };
     const parsed: ParsedMessage[] = [];
-    let latest: number = part.clock === null ? -Infinity : Number(part.clock);
-    const policyIds = new Set<string>([String(part.policy)]);
+    let latest: number = part.clock === null ? -Infinity : part.clock;
+    const policyIds = new Set<string>([part.policy]);
     for (const m of fresh) {
       if (m.kind === "policy") {
         policyIds.add(m.data);
@@ -188,67 +194,42 @@ export async function decideBatch(client: Queryable, schema: string, p: number, 
     // Programs for every policy in force during the batch (a switch message names the next one).
     const progs = new Map<string, Program>();
     for (const id of policyIds) {
-      const prog = await programs.get(id, { query: run });
+      const prog = await programs.get(id, run);
       if (prog !== null) progs.set(id, prog);
     }
-    if (!progs.has(String(part.policy))) throw new Error(`the policy ${part.policy} of partition ${p} is not in cluster_policies`);
+    if (!progs.has(part.policy)) throw new Error(`the policy ${part.policy} of partition ${p} is not in cluster_policies`);
 
     // Seen ids among this batch's.
     const seenKeys = parsed.map((x) => x.seenKey).filter((k): k is string => k !== null);
-    const seenRows = seenKeys.length === 0 ? [] : (await run(`SELECT id FROM ${q}.cluster_seen WHERE id = ANY($1::text[])`, [seenKeys])).rows;
-    const seenBefore = new Set(seenRows.map((r) => String(r.id)));
+    const seenRows = seenKeys.length === 0 ? [] : (await run.query(`SELECT id FROM ${q}.cluster_seen WHERE id = ANY($1::text[])`, [seenKeys])).rows;
+    const seenBefore = new Set(seenRows.map((r) => String(r["id"])));
 
     const loaded: Record<TableName, Loaded> = { users: { rows: new Map(), misses: new Set() }, groups: { rows: new Map(), misses: new Set() }, complaints: { rows: new Map(), misses: new Set() } };
-    const timerRows = new Map<number, string>();
-    const timerAsked = new Set<number>();
-    const dueRows = (await run(`SELECT seq, state FROM ${q}.cluster_timers WHERE p = $1 AND due <= $2 ORDER BY seq FOR UPDATE`, [p, Number.isFinite(latest) ? latest : -1e300])).rows;
-    for (const r of dueRows) {
-      timerRows.set(Number(r.seq), String(r.state));
-      timerAsked.add(Number(r.seq));
-    }
+    const timerRows = await lockDueTimers(run, schema, p, Number.isFinite(latest) ? latest : -1e300);
+    const timerAsked = new Set<number>(timerRows.keys());
 
     let rounds = 0;
     for (;;) {
       rounds++;
       // Lock and read what is needed and not yet loaded, table by table in key order.
       for (const t of TABLES) {
-        const missing = [...need[t]].filter((k) => !loaded[t].rows.has(k)).sort();
+        const missing = [...need[t]].filter((k) => !loaded[t].rows.has(k));
         if (missing.length === 0) continue;
-        const got = (await run(`SELECT id, state FROM ${q}.cluster_${t} WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [missing])).rows;
-        for (const k of missing) loaded[t].rows.set(k, null);
-        for (const r of got) loaded[t].rows.set(String(r.id), String(r.state));
+        const got = await lockRows(run, schema, t, missing);
+        for (const k of missing) loaded[t].rows.set(k, got.get(k) ?? null);
       }
       const refs = new Set<number>();
       for (const t of TABLES) for (const text of loaded[t].rows.values()) if (text !== null) timerRefs(t, JSON.parse(text) as Record<string, unknown>, refs);
-      const refsMissing = [...refs].filter((s) => !timerAsked.has(s)).sort((a, b) => a - b);
+      const refsMissing = [...refs].filter((s) => !timerAsked.has(s));
       if (refsMissing.length > 0) {
-        const got = (await run(`SELECT seq, state FROM ${q}.cluster_timers WHERE seq = ANY($1::bigint[]) ORDER BY seq FOR UPDATE`, [refsMissing])).rows;
+        const got = await lockTimers(run, schema, refsMissing);
         for (const s of refsMissing) timerAsked.add(s);
-        for (const r of got) timerRows.set(Number(r.seq), String(r.state));
+        for (const [s, text] of got) timerRows.set(s, text);
       }
 
       // The partial state, restored from the rows.
-      const timers = [...timerRows.values()].map((t) => JSON.parse(t) as Timer);
-      const ownSeq = Number(part.seq);
-      const maxSeq = timers.reduce((m, t) => Math.max(m, t.seq), ownSeq - 1);
-      // Null-prototype tables: a user called `__proto__` is an ordinary key here too.
-      const tables: Record<TableName, Record<string, unknown>> = { users: Object.create(null), groups: Object.create(null), complaints: Object.create(null) };
-      for (const t of TABLES) for (const [k, text] of loaded[t].rows) if (text !== null) tables[t][k] = JSON.parse(text);
       const seenIds = parsed.filter((x) => x.seenKey !== null && seenBefore.has(x.seenKey)).map((x) => x.eventId!);
-      const st: EngineState = restoreState({
-        v: 1,
-        clock: part.clock === null ? null : Number(part.clock),
-        seq: maxSeq + 1,
-        seen: seenIds,
-        users: tables.users,
-        groups: tables.groups,
-        complaints: tables.complaints,
-        timers,
-        agreement: JSON.parse(String(part.agreement)),
-        purgedBefore: part.purged_before === null ? null : Number(part.purged_before),
-      });
-      // Restoring needs `seq` above every loaded timer (foreign ones included); numbering goes on from the partition's own counter.
-      st.seq = ownSeq;
+      const st: EngineState = restoreRows(part, { users: loaded.users.rows, groups: loaded.groups.rows, complaints: loaded.complaints.rows }, timerRows.values(), seenIds);
       const raw: Record<TableName, Record<string, unknown>> = { users: st.users, groups: st.groups, complaints: st.complaints };
       for (const t of TABLES) loaded[t].misses.clear();
       st.users = tracked(st.users, loaded.users);
@@ -256,18 +237,22 @@ export async function decideBatch(client: Queryable, schema: string, p: number, 
       st.complaints = tracked(st.complaints, loaded.complaints);
 
       // Decide.
-      let policy = String(part.policy);
-      const decisions: { seq: number; d: CommittedDecision }[] = [];
-      const deadLetters: { seq: number; eventId: string | null; json: string }[] = [];
+      let policy = part.policy;
+      const decisions: { d: CommittedDecision; row: DecisionRow }[] = [];
+      const deadLetters: DeadLetterRow[] = [];
       for (const x of parsed) {
         if (x.msg.kind === "policy") {
           if (progs.has(x.msg.data)) policy = x.msg.data;
-          else deadLetters.push({ seq: x.msg.seq, eventId: null, json: serializeDeadLetter({ line: x.msg.seq, reason: `policy ${x.msg.data} is not in cluster_policies; the policy in force stays`, raw: x.msg.data }) });
+          else deadLetters.push({ streamSeq: x.msg.seq, entry: null, eventId: null, json: serializeDeadLetter({ line: x.msg.seq, reason: `policy ${x.msg.data} is not in cluster_policies; the policy in force stays`, raw: x.msg.data }) });
           continue;
         }
         const r = progs.get(policy)!.evaluateLine(x.msg.data, x.msg.seq, st);
-        for (const d of r.decisions) decisions.push({ seq: x.msg.seq, d: { eventId: x.eventId, primary: d.trigger !== "timer", json: serializeDecision(d) } });
-        if (r.deadLetter !== undefined) deadLetters.push({ seq: x.msg.seq, eventId: x.eventId, json: serializeDeadLetter(r.deadLetter) });
+        for (const d of r.decisions) {
+          const json = serializeDecision(d);
+          const primary = d.trigger !== "timer";
+          decisions.push({ d: { eventId: x.eventId, primary, json }, row: { streamSeq: x.msg.seq, entry: null, eventId: x.eventId, primary, json, atMs: decisionTimeMs(d), parties: null, policy } });
+        }
+        if (r.deadLetter !== undefined) deadLetters.push({ streamSeq: x.msg.seq, entry: null, eventId: x.eventId, json: serializeDeadLetter(r.deadLetter) });
       }
       let missed = false;
       for (const t of TABLES) {
@@ -278,71 +263,25 @@ export async function decideBatch(client: Queryable, schema: string, p: number, 
       }
       if (missed) continue;
 
-      // Write back.
-      let rowsWritten = 0;
+      // Write back what changed, then the partition's position: one commit.
+      const writes: RowWrites = { rows: { users: [], groups: [], complaints: [] }, timersAdded: [], timersGone: [], seen: [], decisions: decisions.map((x) => x.row), deadLetters };
       for (const t of TABLES) {
-        const ids: string[] = [];
-        const texts: string[] = [];
         for (const k of Object.keys(raw[t])) {
           const text = JSON.stringify(raw[t][k]);
-          if (loaded[t].rows.get(k) !== text) {
-            ids.push(k);
-            texts.push(text);
-          }
+          if (loaded[t].rows.get(k) !== text) writes.rows[t].push([k, text]);
         }
-        if (ids.length === 0) continue;
-        rowsWritten += ids.length;
-        await run(
-          `INSERT INTO ${q}.cluster_${t} (id, state, version) SELECT id, state, 1 FROM unnest($1::text[], $2::text[]) AS x(id, state)
-           ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, version = ${q}.cluster_${t}.version + 1`,
-          [ids, texts],
-        );
       }
       const after = new Map(st.timers.map((t) => [t.seq, t]));
-      const gone = [...timerRows.keys()].filter((s) => !after.has(s));
-      const added = st.timers.filter((t) => !timerRows.has(t.seq));
-      if (gone.length > 0) {
-        rowsWritten += gone.length;
-        await run(`DELETE FROM ${q}.cluster_timers WHERE seq = ANY($1::bigint[])`, [gone]);
-      }
-      if (added.length > 0) {
-        rowsWritten += added.length;
-        await run(`INSERT INTO ${q}.cluster_timers (seq, p, due, state) SELECT seq, $1, due, state FROM unnest($2::bigint[], $3::float8[], $4::text[]) AS x(seq, due, state)`, [
-          p,
-          added.map((t) => t.seq),
-          added.map((t) => t.due),
-          added.map((t) => JSON.stringify(t)),
-        ]);
-      }
+      writes.timersGone = [...timerRows.keys()].filter((s) => !after.has(s));
+      writes.timersAdded = st.timers.filter((t) => !timerRows.has(t.seq));
       const seenNow = new Set(st.seen);
       const newSeen = [...new Set(parsed.filter((x) => x.seenKey !== null && !seenBefore.has(x.seenKey) && seenNow.has(x.eventId!)).map((x) => x.seenKey!))];
-      if (newSeen.length > 0) {
-        rowsWritten += newSeen.length;
-        await run(`INSERT INTO ${q}.cluster_seen (id) SELECT unnest($1::text[])`, [newSeen]);
-      }
-      if (decisions.length > 0) {
-        rowsWritten += decisions.length;
-        await run(
-          `INSERT INTO ${q}.cluster_decisions (p, stream_seq, event_id, primary_decision, json, committed_at)
-           SELECT $1, s, e, pr, j, $2 FROM unnest($3::bigint[], $4::text[], $5::boolean[], $6::text[]) WITH ORDINALITY AS x(s, e, pr, j, o) ORDER BY o`,
-          [p, now, decisions.map((x) => x.seq), decisions.map((x) => x.d.eventId), decisions.map((x) => x.d.primary), decisions.map((x) => x.d.json)],
-        );
-      }
-      if (deadLetters.length > 0) {
-        rowsWritten += deadLetters.length;
-        await run(`INSERT INTO ${q}.cluster_dead_letters (p, stream_seq, event_id, json) SELECT $1, s, e, j FROM unnest($2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS x(s, e, j, o) ORDER BY o`, [
-          p,
-          deadLetters.map((x) => x.seq),
-          deadLetters.map((x) => x.eventId),
-          deadLetters.map((x) => x.json),
-        ]);
-      }
+      const copyOf = new Map(parsed.filter((x) => x.broadcast && x.seenKey !== null).map((x) => [x.seenKey!, x.eventId!]));
+      writes.seen = newSeen.map((key) => ({ key, event: copyOf.get(key) ?? null }));
+      let rowsWritten = await writeBack(run, schema, p, writes, now);
       rowsWritten++;
-      await run(
-        `UPDATE ${q}.cluster_partitions SET position = $2, consumed = consumed + $3, policy = $4, clock = $5, seq = $6, agreement = $7, purged_before = $8, committed_at = $9 WHERE p = $1`,
-        [p, fresh[fresh.length - 1]!.seq, fresh.length, policy, st.clock, st.seq, JSON.stringify(st.agreement), st.purgedBefore, now],
-      );
-      await run("COMMIT");
+      await setPartition(run, schema, p, scalarsOf(st, policy), { stream: fresh[fresh.length - 1]!.seq, consumed: fresh.length }, now);
+      await run.query("COMMIT");
       return {
         skipped,
         decided: fresh.length,

@@ -7,6 +7,7 @@
  * it after. Events that concern everyone (`agreement.published`, `clock`) go to every partition,
  * with `Nats-Msg-Id` = `<id>@<partition>` (a stream's message ids are unique across subjects).
  */
+import { BROADCAST_TYPES } from "../store/partition-tables.js";
 
 /** The stream's name. */
 export const STREAM = "QUNGUI";
@@ -18,8 +19,8 @@ export const KIND_HEADER = "Qungui-Kind";
 export const MESSAGE_KINDS = ["event", "policy"] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
-/** Event types published to every partition: each partition's clock and agreement state need them. */
-export const BROADCAST_TYPES: readonly string[] = ["agreement.published", "clock"];
+/** Event types published to every partition, and the id of each copy (kept with the tables, which a single engine writes too). */
+export { BROADCAST_TYPES, broadcastMsgId } from "../store/partition-tables.js";
 
 /** The default partition count of `qungui cluster init`. */
 export const DEFAULT_PARTITIONS = 16;
@@ -89,11 +90,6 @@ export function routeLine(line: string, partitions: number): Route {
   if (typeof o["type"] === "string" && BROADCAST_TYPES.includes(o["type"]) && id !== null) return { kind: "all", msgId: id };
   const key = partitionKey(o);
   return { kind: "one", partition: fnv1a(key ?? line) % partitions, msgId: id };
-}
-
-/** The `Nats-Msg-Id` of a broadcast event's copy in one partition. */
-export function broadcastMsgId(id: string, partition: number): string {
-  return `${id}@${partition}`;
 }
 
 /**

@@ -40,6 +40,7 @@ import { peekTimer } from "../engine/timers.js";
 import { decisionParties, type ComplaintParties } from "../records/parties.js";
 import { parseRfc3339 } from "../source/time.js";
 import { MemoryStore } from "../store/memory.js";
+import { clearTouched, noneTouched, quietly, trackTouches, type Touched } from "../store/touched.js";
 import { StoreError, type CommitBatch, type DeadLetterRecord, type DecisionRecord, type InputCursor, type JournalEntry, type Store } from "../store/types.js";
 import { Explainer } from "./explainer.js";
 import { journalForm } from "./journal-form.js";
@@ -211,6 +212,8 @@ export class Engine {
   private readonly explainer: Explainer;
   /** The last store failure, until a commit or a catch-up succeeds (readiness). */
   private failure: StoreError | null = null;
+  /** For a store that keeps the state as rows: the entries reached since the last commit (src/store/touched.ts). */
+  private readonly touched: Touched | null;
 
   private constructor(
     program: Program,
@@ -227,6 +230,7 @@ export class Engine {
     this.interval = this.every;
     this.groupLimit = Math.max(1, options.groupCommitLimit ?? 5_000);
     this.explainer = new Explainer(store);
+    this.touched = store.keepsStateRows === true ? noneTouched() : null;
   }
 
   /** Opens an engine on a store and recovers its state. Use {@link createEngine}. */
@@ -364,6 +368,11 @@ export class Engine {
       seq = e.seq;
     }
     this.state = state;
+    if (this.touched !== null) {
+      // The rows hold the state recovered; from here on the commits write what the engine reaches.
+      clearTouched(this.touched);
+      trackTouches(state, this.touched);
+    }
     this.seq = seq;
     this.snapshotSeq = snapshot?.seq ?? 0;
     if (current !== null) this.current = current;
@@ -418,6 +427,7 @@ export class Engine {
         await this.store.commit(this.seq, (missed) => {
           moved = true;
           batch = build(missed);
+          if (batch !== null && this.touched !== null) batch.state = { after: this.state, touched: this.touched };
           return batch;
         });
       } catch (e) {
@@ -433,6 +443,7 @@ export class Engine {
       }
       this.failure = null;
       const b = batch as CommitBatch | null;
+      if (b !== null && this.touched !== null) clearTouched(this.touched);
       if (b !== null) this.report({ seconds: (performance.now() - t0) / 1000, entries: b.entries.length, decisions: b.decisions.length, deadLetters: b.deadLetters.length, position: this.seq });
       return;
     }
@@ -568,7 +579,7 @@ export class Engine {
     }
     const batch: CommitBatch = { entries, decisions, deadLetters, recordedAt };
     if (forceSnapshot || (entries.length > 0 && this.seq - this.snapshotSeq >= this.interval)) {
-      const snap = snapshotState(state);
+      const snap = quietly(this.touched, () => snapshotState(state));
       batch.snapshot = { seq: this.seq, policy, state: snap, recordedAt };
       this.pendingSnapshot = this.seq;
       this.interval = Math.max(this.every, Math.round(snap.length / SNAPSHOT_BYTES_PER_ENTRY));
@@ -653,7 +664,7 @@ export class Engine {
 
   /** The engine state as JSON (`restoreState` reads it back), as of the last committed call. */
   snapshot(): string {
-    return snapshotState(this.state);
+    return quietly(this.touched, () => snapshotState(this.state));
   }
 
   /** Commits a snapshot of the state now (recovery then replays nothing). */
@@ -664,7 +675,7 @@ export class Engine {
         this.applyMissed(missed);
         snapshotted = true;
         const recordedAt = this.clockFn();
-        return { entries: [], decisions: [], deadLetters: [], recordedAt, snapshot: { seq: this.seq, policy: this.current.id, state: snapshotState(this.state), recordedAt } };
+        return { entries: [], decisions: [], deadLetters: [], recordedAt, snapshot: { seq: this.seq, policy: this.current.id, state: quietly(this.touched, () => snapshotState(this.state)), recordedAt } };
       });
       if (snapshotted) this.snapshotSeq = this.seq;
     });

@@ -1,21 +1,42 @@
 /**
- * A PostgreSQL store, for several engine instances sharing one journal (docs/architecture.md,
- * "Durable state"). Same contract and the same rows as the SQLite store (src/store/rows.ts): a
- * commit takes a transaction-scoped advisory lock (one writer at a time across instances), hands
- * the writer the entries the others appended since its position, and writes its batch in the same
- * transaction.
+ * A PostgreSQL store for one engine, or several engine instances sharing one journal
+ * (docs/architecture.md, "Durable state"). Its tables are the cluster's (src/store/partition-tables.ts):
+ * a single engine is partition 0 of a one-partition cluster, so `qungui worker` can take its
+ * database over, and `cluster status` reads it. What a single engine adds to the cluster's rows is
+ * its journal (the cluster's journal is its stream), its snapshots (explain replays from them), its
+ * input cursors and its purges, each a `cluster_*` table with the partition's number.
+ *
+ * A commit goes the cluster's way (src/store/partition-rows.ts): it locks the partition's row
+ * (one writer at a time across instances), hands the writer the journal entries the others
+ * appended since its position, and writes in the same transaction the journal entries, the
+ * decisions and dead letters in the cluster's log tables, the state rows of the users, groups and
+ * complaints the engine reached (in key order), the timers and seen ids, and the partition row
+ * with the new journal position. Recovery is the latest snapshot and the journal after it, as in
+ * every store (src/store/types.ts); the state rows are kept current for the cluster, which
+ * decides from them.
+ *
+ * A schema holding a store of the earlier single-engine layout (its own `meta`, `journal` and
+ * `snapshots` tables) is refused with a message saying so; a schema whose cluster has more than one
+ * partition, or whose partition 0 a cluster worker has decided, is refused too (the engine's
+ * journal would no longer describe its state).
  *
  * Faults: a connection that drops while idle in the pool (the server restarting) is reported on
  * the pool's `'error'` event, which is handled here (an unhandled one would end the process); the
  * next query opens a new connection. Every failure reaches the caller as a {@link StoreError},
  * `transient` when it is the server or the network (the HTTP API answers 503 with `Retry-After`).
- * Creating the schema is serialised by an advisory lock, so instances starting together on a fresh
- * database do not race in `CREATE SCHEMA`.
+ * Creating the tables is serialised by an advisory lock, so instances starting together on a
+ * fresh database do not race in `CREATE SCHEMA`.
  *
  * The driver is the `pg` package, loaded when a store is opened.
  */
-import type { InspectionFilter } from "../records/log.js";
-import { entryRows, PAGE, rowRecords, SEP } from "./rows.js";
+import type { Decision } from "../engine/decision.js";
+import type { EngineState, Timer } from "../engine/state.js";
+import { concerns, inRange, partiesConcern, filters, type InspectionFilter } from "../records/log.js";
+import { parseParties, partiesJson } from "../records/parties.js";
+import { lockPartition, scalarsOf, setPartition, writeBack, type DecisionRow, type PartitionRow, type RowWrites, type SeenRow } from "./partition-rows.js";
+import { BROADCAST_TYPES, broadcastMsgId, LOCK_SCHEMA, refuseEarlierLayout, TABLES_VERSION, tablesDdl, usableSchema } from "./partition-tables.js";
+import { entryRows, PAGE } from "./rows.js";
+import { quietly, ROW_TABLES, type Touched } from "./touched.js";
 import {
   journalKind,
   StoreError,
@@ -62,11 +83,11 @@ export interface PostgresStoreOptions {
   connectTimeoutMs?: number;
 }
 
-/** The store's schema version (2: journal rows keep `parties` and `first_ms`). */
-const SCHEMA_VERSION = "2";
+/** A single engine is partition 0 of a one-partition cluster. */
+const P = 0;
 
 function ident(name: string): string {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new StoreError(`not a usable schema name: ${JSON.stringify(name)}`);
+  if (!usableSchema(name)) throw new StoreError(`not a usable schema name: ${JSON.stringify(name)}`);
   return `"${name}"`;
 }
 
@@ -101,33 +122,10 @@ export function transientPgError(e: unknown): boolean {
   return /^(08|53|57P)/.test(code) || code === "40001" || code === "40P01" || ["ECONNREFUSED", "ECONNRESET", "ENOENT", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"].includes(code);
 }
 
-/** The DDL of a store in `schema` (idempotent; run under the schema's advisory lock). */
-export function postgresSchema(schema: string): string {
-  const s = ident(schema);
-  return `
-CREATE SCHEMA IF NOT EXISTS ${s};
-CREATE TABLE IF NOT EXISTS ${s}.meta (key text PRIMARY KEY, value text NOT NULL);
-CREATE TABLE IF NOT EXISTS ${s}.policies (id text PRIMARY KEY, ir text NOT NULL);
-CREATE TABLE IF NOT EXISTS ${s}.journal (
-  seq bigint PRIMARY KEY, kind text NOT NULL, body text NOT NULL, event_id text UNIQUE,
-  at_ms bigint NOT NULL, policy text NOT NULL, recorded_at bigint NOT NULL,
-  decisions text, decision_count integer NOT NULL);
-ALTER TABLE ${s}.journal ADD COLUMN IF NOT EXISTS parties text, ADD COLUMN IF NOT EXISTS first_ms bigint;
-CREATE TABLE IF NOT EXISTS ${s}.dead_letters (id bigserial PRIMARY KEY, after_seq bigint NOT NULL, json text NOT NULL, recorded_at bigint NOT NULL);
-CREATE TABLE IF NOT EXISTS ${s}.snapshots (seq bigint PRIMARY KEY, policy text NOT NULL, state text NOT NULL, recorded_at bigint NOT NULL);
-CREATE TABLE IF NOT EXISTS ${s}.cursors (input text PRIMARY KEY, line bigint NOT NULL, digest text NOT NULL, recorded_at bigint NOT NULL);
-CREATE TABLE IF NOT EXISTS ${s}.purges (
-  id bigserial PRIMARY KEY, at bigint NOT NULL, before_ms bigint NOT NULL, recorded_before bigint NOT NULL,
-  decisions bigint NOT NULL, dead_letters bigint NOT NULL, entries bigint NOT NULL, snapshots bigint NOT NULL);
-INSERT INTO ${s}.meta (key, value) VALUES ('schema', '${SCHEMA_VERSION}') ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE ${s}.meta.value = '1';
-`;
-}
-
-/** The advisory lock key of a schema: commits, purges and schema creation take it. */
-function lockKeyOf(schema: string): number {
-  let h = 0;
-  for (const c of `qungui:${schema}`) h = (Math.imul(h, 31) + c.charCodeAt(0)) | 0;
-  return h;
+/** The timers a commit leaves as rows: what it wrote, and the journal position it wrote them at. */
+interface TimerRows {
+  at: number;
+  seqs: Set<number>;
 }
 
 /** The PostgreSQL store. Open it with {@link openPostgresStore}. */
@@ -135,11 +133,16 @@ export class PostgresStore implements Store {
   readonly kind: string = "postgres";
   readonly location: string;
   readonly url: string;
+  readonly keepsStateRows = true;
   private readonly s: string;
+  private readonly schema: string;
   private readonly keep: number;
-  /** The advisory lock key of this store's schema (one writer at a time). */
-  private readonly lockKey: number;
   private closed = false;
+  /**
+   * The timer rows this store's last commit left, so the next one writes only the difference; any
+   * other writer's commit in between (the position moved) makes it read them again.
+   */
+  private timerRows: TimerRows | null = null;
   /** The last error a pooled connection reported while idle (for health reports). */
   lastIdleError: string | null = null;
 
@@ -147,12 +150,11 @@ export class PostgresStore implements Store {
     private readonly pool: PgPool,
     options: PostgresStoreOptions,
   ) {
-    const schema = options.schema ?? "qungui";
-    this.s = ident(schema);
+    this.schema = options.schema ?? "qungui";
+    this.s = ident(this.schema);
     this.keep = Math.max(1, options.keepSnapshots ?? Infinity);
-    this.lockKey = lockKeyOf(schema);
-    this.location = `postgres schema ${schema}`;
-    this.url = withSchema(options.connectionString, schema);
+    this.location = `postgres schema ${this.schema}`;
+    this.url = withSchema(options.connectionString, this.schema);
     // An idle connection the server closes (a restart, an administrator's kill) is reported here;
     // without a listener it would be an uncaught 'error' and end the process. The pool has already
     // dropped that connection: the next query connects again.
@@ -179,12 +181,25 @@ export class PostgresStore implements Store {
     }
   }
 
+  /** `on` with this store's fault handling, for the shared partition code (src/store/partition-rows.ts). */
+  private runner(on: PgQueryable): PgQueryable {
+    return {
+      query: async (text, values) => {
+        try {
+          return await on.query(text, values);
+        } catch (e) {
+          throw this.fault(e);
+        }
+      },
+    };
+  }
+
   async putPolicy(id: string, irJson: string): Promise<void> {
-    await this.q(`INSERT INTO ${this.s}.policies (id, ir) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [id, irJson]);
+    await this.q(`INSERT INTO ${this.s}.cluster_policies (id, ir) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [id, irJson]);
   }
 
   async getPolicy(id: string): Promise<string | null> {
-    const rows = await this.q(`SELECT ir FROM ${this.s}.policies WHERE id = $1`, [id]);
+    const rows = await this.q(`SELECT ir FROM ${this.s}.cluster_policies WHERE id = $1`, [id]);
     return rows.length === 0 ? null : String(rows[0]!["ir"]);
   }
 
@@ -193,7 +208,7 @@ export class PostgresStore implements Store {
     let from = after;
     for (;;) {
       const rows = await this.q(
-        `SELECT seq, kind, body, event_id, at_ms, policy, recorded_at FROM ${this.s}.journal WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT ${PAGE}`,
+        `SELECT seq, kind, body, event_id, at_ms, policy, recorded_at FROM ${this.s}.cluster_journal WHERE p = ${P} AND seq > $1 AND seq <= $2 ORDER BY seq LIMIT ${PAGE}`,
         [from, upTo],
         on,
       );
@@ -203,14 +218,15 @@ export class PostgresStore implements Store {
     }
   }
 
+  /** The journal's last sequence number: the partition row's journal position. */
   private async headOn(on: PgQueryable): Promise<number> {
-    const rows = await this.q(`SELECT greatest(coalesce((SELECT max(seq) FROM ${this.s}.journal), 0), coalesce((SELECT max(seq) FROM ${this.s}.snapshots), 0)) AS head`, [], on);
-    return num(rows[0]!["head"]);
+    const rows = await this.q(`SELECT journal FROM ${this.s}.cluster_partitions WHERE p = ${P}`, [], on);
+    return rows.length === 0 ? 0 : num(rows[0]!["journal"]);
   }
 
   async recovery(): Promise<Recovery> {
-    return this.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", false, async (c) => {
-      const snapshot = snapshotOf((await this.q(`SELECT * FROM ${this.s}.snapshots ORDER BY seq DESC LIMIT 1`, [], c))[0]);
+    return this.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", async (c) => {
+      const snapshot = snapshotOf((await this.q(`SELECT * FROM ${this.s}.cluster_snapshots WHERE p = ${P} ORDER BY seq DESC LIMIT 1`, [], c))[0]);
       const journal = await this.journalOn(c, snapshot?.seq ?? 0);
       return { snapshot, journal };
     });
@@ -221,22 +237,21 @@ export class PostgresStore implements Store {
   }
 
   async snapshotAtOrBefore(atMost: number): Promise<Snapshot | null> {
-    return snapshotOf((await this.q(`SELECT * FROM ${this.s}.snapshots WHERE seq <= $1 ORDER BY seq DESC LIMIT 1`, [atMost]))[0]);
+    return snapshotOf((await this.q(`SELECT * FROM ${this.s}.cluster_snapshots WHERE p = ${P} AND seq <= $1 ORDER BY seq DESC LIMIT 1`, [atMost]))[0]);
   }
 
   async findEvent(eventId: string): Promise<JournalEntry | null> {
-    const rows = await this.q(`SELECT seq, kind, body, event_id, at_ms, policy, recorded_at FROM ${this.s}.journal WHERE event_id = $1`, [eventId]);
+    const rows = await this.q(`SELECT seq, kind, body, event_id, at_ms, policy, recorded_at FROM ${this.s}.cluster_journal WHERE p = ${P} AND event_id = $1`, [eventId]);
     return rows.length === 0 ? null : entryOf(rows[0]!);
   }
 
   async decisionsOf(entry: number): Promise<string[]> {
-    const rows = await this.q(`SELECT decisions FROM ${this.s}.journal WHERE seq = $1`, [entry]);
-    const d = rows[0]?.["decisions"] as string | null | undefined;
-    return d === undefined || d === null || d === "" ? [] : d.split(SEP);
+    const rows = await this.q(`SELECT json FROM ${this.s}.cluster_decisions WHERE p = ${P} AND entry = $1 ORDER BY log_seq`, [entry]);
+    return rows.map((r) => String(r["json"]));
   }
 
   async journalStart(): Promise<number> {
-    const rows = await this.q(`SELECT min(seq) AS seq FROM ${this.s}.journal`);
+    const rows = await this.q(`SELECT min(seq) AS seq FROM ${this.s}.cluster_journal WHERE p = ${P}`);
     const s = numOrNull(rows[0]!["seq"]);
     return s ?? (await this.headOn(this.pool)) + 1;
   }
@@ -268,13 +283,12 @@ export class PostgresStore implements Store {
     };
   }
 
-  /** Runs `fn` in a transaction on one connection, under the schema's advisory lock when `locked`. */
-  private async transaction<T>(begin: string, locked: boolean, fn: (c: PgPoolClient) => Promise<T>): Promise<T> {
+  /** Runs `fn` in a transaction on one connection. */
+  private async transaction<T>(begin: string, fn: (c: PgPoolClient) => Promise<T>): Promise<T> {
     const { c, done } = await this.connect();
     let failed = false;
     try {
       await this.q(begin, [], c);
-      if (locked) await this.q("SELECT pg_advisory_xact_lock($1)", [this.lockKey], c);
       const out = await fn(c);
       await this.q("COMMIT", [], c);
       return out;
@@ -288,96 +302,142 @@ export class PostgresStore implements Store {
     }
   }
 
-  async commit(afterSeq: number, build: (missed: JournalEntry[]) => CommitBatch | null): Promise<void> {
-    await this.transaction("BEGIN", true, async (c) => {
-      const head = await this.headOn(c);
-      if (head < afterSeq) throw new StoreError(`${this.location}: the journal ends at ${head} but this writer has applied ${afterSeq}`);
-      const batch = build(head > afterSeq ? await this.journalOn(c, afterSeq) : []);
-      if (batch !== null) await this.write(c, batch, head);
-    });
+  /** Locks partition 0's row, the one lock every writer of this store takes first (as a cluster worker does for its partition). */
+  private async lockOwn(c: PgQueryable): Promise<PartitionRow> {
+    const part = await lockPartition(this.runner(c), this.schema, P);
+    if (part === null) throw new StoreError(`${this.location}: partition ${P} is missing from cluster_partitions`);
+    if (part.position > 0) {
+      throw new StoreError(
+        `${this.location}: a cluster worker has decided partition ${P} (up to stream message ${part.position}); its state is the cluster's now, and this store's journal no longer describes it: run qungui worker on it`,
+      );
+    }
+    return part;
   }
 
-  private async write(c: PgPoolClient, b: CommitBatch, head: number): Promise<void> {
+  async commit(afterSeq: number, build: (missed: JournalEntry[]) => CommitBatch | null): Promise<void> {
+    this.timerRowsValid(afterSeq);
+    try {
+      await this.transaction("BEGIN", async (c) => {
+        const part = await this.lockOwn(c);
+        const head = part.journal;
+        if (head < afterSeq) throw new StoreError(`${this.location}: the journal ends at ${head} but this writer has applied ${afterSeq}`);
+        const batch = build(head > afterSeq ? await this.journalOn(c, afterSeq) : []);
+        if (batch !== null) await this.write(c, batch, part);
+      });
+    } catch (e) {
+      this.timerRows = null;
+      throw e;
+    }
+  }
+
+  private timerRowsValid(afterSeq: number): void {
+    if (this.timerRows !== null && this.timerRows.at !== afterSeq) this.timerRows = null;
+  }
+
+  private async write(c: PgPoolClient, b: CommitBatch, part: PartitionRow): Promise<void> {
+    const head = part.journal;
     const rows = entryRows(b, head);
-    if (rows.length > 0) {
-      const e = rows.map((r) => r.entry);
+    const newHead = head + b.entries.length;
+    if (b.entries.length > 0) {
+      const e = b.entries;
       await this.q(
-        `INSERT INTO ${this.s}.journal (seq, kind, body, event_id, at_ms, policy, recorded_at, decisions, decision_count, parties, first_ms)
-         SELECT seq, kind, body, event_id, at_ms, policy, $9, decisions, decision_count, parties, first_ms
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::int[], $10::text[], $11::bigint[])
-           AS t(seq, kind, body, event_id, at_ms, policy, decisions, decision_count, parties, first_ms)`,
-        [
-          e.map((x) => x.seq),
-          e.map((x) => x.kind),
-          e.map((x) => x.body),
-          e.map((x) => x.eventId),
-          e.map((x) => x.atMs),
-          e.map((x) => x.policy),
-          rows.map((r) => r.decisions),
-          rows.map((r) => r.count),
-          b.recordedAt,
-          rows.map((r) => r.parties),
-          rows.map((r) => r.firstMs),
-        ],
+        `INSERT INTO ${this.s}.cluster_journal (p, seq, kind, body, event_id, at_ms, policy, recorded_at)
+         SELECT ${P}, seq, kind, body, event_id, at_ms, policy, $7 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[]) AS t(seq, kind, body, event_id, at_ms, policy)`,
+        [e.map((x) => x.seq), e.map((x) => x.kind), e.map((x) => x.body), e.map((x) => x.eventId), e.map((x) => x.atMs), e.map((x) => x.policy), b.recordedAt],
         c,
       );
     }
-    if (b.deadLetters.length > 0) {
-      await this.q(
-        `INSERT INTO ${this.s}.dead_letters (after_seq, json, recorded_at) SELECT after_seq, json, $3 FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS t(after_seq, json, n) ORDER BY n`,
-        [b.deadLetters.map((x) => x.afterSeq), b.deadLetters.map((x) => x.json), b.recordedAt],
-        c,
-      );
-    }
+    const writes: RowWrites = { rows: { users: [], groups: [], complaints: [] }, timersAdded: [], timersGone: [], seen: [], decisions: decisionRows(b, rows), deadLetters: [] };
+    writes.deadLetters = b.deadLetters.map((x) => ({ streamSeq: null, entry: x.afterSeq, eventId: null, json: x.json }));
+    // The state rows: what the engine reached since the last commit when the rows were current
+    // before this batch, else (rows written by hand-made batches only, as the store tests do) all.
+    const current = part.rowsAt === head;
+    let rowsAt = part.rowsAt;
+    if (b.state !== undefined) {
+      const timers = await this.stateWrites(c, writes, b.state.after, b.state.touched, current, b.entries);
+      rowsAt = newHead;
+      this.timerRows = { at: newHead, seqs: timers };
+    } else this.timerRows = null;
+    await writeBack(this.runner(c), this.schema, P, writes, b.recordedAt);
     if (b.snapshot !== undefined) {
       const sn = b.snapshot;
-      await this.q(`INSERT INTO ${this.s}.snapshots (seq, policy, state, recorded_at) VALUES ($1, $2, $3, $4) ON CONFLICT (seq) DO UPDATE SET policy = excluded.policy, state = excluded.state, recorded_at = excluded.recorded_at`, [sn.seq, sn.policy, sn.state, b.recordedAt], c);
-      if (Number.isFinite(this.keep)) await this.q(`DELETE FROM ${this.s}.snapshots WHERE seq < (SELECT seq FROM ${this.s}.snapshots ORDER BY seq DESC LIMIT 1 OFFSET $1)`, [this.keep - 1], c);
+      await this.q(
+        `INSERT INTO ${this.s}.cluster_snapshots (p, seq, policy, state, recorded_at) VALUES (${P}, $1, $2, $3, $4) ON CONFLICT (p, seq) DO UPDATE SET policy = excluded.policy, state = excluded.state, recorded_at = excluded.recorded_at`,
+        [sn.seq, sn.policy, sn.state, b.recordedAt],
+        c,
+      );
+      if (Number.isFinite(this.keep)) {
+        await this.q(`DELETE FROM ${this.s}.cluster_snapshots WHERE p = ${P} AND seq < (SELECT seq FROM ${this.s}.cluster_snapshots WHERE p = ${P} ORDER BY seq DESC LIMIT 1 OFFSET $1)`, [this.keep - 1], c);
+      }
     }
     if (b.cursor !== undefined) {
       await this.q(
-        `INSERT INTO ${this.s}.cursors (input, line, digest, recorded_at) VALUES ($1, $2, $3, $4) ON CONFLICT (input) DO UPDATE SET line = excluded.line, digest = excluded.digest, recorded_at = excluded.recorded_at`,
+        `INSERT INTO ${this.s}.cluster_cursors (p, input, line, digest, recorded_at) VALUES (${P}, $1, $2, $3, $4) ON CONFLICT (p, input) DO UPDATE SET line = excluded.line, digest = excluded.digest, recorded_at = excluded.recorded_at`,
         [b.cursor.input, b.cursor.line, b.cursor.digest, b.recordedAt],
         c,
       );
     }
+    const last = b.entries[b.entries.length - 1];
+    const policy = last?.policy ?? part.policy;
+    const scalars = b.state !== undefined ? scalarsOf(b.state.after, policy) : { ...part, policy };
+    await setPartition(this.runner(c), this.schema, P, scalars, { journal: newHead, rowsAt }, b.recordedAt);
+  }
+
+  /** Fills `w` with the state rows, timers and seen ids of the state after a batch; returns the pending timers' numbers. */
+  private async stateWrites(c: PgPoolClient, w: RowWrites, after: EngineState, touched: Touched, current: boolean, entries: readonly JournalEntry[]): Promise<Set<number>> {
+    quietly(touched, () => {
+      for (const t of ROW_TABLES) {
+        const table = after[t] as Record<string, unknown>;
+        const keys = current ? touched[t] : Object.keys(table);
+        for (const k of keys) {
+          const entry = table[k];
+          // Entries are never removed from the state: a key the engine looked up and did not find has no row.
+          if (entry !== undefined) w.rows[t].push([k, JSON.stringify(entry)]);
+        }
+      }
+    });
+    const now = new Set(after.timers.map((t) => t.seq));
+    if (current) {
+      const before = this.timerRows?.seqs ?? new Set((await this.q(`SELECT seq FROM ${this.s}.cluster_timers WHERE p = ${P}`, [], c)).map((r) => num(r["seq"])));
+      w.timersGone = [...before].filter((s) => !now.has(s));
+      w.timersAdded = after.timers.filter((t: Timer) => !before.has(t.seq));
+      w.seen = entries.flatMap((e) => seenRow(e));
+    } else {
+      w.allTimers = after.timers;
+      w.seen = after.seen.map((id) => ({ key: id, event: null }));
+    }
+    return now;
   }
 
   async cursor(input: string): Promise<InputCursor | null> {
-    const rows = await this.q(`SELECT input, line, digest FROM ${this.s}.cursors WHERE input = $1`, [input]);
+    const rows = await this.q(`SELECT input, line, digest FROM ${this.s}.cluster_cursors WHERE p = ${P} AND input = $1`, [input]);
     return rows.length === 0 ? null : { input: String(rows[0]!["input"]), line: num(rows[0]!["line"]), digest: String(rows[0]!["digest"]) };
   }
 
   async *exportDecisions(filter: InspectionFilter): AsyncIterable<ExportedRecord> {
+    const all = !filters(filter);
     let last = 0;
     for (;;) {
-      const rows = await this.q(
-        `SELECT seq, at_ms, first_ms, recorded_at, policy, decisions, parties FROM ${this.s}.journal WHERE seq > $1 AND decisions IS NOT NULL ORDER BY seq LIMIT ${PAGE}`,
-        [last],
-      );
+      const rows = await this.q(`SELECT log_seq, entry, json, parties, policy, committed_at FROM ${this.s}.cluster_decisions WHERE p = ${P} AND log_seq > $1 ORDER BY log_seq LIMIT ${PAGE}`, [last]);
       for (const r of rows) {
-        yield* rowRecords(
-          {
-            seq: num(r["seq"]),
-            atMs: num(r["at_ms"]),
-            firstMs: numOrNull(r["first_ms"]),
-            recordedAt: num(r["recorded_at"]),
-            policy: String(r["policy"]),
-            decisions: String(r["decisions"]),
-            parties: (r["parties"] as string | null) ?? null,
-          },
-          filter,
-        );
+        const json = String(r["json"]);
+        if (!all) {
+          const d = JSON.parse(json) as Decision;
+          if (!inRange(d, filter)) continue;
+          const p = (r["parties"] as string | null) ?? null;
+          if (!(p === null ? concerns(d, filter) : partiesConcern(parseParties(p), filter))) continue;
+        }
+        yield { json, entry: num(r["entry"]), recordedAt: num(r["committed_at"]), policy: String(r["policy"]) };
       }
       if (rows.length < PAGE) return;
-      last = num(rows[rows.length - 1]!["seq"]);
+      last = num(rows[rows.length - 1]!["log_seq"]);
     }
   }
 
   async *exportDeadLetters(): AsyncIterable<string> {
     let last = 0;
     for (;;) {
-      const rows = await this.q(`SELECT id, json FROM ${this.s}.dead_letters WHERE id > $1 ORDER BY id LIMIT ${PAGE}`, [last]);
+      const rows = await this.q(`SELECT id, json FROM ${this.s}.cluster_dead_letters WHERE p = ${P} AND id > $1 ORDER BY id LIMIT ${PAGE}`, [last]);
       for (const r of rows) yield String(r["json"]);
       if (rows.length < PAGE) return;
       last = num(rows[rows.length - 1]!["id"]);
@@ -385,21 +445,20 @@ export class PostgresStore implements Store {
   }
 
   async purge(req: PurgeRequest): Promise<PurgeCounts> {
-    return this.transaction("BEGIN", true, async (c) => {
-      const old = "at_ms < $1 AND recorded_at < $2 AND decisions IS NOT NULL";
-      const decisions = num((await this.q(`SELECT coalesce(sum(decision_count), 0) AS n FROM ${this.s}.journal WHERE ${old}`, [req.beforeMs, req.recordedBeforeMs], c))[0]!["n"]);
-      const deadLetters = await this.changed(c, `DELETE FROM ${this.s}.dead_letters WHERE recorded_at < $1 AND recorded_at < $2`, [req.recordedBeforeMs, req.beforeMs]);
-      const latest = snapshotOf((await this.q(`SELECT * FROM ${this.s}.snapshots ORDER BY seq DESC LIMIT 1`, [], c))[0]);
-      await this.q(`UPDATE ${this.s}.journal SET decisions = NULL, decision_count = 0 WHERE ${old} AND seq > $3`, [req.beforeMs, req.recordedBeforeMs, latest?.seq ?? 0], c);
+    return this.transaction("BEGIN", async (c) => {
+      await this.lockOwn(c);
+      const decisions = await this.changed(c, `DELETE FROM ${this.s}.cluster_decisions WHERE p = ${P} AND at_ms < $1 AND committed_at < $2`, [req.beforeMs, req.recordedBeforeMs]);
+      const deadLetters = await this.changed(c, `DELETE FROM ${this.s}.cluster_dead_letters WHERE p = ${P} AND recorded_at < $1 AND recorded_at < $2`, [req.recordedBeforeMs, req.beforeMs]);
+      const latest = snapshotOf((await this.q(`SELECT * FROM ${this.s}.cluster_snapshots WHERE p = ${P} ORDER BY seq DESC LIMIT 1`, [], c))[0]);
       let entries = 0;
       let snapshots = 0;
       if (latest !== null) {
-        entries = await this.changed(c, `DELETE FROM ${this.s}.journal WHERE seq <= $1 AND at_ms < $2 AND recorded_at < $3`, [latest.seq, req.beforeMs, req.recordedBeforeMs]);
-        const start = numOrNull((await this.q(`SELECT min(seq) AS seq FROM ${this.s}.journal`, [], c))[0]!["seq"]) ?? latest.seq + 1;
-        snapshots = await this.changed(c, `DELETE FROM ${this.s}.snapshots WHERE seq < $1 AND seq < $2`, [start - 1, latest.seq]);
+        entries = await this.changed(c, `DELETE FROM ${this.s}.cluster_journal WHERE p = ${P} AND seq <= $1 AND at_ms < $2 AND recorded_at < $3`, [latest.seq, req.beforeMs, req.recordedBeforeMs]);
+        const start = numOrNull((await this.q(`SELECT min(seq) AS seq FROM ${this.s}.cluster_journal WHERE p = ${P}`, [], c))[0]!["seq"]) ?? latest.seq + 1;
+        snapshots = await this.changed(c, `DELETE FROM ${this.s}.cluster_snapshots WHERE p = ${P} AND seq < $1 AND seq < $2`, [start - 1, latest.seq]);
       }
       await this.q(
-        `INSERT INTO ${this.s}.purges (at, before_ms, recorded_before, decisions, dead_letters, entries, snapshots) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        `INSERT INTO ${this.s}.cluster_purges (p, at, before_ms, recorded_before, decisions, dead_letters, entries, snapshots) VALUES (${P}, $1, $2, $3, $4, $5, $6, $7)`,
         [req.now, req.beforeMs, req.recordedBeforeMs, decisions, deadLetters, entries, snapshots],
         c,
       );
@@ -419,17 +478,18 @@ export class PostgresStore implements Store {
   async stats(): Promise<StoreStats> {
     const r = (
       await this.q(`SELECT
-        (SELECT count(*) FROM ${this.s}.journal) AS entries,
-        (SELECT coalesce(sum(decision_count), 0) FROM ${this.s}.journal) AS decisions,
-        (SELECT count(*) FROM ${this.s}.dead_letters) AS dead_letters,
-        (SELECT count(*) FROM ${this.s}.snapshots) AS snapshots,
-        (SELECT max(seq) FROM ${this.s}.snapshots) AS snapshot_seq,
-        (SELECT max(at_ms) FROM ${this.s}.journal) AS clock,
-        (SELECT policy FROM ${this.s}.journal ORDER BY seq DESC LIMIT 1) AS last_policy,
-        (SELECT policy FROM ${this.s}.snapshots ORDER BY seq DESC LIMIT 1) AS snapshot_policy`)
+        (SELECT journal FROM ${this.s}.cluster_partitions WHERE p = ${P}) AS head,
+        (SELECT count(*) FROM ${this.s}.cluster_journal WHERE p = ${P}) AS entries,
+        (SELECT count(*) FROM ${this.s}.cluster_decisions WHERE p = ${P}) AS decisions,
+        (SELECT count(*) FROM ${this.s}.cluster_dead_letters WHERE p = ${P}) AS dead_letters,
+        (SELECT count(*) FROM ${this.s}.cluster_snapshots WHERE p = ${P}) AS snapshots,
+        (SELECT max(seq) FROM ${this.s}.cluster_snapshots WHERE p = ${P}) AS snapshot_seq,
+        (SELECT max(at_ms) FROM ${this.s}.cluster_journal WHERE p = ${P}) AS clock,
+        (SELECT policy FROM ${this.s}.cluster_journal WHERE p = ${P} ORDER BY seq DESC LIMIT 1) AS last_policy,
+        (SELECT policy FROM ${this.s}.cluster_snapshots WHERE p = ${P} ORDER BY seq DESC LIMIT 1) AS snapshot_policy`)
     )[0]!;
     return {
-      head: await this.headOn(this.pool),
+      head: num(r["head"] ?? 0),
       entries: num(r["entries"]),
       decisions: num(r["decisions"]),
       deadLetters: num(r["dead_letters"]),
@@ -447,21 +507,66 @@ export class PostgresStore implements Store {
     await this.pool.end().catch(() => undefined);
   }
 
-  /** Creates the schema and tables, or brings an older schema up to date, under the schema's lock. */
+  /**
+   * Creates the tables and partition 0 (a cluster of one), or checks that the schema holds one:
+   * a store of the earlier layout, a cluster of several partitions, or a missing store with
+   * `mustExist`, is refused.
+   */
   async create(mustExist: boolean): Promise<void> {
-    const schema = this.s.slice(1, -1);
-    await this.transaction("BEGIN", false, async (c) => {
+    await this.transaction("BEGIN", async (c) => {
       // A transaction-scoped lock taken before any DDL: instances starting together on a fresh
       // database wait here instead of racing in CREATE SCHEMA (a unique violation in pg_namespace).
-      await this.q("SELECT pg_advisory_xact_lock($1)", [this.lockKey], c);
-      const meta = (await this.q("SELECT to_regclass($1) AS t", [`${this.s}.meta`], c))[0]?.["t"] ?? null;
+      await this.q("SELECT pg_advisory_xact_lock($1, 0)", [LOCK_SCHEMA], c);
+      await refuseEarlierLayout(this.runner(c), this.schema, this.location);
+      const meta = (await this.q("SELECT to_regclass($1) AS t", [`${this.s}.cluster_meta`], c))[0]?.["t"] ?? null;
       if (meta === null && mustExist) throw new StoreError(`no store in ${this.location}`);
-      const version = meta === null ? [] : await this.q(`SELECT value FROM ${this.s}.meta WHERE key = 'schema'`, [], c);
-      const v = version[0]?.["value"];
-      if (v !== undefined && v !== "1" && v !== SCHEMA_VERSION) throw new StoreError(`${this.location}: store schema ${String(v)}, this qungui reads ${SCHEMA_VERSION}`);
-      if (v !== SCHEMA_VERSION) await this.q(postgresSchema(schema), [], c);
+      const version = meta === null ? undefined : (await this.q(`SELECT v FROM ${this.s}.cluster_meta WHERE k = 'tables'`, [], c))[0]?.["v"];
+      if (version !== undefined && version !== TABLES_VERSION) throw new StoreError(`${this.location}: tables of layout ${String(version)}, this qungui reads layout ${TABLES_VERSION}`);
+      // The DDL's ALTER TABLEs lock whole tables: only a schema without this layout's version (new, or a cluster created before it) runs it.
+      if (version === undefined) await this.q(tablesDdl(this.schema), [], c);
+      await this.q(`INSERT INTO ${this.s}.cluster_meta (k, v) VALUES ('partitions', '1') ON CONFLICT (k) DO NOTHING`, [], c);
+      const partitions = num((await this.q(`SELECT v FROM ${this.s}.cluster_meta WHERE k = 'partitions'`, [], c))[0]!["v"]);
+      if (partitions !== 1) {
+        throw new StoreError(`${this.location} holds a cluster of ${partitions} partitions; a single engine is a cluster of one partition (run qungui worker on this cluster)`);
+      }
+      // The partition's policy is set by the engine's first commit (its first journal entry is a policy entry).
+      await this.q(`INSERT INTO ${this.s}.cluster_partitions (p, policy, seq) VALUES (${P}, '', 0) ON CONFLICT (p) DO NOTHING`, [], c);
     });
   }
+}
+
+/** The decision rows of a batch, in order: an event entry's last decision is its primary one (timer decisions come first). */
+function decisionRows(b: CommitBatch, rows: readonly { entry: JournalEntry; count: number }[]): DecisionRow[] {
+  const out: DecisionRow[] = [];
+  let d = 0;
+  for (const r of rows) {
+    for (let i = 0; i < r.count; i++, d++) {
+      const x = b.decisions[d]!;
+      out.push({
+        streamSeq: null,
+        entry: r.entry.seq,
+        eventId: r.entry.eventId,
+        primary: r.entry.kind === "event" && i === r.count - 1,
+        json: x.json,
+        atMs: x.atMs,
+        parties: x.parties === null ? null : partiesJson(x.parties),
+        policy: r.entry.policy,
+      });
+    }
+  }
+  return out;
+}
+
+/** The `cluster_seen` row of an accepted event (a broadcast type keyed as partition 0's copy, as a worker would). */
+function seenRow(e: JournalEntry): SeenRow[] {
+  if (e.kind !== "event" || e.eventId === null) return [];
+  let type: unknown;
+  try {
+    type = (JSON.parse(e.body) as { type?: unknown }).type;
+  } catch {
+    type = undefined;
+  }
+  return typeof type === "string" && BROADCAST_TYPES.includes(type) ? [{ key: broadcastMsgId(e.eventId, P), event: e.eventId }] : [{ key: e.eventId, event: null }];
 }
 
 /** `connectionString` with the store's schema as a `schema` parameter (what `openStore` reads back). */

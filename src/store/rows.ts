@@ -1,8 +1,9 @@
 /**
- * How the durable stores lay a commit out in rows, and read the inspection set back: one journal
+ * How the SQLite store lays a commit out in rows, and reads the inspection set back: one journal
  * row per entry, holding its decisions (one per line, the exact bytes returned) and their parties
- * (one `[[users…],[groups…]]` per line), so an event costs one insert. Shared by the SQLite and
- * PostgreSQL stores so that both keep the same rows and filter them alike.
+ * (one `[[users…],[groups…]]` per line), so an event costs one insert. The PostgreSQL store keeps
+ * the cluster's tables instead (src/store/partition-rows.ts, a decision per row) and uses
+ * {@link entryRows} only for its checks of a batch.
  */
 import type { Decision } from "../engine/decision.js";
 import { concerns, filters, inRange, partiesConcern, type InspectionFilter } from "../records/log.js";

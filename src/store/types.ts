@@ -22,7 +22,9 @@
  * self-contained (its event, the policy that judged it, its decisions with their parties), so a
  * partition's journal is this journal restricted to the partition.
  */
+import type { EngineState } from "../engine/state.js";
 import type { InspectionFilter, Parties } from "../records/log.js";
+import type { Touched } from "./touched.js";
 
 /** An accepted input, as the journal keeps it. */
 export interface JournalEntry {
@@ -112,6 +114,12 @@ export interface CommitBatch {
   snapshot?: Snapshot;
   cursor?: InputCursor;
   recordedAt: number;
+  /**
+   * For a store that keeps the state as rows ({@link Store.keepsStateRows}): the state after the
+   * batch and the users, groups and complaints reached since the last commit. Such a store writes
+   * those entries' rows (and the timers, seen ids and scalars) in the same transaction.
+   */
+  state?: { after: EngineState; touched: Touched };
 }
 
 /** What a store holds (`qungui records stats`). */
@@ -197,6 +205,12 @@ export interface Store {
    * see (memory). It may hold credentials: never log it.
    */
   readonly url?: string;
+  /**
+   * True for a store that keeps the engine state as one row per entry, current at every commit
+   * (PostgreSQL: partition 0 of the cluster's tables); the engine then passes
+   * {@link CommitBatch.state}.
+   */
+  readonly keepsStateRows?: boolean;
 
   /** Keeps a policy's IR (idempotent; a policy id is the hash of its IR). */
   putPolicy(id: string, irJson: string): Promise<void>;
