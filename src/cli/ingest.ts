@@ -5,7 +5,7 @@
  * primary decisions + dead letters. Only a line too large to publish is a dead letter here.
  */
 import { serializeDeadLetter } from "../engine/stream.js";
-import { publishLines } from "../cluster/ingest.js";
+import { PublishFailure, publishLines } from "../cluster/ingest.js";
 import { connectNats, natsServers, streamPartitions } from "../cluster/nats.js";
 import { decoding, EXIT, fileWriter, LineWriter, UsageError, type Io } from "./io.js";
 import { openLineSource, stoppedNotice } from "./lines.js";
@@ -32,6 +32,13 @@ export async function runIngest(events: string | undefined, flags: IngestFlags, 
     let counts;
     try {
       counts = await publishLines(nats.js, input.lines, { partitions, maxPayload: nats.nc.info?.max_payload ?? 1 << 20 }, (d) => dead.line(serializeDeadLetter(d)));
+    } catch (e) {
+      if (!(e instanceof PublishFailure)) throw e;
+      const c = e.counts;
+      throw new UsageError(
+        `ingest stopped: ${e.message}. Before it, ${c.published} messages were stored and ${c.duplicates} were already in the stream; ` +
+          `run the same ingest again once NATS is back: what is stored is dropped by its message id, and each partition continues in order`,
+      );
     } finally {
       input.close();
       dead.flush();

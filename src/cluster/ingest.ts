@@ -43,6 +43,16 @@ export interface Outgoing {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The servers stayed unreachable for a publish: what was stored before is in `counts` (a re-run of the same input drops it by message id). */
+export class PublishFailure extends Error {
+  constructor(
+    message: string,
+    readonly counts: IngestCounts,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * The message id of a line routed to one partition: the event id, or, for a line without one
  * (malformed input that the worker will dead-letter), its line number and a hash of its bytes, so
@@ -132,7 +142,7 @@ export async function publishLines(js: JetStreamClient, lines: Iterable<string |
     const qs = queues;
     queues = Array.from({ length: o.partitions }, () => []);
     queued = 0;
-    await Promise.all(
+    const outcomes = await Promise.allSettled(
       qs.map(async (q) => {
         for (const m of q) {
           const r = await publishOne(js, m, giveUp);
@@ -141,6 +151,9 @@ export async function publishLines(js: JetStreamClient, lines: Iterable<string |
         }
       }),
     );
+    // Every partition has gone as far as it could before the failure is reported.
+    const failed = outcomes.find((x): x is PromiseRejectedResult => x.status === "rejected");
+    if (failed !== undefined) throw new PublishFailure((failed.reason as Error).message, counts);
   };
   let lineNo = 0;
   for (const raw of lines) {

@@ -16,6 +16,13 @@
  * delivered elsewhere, so the owner decides only the messages before the gap and recreates the
  * consumer from its new position. No message is ever skipped; redeliveries at or below the position
  * are dropped by the batch's position check.
+ *
+ * A hung worker (stopped, swapped out, stuck in a long GC) keeps its connections open, and with them
+ * its locks. So every session the worker opens asks PostgreSQL to end it after `hangTimeoutMs` of
+ * silence (`idle_session_timeout`, `idle_in_transaction_session_timeout`), and a live worker speaks
+ * on each of its sessions more often than that (a batch, or a `SELECT 1`). A hung worker's sessions
+ * are ended by the server, its locks go with them, and the others take its partitions over. When it
+ * resumes, the batch it was deciding is on a connection the server has closed: it cannot commit it.
  */
 import type { Consumer, JsMsg } from "@nats-io/jetstream";
 import pg from "pg";
@@ -61,6 +68,12 @@ export interface WorkerOptions {
   wallClock: () => number;
   /** The time written as `committed_at` (the CLI passes the system clock). */
   now: () => number;
+  /**
+   * PostgreSQL ends a session of this worker after this long without a statement, in a transaction
+   * or not: the bound on how long a hung worker keeps its partitions. The worker speaks on each
+   * session at least every quarter of it.
+   */
+  hangTimeoutMs: number;
 }
 
 export interface WorkerStats {
@@ -74,30 +87,44 @@ export interface WorkerStats {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A PostgreSQL connection that knows when it is gone. */
+/** A PostgreSQL connection that knows when it is gone, and why. */
 class Session {
   alive = true;
+  /** What ended it (the server's message when it was the server). */
+  ended: string | null = null;
+  /** When a statement was last sent (performance.now()): a session silent for the hang timeout is ended by the server. */
+  private lastSpoke = performance.now();
   private constructor(readonly client: pg.Client) {
-    client.on("error", () => {
+    client.on("error", (e: Error) => {
       this.alive = false;
+      this.ended ??= e.message;
     });
     client.on("end", () => {
       this.alive = false;
+      this.ended ??= "the connection closed";
     });
   }
-  static async open(target: PgTarget, name: string): Promise<Session> {
+  static async open(target: PgTarget, name: string, hangTimeoutMs: number): Promise<Session> {
     const client = new pg.Client({ connectionString: target.connectionString, application_name: name, connectionTimeoutMillis: 5000, keepAlive: true });
     const s = new Session(client);
     try {
       await client.connect();
+      // The server ends this session when the worker falls silent on it, releasing its locks.
+      const ms = String(hangTimeoutMs);
+      await client.query("SELECT set_config('idle_in_transaction_session_timeout', $1, false), set_config('idle_session_timeout', $1, false)", [ms]);
     } catch (e) {
-      s.alive = false;
+      await s.close();
       throw e;
     }
     return s;
   }
   query(text: string, values?: unknown[]): Promise<pg.QueryResult> {
+    this.lastSpoke = performance.now();
     return this.client.query(text, values);
+  }
+  /** Speaks on the session when it has been silent for `everyMs`, so the server's idle timeout does not end a live worker's session. */
+  async keepAlive(everyMs: number): Promise<void> {
+    if (performance.now() - this.lastSpoke >= everyMs) await this.query("SELECT 1");
   }
   async close(): Promise<void> {
     this.alive = false;
@@ -165,6 +192,7 @@ class PartitionRun {
           } catch (e) {
             if (attempt >= 50 || !this.live()) throw e;
             await sleep(200);
+            await this.session.keepAlive(w.heartbeatMs);
           }
         }
         const consumer = await w.withNats((n) => n.js.consumers.get(STREAM, consumerName(this.p)));
@@ -183,6 +211,11 @@ class PartitionRun {
       }
     } catch (e) {
       if (this.live()) w.log(`partition ${this.p}: ${(e as Error).message}; giving it up`);
+      else if (!this.stopping && !w.stopped) {
+        // Its session is gone (the server ended it, or the database went away): the lock went with it,
+        // and the batch in progress, if any, was rolled back by the server.
+        w.log(`partition ${this.p}: its PostgreSQL session ended (${this.session.ended ?? (e as Error).message}); nothing uncommitted was kept, the partition is given up`);
+      }
     } finally {
       w.owned.delete(this.p);
     }
@@ -216,9 +249,10 @@ class PartitionRun {
       if (this.buffer.length === 0) {
         await new Promise<void>((r) => {
           this.wake = r;
-          setTimeout(r, 500);
+          setTimeout(r, Math.min(500, w.heartbeatMs));
         });
         this.wake = null;
+        if (this.live()) await this.session.keepAlive(w.heartbeatMs);
         continue;
       }
       const take = this.buffer.splice(0, w.opts.batchSize);
@@ -274,6 +308,8 @@ export class Worker {
   readonly stats: WorkerStats = { batches: 0, messages: 0, skipped: 0, statements: 0, rowsWritten: 0, takeovers: 0 };
   readonly programs: ProgramCache;
   readonly schema: string;
+  /** How often each session is spoken on at least (a quarter of the hang timeout). */
+  readonly heartbeatMs: number;
   replicas = 3;
   private nats: Nats | null = null;
   private home: Session | null = null;
@@ -282,6 +318,7 @@ export class Worker {
 
   constructor(readonly opts: WorkerOptions) {
     this.schema = opts.target.schema;
+    this.heartbeatMs = Math.max(50, Math.floor(opts.hangTimeoutMs / 4));
     this.programs = new ProgramCache(this.schema, opts.wallClock);
   }
 
@@ -316,7 +353,7 @@ export class Worker {
   }
 
   private async connectHome(): Promise<void> {
-    const home = await Session.open(this.opts.target, `qungui-worker ${this.opts.name}`);
+    const home = await Session.open(this.opts.target, `qungui-worker ${this.opts.name}`, this.opts.hangTimeoutMs);
     if (!(await announceWorker(home, this.schema, this.opts.name))) {
       await home.close();
       // Also the case for a moment after a worker of this name was killed, until PostgreSQL sees its connection gone.
@@ -376,7 +413,7 @@ export class Worker {
     for (let i = 0; i < this.partitions && this.owned.size < share && !this.stopped; i++) {
       const p = (offset + i) % this.partitions;
       if (owners.has(p) || this.owned.has(p)) continue;
-      const session = await Session.open(this.opts.target, `qungui-worker ${this.opts.name}`);
+      const session = await Session.open(this.opts.target, `qungui-worker ${this.opts.name}`, this.opts.hangTimeoutMs);
       if (!(await tryLockPartition(session, this.schema, p).catch(() => false))) {
         await session.close();
         continue;
