@@ -8,6 +8,7 @@
  * stream as a duplicate. Different partitions are published concurrently.
  */
 import type { JetStreamClient } from "@nats-io/jetstream";
+import type { MsgHdrs } from "@nats-io/transport-node";
 import { redactLine, type DeadLetter } from "../engine/intake.js";
 import { inputLine, refusedDeadLetter, withoutBom, type RefusedLine } from "../engine/stream.js";
 import { broadcastMsgId, fnv1a, routeLine, subjectOf, type Route } from "./contract.js";
@@ -39,6 +40,8 @@ export interface Outgoing {
   subject: string;
   data: string;
   msgId: string;
+  /** Headers of a message that is not an event (a policy switch). */
+  headers?: MsgHdrs;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -68,7 +71,7 @@ export async function publishOne(js: JetStreamClient, m: Outgoing, giveUpMs: num
   let wait = 50;
   for (;;) {
     try {
-      const ack = await js.publish(m.subject, m.data, { msgID: m.msgId, timeout: 2000 });
+      const ack = await js.publish(m.subject, m.data, { msgID: m.msgId, timeout: 2000, ...(m.headers === undefined ? {} : { headers: m.headers }) });
       return { seq: ack.seq, duplicate: ack.duplicate };
     } catch (e) {
       if (performance.now() - start > giveUpMs) throw new Error(`publishing to ${m.subject} failed for ${Math.round(giveUpMs / 1000)} s: ${(e as Error).message}`);
