@@ -21,7 +21,9 @@
  * its locks. So every session the worker opens asks PostgreSQL to end it after `hangTimeoutMs` of
  * silence (`idle_session_timeout`, `idle_in_transaction_session_timeout`), and a live worker speaks
  * on each of its sessions more often than that (a batch, or a `SELECT 1`). A hung worker's sessions
- * are ended by the server, its locks go with them, and the others take its partitions over. When it
+ * are ended by the server, its locks go with them, and the others take its partitions over. A
+ * session the server is blocked writing a result to (the worker stopped before reading it) is not
+ * idle; the other workers end it after the same timeout (`endStuckOwners`). When the hung worker
  * resumes, the batch it was deciding is on a connection the server has closed: it cannot commit it.
  */
 import type { Consumer, JsMsg } from "@nats-io/jetstream";
@@ -31,7 +33,7 @@ import { loadIRText } from "../ir/load.js";
 import { transientPgError } from "../store/postgres.js";
 import { decideBatch, type CommittedDecision, type PartitionMessage, type Programs, type Queryable } from "./batch.js";
 import { KIND_HEADER, STREAM } from "./contract.js";
-import { announceWorker, liveWorkers, partitionOwners, tryLockPartition } from "./locks.js";
+import { announceWorker, endStuckOwners, liveWorkers, partitionOwners, tryLockPartition } from "./locks.js";
 import { connectNats, consumerName, resetConsumer, type Nats } from "./nats.js";
 import { partitionCount, type PgTarget } from "./schema.js";
 
@@ -407,6 +409,8 @@ export class Worker {
       return;
     }
     if (this.owned.size >= share) return;
+    // A worker stopped while PostgreSQL writes to it is "active", out of the idle timeouts' reach: end it here.
+    for (const p of await endStuckOwners(home, this.schema, this.opts.hangTimeoutMs)) this.log(`partition ${p}: its owner has not read from PostgreSQL for ${this.opts.hangTimeoutMs} ms; its session was ended`);
     const owners = await partitionOwners(home, this.schema);
     // Start looking at a place of its own, so workers starting together do not all race for partition 0.
     const offset = (Number.parseInt(this.opts.name.replace(/[^0-9]/g, "").slice(-6) || "0", 10) * 7919) % this.partitions;

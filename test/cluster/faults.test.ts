@@ -10,6 +10,9 @@
  *   connections, so its locks): PostgreSQL ends its sessions after the worker's hang timeout, the
  *   other worker takes the partitions over and decides them; when the hung worker is resumed (SIGCONT)
  *   its batch is on a connection the server closed and is never committed. Exactly once throughout.
+ * - A partition's owner stopped while PostgreSQL is writing a result to it (its session is "active",
+ *   out of the idle timeouts' reach): a worker ends that session after its hang timeout and takes the
+ *   partition.
  */
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,7 +23,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STREAM } from "../../src/cluster/contract.js";
 import { messagesOf } from "../../src/cluster/ingest.js";
-import { partitionOwners } from "../../src/cluster/locks.js";
+import { partitionLockKey, partitionOwners } from "../../src/cluster/locks.js";
 import { compilePolicyText } from "../../src/compile.js";
 import { parseRfc3339 } from "../../src/source/time.js";
 import { postgresUnavailable, startPostgres, type TestServer } from "../service/postgres.js";
@@ -233,4 +236,43 @@ describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a
     await expectExactlyOnce(server.url, schema, inStream, expected);
     expect(readFileSync(join(dir, "hA.log"), "utf8")).toMatch(/terminating connection due to idle-in-transaction timeout/);
   }, 240_000);
+
+  it("an owner that stopped reading a result from PostgreSQL is ended by a worker after its hang timeout", async () => {
+    const schema = "qf_stuck";
+    const HANG_MS = 2000;
+    await freshCluster(schema);
+    const dir = tempDir("qungui-fault-stuck-");
+    const lines = partitionedStream(ir, { partitions: PARTITIONS, eventsPerPartition: 500, usersPerPartition: 100, seed: 31, startMs: parseRfc3339("2018-09-01T09:00:00+08:00")! }).lines;
+    const file = join(dir, "events.jsonl");
+    writeFileSync(file, lines.join("\n") + "\n");
+    const expected = expectedMessages(lines);
+    expect((await cli(["ingest", file, "--nats", ...nats.urls])).code).toBe(0);
+    const inStream = await stored();
+
+    // An owner of partition 0 that asked for a large result and stopped reading it (as a SIGSTOPped worker would).
+    const stuck = new pg.Client({ connectionString: server.url, application_name: "qungui-worker stuck" });
+    await stuck.connect();
+    stuck.on("error", () => undefined);
+    expect((await stuck.query("SELECT pg_try_advisory_lock($1, 0) AS ok", [partitionLockKey(schema)])).rows[0].ok).toBe(true);
+    const socket = (stuck as unknown as { connection: { stream: NodeJS.ReadableStream } }).connection.stream;
+    const big = stuck.query("SELECT repeat('x', 100000) FROM generate_series(1, 2000)").catch((e: Error) => e);
+    socket.pause();
+    const stuckState = async () => (await db.query(`SELECT state, wait_event FROM pg_stat_activity WHERE application_name = 'qungui-worker stuck'`)).rows[0] as { state: string; wait_event: string | null } | undefined;
+    await until(async () => (await stuckState())?.wait_event === "ClientWrite", 30_000, "PostgreSQL to block writing to the stuck owner");
+
+    const worker = startWorker("sw", nats.urls, `${server.url}&schema=${schema}`, join(dir, "sw.log"), ["--hang-timeout", String(HANG_MS)]);
+    try {
+      await until(async () => (await partitionOwners(db, schema)).get(0) === "qungui-worker sw", HANG_MS + 30_000, "the worker to end the stuck owner and take partition 0");
+      expect(await stuckState()).toBeUndefined();
+      expect(readFileSync(join(dir, "sw.log"), "utf8")).toMatch(/partition 0: its owner has not read from PostgreSQL for 2000 ms; its session was ended/);
+      await until(async () => (await consumedTotal(server.url, schema)) >= inStream, 60_000, "every message to be decided");
+    } finally {
+      worker.child.kill("SIGTERM");
+      await worker.exited;
+      socket.resume();
+      await big;
+      await stuck.end().catch(() => undefined);
+    }
+    await expectExactlyOnce(server.url, schema, inStream, expected);
+  }, 120_000);
 });
