@@ -44,6 +44,9 @@ export async function runServeCluster(c: ServeConfig, io: Io, env: NodeJS.Proces
       maxBatch: c.maxBatch,
       logger: c.logLevel === "silent" ? false : { level: c.logLevel },
       clock: () => Date.now(),
+      requestTimeoutMs: c.requestTimeout,
+      headersTimeoutMs: c.headersTimeout,
+      keepAliveTimeoutMs: c.keepAliveTimeout,
       ...(token !== undefined ? { adminToken: token } : {}),
       ...(tls !== undefined ? { tls } : {}),
     });

@@ -45,6 +45,10 @@ export interface ClusterServerOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** File name used in diagnostics of a reloaded policy. */
   policyName?: string;
+  /** Against slow clients, as the single server: the whole request, its headers, an idle keep-alive connection (ms). */
+  requestTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
 }
 
 interface Waiter {
@@ -111,8 +115,18 @@ function errorBody(statusCode: number, error: string, message: string, extra: Re
 const isSettled = (w: Waiter) => w.settled >= w.copies;
 
 export async function buildClusterServer(o: ClusterServerOptions): Promise<FastifyInstance> {
-  const serverFactory = (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
-    o.tls === undefined ? createHttpServer(handler) : createHttpsServer({ cert: o.tls.cert, key: o.tls.key }, handler);
+  const serverFactory = (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
+    const timeouts = {
+      requestTimeout: o.requestTimeoutMs ?? 30_000,
+      headersTimeout: Math.min(o.headersTimeoutMs ?? 10_000, o.requestTimeoutMs ?? 30_000),
+      keepAliveTimeout: o.keepAliveTimeoutMs ?? 5_000,
+      // How often Node checks the two timeouts above (its default, 30 s, lets a slow client stay up to 30 s past them).
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor((o.headersTimeoutMs ?? 10_000) / 4))),
+    };
+    const server = o.tls === undefined ? createHttpServer(timeouts, handler) : createHttpsServer({ ...timeouts, cert: o.tls.cert, key: o.tls.key }, handler);
+    server.keepAliveTimeout = timeouts.keepAliveTimeout;
+    return server;
+  };
   const logger = o.logger === false ? false : { level: o.logger === true ? "info" : o.logger.level, redact: ["req.headers.authorization", "req.headers.cookie"] };
   const app = Fastify({ logger, bodyLimit: o.bodyLimit, serverFactory });
   const waiters = new Waiters();
