@@ -111,11 +111,18 @@ class Session {
     const s = new Session(client);
     try {
       await client.connect();
+    } catch (e) {
+      s.alive = false;
+      throw e;
+    }
+    try {
       // The server ends this session when the worker falls silent on it, releasing its locks.
       const ms = String(hangTimeoutMs);
       await client.query("SELECT set_config('idle_in_transaction_session_timeout', $1, false), set_config('idle_session_timeout', $1, false)", [ms]);
     } catch (e) {
       await s.close();
+      // 42704: an unknown setting; idle_session_timeout came with PostgreSQL 14.
+      if ((e as { code?: string }).code === "42704") throw new Error(`workers need PostgreSQL 14 or later (idle_session_timeout): ${(e as Error).message}`);
       throw e;
     }
     return s;
