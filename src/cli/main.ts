@@ -197,6 +197,7 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .argument("[events]", "events file (JSON Lines); standard input when absent or -")
     .option("--nats <urls...>", NATS_HELP)
     .option("--dead-letter <file>", "write lines that cannot be published here (default: stderr)")
+    .option("--give-up <seconds>", "stop when a publish has failed for this long (NATS unreachable, no quorum); a re-run continues (default 120)")
     .action(async (events: string | undefined, opts: import("./ingest.js").IngestFlags) => setStatus(await (await import("./ingest.js")).runIngest(events, opts, io)));
 
   const serve = program

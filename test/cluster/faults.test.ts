@@ -6,6 +6,9 @@
  * - The stream's leader node is SIGKILLed while `qungui ingest` publishes: the ingest finishes (or
  *   fails saying why), and a re-publish of the whole file adds nothing. Every event is then decided
  *   exactly once, each partition in file order.
+ * - Two of the three NATS nodes are SIGKILLed while `qungui ingest` publishes (no quorum): it stops
+ *   after `--give-up`, saying what it stored; once the nodes are back, a re-run of the whole file
+ *   stores only the rest, and every event is decided exactly once.
  * - A worker holding partitions is SIGSTOPped in the middle of a batch's transaction (it keeps its
  *   connections, so its locks): PostgreSQL ends its sessions after the worker's hang timeout, the
  *   other worker takes the partitions over and decides them; when the hung worker is resumed (SIGCONT)
@@ -155,6 +158,53 @@ describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a
     console.info(`ingest fault: leader ${leaderName} killed at ${atKill} of ${expected.msgIds.size} messages stored; first run exit ${first.code}; re-run stored ${m![2]}, dropped ${m![3]}`);
 
     const workers = ["fa", "fb"].map((n) => startWorker(n, nats.urls, `${server.url}&schema=${schema}`, join(dir, `${n}.log`)));
+    try {
+      await until(async () => (await consumedTotal(server.url, schema)) >= inStream, 120_000, "the workers to decide every message");
+    } finally {
+      for (const w of workers) w.child.kill("SIGTERM");
+      await Promise.all(workers.map((w) => w.exited));
+    }
+    await expectExactlyOnce(server.url, schema, inStream, expected);
+  }, 240_000);
+
+  it("two NATS nodes die during ingest (no quorum): ingest stops after --give-up saying what it stored; a re-run once they are back stores the rest, nothing twice", async () => {
+    const schema = "qf_quorum";
+    await freshCluster(schema);
+    const dir = tempDir("qungui-fault-quorum-");
+    const lines = partitionedStream(ir, { partitions: PARTITIONS, eventsPerPartition: 2500, usersPerPartition: 300, seed: 17, startMs: parseRfc3339("2018-04-01T09:00:00+08:00")! }).lines;
+    const file = join(dir, "events.jsonl");
+    writeFileSync(file, lines.join("\n") + "\n");
+    const expected = expectedMessages(lines);
+
+    const ingest = cli(["ingest", file, "--nats", ...nats.urls, "--give-up", "3"]);
+    let finished = false;
+    void ingest.then(() => (finished = true));
+    await until(async () => finished || (await stored().catch(() => 0)) >= expected.msgIds.size / 4, 60_000, "a quarter of the file to be stored");
+    expect(finished).toBe(false);
+    nats.kill(1);
+    nats.kill(2);
+    const first = await ingest;
+    expect(first.code).toBe(2);
+    const said = /qungui: ingest stopped: publishing to qungui\.events\.[0-9]+ failed for 3 s: .*Before it, ([0-9]+) messages were stored and ([0-9]+) were already in the stream; run the same ingest again/.exec(first.stderr);
+    expect(said, first.stderr).not.toBeNull();
+    const storedBefore = Number(said![1]);
+    expect(storedBefore).toBeGreaterThan(0);
+    expect(storedBefore).toBeLessThan(expected.msgIds.size);
+    await nats.restart(1);
+    await nats.restart(2);
+
+    const again = await cli(["ingest", file, "--nats", ...nats.urls]);
+    expect(again.code, again.stderr).toBe(0);
+    const m = /→ ([0-9]+) inputs to 4 partitions \(([0-9]+) stored, ([0-9]+) already in the stream\)/.exec(again.stderr);
+    expect(m, again.stderr).not.toBeNull();
+    const inStream = await stored();
+    expect(inStream).toBe(expected.msgIds.size);
+    // What the first run stored (and possibly a publish it sent but never heard back about) is dropped by id.
+    expect(Number(m![3])).toBeGreaterThanOrEqual(storedBefore);
+    expect(Number(m![2])).toBeGreaterThan(0);
+    console.info(`quorum lost during ingest: first run stopped after storing ${storedBefore}; re-run stored ${m![2]}, dropped ${m![3]}; stream holds ${inStream}`);
+
+    const workers = ["qa", "qb"].map((n) => startWorker(n, nats.urls, `${server.url}&schema=${schema}`, join(dir, `${n}.log`)));
     try {
       await until(async () => (await consumedTotal(server.url, schema)) >= inStream, 120_000, "the workers to decide every message");
     } finally {
