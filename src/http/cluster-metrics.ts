@@ -23,6 +23,16 @@ export interface ClusterMetricsSource {
   partitionsByPolicy(): Promise<Map<string, number>>;
 }
 
+/** A committed decision's outcome (its JSON comes from a worker's row; anything else counts as none). */
+function outcomeOf(json: string): Outcome | null {
+  try {
+    const o = (JSON.parse(json) as { outcome?: unknown }).outcome;
+    return typeof o === "string" && (OUTCOMES as readonly string[]).includes(o) ? (o as Outcome) : null;
+  } catch {
+    return null;
+  }
+}
+
 export class ClusterMetrics {
   readonly registry = new Registry();
   readonly requests = new Counter({ name: "qungui_http_requests_total", help: "HTTP requests by method, route and status code.", labelNames: ["method", "route", "status"], registers: [this.registry] });
@@ -81,8 +91,8 @@ export class ClusterMetrics {
   /** Counts the decisions (their JSON, as committed) and dead letters of an answer. */
   countAnswer(decisionsJson: readonly string[], deadLetters: number): void {
     for (const j of decisionsJson) {
-      const o = (JSON.parse(j) as { outcome?: Outcome }).outcome;
-      if (o !== undefined && Object.hasOwn(this.byOutcome, o)) this.byOutcome[o].inc();
+      const o = outcomeOf(j);
+      if (o !== null) this.byOutcome[o].inc();
     }
     if (deadLetters > 0) this.deadLetters.inc(deadLetters);
   }
