@@ -5,7 +5,7 @@
  * primary decisions + dead letters. Only a line too large to publish is a dead letter here.
  */
 import { serializeDeadLetter } from "../engine/stream.js";
-import { publishLines } from "../cluster/ingest.js";
+import { PublishFailure, publishLines } from "../cluster/ingest.js";
 import { connectNats, natsServers, streamPartitions } from "../cluster/nats.js";
 import { decoding, EXIT, fileWriter, LineWriter, UsageError, type Io } from "./io.js";
 import { openLineSource, stoppedNotice } from "./lines.js";
@@ -13,11 +13,14 @@ import { openLineSource, stoppedNotice } from "./lines.js";
 export interface IngestFlags {
   nats?: string[];
   deadLetter?: string;
+  giveUp?: string;
 }
 
 export async function runIngest(events: string | undefined, flags: IngestFlags, io: Io): Promise<number> {
   const servers = natsServers(flags.nats ?? (process.env["QUNGUI_NATS"] ? [process.env["QUNGUI_NATS"]] : []));
   if (servers.length === 0) throw new UsageError("give the NATS servers: --nats nats://host:4222 … (or QUNGUI_NATS)");
+  const giveUpS = flags.giveUp === undefined ? 120 : Number(flags.giveUp);
+  if (!Number.isInteger(giveUpS) || giveUpS < 1) throw new UsageError(`--give-up must be a whole number of seconds (1 or more), not ${JSON.stringify(flags.giveUp)}`);
   const nats = await connectNats(servers, "qungui-ingest").catch((e: Error) => {
     throw new UsageError(`cannot connect to NATS (${servers.join(", ")}): ${e.message}`);
   });
@@ -31,7 +34,14 @@ export async function runIngest(events: string | undefined, flags: IngestFlags, 
     const t0 = performance.now();
     let counts;
     try {
-      counts = await publishLines(nats.js, input.lines, { partitions, maxPayload: nats.nc.info?.max_payload ?? 1 << 20 }, (d) => dead.line(serializeDeadLetter(d)));
+      counts = await publishLines(nats.js, input.lines, { partitions, maxPayload: nats.nc.info?.max_payload ?? 1 << 20, giveUpMs: giveUpS * 1000 }, (d) => dead.line(serializeDeadLetter(d)));
+    } catch (e) {
+      if (!(e instanceof PublishFailure)) throw e;
+      const c = e.counts;
+      throw new UsageError(
+        `ingest stopped: ${e.message}. Before it, ${c.published} messages were stored and ${c.duplicates} were already in the stream; ` +
+          `run the same ingest again once NATS is back: what is stored is dropped by its message id, and each partition continues in order`,
+      );
     } finally {
       input.close();
       dead.flush();

@@ -188,6 +188,7 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .option("--name <name>", "how cluster status shows this worker (default host-pid)")
     .option("--batch <n>", "most messages decided in one transaction (default 500)")
     .option("--rebalance <ms>", "how often to look for partitions to take or give up (default 500)")
+    .option("--hang-timeout <ms>", "PostgreSQL ends this worker's sessions after this long without a statement, so a hung worker's partitions are taken over (default 10000)")
     .action(async (opts: import("./worker.js").WorkerFlags) => setStatus(await (await import("./worker.js")).runWorker(opts, io)));
 
   program
@@ -196,6 +197,7 @@ function build(io: Io, setStatus: (code: number) => void): Command {
     .argument("[events]", "events file (JSON Lines); standard input when absent or -")
     .option("--nats <urls...>", NATS_HELP)
     .option("--dead-letter <file>", "write lines that cannot be published here (default: stderr)")
+    .option("--give-up <seconds>", "stop when a publish has failed for this long (NATS unreachable, no quorum); a re-run continues (default 120)")
     .action(async (events: string | undefined, opts: import("./ingest.js").IngestFlags) => setStatus(await (await import("./ingest.js")).runIngest(events, opts, io)));
 
   const serve = program

@@ -11,7 +11,6 @@
  * Stop: SIGTERM or SIGINT drains (readiness 503, no new connections, requests in flight answered)
  * within `--grace`, then the engine and the store are closed and the process exits 0.
  */
-import { readFileSync } from "node:fs";
 import type { Program } from "../engine/index.js";
 import { renderDiagnostics } from "../source/render.js";
 import { loadStoredPolicy, StoredPolicyError } from "../store/stored-policy.js";
@@ -22,30 +21,7 @@ import { StoreError, type Store } from "../store/types.js";
 import { EXIT, UsageError, type Io } from "./io.js";
 import { requirePolicy } from "./load-policy.js";
 import { resolveServeConfig, type ServeConfig } from "./serve-config.js";
-
-function adminToken(c: ServeConfig, env: NodeJS.ProcessEnv): string | undefined {
-  if (c.tokenFile !== undefined) {
-    let t: string;
-    try {
-      t = readFileSync(c.tokenFile, "utf8").trim();
-    } catch (e) {
-      throw new UsageError(`cannot read ${c.tokenFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    if (t.length < 16) throw new UsageError(`the token in ${c.tokenFile} is too short (16 characters at least)`);
-    return t;
-  }
-  const token = env["QUNGUI_ADMIN_TOKEN"];
-  if (token !== undefined && token.length > 0 && token.length < 16) throw new UsageError("QUNGUI_ADMIN_TOKEN is too short (16 characters at least)");
-  return token === undefined || token.length === 0 ? undefined : token;
-}
-
-function readPem(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
+import { adminToken, readPem } from "./serve-secrets.js";
 
 /** The store's policy in force, for a server started without a policy file. */
 async function storedProgram(store: Store): Promise<Program | null> {
@@ -74,7 +50,7 @@ async function openEngine(program: Program, store: Store, c: ServeConfig, io: Io
 
 export async function runServe(policyArg: string | undefined, flags: Record<string, unknown>, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const c = await resolveServeConfig(policyArg, flags, env);
-  if (c.cluster) return (await import("./serve-cluster.js")).runServeCluster(c, io);
+  if (c.cluster) return (await import("./serve-cluster.js")).runServeCluster(c, io, env);
   const token = adminToken(c, env);
   const tls = c.tlsCert !== undefined && c.tlsKey !== undefined ? { cert: readPem(c.tlsCert), key: readPem(c.tlsKey) } : undefined;
   let given: Program | null = null;

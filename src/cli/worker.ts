@@ -12,6 +12,7 @@ export interface WorkerFlags extends ClusterFlags {
   name?: string;
   batch?: string;
   rebalance?: string;
+  hangTimeout?: string;
 }
 
 function positive(v: string | undefined, what: string, dflt: number): number {
@@ -25,12 +26,17 @@ export async function runWorker(flags: WorkerFlags, io: Io): Promise<number> {
   const { servers, target } = clusterTargets(flags);
   const name = flags.name ?? `${hostname()}-${process.pid}`;
   if (!/^[A-Za-z0-9._-]{1,40}$/.test(name)) throw new UsageError("--name: 1 to 40 letters, digits, dots, dashes or underscores");
+  const rebalanceMs = positive(flags.rebalance, "--rebalance", 500);
+  const hangTimeoutMs = positive(flags.hangTimeout, "--hang-timeout", 10_000);
+  // The home session is spoken on once per rebalance round: the server must not end it between two.
+  if (hangTimeoutMs < Math.max(1000, 2 * rebalanceMs)) throw new UsageError(`--hang-timeout must be at least 1000 ms and twice --rebalance (${rebalanceMs} ms)`);
   const worker = new Worker({
     servers,
     target,
     name,
     batchSize: positive(flags.batch, "--batch", 500),
-    rebalanceMs: positive(flags.rebalance, "--rebalance", 500),
+    rebalanceMs,
+    hangTimeoutMs,
     log: (line) => io.err(line + "\n"),
     wallClock: () => Date.now(),
     now: () => Date.now(),

@@ -7,6 +7,7 @@ import type pg from "pg";
 import { compileProgram } from "../engine/index.js";
 import type { PolicyIR } from "../ir/types.js";
 import { KIND_HEADER, MAX_PARTITIONS, STREAM, subjectOf } from "./contract.js";
+import { publishOne } from "./ingest.js";
 import { partitionOwners, liveWorkers } from "./locks.js";
 import { consumerLag, ensureConsumer, ensureStream, type Nats } from "./nats.js";
 import { initTables, partitionCount } from "./schema.js";
@@ -97,15 +98,18 @@ export async function clusterStatus(nats: Nats, pool: pg.Pool, schema: string): 
  * event after it in the log is decided with the new policy whichever worker decides it, and a
  * redelivered batch switches at the same place again.
  */
-export async function switchPolicy(nats: Nats, pool: pg.Pool, schema: string, ir: PolicyIR, now: number): Promise<{ policyId: string; partitions: number }> {
+export async function switchPolicy(nats: Nats, pool: pg.Pool, schema: string, ir: PolicyIR, now: number): Promise<{ policyId: string; partitions: number; switchAt: number[] }> {
   const policyId = compileProgram(ir).id;
   const partitions = await partitionCount(pool, schema);
   await pool.query(`INSERT INTO "${schema}".cluster_policies (id, ir, loaded_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`, [policyId, JSON.stringify(ir), now]);
+  const switchAt: number[] = [];
   for (let p = 0; p < partitions; p++) {
     const h = headers();
     h.set(KIND_HEADER, "policy");
-    // Unique per load, so switching back to an earlier policy later is not dropped as a duplicate.
-    await nats.js.publish(subjectOf(p), policyId, { headers: h, msgID: `policy:${policyId}:${now}@${p}` });
+    // Unique per load, so switching back to an earlier policy later is not dropped as a duplicate;
+    // a retry after a NATS node's loss keeps it, so the switch is stored once.
+    const r = await publishOne(nats.js, { partition: p, subject: subjectOf(p), data: policyId, msgId: `policy:${policyId}:${now}@${p}`, headers: h }, 30_000);
+    switchAt.push(r.seq);
   }
-  return { policyId, partitions };
+  return { policyId, partitions, switchAt };
 }

@@ -8,6 +8,7 @@
  * stream as a duplicate. Different partitions are published concurrently.
  */
 import type { JetStreamClient } from "@nats-io/jetstream";
+import type { MsgHdrs } from "@nats-io/transport-node";
 import { redactLine, type DeadLetter } from "../engine/intake.js";
 import { inputLine, refusedDeadLetter, withoutBom, type RefusedLine } from "../engine/stream.js";
 import { broadcastMsgId, fnv1a, routeLine, subjectOf, type Route } from "./contract.js";
@@ -39,9 +40,21 @@ export interface Outgoing {
   subject: string;
   data: string;
   msgId: string;
+  /** Headers of a message that is not an event (a policy switch). */
+  headers?: MsgHdrs;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The servers stayed unreachable for a publish: what was stored before is in `counts` (a re-run of the same input drops it by message id). */
+export class PublishFailure extends Error {
+  constructor(
+    message: string,
+    readonly counts: IngestCounts,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The message id of a line routed to one partition: the event id, or, for a line without one
@@ -58,7 +71,7 @@ export async function publishOne(js: JetStreamClient, m: Outgoing, giveUpMs: num
   let wait = 50;
   for (;;) {
     try {
-      const ack = await js.publish(m.subject, m.data, { msgID: m.msgId, timeout: 2000 });
+      const ack = await js.publish(m.subject, m.data, { msgID: m.msgId, timeout: 2000, ...(m.headers === undefined ? {} : { headers: m.headers }) });
       return { seq: ack.seq, duplicate: ack.duplicate };
     } catch (e) {
       if (performance.now() - start > giveUpMs) throw new Error(`publishing to ${m.subject} failed for ${Math.round(giveUpMs / 1000)} s: ${(e as Error).message}`);
@@ -132,7 +145,7 @@ export async function publishLines(js: JetStreamClient, lines: Iterable<string |
     const qs = queues;
     queues = Array.from({ length: o.partitions }, () => []);
     queued = 0;
-    await Promise.all(
+    const outcomes = await Promise.allSettled(
       qs.map(async (q) => {
         for (const m of q) {
           const r = await publishOne(js, m, giveUp);
@@ -141,6 +154,9 @@ export async function publishLines(js: JetStreamClient, lines: Iterable<string |
         }
       }),
     );
+    // Every partition has gone as far as it could before the failure is reported.
+    const failed = outcomes.find((x): x is PromiseRejectedResult => x.status === "rejected");
+    if (failed !== undefined) throw new PublishFailure((failed.reason as Error).message, counts);
   };
   let lineNo = 0;
   for (const raw of lines) {

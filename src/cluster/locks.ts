@@ -50,3 +50,21 @@ export async function announceWorker(q: Queryable, schema: string, name: string)
   const r = await q.query("SELECT pg_try_advisory_lock($1, $2) AS ok", [workerLockKey(schema), int4(fnv1a(name))]);
   return r.rows[0].ok === true;
 }
+
+/**
+ * Ends the sessions that hold one of the schema's partition locks and have been sending a result to
+ * a client that does not read it for longer than `ms` (`wait_event = 'ClientWrite'` since the
+ * statement began): a worker stopped while PostgreSQL was writing to it. Such a session is `active`,
+ * so the idle timeouts that end a hung worker's other sessions never apply to it, and a live worker
+ * reads what it asked for at once. Returns the partitions freed. Needs the workers to share a role
+ * (or `pg_signal_backend`), as PostgreSQL's `pg_terminate_backend` does.
+ */
+export async function endStuckOwners(q: Queryable, schema: string, ms: number): Promise<number[]> {
+  const r = await q.query(
+    `SELECT l.objid::int AS p, pg_terminate_backend(a.pid) AS ended FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+     WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 AND l.classid::bigint = ($1::int::bigint & 4294967295) AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+       AND a.pid <> pg_backend_pid() AND a.state = 'active' AND a.wait_event = 'ClientWrite' AND a.query_start < clock_timestamp() - make_interval(secs => $2::float8 / 1000)`,
+    [partitionLockKey(schema), ms],
+  );
+  return r.rows.filter((x) => x.ended === true).map((x) => Number(x.p));
+}

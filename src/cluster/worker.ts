@@ -16,6 +16,15 @@
  * delivered elsewhere, so the owner decides only the messages before the gap and recreates the
  * consumer from its new position. No message is ever skipped; redeliveries at or below the position
  * are dropped by the batch's position check.
+ *
+ * A hung worker (stopped, swapped out, stuck in a long GC) keeps its connections open, and with them
+ * its locks. So every session the worker opens asks PostgreSQL to end it after `hangTimeoutMs` of
+ * silence (`idle_session_timeout`, `idle_in_transaction_session_timeout`), and a live worker speaks
+ * on each of its sessions more often than that (a batch, or a `SELECT 1`). A hung worker's sessions
+ * are ended by the server, its locks go with them, and the others take its partitions over. A
+ * session the server is blocked writing a result to (the worker stopped before reading it) is not
+ * idle; the other workers end it after the same timeout (`endStuckOwners`). When the hung worker
+ * resumes, the batch it was deciding is on a connection the server has closed: it cannot commit it.
  */
 import type { Consumer, JsMsg } from "@nats-io/jetstream";
 import pg from "pg";
@@ -24,7 +33,7 @@ import { loadIRText } from "../ir/load.js";
 import { transientPgError } from "../store/postgres.js";
 import { decideBatch, type CommittedDecision, type PartitionMessage, type Programs, type Queryable } from "./batch.js";
 import { KIND_HEADER, STREAM } from "./contract.js";
-import { announceWorker, liveWorkers, partitionOwners, tryLockPartition } from "./locks.js";
+import { announceWorker, endStuckOwners, liveWorkers, partitionOwners, tryLockPartition } from "./locks.js";
 import { connectNats, consumerName, resetConsumer, type Nats } from "./nats.js";
 import { partitionCount, type PgTarget } from "./schema.js";
 
@@ -61,6 +70,12 @@ export interface WorkerOptions {
   wallClock: () => number;
   /** The time written as `committed_at` (the CLI passes the system clock). */
   now: () => number;
+  /**
+   * PostgreSQL ends a session of this worker after this long without a statement, in a transaction
+   * or not: the bound on how long a hung worker keeps its partitions. The worker speaks on each
+   * session at least every quarter of it.
+   */
+  hangTimeoutMs: number;
 }
 
 export interface WorkerStats {
@@ -74,18 +89,24 @@ export interface WorkerStats {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A PostgreSQL connection that knows when it is gone. */
+/** A PostgreSQL connection that knows when it is gone, and why. */
 class Session {
   alive = true;
+  /** What ended it (the server's message when it was the server). */
+  ended: string | null = null;
+  /** When a statement was last sent (performance.now()): a session silent for the hang timeout is ended by the server. */
+  private lastSpoke = performance.now();
   private constructor(readonly client: pg.Client) {
-    client.on("error", () => {
+    client.on("error", (e: Error) => {
       this.alive = false;
+      this.ended ??= e.message;
     });
     client.on("end", () => {
       this.alive = false;
+      this.ended ??= "the connection closed";
     });
   }
-  static async open(target: PgTarget, name: string): Promise<Session> {
+  static async open(target: PgTarget, name: string, hangTimeoutMs: number): Promise<Session> {
     const client = new pg.Client({ connectionString: target.connectionString, application_name: name, connectionTimeoutMillis: 5000, keepAlive: true });
     const s = new Session(client);
     try {
@@ -94,10 +115,25 @@ class Session {
       s.alive = false;
       throw e;
     }
+    try {
+      // The server ends this session when the worker falls silent on it, releasing its locks.
+      const ms = String(hangTimeoutMs);
+      await client.query("SELECT set_config('idle_in_transaction_session_timeout', $1, false), set_config('idle_session_timeout', $1, false)", [ms]);
+    } catch (e) {
+      await s.close();
+      // 42704: an unknown setting; idle_session_timeout came with PostgreSQL 14.
+      if ((e as { code?: string }).code === "42704") throw new Error(`workers need PostgreSQL 14 or later (idle_session_timeout): ${(e as Error).message}`);
+      throw e;
+    }
     return s;
   }
   query(text: string, values?: unknown[]): Promise<pg.QueryResult> {
+    this.lastSpoke = performance.now();
     return this.client.query(text, values);
+  }
+  /** Speaks on the session when it has been silent for `everyMs`, so the server's idle timeout does not end a live worker's session. */
+  async keepAlive(everyMs: number): Promise<void> {
+    if (performance.now() - this.lastSpoke >= everyMs) await this.query("SELECT 1");
   }
   async close(): Promise<void> {
     this.alive = false;
@@ -165,6 +201,7 @@ class PartitionRun {
           } catch (e) {
             if (attempt >= 50 || !this.live()) throw e;
             await sleep(200);
+            await this.session.keepAlive(w.heartbeatMs);
           }
         }
         const consumer = await w.withNats((n) => n.js.consumers.get(STREAM, consumerName(this.p)));
@@ -183,6 +220,11 @@ class PartitionRun {
       }
     } catch (e) {
       if (this.live()) w.log(`partition ${this.p}: ${(e as Error).message}; giving it up`);
+      else if (!this.stopping && !w.stopped) {
+        // Its session is gone (the server ended it, or the database went away): the lock went with it,
+        // and the batch in progress, if any, was rolled back by the server.
+        w.log(`partition ${this.p}: its PostgreSQL session ended (${this.session.ended ?? (e as Error).message}); nothing uncommitted was kept, the partition is given up`);
+      }
     } finally {
       w.owned.delete(this.p);
     }
@@ -216,9 +258,10 @@ class PartitionRun {
       if (this.buffer.length === 0) {
         await new Promise<void>((r) => {
           this.wake = r;
-          setTimeout(r, 500);
+          setTimeout(r, Math.min(500, w.heartbeatMs));
         });
         this.wake = null;
+        if (this.live()) await this.session.keepAlive(w.heartbeatMs);
         continue;
       }
       const take = this.buffer.splice(0, w.opts.batchSize);
@@ -274,6 +317,8 @@ export class Worker {
   readonly stats: WorkerStats = { batches: 0, messages: 0, skipped: 0, statements: 0, rowsWritten: 0, takeovers: 0 };
   readonly programs: ProgramCache;
   readonly schema: string;
+  /** How often each session is spoken on at least (a quarter of the hang timeout). */
+  readonly heartbeatMs: number;
   replicas = 3;
   private nats: Nats | null = null;
   private home: Session | null = null;
@@ -282,6 +327,7 @@ export class Worker {
 
   constructor(readonly opts: WorkerOptions) {
     this.schema = opts.target.schema;
+    this.heartbeatMs = Math.max(50, Math.floor(opts.hangTimeoutMs / 4));
     this.programs = new ProgramCache(this.schema, opts.wallClock);
   }
 
@@ -316,7 +362,7 @@ export class Worker {
   }
 
   private async connectHome(): Promise<void> {
-    const home = await Session.open(this.opts.target, `qungui-worker ${this.opts.name}`);
+    const home = await Session.open(this.opts.target, `qungui-worker ${this.opts.name}`, this.opts.hangTimeoutMs);
     if (!(await announceWorker(home, this.schema, this.opts.name))) {
       await home.close();
       // Also the case for a moment after a worker of this name was killed, until PostgreSQL sees its connection gone.
@@ -370,13 +416,15 @@ export class Worker {
       return;
     }
     if (this.owned.size >= share) return;
+    // A worker stopped while PostgreSQL writes to it is "active", out of the idle timeouts' reach: end it here.
+    for (const p of await endStuckOwners(home, this.schema, this.opts.hangTimeoutMs)) this.log(`partition ${p}: its owner has not read from PostgreSQL for ${this.opts.hangTimeoutMs} ms; its session was ended`);
     const owners = await partitionOwners(home, this.schema);
     // Start looking at a place of its own, so workers starting together do not all race for partition 0.
     const offset = (Number.parseInt(this.opts.name.replace(/[^0-9]/g, "").slice(-6) || "0", 10) * 7919) % this.partitions;
     for (let i = 0; i < this.partitions && this.owned.size < share && !this.stopped; i++) {
       const p = (offset + i) % this.partitions;
       if (owners.has(p) || this.owned.has(p)) continue;
-      const session = await Session.open(this.opts.target, `qungui-worker ${this.opts.name}`);
+      const session = await Session.open(this.opts.target, `qungui-worker ${this.opts.name}`, this.opts.hangTimeoutMs);
       if (!(await tryLockPartition(session, this.schema, p).catch(() => false))) {
         await session.close();
         continue;

@@ -8,12 +8,24 @@
  * finds the decisions in PostgreSQL. When they are not committed within the timeout the answer is
  * 504 with what is known: the event is in the log and will be decided; asking again with the same
  * event id returns its decisions once they are committed (the stream drops the re-publish).
+ *
+ * `POST /v1/policy` (with the admin token, as the single server's) makes a policy the cluster's as
+ * `qungui cluster policy` does: its IR is recorded in `cluster_policies`, then a switch message goes
+ * to every partition, so every worker switches at the same point of the log. `GET /metrics` is
+ * Prometheus (./cluster-metrics.ts); `/v1/health/live` and `/v1/health/ready` as the single server's.
  */
-import Fastify, { type FastifyInstance } from "fastify";
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { performance } from "node:perf_hooks";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type pg from "pg";
+import { switchPolicy } from "../cluster/admin.js";
 import { messagesOf, publishOne, type Outgoing } from "../cluster/ingest.js";
 import type { Nats } from "../cluster/nats.js";
 import { DECIDED_PREFIX, type Announcement } from "../cluster/worker.js";
+import { diagnosticsToJson } from "../source/render.js";
+import { ClusterMetrics } from "./cluster-metrics.js";
+import { API_VERSION, compileReload, tokenMatches } from "./server.js";
 
 export interface ClusterServerOptions {
   nats: Nats;
@@ -25,6 +37,18 @@ export interface ClusterServerOptions {
   bodyLimit: number;
   maxBatch: number;
   logger: boolean | { level: string };
+  /** Bearer token that guards `POST /v1/policy`; without one, reloading is disabled. */
+  adminToken?: string;
+  /** The time a reloaded policy is recorded with (the CLI passes the system clock). */
+  clock: () => number;
+  /** TLS: the server certificate (chain) and private key, PEM. Without them, plain HTTP. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** File name used in diagnostics of a reloaded policy. */
+  policyName?: string;
+  /** Against slow clients, as the single server: the whole request, its headers, an idle keep-alive connection (ms). */
+  requestTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
 }
 
 interface Waiter {
@@ -88,9 +112,61 @@ function errorBody(statusCode: number, error: string, message: string, extra: Re
   return JSON.stringify({ statusCode, error, message, ...extra });
 }
 
+const isSettled = (w: Waiter) => w.settled >= w.copies;
+
 export async function buildClusterServer(o: ClusterServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: o.logger, bodyLimit: o.bodyLimit });
+  const serverFactory = (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
+    const timeouts = {
+      requestTimeout: o.requestTimeoutMs ?? 30_000,
+      headersTimeout: Math.min(o.headersTimeoutMs ?? 10_000, o.requestTimeoutMs ?? 30_000),
+      keepAliveTimeout: o.keepAliveTimeoutMs ?? 5_000,
+      // How often Node checks the two timeouts above (its default, 30 s, lets a slow client stay up to 30 s past them).
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor((o.headersTimeoutMs ?? 10_000) / 4))),
+    };
+    const server = o.tls === undefined ? createHttpServer(timeouts, handler) : createHttpsServer({ ...timeouts, cert: o.tls.cert, key: o.tls.key }, handler);
+    server.keepAliveTimeout = timeouts.keepAliveTimeout;
+    return server;
+  };
+  const logger = o.logger === false ? false : { level: o.logger === true ? "info" : o.logger.level, redact: ["req.headers.authorization", "req.headers.cookie"] };
+  const app = Fastify({ logger, bodyLimit: o.bodyLimit, serverFactory });
   const waiters = new Waiters();
+  // The NATS connection's state, for the metrics and readiness: the client reconnects by itself.
+  let natsUp = !o.nats.nc.isClosed();
+  const pgAnswers = async (): Promise<boolean> => {
+    const probe = o.pool.query("SELECT 1").then(
+      () => true,
+      () => false,
+    );
+    return Promise.race([probe, new Promise<boolean>((r) => setTimeout(() => r(false), 2_000).unref())]);
+  };
+  const metrics = new ClusterMetrics(API_VERSION, {
+    natsConnected: () => natsUp && !o.nats.nc.isClosed(),
+    ready: async () => natsUp && !o.nats.nc.isClosed() && (await pgAnswers()),
+    partitionsByPolicy: async () => {
+      const r = await o.pool.query(`SELECT policy, count(*)::int AS n FROM "${o.schema}".cluster_partitions GROUP BY policy`);
+      return new Map(r.rows.map((x) => [String(x.policy), Number(x.n)]));
+    },
+  });
+  void (async () => {
+    for await (const st of o.nats.nc.status()) {
+      if (st.type === "disconnect") {
+        natsUp = false;
+        metrics.natsDisconnects.inc();
+        app.log.warn("NATS connection lost; reconnecting");
+      } else if (st.type === "reconnect") {
+        natsUp = true;
+        metrics.natsReconnects.inc();
+        app.log.info("NATS connection made again");
+      }
+    }
+  })();
+  app.addHook("onResponse", async (req, reply) => {
+    metrics.requests.inc({ method: req.method, route: req.routeOptions.url ?? "unmatched", status: String(reply.statusCode) });
+  });
+  const refuse = (reply: FastifyReply, status: number, error: string, message: string, extra: Record<string, unknown> = {}) => {
+    metrics.rejected.labels(String(status)).inc();
+    return reply.code(status).type("application/json").send(errorBody(status, error, message, extra));
+  };
   const sub = o.nats.nc.subscribe(`${DECIDED_PREFIX}.*`, {
     callback: (err, msg) => {
       if (err !== null) return;
@@ -122,22 +198,79 @@ export async function buildClusterServer(o: ClusterServerOptions): Promise<Fasti
       .type("application/json")
       .send(JSON.stringify({ status: up ? "ok" : "unavailable", cluster: true, partitions: o.partitions }));
   });
+  app.get("/v1/health/live", async (_req, reply) => reply.type("application/json").send(JSON.stringify({ status: "live" })));
+  app.get("/v1/health/ready", async (_req, reply) => {
+    const nats = natsUp && !o.nats.nc.isClosed();
+    const postgres = await pgAnswers();
+    const ready = nats && postgres;
+    if (!ready) reply.header("retry-after", "1");
+    return reply
+      .code(ready ? 200 : 503)
+      .type("application/json")
+      .send(JSON.stringify({ status: ready ? "ready" : "unavailable", cluster: true, partitions: o.partitions, nats: nats ? "connected" : "reconnecting", postgres: postgres ? "answering" : "unavailable" }));
+  });
+
+  app.get("/metrics", async (_req, reply) => {
+    const m = await metrics.render();
+    return reply.type(m.contentType).send(m.text);
+  });
+
+  app.post("/v1/policy", async (req, reply) => {
+    if (o.adminToken === undefined || o.adminToken === "") return reply.code(403).type("application/json").send(errorBody(403, "Forbidden", "policy reload is disabled: the server was started without an admin token"));
+    if (!tokenMatches(req.headers.authorization, o.adminToken)) {
+      reply.header("www-authenticate", 'Bearer realm="qungui"');
+      return reply.code(401).type("application/json").send(errorBody(401, "Unauthorized", "a valid bearer token is needed to reload the policy"));
+    }
+    const compiled = compileReload(req.body, o.policyName ?? "policy.qg", o.clock);
+    if (compiled.program === null) {
+      metrics.reloads.inc({ result: "refused" });
+      return reply
+        .code(422)
+        .type("application/json")
+        .send(
+          errorBody(422, "Unprocessable Entity", "the policy has errors; the cluster's policy stays", {
+            diagnostics: diagnosticsToJson(compiled.diagnostics),
+            ...(compiled.rendered !== undefined ? { rendered: compiled.rendered } : {}),
+          }),
+        );
+    }
+    const program = compiled.program;
+    let r;
+    try {
+      r = await switchPolicy(o.nats, o.pool, o.schema, program.ir, o.clock());
+    } catch (e) {
+      metrics.reloads.inc({ result: "failed" });
+      // Recorded or not, no partition switches before its switch message is stored: sending the policy again is safe.
+      reply.header("retry-after", "1");
+      return reply.code(503).type("application/json").send(errorBody(503, "Service Unavailable", `the policy could not be made the cluster's: ${(e as Error).message}; send it again`));
+    }
+    metrics.reloads.inc({ result: "ok" });
+    metrics.setPolicy(program.name, r.policyId);
+    req.log.info({ policy: { name: program.name, id: r.policyId, partitions: r.partitions } }, "policy switch published to every partition");
+    return reply.type("application/json").send(
+      JSON.stringify({
+        name: program.name,
+        id: r.policyId,
+        versions: program.versions.map((v) => ({ version: v.version, effective: v.effective, zone: v.zone })),
+        // Each partition switches at its switch message: events after it are decided with this policy.
+        switchAt: r.switchAt.map((seq, partition) => ({ partition, streamSeq: seq })),
+      }),
+    );
+  });
 
   app.post("/v1/decide", async (req, reply) => {
+    const t0 = performance.now();
     const body = req.body;
     const isBatch = Array.isArray(body);
     const events = isBatch ? (body as unknown[]) : [body];
     if (events.length === 0 || events.length > o.maxBatch) {
-      return reply.code(400).type("application/json").send(errorBody(400, "Bad Request", `a request holds 1 to ${o.maxBatch} events`));
+      return refuse(reply, 400, "Bad Request", `a request holds 1 to ${o.maxBatch} events`);
     }
     const ids: string[] = [];
     for (const [i, e] of events.entries()) {
       const id = e !== null && typeof e === "object" && !Array.isArray(e) ? (e as Record<string, unknown>)["id"] : undefined;
       if (typeof id !== "string" || id === "") {
-        return reply
-          .code(400)
-          .type("application/json")
-          .send(errorBody(400, "Bad Request", `${isBatch ? `/${i}` : "/"}: an event sent to the cluster needs a string id (its decisions are announced under it)`, { code: "QUNGUI_INVALID_EVENT" }));
+        return refuse(reply, 400, "Bad Request", `${isBatch ? `/${i}` : "/"}: an event sent to the cluster needs a string id (its decisions are announced under it)`, { code: "QUNGUI_INVALID_EVENT" });
       }
       ids.push(id);
     }
@@ -145,7 +278,7 @@ export async function buildClusterServer(o: ClusterServerOptions): Promise<Fasti
     const byPartition = new Map<number, Outgoing[]>();
     for (const [i, e] of events.entries()) {
       const r = messagesOf(JSON.stringify(e), i + 1, { partitions: o.partitions, maxPayload: o.nats.nc.info?.max_payload ?? 1 << 20 });
-      if ("deadLetter" in r) return reply.code(413).type("application/json").send(errorBody(413, "Payload Too Large", `${isBatch ? `/${i}` : "/"}: ${r.deadLetter.reason}`));
+      if ("deadLetter" in r) return refuse(reply, 413, "Payload Too Large", `${isBatch ? `/${i}` : "/"}: ${r.deadLetter.reason}`);
       let done!: () => void;
       const whenDone = new Promise<void>((res) => (done = res));
       const w: Waiter = { id: ids[i]!, copies: r.messages.length, decisions: [], deadLetters: [], settled: 0, done, whenDone };
@@ -158,24 +291,34 @@ export async function buildClusterServer(o: ClusterServerOptions): Promise<Fasti
     }
     // Waiting starts before publishing, so an announcement cannot come before its waiter.
     for (const w of ws) waiters.add(w);
+    metrics.events.inc(events.length);
     try {
       let duplicates = 0;
       try {
         // In request order within each partition (one publish in flight per partition, as ingest).
         await Promise.all(
           [...byPartition.values()].map(async (list) => {
-            for (const m of list) if ((await publishOne(o.nats.js, m, o.timeoutMs)).duplicate) duplicates++;
+            for (const m of list) {
+              const p0 = performance.now();
+              const r = await publishOne(o.nats.js, m, o.timeoutMs);
+              metrics.publishLatency.observe((performance.now() - p0) / 1000);
+              if (r.duplicate) duplicates++;
+            }
           }),
         );
       } catch (e) {
+        metrics.publishFailures.inc();
+        reply.header("retry-after", "1");
         return reply.code(503).type("application/json").send(errorBody(503, "Service Unavailable", `the events could not be published: ${(e as Error).message}`));
       }
+      const published = performance.now();
       // A re-published event may have been decided long ago: its decisions are in the tables.
       if (duplicates > 0) {
+        metrics.resent.inc(duplicates);
         for (const w of ws) {
-          if (w.settled >= w.copies) continue;
+          if (isSettled(w)) continue;
           await lookUp(w).catch(() => undefined);
-          if (w.settled >= w.copies) w.done();
+          if (isSettled(w)) w.done();
         }
       }
       let timer: NodeJS.Timeout | undefined;
@@ -188,6 +331,7 @@ export async function buildClusterServer(o: ClusterServerOptions): Promise<Fasti
         for (const w of ws) if (w.settled < w.copies) await lookUp(w).catch(() => undefined);
         const pending = ws.filter((w) => w.settled < w.copies).map((w) => w.id);
         if (pending.length > 0) {
+          metrics.timeouts.inc();
           return reply
             .code(504)
             .type("application/json")
@@ -201,6 +345,9 @@ export async function buildClusterServer(o: ClusterServerOptions): Promise<Fasti
             );
         }
       }
+      metrics.commitWait.observe((performance.now() - published) / 1000);
+      for (const w of ws) metrics.countAnswer(w.decisions, w.deadLetters.length);
+      metrics.latency.observe((performance.now() - t0) / 1000);
       const answers = ws.map(answerOf);
       return reply.type("application/json").send(isBatch ? `{"results":[${answers.join(",")}]}` : answers[0]!);
     } finally {

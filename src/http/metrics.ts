@@ -12,7 +12,7 @@ import type { DecideOutput } from "../service/engine.js";
 
 export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] as const;
 
-const OUTCOMES: readonly Outcome[] = ["allow", "deny", "noted", "measures", "ungoverned"];
+export const OUTCOMES: readonly Outcome[] = ["allow", "deny", "noted", "measures", "ungoverned"];
 
 /** What the gauges read when scraped. */
 export interface MetricsSource {

@@ -152,7 +152,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
 function sendError(reply: FastifyReply, statusCode: number, message: string, extra: Record<string, unknown> = {}): FastifyReply {
   return reply.code(statusCode).type("application/json").send({ statusCode, error: STATUS_TEXT[statusCode] ?? "Error", message, ...extra });
 }
-function tokenMatches(given: string | undefined, expected: string): boolean {
+export function tokenMatches(given: string | undefined, expected: string): boolean {
   if (given === undefined) return false;
   const m = /^Bearer\s+(.+)$/i.exec(given.trim());
   if (m === null) return false;
@@ -177,7 +177,7 @@ function policyInfo(engine: Engine): PolicyInfo {
 }
 
 /** Compiles a reloaded policy: `.qg` text, or IR as JSON; IR the engine cannot run is QG079. */
-function compileReload(body: unknown, name: string, wallClock: () => number): { program: Program | null; diagnostics: Diagnostic[]; rendered?: string } {
+export function compileReload(body: unknown, name: string, wallClock: () => number): { program: Program | null; diagnostics: Diagnostic[]; rendered?: string } {
   if (typeof body === "string") {
     const r = compilePolicyText(body, name);
     const c = runnableProgram(r.ir, r.diagnostics, name, { wallClock });
