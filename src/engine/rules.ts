@@ -4,7 +4,7 @@
  * order: the first deny that holds decides, else the first allow that holds (forbid overrides
  * permit, docs/engine.md "Decided events").
  */
-import type { Cite, RuleIR } from "../ir/types.js";
+import type { Cite, GuardIR, RuleIR } from "../ir/types.js";
 import { DECIDED_EVENTS, type DecidedEvent } from "../vocab/events.js";
 import { compileExpr, newTracer, type Compiled, type Tracer } from "./expr.js";
 import { compileTemplate, type Template } from "./template.js";
@@ -54,6 +54,39 @@ export function compileRules(v: VersionData, rules: readonly RuleIR[]): Readonly
   }
   if (errors.length > 0) throw new ProgramError(errors.join("; "));
   return byType;
+}
+
+/** An integrity guard of the IR, compiled once like a rule. */
+export interface CompiledGuard {
+  ir: GuardIR;
+  when: Compiled;
+  because: Template;
+  cites: readonly Cite[];
+}
+
+const NO_GUARDS: readonly CompiledGuard[] = [];
+
+/** A version's integrity guards, compiled and indexed by event type, each list in the IR's order. */
+export function compileGuards(v: VersionData, guards: readonly GuardIR[]): ReadonlyMap<DecidedEvent, readonly CompiledGuard[]> {
+  const byType = new Map<DecidedEvent, CompiledGuard[]>();
+  for (const g of guards) {
+    let compiled: CompiledGuard;
+    try {
+      compiled = { ir: g, when: compileExpr(g.when, v), because: compileTemplate(g.because), cites: freezeCites(g.cites) };
+    } catch (e) {
+      throw new ProgramError(`version ${v.version}, guard ${g.name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    for (const type of g.on) {
+      let list = byType.get(type);
+      if (list === undefined) byType.set(type, (list = []));
+      list.push(compiled);
+    }
+  }
+  return byType;
+}
+
+export function guardsFor(map: ReadonlyMap<DecidedEvent, readonly CompiledGuard[]>, type: DecidedEvent): readonly CompiledGuard[] {
+  return map.get(type) ?? NO_GUARDS;
 }
 
 export function rulesFor(map: ReadonlyMap<DecidedEvent, EventRules>, type: DecidedEvent): EventRules {
