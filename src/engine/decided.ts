@@ -10,7 +10,7 @@ import { DAY_MS, resetCtx, tierAfter, tierNow, type Ctx } from "./context.js";
 import { NO_CITES, NO_EFFECTS, type Decision, type Effect, type Subject } from "./decision.js";
 import type { Event } from "./event.js";
 import { addMember, removeMember, setRole } from "./groups.js";
-import { guardsFor, rulesFor, traceRule, type CompiledRule, type EventRules } from "./rules.js";
+import { rulesFor, traceRule, type CompiledRule, type EventRules } from "./rules.js";
 import { decision, firing, type CompiledVersion, type Runtime } from "./runtime.js";
 import { ensureUser, newGroup, type EngineState } from "./state.js";
 import { addDuration } from "../source/time.js";
@@ -56,7 +56,7 @@ export function judgeDecided(rt: Runtime, cv: CompiledVersion, ev: Event, st: En
     return decision(f, "deny", subject, "engine/no-permit", `no rule of the policy permits ${ev.type}`, NO_CITES, NO_EFFECTS, policy);
   }
   // The IR's integrity guards (src/ir/guards.ts): the first that holds refuses the change the rules allowed.
-  for (const g of guardsFor(cv.guards, ev.type as DecidedEvent)) {
+  for (const g of rules.guards) {
     if (g.when(c) === true) {
       if (rt.explain !== null) rt.explain.guard = g.ir.name;
       return decision(f, "deny", subject, g.ir.name, g.because(c), g.cites, NO_EFFECTS, policy);

@@ -14,7 +14,7 @@ import { fireDue } from "./fire.js";
 import { intakeValue, parseEventLine, rawOfValue, type DeadLetter, type IntakeContext } from "./intake.js";
 import { judge, judgeUngoverned } from "./judge.js";
 import { checkActions } from "./measures.js";
-import { compileGuards, compileRules, freezeCites } from "./rules.js";
+import { compileRules, freezeCites } from "./rules.js";
 import { areIntegrityGuards } from "../ir/guards.js";
 import { cites, type CompiledVersion, type ExplainSink, type Firing, type Runtime } from "./runtime.js";
 import { emptyState, hasSeen, markSeen, restoreState, snapshotState, type EngineState } from "./state.js";
@@ -180,8 +180,7 @@ class CompiledProgram implements Program {
         compiled.push({
           data,
           stamp: Object.freeze({ policy: data.version, policyName: ir.name, policyId: id }),
-          rules: compileRules(data, v.rules),
-          guards: compileGuards(data, v.guards),
+          rules: compileRules(data, v.rules, v.guards),
           responsibilityCites: freezeCites(v.responsibility?.cites ?? cites("A11.responsibility")),
           complaintsCites: freezeCites(v.complaints?.cites ?? cites("A12.complaints")),
         });

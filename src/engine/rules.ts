@@ -1,8 +1,9 @@
 /**
- * A version's allow/deny rules, compiled once and indexed by event type, so judging an event costs
- * only the rules that name its type. Denies and allows are kept in two lists, each in precedence
- * order: the first deny that holds decides, else the first allow that holds (forbid overrides
- * permit, docs/engine.md "Decided events").
+ * A version's allow/deny rules and its integrity guards, compiled once and indexed by event type,
+ * so judging an event costs only the rules that name its type. Denies and allows are kept in two
+ * lists, each in precedence order: the first deny that holds decides, else the first allow that
+ * holds (forbid overrides permit, docs/engine.md "Decided events"); an allow then stands unless one
+ * of the type's guards holds.
  */
 import type { Cite, GuardIR, RuleIR } from "../ir/types.js";
 import { DECIDED_EVENTS, type DecidedEvent } from "../vocab/events.js";
@@ -17,21 +18,38 @@ export interface CompiledRule {
   cites: readonly Cite[];
 }
 
+/** An integrity guard of the IR (src/ir/guards.ts), compiled like a rule. */
+export interface CompiledGuard {
+  ir: GuardIR;
+  when: Compiled;
+  because: Template;
+  cites: readonly Cite[];
+}
+
 export interface EventRules {
   denies: readonly CompiledRule[];
   allows: readonly CompiledRule[];
   /** Every rule on the event type in precedence order (for explanations). */
   all: readonly CompiledRule[];
+  /** The version's guards on the event type, in the IR's order: the first that holds refuses an allowed event. */
+  guards: readonly CompiledGuard[];
 }
 
-const NO_RULES: EventRules = { denies: [], allows: [], all: [] };
+const NO_RULES: EventRules = { denies: [], allows: [], all: [], guards: [] };
+
+type Lists = { denies: CompiledRule[]; allows: CompiledRule[]; all: CompiledRule[]; guards: CompiledGuard[] };
 
 export function freezeCites(cites: readonly Cite[]): readonly Cite[] {
   return Object.freeze(cites.map((c) => Object.freeze({ article: c.article, req: c.req })));
 }
 
-export function compileRules(v: VersionData, rules: readonly RuleIR[]): ReadonlyMap<DecidedEvent, EventRules> {
-  const byType = new Map<DecidedEvent, { denies: CompiledRule[]; allows: CompiledRule[]; all: CompiledRule[] }>();
+export function compileRules(v: VersionData, rules: readonly RuleIR[], guards: readonly GuardIR[]): ReadonlyMap<DecidedEvent, EventRules> {
+  const byType = new Map<DecidedEvent, Lists>();
+  const listOf = (type: DecidedEvent): Lists => {
+    let list = byType.get(type);
+    if (list === undefined) byType.set(type, (list = { denies: [], allows: [], all: [], guards: [] }));
+    return list;
+  };
   const errors: string[] = [];
   for (const r of rules) {
     let compiled: CompiledRule;
@@ -46,47 +64,23 @@ export function compileRules(v: VersionData, rules: readonly RuleIR[]): Readonly
         errors.push(`version ${v.version}, rule ${r.name}: ${type} is not a decided event`);
         continue;
       }
-      let list = byType.get(type);
-      if (list === undefined) byType.set(type, (list = { denies: [], allows: [], all: [] }));
+      const list = listOf(type);
       (r.effect === "deny" ? list.denies : list.allows).push(compiled);
       list.all.push(compiled);
     }
   }
-  if (errors.length > 0) throw new ProgramError(errors.join("; "));
-  return byType;
-}
-
-/** An integrity guard of the IR, compiled once like a rule. */
-export interface CompiledGuard {
-  ir: GuardIR;
-  when: Compiled;
-  because: Template;
-  cites: readonly Cite[];
-}
-
-const NO_GUARDS: readonly CompiledGuard[] = [];
-
-/** A version's integrity guards, compiled and indexed by event type, each list in the IR's order. */
-export function compileGuards(v: VersionData, guards: readonly GuardIR[]): ReadonlyMap<DecidedEvent, readonly CompiledGuard[]> {
-  const byType = new Map<DecidedEvent, CompiledGuard[]>();
   for (const g of guards) {
     let compiled: CompiledGuard;
     try {
       compiled = { ir: g, when: compileExpr(g.when, v), because: compileTemplate(g.because), cites: freezeCites(g.cites) };
     } catch (e) {
-      throw new ProgramError(`version ${v.version}, guard ${g.name}: ${e instanceof Error ? e.message : String(e)}`);
+      errors.push(`version ${v.version}, guard ${g.name}: ${e instanceof Error ? e.message : String(e)}`);
+      continue;
     }
-    for (const type of g.on) {
-      let list = byType.get(type);
-      if (list === undefined) byType.set(type, (list = []));
-      list.push(compiled);
-    }
+    for (const type of g.on) listOf(type).guards.push(compiled);
   }
+  if (errors.length > 0) throw new ProgramError(errors.join("; "));
   return byType;
-}
-
-export function guardsFor(map: ReadonlyMap<DecidedEvent, readonly CompiledGuard[]>, type: DecidedEvent): readonly CompiledGuard[] {
-  return map.get(type) ?? NO_GUARDS;
 }
 
 export function rulesFor(map: ReadonlyMap<DecidedEvent, EventRules>, type: DecidedEvent): EventRules {

@@ -9,7 +9,7 @@ import type { Ctx } from "./context.js";
 import type { Decision, Effect, Outcome, PolicyStamp, Subject } from "./decision.js";
 import type { Event } from "./event.js";
 import type { Compiled, Tracer } from "./expr.js";
-import type { CompiledGuard, EventRules } from "./rules.js";
+import type { EventRules } from "./rules.js";
 import type { EngineState } from "./state.js";
 import type { VersionData } from "./version.js";
 
@@ -18,8 +18,6 @@ export interface CompiledVersion {
   /** What every decision judged by this version says about the policy (one frozen object). */
   stamp: PolicyStamp;
   rules: ReadonlyMap<DecidedEvent, EventRules>;
-  /** The IR's integrity guards, by event type, in order. */
-  guards: ReadonlyMap<DecidedEvent, readonly CompiledGuard[]>;
   responsibilityCites: readonly Cite[];
   complaintsCites: readonly Cite[];
 }
