@@ -178,6 +178,7 @@ export type {
   BlacklistIR,
   RuleIR,
   RuleOrigin,
+  GuardIR,
   TemplatePart,
   ExprIR,
 } from "./ir/types.js";

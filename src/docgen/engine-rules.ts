@@ -1,13 +1,17 @@
 /**
- * The rules the engine itself applies, whatever the policy: they are in no policy's IR, yet they
- * decide about half of a typical stream (facts, the clock, complaints, leaving, flags in unknown
- * groups, events before the policy takes effect, the integrity guards). The reviewer document
- * lists them beside the policy's own rules so that "all the rules" is true (A5.published-rules).
+ * The rules the engine itself applies, whatever the policy: they are not the policy's rules, yet
+ * they decide about half of a typical stream (facts, the clock, complaints, leaving, flags in
+ * unknown groups, events before the policy takes effect, the integrity guards). The reviewer
+ * document lists them beside the policy's own rules so that "all the rules" is true
+ * (A5.published-rules).
  *
  * What each one does is docs/engine.md's account of src/engine (judge.ts, decided.ts,
- * complaints.ts, flags.ts); test/unit/docgen/engine-rules.test.ts runs the reference policy over
- * the sample stream and fails if a decision names a rule that is neither the policy's nor here.
+ * complaints.ts, flags.ts); the integrity guards are in every IR, and their events and cites are
+ * taken from there (src/ir/guards.ts), their texts written here. test/unit/docgen/engine-rules.test.ts
+ * runs the reference policy over the sample stream and fails if a decision names a rule that is
+ * neither the policy's nor here.
  */
+import { integrityGuards } from "../ir/guards.js";
 
 /** One rule of the engine: its name as decisions give it, the events it decides, what it does, the requirements its decisions cite. */
 export interface EngineRule {
@@ -16,6 +20,32 @@ export interface EngineRule {
   outcome: "noted" | "deny" | "ungoverned";
   text: string;
   cites: string[];
+}
+
+/** What each integrity guard refuses, for people. */
+const GUARD_TEXTS: Readonly<Record<string, string>> = {
+  "integrity/group-id-used": "Refuses to create a group under an id already used, closed groups included.",
+  "integrity/unknown-group": "Refuses any event on a group that does not exist.",
+  "integrity/already-member": "Refuses a join by a user who is already a member.",
+  "integrity/not-member": "Refuses a role change, removal or mute of a user who is not a member.",
+  "integrity/creator-role": "Refuses to change the creator's role: a group keeps exactly one creator.",
+  "integrity/creator-protected": "Refuses to remove the group's creator.",
+};
+
+/** One row per guard name (a name can be several guards, on different events), in the guards' order. */
+function guardRules(): EngineRule[] {
+  const rows = new Map<string, EngineRule>();
+  for (const g of integrityGuards()) {
+    let row = rows.get(g.name);
+    if (row === undefined) {
+      const text = GUARD_TEXTS[g.name];
+      if (text === undefined) throw new Error(`internal: integrity guard ${g.name} has no text in src/docgen/engine-rules.ts`);
+      rows.set(g.name, (row = { name: g.name, on: [], outcome: "deny", text, cites: [] }));
+    }
+    for (const e of g.on) if (!row.on.includes(e)) row.on.push(e);
+    for (const c of g.cites) if (!row.cites.includes(c.req)) row.cites.push(c.req);
+  }
+  return [...rows.values()];
 }
 
 /** Every rule the engine applies on its own, in the order docs/engine.md describes them. */
@@ -34,11 +64,6 @@ export const ENGINE_RULES: readonly EngineRule[] = [
   { name: "complaints/unknown", on: ["complaint.resolved"], outcome: "noted", text: "Resolving a complaint never filed changes nothing.", cites: ["A12.complaints"] },
   { name: "flags/unknown-group", on: ["content.flagged"], outcome: "noted", text: "A flag in a group that does not exist is recorded and changes nothing (no measure has a group to act on).", cites: ["A10.prohibited-content"] },
   { name: "clock/advance", on: ["clock"], outcome: "noted", text: "Moves the clock forward, so that the timers due by then fire (each as its own decision).", cites: [] },
-  { name: "integrity/group-id-used", on: ["group.create"], outcome: "deny", text: "Refuses to create a group under an id already used, closed groups included.", cites: ["A8.group-id"] },
-  { name: "integrity/unknown-group", on: ["group.join", "group.info", "group.role", "group.manage", "message.post"], outcome: "deny", text: "Refuses any event on a group that does not exist.", cites: ["A2.roles"] },
-  { name: "integrity/already-member", on: ["group.join"], outcome: "deny", text: "Refuses a join by a user who is already a member.", cites: ["A2.roles"] },
-  { name: "integrity/not-member", on: ["group.role", "group.manage"], outcome: "deny", text: "Refuses a role change, removal or mute of a user who is not a member.", cites: ["A2.roles"] },
-  { name: "integrity/creator-role", on: ["group.role"], outcome: "deny", text: "Refuses to change the creator's role: a group keeps exactly one creator.", cites: ["A2.roles"] },
-  { name: "integrity/creator-protected", on: ["group.manage"], outcome: "deny", text: "Refuses to remove or mute the group's creator.", cites: ["A9.management-rights"] },
+  ...guardRules(),
   { name: "engine/no-permit", on: ["any decided event"], outcome: "deny", text: "Denies an event that no rule of the policy allows (the default deny).", cites: [] },
 ];

@@ -1,7 +1,8 @@
 /**
  * Decided events (docs/engine.md, "Decided events"): the version's rules for the event type, in
- * precedence order (first holding deny, else first holding allow), the integrity guards, and the
- * state change and effects of an allowed event.
+ * precedence order (first holding deny, else first holding allow), then the version's integrity
+ * guards (the IR's `guards`, lowered by src/ir/guards.ts), and the state change and effects of an
+ * allowed event.
  */
 import type { DecidedEvent, EventType } from "../vocab/events.js";
 import { handledElsewhere } from "../source/exhaustive.js";
@@ -10,56 +11,10 @@ import { NO_CITES, NO_EFFECTS, type Decision, type Effect, type Subject } from "
 import type { Event } from "./event.js";
 import { addMember, removeMember, setRole } from "./groups.js";
 import { rulesFor, traceRule, type CompiledRule, type EventRules } from "./rules.js";
-import { cites, decision, firing, type CompiledVersion, type Runtime } from "./runtime.js";
+import { decision, firing, type CompiledVersion, type Runtime } from "./runtime.js";
 import { ensureUser, newGroup, type EngineState } from "./state.js";
 import { addDuration } from "../source/time.js";
 import { cancelTimer } from "./timers.js";
-
-const C_ROLES = cites("A2.roles");
-const C_GROUP_ID = cites("A8.group-id");
-const C_MANAGEMENT = cites("A9.management-rights");
-
-interface Guard {
-  rule: string;
-  reason: string;
-  cites: typeof C_ROLES;
-}
-
-/**
- * State changes the rules cannot make sense of are refused even when the policy's rules allow
- * them: the engine never applies a create over a used id, a change to an unknown group, a second
- * join, or a role change or removal of someone who is not a member (or is the creator).
- */
-function integrityGuard(c: Ctx): Guard | null {
-  const ev = c.ev;
-  const g = c.g;
-  if (ev.type === "records.purge") return null;
-  if (ev.type === "group.create") {
-    return g === undefined ? null : { rule: "integrity/group-id-used", reason: `group id ${ev.group} is already in use`, cites: C_GROUP_ID };
-  }
-  if (g === undefined) return { rule: "integrity/unknown-group", reason: `group ${ev.group} does not exist`, cites: C_ROLES };
-  switch (ev.type) {
-    case "group.join":
-      return g.members[c.actor!] === undefined ? null : { rule: "integrity/already-member", reason: `user ${c.actor} is already a member of group ${ev.group}`, cites: C_ROLES };
-    case "group.role": {
-      const role = g.members[ev.user!];
-      if (role === undefined) return { rule: "integrity/not-member", reason: `user ${ev.user} is not a member of group ${ev.group}`, cites: C_ROLES };
-      if (role === "creator") return { rule: "integrity/creator-role", reason: `the creator of group ${ev.group} keeps the creator role`, cites: C_ROLES };
-      return null;
-    }
-    case "group.manage": {
-      if (ev.action === "delete-message") return null;
-      const role = g.members[ev.target!];
-      if (role === undefined) return { rule: "integrity/not-member", reason: `user ${ev.target} is not a member of group ${ev.group}`, cites: C_ROLES };
-      if (role === "creator" && ev.action === "remove-member") {
-        return { rule: "integrity/creator-protected", reason: `nobody removes the creator of group ${ev.group}`, cites: C_MANAGEMENT };
-      }
-      return null;
-    }
-    default:
-      return null;
-  }
-}
 
 function traceAll(rt: Runtime, cv: CompiledVersion, rules: EventRules, c: Ctx): void {
   const sink = rt.explain!;
@@ -100,10 +55,12 @@ export function judgeDecided(rt: Runtime, cv: CompiledVersion, ev: Event, st: En
   if (deciding === null) {
     return decision(f, "deny", subject, "engine/no-permit", `no rule of the policy permits ${ev.type}`, NO_CITES, NO_EFFECTS, policy);
   }
-  const guard = integrityGuard(c);
-  if (guard !== null) {
-    if (rt.explain !== null) rt.explain.guard = guard.rule;
-    return decision(f, "deny", subject, guard.rule, guard.reason, guard.cites, NO_EFFECTS, policy);
+  // The IR's integrity guards (src/ir/guards.ts): the first that holds refuses the change the rules allowed.
+  for (const g of rules.guards) {
+    if (g.when(c) === true) {
+      if (rt.explain !== null) rt.explain.guard = g.ir.name;
+      return decision(f, "deny", subject, g.ir.name, g.because(c), g.cites, NO_EFFECTS, policy);
+    }
   }
   const reason = deciding.because(c);
   const effects = applyAllowed(c, cv, st, now);

@@ -4,7 +4,7 @@
  * `evaluate` never throws: a bad input is a dead letter, and so is an internal error (reported as
  * `internal error: …`, never turned into a made-up decision).
  */
-import type { ExprIR, PolicyIR } from "../ir/types.js";
+import { IR_VERSION, type ExprIR, type PolicyIR } from "../ir/types.js";
 import { newCtx } from "./context.js";
 import type { Decision, PolicyStamp } from "./decision.js";
 import { policyId } from "../ir/identity.js";
@@ -15,6 +15,7 @@ import { intakeValue, parseEventLine, rawOfValue, type DeadLetter, type IntakeCo
 import { judge, judgeUngoverned } from "./judge.js";
 import { checkActions } from "./measures.js";
 import { compileRules, freezeCites } from "./rules.js";
+import { areIntegrityGuards } from "../ir/guards.js";
 import { cites, type CompiledVersion, type ExplainSink, type Firing, type Runtime } from "./runtime.js";
 import { emptyState, hasSeen, markSeen, restoreState, snapshotState, type EngineState } from "./state.js";
 import { formatInstant, maxDurationMs, parseTimestamp } from "../source/time.js";
@@ -171,13 +172,15 @@ class CompiledProgram implements Program {
     for (const { v } of order) {
       try {
         const data = compileVersionData(v, compiled.length);
+        // loadIR refuses other guards (QG072); IR built in memory is held to the same.
+        if (!Array.isArray(v.guards) || !areIntegrityGuards(v.guards)) throw new ProgramError(`version ${v.version}: its guards are not the integrity guards of IR version ${IR_VERSION}`);
         for (const m of v.measures) checkActions(m.actions, `version ${v.version}, measure ${m.name}`);
         if (v.responsibility) checkActions(v.responsibility.otherwise, `version ${v.version}, responsibility`);
         if (v.complaints) checkActions(v.complaints.otherwise, `version ${v.version}, complaints`);
         compiled.push({
           data,
           stamp: Object.freeze({ policy: data.version, policyName: ir.name, policyId: id }),
-          rules: compileRules(data, v.rules),
+          rules: compileRules(data, v.rules, v.guards),
           responsibilityCites: freezeCites(v.responsibility?.cites ?? cites("A11.responsibility")),
           complaintsCites: freezeCites(v.complaints?.cites ?? cites("A12.complaints")),
         });

@@ -11,12 +11,13 @@
  *   such as `user.flags within 30 days`, month durations, orderings of names) becomes a *derived
  *   fact*: a named value our state tracker supplies (src/export/facts.ts), with its definition kept
  *   in the export as IR.
- * - Priority follows precedence: every deny before every allow, each in IR order. The engine's
- *   integrity guards (src/engine/decided.ts, `integrityGuard`) are exported as `guard` rules between
- *   them, so the export decides exactly as the engine does; {@link combine} is the combining rule.
+ * - Priority follows precedence: every deny before every allow, each in IR order. The version's
+ *   integrity guards (the IR's `guards`, which the engine checks once the rules allowed) are
+ *   exported as `guard` rules between them, so the export decides exactly as the engine does;
+ *   {@link combine} is the combining rule.
  */
 import type { Cite, ExprIR, PolicyIR, RuleIR, TemplatePart, VersionIR } from "../ir/types.js";
-import { EXISTING_GROUP_EVENTS, type DecidedEvent } from "../vocab/events.js";
+import type { DecidedEvent } from "../vocab/events.js";
 import { PATHS, canonicalPath, type ValueType } from "../vocab/paths.js";
 import { exprText, typeOf } from "../engine/expr.js";
 import { parseTimestamp, UNIT_MS } from "../source/time.js";
@@ -48,7 +49,7 @@ export interface JreLeaf {
 
 export type JreCondition = JreLeaf | { all: JreCondition[] } | { any: JreCondition[] } | { not: JreCondition };
 
-/** Why a rule fires: `deny` and `allow` rules come from the IR, `guard` rules from the engine. */
+/** Why a rule fires: `deny` and `allow` rules come from the IR's rules, `guard` rules from its guards. */
 export type JreEventType = "deny" | "allow" | "guard";
 
 export interface JreRuleParams {
@@ -133,7 +134,7 @@ class VersionExporter {
     const allows = ir.rules.filter((r) => r.effect === "allow");
     const ordered: { type: JreEventType; name: string; effect: "deny" | "allow"; on: DecidedEvent[]; when: ExprIR; cites: Cite[]; because: string }[] = [
       ...denies.map((r) => this.fromIR(r, "deny")),
-      ...GUARDS.map((g) => ({ type: "guard" as const, name: g.name, effect: "deny" as const, on: g.on, when: g.when, cites: g.cites, because: g.because })),
+      ...ir.guards.map((g) => ({ type: "guard" as const, name: g.name, effect: "deny" as const, on: [...g.on], when: g.when, cites: g.cites, because: templateText(g.because) })),
       ...allows.map((r) => this.fromIR(r, "allow")),
     ];
     const n = ordered.length;
@@ -362,52 +363,6 @@ function exprNullable(e: ExprIR): boolean {
 function stripIds(e: ExprIR): ExprIR {
   return JSON.parse(JSON.stringify(e, (k, v: unknown) => (k === "id" ? undefined : v))) as ExprIR;
 }
-
-// ---------------------------------------------------------------------------------------------
-// The engine's integrity guards (src/engine/decided.ts, `integrityGuard`) as conditions over paths.
-
-const p = (path: string, type: ValueType): ExprIR => ({ kind: "path", path, type });
-const role = (path: string, r: string): ExprIR => ({ kind: "cmp", op: "==", left: p(path, "role"), right: { kind: "lit", type: "role", value: r } });
-const action = (a: string, op: "==" | "!=" = "=="): ExprIR => ({ kind: "cmp", op, left: p("event.action", "action"), right: { kind: "lit", type: "action", value: a } });
-const notExpr = (arg: ExprIR): ExprIR => ({ kind: "not", arg });
-const andExpr = (...args: ExprIR[]): ExprIR => ({ kind: "and", args });
-const C_ROLES: Cite[] = [{ article: 2, req: "A2.roles" }];
-
-interface Guard {
-  name: string;
-  on: DecidedEvent[];
-  when: ExprIR;
-  cites: Cite[];
-  because: string;
-}
-
-const GUARDS: readonly Guard[] = [
-  { name: "integrity/group-id-used", on: ["group.create"], when: p("group.exists", "bool"), cites: [{ article: 8, req: "A8.group-id" }], because: "group id {group} is already in use" },
-  {
-    name: "integrity/unknown-group",
-    on: [...EXISTING_GROUP_EVENTS],
-    when: notExpr(p("group.exists", "bool")),
-    cites: C_ROLES,
-    because: "group {group} does not exist",
-  },
-  { name: "integrity/already-member", on: ["group.join"], when: notExpr(role("actor.role", "none")), cites: C_ROLES, because: "user {actor} is already a member of group {group}" },
-  { name: "integrity/not-member", on: ["group.role"], when: role("target.role", "none"), cites: C_ROLES, because: "user {target} is not a member of group {group}" },
-  { name: "integrity/creator-role", on: ["group.role"], when: role("target.role", "creator"), cites: C_ROLES, because: "the creator of group {group} keeps the creator role" },
-  {
-    name: "integrity/not-member",
-    on: ["group.manage"],
-    when: andExpr(action("delete-message", "!="), role("target.role", "none")),
-    cites: C_ROLES,
-    because: "user {target} is not a member of group {group}",
-  },
-  {
-    name: "integrity/creator-protected",
-    on: ["group.manage"],
-    when: andExpr(action("remove-member"), role("target.role", "creator")),
-    cites: [{ article: 9, req: "A9.management-rights" }],
-    because: "nobody removes the creator of group {group}",
-  },
-];
 
 // ---------------------------------------------------------------------------------------------
 

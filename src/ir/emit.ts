@@ -17,6 +17,7 @@ import { articleOf, REGULATION_EFFECTIVE_MS } from "../law/articles.js";
 import { isEnumLiteral } from "../check/index.js";
 import { canonicalPath, PATHS, ROOTS, type ValueType } from "../vocab/paths.js";
 import type { DecidedEvent, Service } from "../vocab/events.js";
+import { integrityGuards } from "./guards.js";
 import { lowerRules, reachableMeasures, type ReachableMeasures, type VersionSections } from "./lower.js";
 import { template } from "./build.js";
 import {
@@ -336,7 +337,7 @@ class Emitter {
 
   version(d: VersionDecls, sections: VersionSections, reach: ReachableMeasures): VersionIR {
     const policyRules = [...d.rules.values()].map((r) => this.rule(r));
-    return { ...sections, rules: lowerRules(sections, policyRules, (from) => this.idFrom(from), reach) };
+    return { ...sections, rules: lowerRules(sections, policyRules, (from) => this.idFrom(from), reach), guards: integrityGuards() };
   }
 }
 

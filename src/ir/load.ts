@@ -8,6 +8,7 @@ import { error, sortDiagnostics, type Diagnostic } from "../source/diagnostic.js
 import { syntheticSpan } from "../source/span.js";
 import { isValidZone, parseRfc3339 } from "../source/time.js";
 import { PATHS, type ValueType } from "../vocab/paths.js";
+import { areIntegrityGuards, integrityGuards } from "./guards.js";
 import { IR_SCHEMA } from "./schema.js";
 import { IR_VERSION, type ExprIR, type PolicyIR, type VersionIR } from "./types.js";
 
@@ -40,7 +41,7 @@ const span = syntheticSpan("<ir>");
 function schemaDiagnostic(e: ErrorObject): Diagnostic {
   const where = e.instancePath || "/";
   const detail = e.keyword === "additionalProperties" ? `unknown field \`${String(e.params["additionalProperty"])}\`` : e.message ?? "is invalid";
-  return error("QG070", span, `${where}: ${detail}`, { help: "compare the document with schema/ir.schema.json (IR version 1)" });
+  return error("QG070", span, `${where}: ${detail}`, { help: `compare the document with schema/ir-v${IR_VERSION}.json (IR version ${IR_VERSION})` });
 }
 
 /**
@@ -89,6 +90,9 @@ function referenceDiagnostics(ir: PolicyIR): Diagnostic[] {
       }
     });
     checkSteps(v, at, names.level!, out);
+    if (!areIntegrityGuards(v.guards)) {
+      out.push(error("QG072", span, `${at}/guards: not the integrity guards of IR version ${IR_VERSION}`, { help: "every version carries the same guards; copy them from a compiled policy" }));
+    }
   });
   return out;
 }
@@ -139,14 +143,33 @@ function walkExpr(e: ExprIR, at: string, visit: (e: ExprIR, at: string) => void)
   }
 }
 
-/** Validates an IR document. Returns the IR only when there are no errors. */
-export function loadIR(json: unknown): { ir: PolicyIR | null; diagnostics: Diagnostic[] } {
-  if (typeof json === "object" && json !== null && "irVersion" in json && (json as { irVersion: unknown }).irVersion !== IR_VERSION) {
-    const v = (json as { irVersion: unknown }).irVersion;
-    return {
-      ir: null,
-      diagnostics: [error("QG071", span, `/irVersion: IR version ${JSON.stringify(v)} is not supported`, { help: `this qungui reads IR version ${IR_VERSION}; recompile the policy` })],
-    };
+/**
+ * IR version 1 is version 2 without `guards`: the engine applied the same integrity guards, built
+ * in. Adding them (after `rules`, where the emitter puts them) gives the document that compiling
+ * its policy today gives, so it decides as it did and has that document's policy id. The input is
+ * not modified; anything else is left for the schema to judge.
+ */
+function upgradeV1(json: { irVersion: unknown }): unknown {
+  const versions = (json as { versions?: unknown }).versions;
+  if (!Array.isArray(versions)) return { ...json, irVersion: IR_VERSION };
+  const upgraded = versions.map((v: unknown) => (typeof v === "object" && v !== null && !Array.isArray(v) && !("guards" in v) ? { ...v, guards: integrityGuards() } : v));
+  return { ...json, irVersion: IR_VERSION, versions: upgraded };
+}
+
+/** Validates an IR document (version 2, or version 1, upgraded). Returns the IR only when there are no errors. */
+export function loadIR(input: unknown): { ir: PolicyIR | null; diagnostics: Diagnostic[] } {
+  let json = input;
+  if (typeof json === "object" && json !== null && "irVersion" in json && json.irVersion !== IR_VERSION) {
+    const v = json.irVersion;
+    if (v === 1) json = upgradeV1(json as { irVersion: unknown });
+    else {
+      return {
+        ir: null,
+        diagnostics: [
+          error("QG071", span, `/irVersion: IR version ${JSON.stringify(v)} is not supported`, { help: `this qungui reads IR version ${IR_VERSION} (and 1); recompile the policy` }),
+        ],
+      };
+    }
   }
   const errors = irSchemaErrors(json);
   if (errors.length > 0) {

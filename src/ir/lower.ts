@@ -14,7 +14,7 @@ import type { ActionIR, Cite, ExprIR, RuleIR, RuleOrigin, SteppedIR, TierTableIR
 import { articleOf } from "../law/articles.js";
 import { bandProblems } from "../vocab/tiers.js";
 
-export type VersionSections = Omit<VersionIR, "rules">;
+export type VersionSections = Omit<VersionIR, "rules" | "guards">;
 
 /**
  * Which measures any version of the policy can apply. A rule that enforces a measure (a closed

@@ -12,7 +12,11 @@ import type { DecidedEvent, Service } from "../vocab/events.js";
 import type { ValueType } from "../vocab/paths.js";
 import type { ActionKind } from "../vocab/actions.js";
 
-export const IR_VERSION = 1 as const;
+/**
+ * The IR format version: 2 added each version's `guards`. A loader upgrades version 1 (which ran
+ * under the same guards, then built into the engine) by adding them; see src/ir/load.ts.
+ */
+export const IR_VERSION = 2 as const;
 
 /**
  * Compact source span, as the IR's `spans` table and `explain` give it: 1-based lines and columns
@@ -52,10 +56,10 @@ export interface DurationIR {
 }
 
 /**
- * A compiled policy as a JSON document (IR version 1): what `compilePolicy` returns as `ir`,
+ * A compiled policy as a JSON document (IR version 2): what `compilePolicy` returns as `ir`,
  * `qungui compile` writes and `loadIR` reads back. Everything that runs or reads a policy (the
  * engine, verify, the reviewer documents) works from it, so IR written by hand runs exactly like
- * compiled IR. It is validated by a JSON Schema that rejects unknown fields (`schema/ir.schema.json`).
+ * compiled IR. It is validated by a JSON Schema that rejects unknown fields (`schema/ir-v2.json`).
  *
  * Nodes carry `kind` and most carry an `id`; source positions are not in the nodes but in the
  * `spans` side table, keyed by node id, so IR without spans behaves the same.
@@ -116,6 +120,11 @@ export interface VersionIR {
   blacklist: BlacklistIR | null;
   /** Allow/deny rules in precedence order: section-derived denies, policy rules, then permits. */
   rules: RuleIR[];
+  /**
+   * The integrity guards, checked in order once the rules allowed an event: the same in every
+   * version and every policy (src/ir/guards.ts), and a loader refuses IR whose guards differ.
+   */
+  guards: GuardIR[];
 }
 
 /** The service agreement section (Article 5): which services require accepting it. */
@@ -369,6 +378,27 @@ export interface RuleIR {
   on: DecidedEvent[];
   effect: "deny" | "allow";
   /** The condition; a rule written without `when` has the literal `true`. */
+  when: ExprIR;
+  /** The reason sentence; `{path}` parts are filled from the event context. */
+  because: TemplatePart[];
+  cites: Cite[];
+}
+
+/**
+ * An integrity guard: a state change the engine refuses even when the rules allow it, because
+ * applying it would leave the state meaningless (a create over a used id, a change to an unknown
+ * group, a second join, a role change or removal of a non-member or of the creator). Under a
+ * well-formed policy its rules deny these first; the guards make it so whatever the rules say.
+ * For an allowed event, the first guard on its type whose `when` holds decides `deny`, under the
+ * guard's `name`.
+ */
+export interface GuardIR {
+  kind: "guard";
+  /** The name decisions give as `rule` (`integrity/unknown-group`). */
+  name: string;
+  /** The event types the guard applies to. */
+  on: DecidedEvent[];
+  /** When the guard refuses, over the same typed paths as rule conditions. */
   when: ExprIR;
   /** The reason sentence; `{path}` parts are filled from the event context. */
   because: TemplatePart[];

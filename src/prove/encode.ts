@@ -2,8 +2,8 @@
  * Rule conditions and the engine's decision as SMT terms. `expr` follows src/engine/expr.ts node
  * by node (null semantics included: an ordering with a null operand is false, `==` compares nulls
  * as equal, arithmetic with null is null); `decision` follows src/engine/decided.ts: the first deny
- * that holds decides, else the first allow that holds, then the integrity guards, else
- * `engine/no-permit`.
+ * that holds decides, else the first allow that holds, then the version's integrity guards (the
+ * IR's `guards`, encoded like rule conditions), else `engine/no-permit`.
  */
 import type { ExprIR, RuleIR } from "../ir/types.js";
 import { typeOf } from "../engine/expr.js";
@@ -148,44 +148,13 @@ export function rulesOn(rules: readonly RuleIR[], type: DecidedEvent): { denies:
   return { denies: on.filter((r) => r.effect === "deny"), allows: on.filter((r) => r.effect === "allow") };
 }
 
-/** decided.ts `integrityGuard`: the guard that refuses an allowed event, as (condition, name) pairs in order. */
-function guards(f: Facts): [B, string][] {
-  const z = f.z;
-  const exists = f.b("group.exists");
-  switch (f.type) {
-    case "records.purge":
-      return [];
-    case "group.create":
-      return [[exists, "integrity/group-id-used"]];
-    case "group.join":
-      return [
-        [z.Not(exists), "integrity/unknown-group"],
-        [f.role("actor").neq(ROLE.none), "integrity/already-member"],
-      ];
-    case "group.role":
-      return [
-        [z.Not(exists), "integrity/unknown-group"],
-        [f.role("target").eq(ROLE.none), "integrity/not-member"],
-        [f.role("target").eq(ROLE.creator), "integrity/creator-role"],
-      ];
-    case "group.manage": {
-      const touches = f.n("event.action").neq(f.dom.actionCode("delete-message"));
-      return [
-        [z.Not(exists), "integrity/unknown-group"],
-        [z.And(touches, f.role("target").eq(ROLE.none)), "integrity/not-member"],
-        [z.And(touches, f.role("target").eq(ROLE.creator), f.n("event.action").eq(f.dom.actionCode("remove-member"))), "integrity/creator-protected"],
-      ];
-    }
-    default:
-      return [[z.Not(exists), "integrity/unknown-group"]];
-  }
-}
-
 /** The decision of version `f.v` on its facts. */
 export function decision(f: Facts): Decision {
   const z = f.z;
   const { denies, allows } = rulesOn(f.v.rules, f.type);
   const code = (name: string) => z.Int.val(f.dom.ruleCode(name));
+  // The version's integrity guards on the event type, in order (the IR's `guards`, as the engine checks them).
+  const guards = f.v.guards.filter((g) => g.on.includes(f.type)).map((g) => ({ cond: asBool(f, expr(f, g.when)), name: g.name }));
   let allow: B = z.Bool.val(false);
   let rule: N = code("engine/no-permit");
   for (let i = allows.length - 1; i >= 0; i--) {
@@ -193,11 +162,10 @@ export function decision(f: Facts): Decision {
     const holds = asBool(f, expr(f, r.when));
     let gAllow: B = z.Bool.val(true);
     let gRule: N = code(r.name);
-    const gs = guards(f);
-    for (let k = gs.length - 1; k >= 0; k--) {
-      const [cond, name] = gs[k]!;
-      gAllow = z.If(cond, z.Bool.val(false), gAllow) as B;
-      gRule = z.If(cond, code(name), gRule) as N;
+    for (let k = guards.length - 1; k >= 0; k--) {
+      const g = guards[k]!;
+      gAllow = z.If(g.cond, z.Bool.val(false), gAllow) as B;
+      gRule = z.If(g.cond, code(g.name), gRule) as N;
     }
     allow = z.If(holds, gAllow, allow) as B;
     rule = z.If(holds, gRule, rule) as N;

@@ -1,12 +1,15 @@
 /**
  * The JSON Schemas under schema/ are current: exactly what `npm run schemas` writes from
- * src/vocab/schemas.ts, each a valid draft 2020-12 schema, and each linked from docs/events.md.
+ * src/vocab/schemas.ts and src/ir/schema.ts, each a valid draft 2020-12 schema, and each linked
+ * from the docs (the contract's from docs/events.md, the IR's from docs/architecture.md).
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, test } from "vitest";
 import { schemaFiles } from "../../../scripts/schemas.js";
+import { compilePolicyText } from "../../../src/compile.js";
+import { IR_VERSION } from "../../../src/ir/types.js";
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -14,6 +17,8 @@ function filesUnder(dir: string): string[] {
     return statSync(p).isDirectory() ? filesUnder(p) : [relative("schema", p).split("\\").join("/")];
   });
 }
+
+const irFile = `ir-v${IR_VERSION}.json`;
 
 describe("schema/", () => {
   const expected = schemaFiles();
@@ -53,8 +58,16 @@ describe("schema/", () => {
     expect(compiled["dead-letter-v1.json"]!({ line: 3, reason: "invalid JSON: unexpected end", raw: "{" })).toBe(true);
   });
 
-  test("docs/events.md links every schema", () => {
-    const doc = readFileSync("docs/events.md", "utf8");
-    for (const path of Object.keys(expected)) expect(doc, path).toContain(`](../schema/${path})`);
+  test("the IR schema accepts the reference policy's IR and refuses a field it does not define", () => {
+    const validate = new Ajv2020({ strict: true, allowUnionTypes: true }).compile(JSON.parse(expected[irFile]!) as object);
+    const ir = compilePolicyText(readFileSync("policies/cac-2017.qg", "utf8"), "policies/cac-2017.qg").ir!;
+    expect(validate(JSON.parse(JSON.stringify(ir)))).toBe(true);
+    expect(validate({ ...ir, versions: [{ ...ir.versions[0]!, guards: [{ ...ir.versions[0]!.guards[0]!, severity: "high" }] }] })).toBe(false);
+  });
+
+  test("the docs link every schema", () => {
+    const events = readFileSync("docs/events.md", "utf8");
+    for (const path of Object.keys(expected).filter((p) => p !== irFile)) expect(events, path).toContain(`](../schema/${path})`);
+    expect(readFileSync("docs/architecture.md", "utf8")).toContain(`](../schema/${irFile})`);
   });
 });

@@ -10,6 +10,7 @@ import { DECIDED_EVENTS } from "../../../src/vocab/events.js";
 import { compileProgram, emptyState, type Decision, type EngineState, type EvaluateResult, type Program } from "../../../src/engine/index.js";
 import type { ValueType } from "../../../src/vocab/paths.js";
 import { articleOf } from "../../../src/law/articles.js";
+import { integrityGuards } from "../../../src/ir/guards.js";
 
 // ---------------------------------------------------------------------------------------------
 // Expression builders
@@ -237,6 +238,8 @@ function version(v: string, effective: string, n: Numbers): VersionIR {
     management: { kind: "management", id: "management", cites: cite("A9.management-rights"), muteFor: { amount: 1, unit: "day" } },
     blacklist: { kind: "blacklist", id: "blacklist", cites: cite("A11.blacklist"), users: ["create", "join", "post", "manage", "set-info"], groups: ["join", "post"] },
     rules: sectionRules(n),
+    // The guards are the same in every IR (a loader refuses others): taken, not written again.
+    guards: integrityGuards(),
   };
 }
 
@@ -248,7 +251,7 @@ export function fixturePolicy(): PolicyIR {
   nodeId = 0;
   return {
     kind: "policy",
-    irVersion: 1,
+    irVersion: 2,
     name: "fixture",
     title: "engine test fixture",
     source: null,
