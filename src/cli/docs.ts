@@ -200,14 +200,17 @@ export async function runDocs(policy: string, flags: DocsFlags, io: Io): Promise
         ? (s: SpanIR) => `#L${s.line}`
         : () => null
       : (s: SpanIR) => (existsSync(s.file) ? `${posix(relative(resolve(outDir), resolve(s.file)))}#L${s.line}` : null);
-  const inputs = { ir, source: format === "html" ? loaded.text : null, tests, verify: report, diagnostics: loaded.diagnostics, sourceHref, links, meta };
+  // The change history says what each amendment decides differently (src/diff, with the solver,
+  // loaded only for a policy that has amendments).
+  const amendmentDiffs = ir.versions.length > 1 ? await (await import("../diff/amendments.js")).amendmentDiffs(ir) : undefined;
+  const inputs = { ir, source: format === "html" ? loaded.text : null, tests, verify: report, diagnostics: loaded.diagnostics, sourceHref, links, meta, ...(amendmentDiffs ? { amendmentDiffs } : {}) };
   const reviewerPath = join(outDir, `reviewer.${ext}`);
   writeText(reviewerPath, render(reviewerDocument(inputs), format, GENERATOR));
   written.push(reviewerPath);
 
   if (flags.filing) {
     const p = join(outDir, `filing.${ext}`);
-    const doc = lang === "zh" ? filingDocumentZh({ ir, provider, generator: GENERATOR, meta }) : filingDocument({ ir, provider });
+    const doc = lang === "zh" ? filingDocumentZh({ ir, provider, generator: GENERATOR, meta, ...(amendmentDiffs ? { amendmentDiffs } : {}) }) : filingDocument({ ir, provider });
     writeText(p, render(doc, format, GENERATOR));
     written.push(p);
   }

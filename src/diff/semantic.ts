@@ -9,34 +9,42 @@ import { isDeepStrictEqual } from "node:util";
 import type { ExprIR, PolicyIR, RuleIR, VersionIR } from "../ir/types.js";
 import { reachableMeasures } from "../ir/lower.js";
 import { DECIDED_EVENTS, type DecidedEvent } from "../vocab/events.js";
-import { canonicalPath } from "../vocab/paths.js";
-import { ACTION_CODES, domainOf, ROLE_CODES, type Domain } from "../prove/domain.js";
-import { decision, expr, ruleHolds } from "../prove/encode.js";
+import { domainOf, type Domain } from "../prove/domain.js";
+import { decision, ruleHolds } from "../prove/encode.js";
 import { buildable, Facts, Unsupported } from "../prove/facts.js";
 import { readSituation, type FactValue } from "../prove/situation.js";
 import { boolOf, intOf, z3, type B, type Model, type Z3 } from "../prove/solver.js";
-import { expressionNodes } from "../ir/walk.js";
+import { confirmTransition, type Confirmation } from "./confirm.js";
+import { Query } from "./query.js";
+import type { Side } from "./side.js";
+import { boxFormula, describeRegion, dimOf, marksOf, nodeName, readNodes, type Box, type Dim } from "./region.js";
 
-/** A version of a policy, as one side of a comparison. */
-export interface Side {
-  ir: PolicyIR;
-  version: VersionIR;
-}
+export type { Side };
 
 export interface Outcome {
   allowed: boolean;
   rule: string;
 }
 
-/** One kind of changed situation: the old and the new decision, with a witness. */
+/** A part of a set of situations, as the values of the facts that decide it, with a witness inside it. */
+export interface Region extends Box {
+  /** A situation of the region: the values of the paths it is described by, and all atomic facts. */
+  witness: { values: Record<string, FactValue>; facts: Record<string, FactValue> };
+  /** For situations decided differently: the witness built into a stream for each side and replayed. */
+  replay?: Confirmation;
+}
+
+/** One kind of changed situation: the old and the new decision, where they occur, with a witness each. */
 export interface Transition {
   event: DecidedEvent;
   from: Outcome;
   to: Outcome;
-  /** The values of the paths the two deciding rules read, in the witness (as the engine computes them). */
+  /** The values of the paths the two deciding rules read, in the first witness (as the engine computes them). */
   values: Record<string, FactValue>;
-  /** All atomic facts of the witness. */
+  /** All atomic facts of the first witness. */
   facts: Record<string, FactValue>;
+  /** Where it happens: disjoint boxes over the facts the two deciding rules read. */
+  regions: Region[];
 }
 
 /** A rule whose condition holds in different situations than before (or that was added or removed). */
@@ -47,6 +55,9 @@ export interface RuleChange {
   effect: "allow" | "deny";
   /** For a changed rule: a situation where old and new disagree, and which way. */
   example?: { old: boolean; new: boolean; values: Record<string, FactValue> };
+  /** For a changed rule: where it now holds and did not before, and where it held and no longer does. */
+  gained?: Region[];
+  lost?: Region[];
 }
 
 export interface SemanticDiff {
@@ -62,74 +73,96 @@ export interface SemanticDiff {
 }
 
 const MAX_TRANSITIONS_PER_EVENT = 24;
+/** Kinds of change per event type whose situations are described by ranges; the others get one example each. */
+const MAX_DESCRIBED_PER_EVENT = 8;
 
-function pathsOf(e: ExprIR, out: Set<string>): void {
-  for (const n of expressionNodes(e)) if (n.kind === "path") out.add(canonicalPath(n.path));
-}
-
-/** The values the paths of some rules take in a model, in the policy's names. */
-function valuesOf(f: Facts, m: Model, rules: readonly RuleIR[]): Record<string, FactValue> {
-  const paths = new Set<string>();
-  for (const r of rules) pathsOf(r.when, paths);
-  const out: Record<string, FactValue> = {};
-  for (const p of [...paths].sort()) {
-    const v = expr(f, { kind: "path", path: p, type: "bool" });
-    if (v.t === "bool") out[p] = boolOf(m, v.b);
-    else if (boolOf(m, v.nul)) out[p] = null;
-    else {
-      const n = intOf(m, v.n);
-      const field = p.slice(p.indexOf(".") + 1);
-      out[p] =
-        field === "credit"
-          ? (f.data.levels[n] ?? n)
-          : field === "tier" || field === "tier-after"
-            ? (f.data.tierNames[n] ?? n)
-            : field === "role"
-              ? (ROLE_CODES[n] ?? n)
-              : field === "category"
-                ? (f.dom.categories[n - 1] ?? "(undeclared)")
-                : p === "event.action"
-                  ? (ACTION_CODES[n] ?? n)
-                  : n;
-    }
-  }
-  return out;
+/** The value of one read node in a model, in the policy's names. */
+function valueIn(m: Model, d: Dim): FactValue {
+  const v = d.value;
+  if (v.t === "bool") return boolOf(m, v.b);
+  if (boolOf(m, v.nul)) return null;
+  const n = intOf(m, v.n);
+  return d.codes ? (d.codes.find((c) => c.code === n)?.label ?? n) : n;
 }
 
 function rulesNamed(v: VersionIR, type: DecidedEvent, name: string): RuleIR[] {
   return v.rules.filter((r) => r.on.includes(type) && r.name === name);
 }
 
-async function sat(z: Z3, facts: Facts[], goal: B, extra: B[] = []): Promise<Model | null> {
-  const s = new z.Solver();
-  for (const f of facts) for (const a of f.assumptions) s.add(a);
-  s.add(goal, ...extra);
-  return (await s.check()) === "sat" ? s.model() : null;
+/** The facts two sets of rules read, as dimensions: on the old side's facts, the new side's, or both where they agree. */
+function dimsOf(fa: Facts, fb: Facts, oldRules: readonly RuleIR[], newRules: readonly RuleIR[], marks: ReturnType<typeof marksOf>): Dim[] {
+  const a = new Map(readNodes(oldRules).map((n) => [nodeName(n), dimOf(fa, n, nodeName(n), marks, fb)] as const));
+  const b = new Map(readNodes(newRules).map((n) => [nodeName(n), dimOf(fb, n, nodeName(n), marks, fa)] as const));
+  const out: Dim[] = [];
+  const same = (x: Dim, y: Dim) => (x.value.t === "bool" && y.value.t === "bool" ? x.value.b.eqIdentity(y.value.b) : x.value.t === "num" && y.value.t === "num" && x.value.n.eqIdentity(y.value.n) && x.value.nul.eqIdentity(y.value.nul));
+  for (const [name, x] of a) {
+    const y = b.get(name);
+    // A path the versions compute differently (a tier from other bands) is shown for each.
+    if (y && !same(x, y)) out.push({ ...x, name: `${name} (old)` }, { ...y, name: `${name} (new)` });
+    else out.push(x);
+  }
+  for (const [name, y] of b) if (!a.has(name)) out.push(y);
+  return out;
 }
 
-async function compareEvent(z: Z3, dom: Domain, a: Side, b: Side, type: DecidedEvent, out: SemanticDiff): Promise<void> {
+/** A creator the policy lets act: the witness's mutes are made by the group's creator just before its event. */
+function creatorActs(f: Facts): B[] {
+  const z = f.z;
+  return [f.b("creator.accepted"), f.b("creator.verified"), z.Not(f.b("creator.blacklisted")), z.Not(f.b("creator.muted"))];
+}
+
+/** The boxes of a region, each with a witness (a buildable one where there is). */
+async function regionsOf(q: Query, fa: Facts, region: B[], dims: Dim[], hint?: Model): Promise<{ box: Box; model: Model; values: Record<string, FactValue> }[]> {
+  const out: { box: Box; model: Model; values: Record<string, FactValue> }[] = [];
+  for (const box of await describeRegion(q, region, dims)) {
+    const inside = boxFormula(q.z, dims, box);
+    // The enumeration's buildable witness serves the box it lies in.
+    // Else one without facts only measures make, then one with them (counts still fit), then any.
+    let m = hint && boolOf(hint, q.z.And(inside, ...buildable(fa, false))) ? hint : null;
+    for (const prefer of [buildable(fa, false), [...buildable(fa, true), ...creatorActs(fa)], buildable(fa, true), []]) m ??= await q.model(...region, inside, ...prefer);
+    if (m === null) continue;
+    const values: Record<string, FactValue> = {};
+    for (const d of dims) values[d.name] = valueIn(m, d);
+    out.push({ box, model: m, values });
+  }
+  return out;
+}
+
+async function compareEvent(z: Z3, dom: Domain, a: Side, b: Side, type: DecidedEvent, out: SemanticDiff, rulesOnly: boolean): Promise<void> {
   const reach = reachableMeasures([...a.ir.versions, ...b.ir.versions]);
-  const fa = new Facts(z, dom, a.version, a.ir.versions.indexOf(a.version), undefined, type, reach, { anyTime: true });
-  const fb = new Facts(z, dom, b.version, b.ir.versions.indexOf(b.version), undefined, type, reach, { anyTime: true, share: fa.atoms, suffix: "'" });
+  const via = a.ir.versions.indexOf(a.version);
+  const vib = b.ir.versions.indexOf(b.version);
+  const fa = new Facts(z, dom, a.version, via, undefined, type, reach, { anyTime: true });
+  const fb = new Facts(z, dom, b.version, vib, undefined, type, reach, { anyTime: true, share: fa.atoms, suffix: "'" });
   const da = decision(fa);
   const db = decision(fb);
+  const q = new Query(z, [...fa.assumptions, ...fb.assumptions]);
+  const marks = marksOf([...a.version.rules, ...b.version.rules].filter((r) => r.on.includes(type)));
   const differs = z.Or(da.allow.neq(db.allow), da.rule.neq(db.rule));
   const blocked: B[] = [];
-  for (let i = 0; ; i++) {
+  for (let i = 0; !rulesOnly; i++) {
     if (i >= MAX_TRANSITIONS_PER_EVENT) {
       out.truncated = true;
       break;
     }
     // A witness ./../prove/witness.ts can build into a stream where there is one, else any.
-    const m = (await sat(z, [fa, fb], differs, [...blocked, ...buildable(fa, false)])) ?? (await sat(z, [fa, fb], differs, blocked));
+    const m = (await q.model(differs, ...blocked, ...buildable(fa, false))) ?? (await q.model(differs, ...blocked));
     if (m === null) break;
     const ra = intOf(m, da.rule);
     const rb = intOf(m, db.rule);
     const from = { allowed: boolOf(m, da.allow), rule: dom.ruleName(ra) };
     const to = { allowed: boolOf(m, db.allow), rule: dom.ruleName(rb) };
-    const deciding = [...rulesNamed(a.version, type, from.rule), ...rulesNamed(b.version, type, to.rule)];
-    out.transitions.push({ event: type, from, to, values: valuesOf(fa, m, deciding), facts: readSituation(fa, da, m).facts });
-    blocked.push(z.Not(z.And(da.rule.eq(ra), db.rule.eq(rb), da.allow.eq(z.Bool.val(from.allowed)), db.allow.eq(z.Bool.val(to.allowed)))));
+    const kind = z.And(da.rule.eq(ra), db.rule.eq(rb), da.allow.eq(z.Bool.val(from.allowed)), db.allow.eq(z.Bool.val(to.allowed)));
+    const dims = dimsOf(fa, fb, rulesNamed(a.version, type, from.rule), rulesNamed(b.version, type, to.rule), marks);
+    const regions: Region[] = [];
+    for (const r of i < MAX_DESCRIBED_PER_EVENT ? await regionsOf(q, fa, [kind], dims, m) : []) {
+      const sa = readSituation(fa, da, r.model);
+      const sb = readSituation(fb, db, r.model);
+      regions.push({ ...r.box, witness: { values: r.values, facts: sa.facts }, replay: confirmTransition(a, b, sa, sb) });
+    }
+    const first = regions[0]?.witness ?? { values: Object.fromEntries(dims.map((d) => [d.name, valueIn(m, d)])), facts: readSituation(fa, da, m).facts };
+    out.transitions.push({ event: type, from, to, values: first.values, facts: first.facts, regions });
+    blocked.push(z.Not(kind));
   }
   const names = [...new Set([...a.version.rules, ...b.version.rules].filter((r) => r.on.includes(type)).map((r) => r.name))];
   for (const name of names) {
@@ -141,12 +174,21 @@ async function compareEvent(z: Z3, dom: Domain, a: Side, b: Side, type: DecidedE
       continue;
     }
     const same = (x: RuleIR, y: RuleIR) => x.effect === y.effect && isDeepStrictEqual(stripIds(x.when), stripIds(y.when));
-    if (ra.length === rb.length && ra.every((x, i) => same(x, rb[i]!))) continue;
     const ha = ruleHolds(fa, ra);
     const hb = ruleHolds(fb, rb);
-    const m = await sat(z, [fa, fb], ha.neq(hb));
-    if (ra[0]!.effect !== rb[0]!.effect) out.rules.push({ event: type, rule: name, change: "changed", effect });
-    else if (m !== null) out.rules.push({ event: type, rule: name, change: "changed", effect, example: { old: boolOf(m, ha), new: boolOf(m, hb), values: valuesOf(fa, m, [...ra, ...rb]) } });
+    // The same text reads the same facts unless a path is computed differently (a tier from other bands).
+    if (ra.length === rb.length && ra.every((x, i) => same(x, rb[i]!)) && ha.eqIdentity(hb)) continue;
+    const m = await q.model(ha.neq(hb));
+    if (ra[0]!.effect !== rb[0]!.effect) {
+      out.rules.push({ event: type, rule: name, change: "changed", effect });
+      continue;
+    }
+    if (m === null) continue;
+    const dims = dimsOf(fa, fb, ra, rb, marks);
+    const where = async (region: B[]): Promise<Region[]> => (await regionsOf(q, fa, region, dims)).map((r) => ({ ...r.box, witness: { values: r.values, facts: readSituation(fa, da, r.model).facts } }));
+    const gained = await where([z.Not(ha), hb]);
+    const lost = await where([ha, z.Not(hb)]);
+    out.rules.push({ event: type, rule: name, change: "changed", effect, example: { old: boolOf(m, ha), new: boolOf(m, hb), values: Object.fromEntries(dims.map((d) => [d.name, valueIn(m, d)])) }, gained, lost });
   }
 }
 
@@ -155,18 +197,25 @@ function stripIds(e: ExprIR): unknown {
   return JSON.parse(JSON.stringify(e, (k, v) => (k === "id" ? undefined : v)));
 }
 
-export async function semanticDiff(a: Side, b: Side): Promise<SemanticDiff> {
+export interface DiffOptions {
+  /** Compare these event types only (default: every decided one). */
+  events?: readonly DecidedEvent[];
+  /** Only the rule-by-rule changes, not the situations decided differently (cheaper). */
+  rulesOnly?: boolean;
+}
+
+export async function semanticDiff(a: Side, b: Side, opts: DiffOptions = {}): Promise<SemanticDiff> {
   const z = await z3();
   const dom = domainOf([a.ir, b.ir]);
   const out: SemanticDiff = { old: `${a.ir.name} ${a.version.version}`, new: `${b.ir.name} ${b.version.version}`, equivalent: true, transitions: [], rules: [], unsupported: [], truncated: false };
-  for (const type of DECIDED_EVENTS) {
+  for (const type of opts.events ?? DECIDED_EVENTS) {
     try {
-      await compareEvent(z, dom, a, b, type, out);
+      await compareEvent(z, dom, a, b, type, out, opts.rulesOnly === true);
     } catch (e) {
       if (!(e instanceof Unsupported)) throw e;
       out.unsupported.push({ event: type, why: e.message });
     }
   }
-  out.equivalent = out.transitions.length === 0 && out.unsupported.length === 0;
+  out.equivalent = out.transitions.length === 0 && out.unsupported.length === 0 && (!opts.rulesOnly || out.rules.length === 0);
   return out;
 }

@@ -6,6 +6,8 @@
  * differently from the version's effective instant.
  */
 import type { DurationIR, MeasureIR, PolicyIR, RuleIR, SteppedIR, VersionIR } from "../ir/types.js";
+import { boxText, type Lang } from "../diff/box-text.js";
+import type { Region, SemanticDiff } from "../diff/semantic.js";
 import { duration, measureSentence, ruleSentence, stepped } from "./describe.js";
 
 /**
@@ -179,4 +181,35 @@ export function changeHistory(ir: PolicyIR): VersionChanges[] {
     const changes = versionChanges(ir.versions[i]!, v);
     return { version: v.version, effective: v.effective, changes, lines: changes.map(changeLine) };
   });
+}
+
+/**
+ * What an amendment changes in decisions, as `qungui diff` proves it over every state (src/diff):
+ * for each rule whose condition now holds in other situations, where it now holds and where it no
+ * longer does; for each kind of decision that changes, where. One line each, in English or Chinese.
+ */
+export function decisionLines(d: SemanticDiff, lang: Lang = "en"): string[] {
+  const en = lang === "en";
+  const where = (rs: readonly Region[] | undefined) => (rs ?? []).map((r) => boxText(r, lang)).join(en ? "; or when " : "；或 ");
+  const effect = (e: "allow" | "deny") => (en ? e : e === "deny" ? "拒绝" : "准许");
+  const verdict = (o: { allowed: boolean; rule: string }) => (en ? `${o.allowed ? "allowed" : "denied"} by ${o.rule}` : `依“${o.rule}”${o.allowed ? "准许" : "拒绝"}`);
+  if (d.equivalent) return [en ? "No state and no event is decided differently." : "经验证，任何状态下任何事件的处理结果均不变。"];
+  const out: string[] = [];
+  for (const r of d.rules) {
+    const head = en ? `${r.event}: rule ${r.rule} (${effect(r.effect)})` : `${r.event}：规则“${r.rule}”（${effect(r.effect)}）`;
+    if (r.change !== "changed") out.push(en ? `${head} ${r.change}` : `${head}${r.change === "added" ? "新增" : "删除"}`);
+    else {
+      const parts: string[] = [];
+      if (r.gained?.length) parts.push(en ? `now holds when ${where(r.gained)}` : `现适用于 ${where(r.gained)} 的情形`);
+      if (r.lost?.length) parts.push(en ? `no longer holds when ${where(r.lost)}` : `不再适用于 ${where(r.lost)} 的情形`);
+      out.push(`${head}${en ? " " : ""}${parts.length ? parts.join(en ? "; " : "；") : en ? "changed" : "修改"}`);
+    }
+  }
+  for (const t of d.transitions) {
+    const now = en ? `${t.event}: now ${verdict(t.to)}, was ${verdict(t.from)}` : `${t.event}：原${verdict(t.from)}，现${verdict(t.to)}`;
+    out.push(t.regions.length ? (en ? `${now} — when ${where(t.regions)}` : `${now}，情形为 ${where(t.regions)}`) : now);
+  }
+  for (const u of d.unsupported) out.push(en ? `${u.event}: not compared (${u.why})` : `${u.event}：未能比较（${u.why}）`);
+  if (d.truncated) out.push(en ? "(only the first kinds of change of an event type are listed)" : "（每类事件仅列出前若干种变化）");
+  return out;
 }

@@ -41,7 +41,8 @@ import {
   tierNameZh,
   triggerZh,
 } from "./describe-zh.js";
-import { changeHistory } from "./changes.js";
+import { changeHistory, decisionLines } from "./changes.js";
+import type { SemanticDiff } from "../diff/semantic.js";
 import { changeLineZh } from "./changes-zh.js";
 import { PROVIDER_FIELDS, type Provider } from "./provider.js";
 import { sectionCites, type SectionKind } from "./sections.js";
@@ -55,6 +56,8 @@ export interface FilingZhInputs {
   generator?: string;
   /** qungui's version and the date given with `--date`, for the appendix. */
   meta?: { version: string; date?: string };
+  /** Per amended version (by its label): what it changes in decisions, from `qungui diff` against the version before. */
+  amendmentDiffs?: ReadonlyMap<string, SemanticDiff>;
 }
 
 /** A4 print: readable type (五号, 10.5pt), page numbers, tables that never split a row, no page holding only the footer. */
@@ -255,6 +258,8 @@ class FilingZh {
       const [prev, next] = [vs[i]!, vs[i + 1]!];
       out.push(p(`第${numeralZh(i + 2)}版对第${numeralZh(i + 1)}版作如下修改${c.changes.length ? "：" : "。"}`));
       out.push(...(c.changes.length ? clauses(2, c.changes.map((x) => `${changeLineZh(x, prev, next)}。`)) : [p("本版仅修改引用的规定条款或者注释，本单位执行的各项标准和措施不变。")]));
+      const d = this.inp.amendmentDiffs?.get(c.version);
+      if (d) out.push(p("经求解器对全部状态验证（qungui diff），上述修改使下列情形的处理发生变化："), ...clauses(2, decisionLines(d, "zh").map((l) => `${l}。`)));
     });
     return out;
   }

@@ -9,7 +9,8 @@
 import type { PolicyIR, SpanIR, VersionIR } from "../ir/types.js";
 import { ARTICLES, REGULATION_SOURCE, REQUIREMENTS, type Article } from "../law/articles.js";
 import { policyId } from "../ir/identity.js";
-import { changeHistory } from "./changes.js";
+import { changeHistory, decisionLines } from "./changes.js";
+import type { SemanticDiff } from "../diff/semantic.js";
 import { OBLIGATIONS } from "../law/organisational.js";
 import type { Diagnostic } from "../source/diagnostic.js";
 import type { Counterexample, VerifyReport } from "../verify/run.js";
@@ -65,6 +66,8 @@ export interface ReviewerInputs {
   links?: { filing?: string; decisions?: string };
   /** Generation metadata: qungui's version, and the date given with `--date` (none by default, so the output is reproducible). */
   meta?: { version: string; date?: string };
+  /** Per amended version (by its label): what it changes in decisions, from `qungui diff` against the version before. */
+  amendmentDiffs?: ReadonlyMap<string, SemanticDiff>;
 }
 
 const TONE: Record<Mark, Tone> = { yes: "ok", no: "gap", partial: "gap", fail: "gap", "n/a": "na", "not-run": "na" };
@@ -503,6 +506,8 @@ class Reviewer {
     for (const c of history) {
       out.push(h(4, undefined, `Version ${c.version}, from ${c.effective}`));
       out.push(c.lines.length ? { t: "ul", items: c.lines.map((l) => [l]) } : p("No change in what the engine does (citations or comments only)."));
+      const d = this.inp.amendmentDiffs?.get(c.version);
+      if (d) out.push(p("What it decides differently, proved over every state by the solver (qungui diff):"), { t: "ul", items: decisionLines(d).map((l) => [l]) });
     }
     return out;
   }

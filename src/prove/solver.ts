@@ -23,8 +23,10 @@ export function z3(): Promise<Z3> {
 
 /** A model's value of an integer term (terms the model leaves free read as 0). */
 export function intOf(m: Model, e: N): number {
-  const v = m.eval(e, true);
-  return Number(v.toString());
+  // Z3 prints negative integers as `(- 5)`.
+  const s = m.eval(e, true).toString();
+  const neg = /^\(- (\d+)\)$/.exec(s);
+  return neg ? -Number(neg[1]) : Number(s);
 }
 
 /** A model's value of a boolean term. */

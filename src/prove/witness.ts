@@ -8,8 +8,10 @@
  * compiled engine and the verify oracle. A witness counts as a breach only when the engine decides
  * the last event as predicted and the oracle reports the requirement broken there.
  *
- * Facts only measures can produce (closed, blacklisted, suspended, cancelled, muted, flags in a
- * window) are not built: such a witness is reported as not replayed, never as a breach.
+ * Facts only measures produce (closed, blacklisted, suspended, cancelled) are made by flags that
+ * trigger the version's own measures; mutes and flags counted in a window are made by events just
+ * before the witness's event. Whatever cannot be built is reported as not replayed, never as a
+ * breach.
  */
 import { compileProgram, emptyState, restoreState, serializeDecision, snapshotState, type Decision } from "../engine/index.js";
 import type { EngineState } from "../engine/state.js";
@@ -202,14 +204,14 @@ export function buildStream(ir: PolicyIR, vi: number, s: Situation): GenEvent[] 
     return b.events;
   }
   const needs: Need[] = [];
+  const muted: string[] = [];
   for (const [key, what] of UNBUILT) {
     for (const [name, value] of Object.entries(f)) {
       if (value !== true || !name.endsWith(`.${key}`)) continue;
-      if (key === "muted") return `the witness needs ${what} (${name})`;
-      needs.push({ holder: name.slice(0, name.indexOf(".")), kind: key as Need["kind"], what });
+      if (key === "muted") muted.push(name.slice(0, name.indexOf(".")));
+      else needs.push({ holder: name.slice(0, name.indexOf(".")), kind: key as Need["kind"], what });
     }
   }
-  for (const [name, value] of Object.entries(f)) if (name.startsWith("window:") && typeof value === "number" && value > 0) return `the witness needs flags within a window (${name})`;
   const exists = f["group.exists"] === true;
   const isCreator = (root: string) => exists && f[`${root}.role`] === "creator";
   const people = new Map<string, string>(); // root → user id
@@ -326,6 +328,9 @@ export function buildStream(ir: PolicyIR, vi: number, s: Situation): GenEvent[] 
     for (let i = 0; i < activity; i++) b.push("message.post", { user: poster, group: "g", message: `wm${i + 1}` }, start + i);
   }
   const id = (root: string) => people.get(root) ?? `${root[0]}1`;
+  const late = lateFacts(v, f, muted, people, exists, at);
+  if (typeof late === "string") return late;
+  for (const [type, fields, when] of late) b.push(type, fields, when);
   switch (s.event) {
     case "group.create":
       b.push("group.create", { user: id("actor"), group: "g", category: category(f["event.category"]) }, at);
@@ -354,6 +359,39 @@ export function buildStream(ir: PolicyIR, vi: number, s: Situation): GenEvent[] 
     }
   }
   return b.events;
+}
+
+/**
+ * Facts made by events just before the witness's event, under the policy: mutes (the group's
+ * creator mutes the member; the mute lasts the version's mute duration, so it holds at the event)
+ * and flags counted in a window (flagged messages of the user, or in the group, a second apart).
+ * Both are judged like any event: a mute the policy refuses, or a measure the flags trigger,
+ * shows in the replay, which then does not confirm the witness.
+ */
+function lateFacts(v: VersionIR, f: Record<string, FactValue>, muted: readonly string[], people: ReadonlyMap<string, string>, exists: boolean, at: number): [string, Record<string, unknown>, number][] | string {
+  const out: [string, Record<string, unknown>, number][] = [];
+  let t = at - 1000;
+  for (const root of muted) {
+    const who = people.get(root);
+    if (!exists || who === undefined) return `the witness needs a mute (${root}.muted) of a user outside any group`;
+    if (who === "c1") return `the witness needs a mute of the group's creator (${root}.muted)`;
+    if (f[`${root}.role`] === "none" || f[`${root}.role`] === undefined) return `the witness needs a mute (${root}.muted) of a user who is not a member of the group`;
+    if (addDuration(0, v.management.muteFor, "UTC") <= at - t) return `the version's mutes (${v.management.muteFor.amount} ${v.management.muteFor.unit}) lapse before the event`;
+    out.push(["group.manage", { actor: "c1", group: "g", action: "mute", target: who }, t--]);
+  }
+  const category = v.prohibited.categories[0]?.name;
+  let flagged = 0;
+  for (const [name, value] of Object.entries(f)) {
+    const w = /^window:([a-z]+):/.exec(name);
+    if (!w || typeof value !== "number" || value <= 0) continue;
+    if (category === undefined) return `the witness needs flags within a window (${name}) and the version declares no prohibited content`;
+    if (value > 50) return `the witness needs ${value} flags within a window (${name})`;
+    const root = w[1]!;
+    const user = root === "group" ? "z1" : people.get(root);
+    if (user === undefined || !exists) return `the witness needs flags within a window (${name}) in no group`;
+    for (let i = 0; i < value; i++) out.push(["content.flagged", { group: "g", user, message: `wf${++flagged}`, category }, (t -= 1000)]);
+  }
+  return out.sort((x, y) => x[2] - y[2]);
 }
 
 /** Replays a stream through the compiled engine and the oracle: the last primary decision and the oracle's findings there. */

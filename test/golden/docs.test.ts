@@ -49,12 +49,18 @@ describe("qungui docs, Markdown", () => {
     await expect(md).toMatchFileSnapshot(join(DIR, "small.reviewer.md"));
   });
 
-  test("an amended policy: the change history in the reviewer document and the Chinese filing", async () => {
+  test("an amended policy: the change history in the reviewer document and the Chinese filing, with what each amendment decides differently", { timeout: 120_000 }, async () => {
     const ir = compileText(readFileSync(REFERENCE, "utf8") + readFileSync(join(DIR, "amendment.qg.part"), "utf8"), "amended.qg");
     expect(ir.versions).toHaveLength(2);
-    await expect(render(reviewerDocument({ ir }), "md")).toMatchFileSnapshot(join(DIR, "amended.reviewer.md"));
-    const zh = render(filingDocumentZh({ ir }), "md");
+    const amendmentDiffs = await (await import("../../src/diff/amendments.js")).amendmentDiffs(ir);
+    const en = render(reviewerDocument({ ir, amendmentDiffs }), "md");
+    // The amendment: 5 groups (10 from B) instead of 3 (10 from B, 20 from A); the news rule is gone.
+    expect(en).toContain("group.create: rule limits/groups-created (deny) now holds when actor.groups-created is 10–19 and actor.credit is A; no longer holds when actor.groups-created is 3–4 and actor.credit is D or C");
+    expect(en).toContain("message.post: now allowed by permit/message.post, was denied by news-needs-credit — when group.category is news-discussion and actor.credit is D");
+    await expect(en).toMatchFileSnapshot(join(DIR, "amended.reviewer.md"));
+    const zh = render(filingDocumentZh({ ir, amendmentDiffs }), "md");
     expect(zh).toContain("投诉处理时限：48小时 → 12小时");
+    expect(zh).toContain("不再适用于 actor.groups-created 为 3–4 且 actor.credit 为 D 或 C 的情形");
     await expect(zh).toMatchFileSnapshot(join(DIR, "amended.filing-zh.md"));
   });
 

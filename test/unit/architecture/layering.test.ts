@@ -22,7 +22,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["cluster"],
   ["verify", "policytest", "service"],
   ["prove"],
-  ["diff", "docgen", "lsp", "http"],
+  ["diff"],
+  ["docgen", "lsp", "http"],
   ["playground"],
   ["cli", "index.ts"],
 ];
