@@ -20,7 +20,8 @@
 import type pg from "pg";
 import { serializeDecision } from "../engine/decision.js";
 import type { Program } from "../engine/program.js";
-import { restoreState, type EngineState, type Timer } from "../engine/state.js";
+import type { EngineState, Timer } from "../engine/state.js";
+import { restoreState } from "../engine/restore.js";
 import { serializeDeadLetter } from "../engine/stream.js";
 import { parseRfc3339 } from "../source/time.js";
 import { BROADCAST_TYPES, broadcastMsgId, type MessageKind } from "./contract.js";
