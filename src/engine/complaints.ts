@@ -1,6 +1,6 @@
 /** Complaints (A12.complaints): always accepted, due by the policy's deadline, escalated by timer (./fire.ts). */
 import { NO_EFFECTS, type Decision, type Effect } from "./decision.js";
-import type { Event } from "./event.js";
+import type { EventOf } from "./event.js";
 import { schedule } from "./measures.js";
 import { cites, decision, firing, subjectOf, type CompiledVersion } from "./runtime.js";
 import { ensureUser, type EngineState } from "./state.js";
@@ -9,8 +9,8 @@ import { cancelTimer } from "./timers.js";
 
 const C_COMPLAINTS = cites("A12.complaints");
 
-export function fileComplaint(cv: CompiledVersion, ev: Event, st: EngineState, now: number): Decision {
-  const id = ev.complaint!;
+export function fileComplaint(cv: CompiledVersion, ev: EventOf<"complaint.filed">, st: EngineState, now: number): Decision {
+  const id = ev.complaint;
   const f = firing(ev);
   const policy = cv.stamp;
   if (ev.by !== null) ensureUser(st, ev.by, now);
@@ -44,11 +44,11 @@ export function fileComplaint(cv: CompiledVersion, ev: Event, st: EngineState, n
   return decision(f, "noted", subject, "complaints/accepted", reason, C_COMPLAINTS, [effect], policy);
 }
 
-export function resolveComplaint(cv: CompiledVersion, ev: Event, st: EngineState, now: number): Decision {
-  const id = ev.complaint!;
+export function resolveComplaint(cv: CompiledVersion, ev: EventOf<"complaint.resolved">, st: EngineState, now: number): Decision {
+  const id = ev.complaint;
   const f = firing(ev);
   const policy = cv.stamp;
-  ensureUser(st, ev.actor!, now);
+  ensureUser(st, ev.actor, now);
   const c = st.complaints[id];
   if (c === undefined) {
     return decision(f, "noted", subjectOf(st, ev.actor, null, id), "complaints/unknown", `complaint ${id} was never filed; nothing changes`, C_COMPLAINTS, NO_EFFECTS, policy);

@@ -8,7 +8,7 @@ import type { DecidedEvent, EventType } from "../vocab/events.js";
 import { handledElsewhere } from "../source/exhaustive.js";
 import { DAY_MS, resetCtx, tierAfter, tierNow, type Ctx } from "./context.js";
 import { NO_CITES, NO_EFFECTS, type Decision, type Effect, type Subject } from "./decision.js";
-import type { Event } from "./event.js";
+import type { Event, EventOf } from "./event.js";
 import { addMember, removeMember, setRole } from "./groups.js";
 import { rulesFor, traceRule, type CompiledRule, type EventRules } from "./rules.js";
 import { decision, firing, type CompiledVersion, type Runtime } from "./runtime.js";
@@ -82,7 +82,7 @@ function applyAllowed(c: Ctx, cv: CompiledVersion, st: EngineState, now: number)
     case "group.create": {
       const to = tierAfter(c)?.name ?? null;
       const u = st.users[actor]!;
-      st.groups[gid!] = newGroup(actor, ev.category!, ev.name, now);
+      st.groups[gid!] = newGroup(actor, ev.category, ev.name, now);
       u.groupsCreated++;
       u.groupsJoined++;
       const effects: Effect[] = [tierEffect(gid!, null, to)];
@@ -108,16 +108,16 @@ function applyAllowed(c: Ctx, cv: CompiledVersion, st: EngineState, now: number)
       const from = tierNow(c)?.name ?? null;
       const to = tierAfter(c)?.name ?? null;
       g.name = ev.name;
-      g.category = ev.category!;
+      g.category = ev.category;
       g.hasInfoPage = true;
       return from !== to ? [tierEffect(gid!, from, to)] : NO_EFFECTS;
     }
     case "group.role":
-      ensureUser(st, ev.user!, now);
-      setRole(c.g!, ev.user!, ev.role!);
+      ensureUser(st, ev.user, now);
+      setRole(c.g!, ev.user, ev.role);
       return NO_EFFECTS;
     case "group.manage":
-      return manage(c, cv, st, now);
+      return manage(c, ev, cv, st, now);
     case "message.post": {
       const a = c.g!.activity;
       const cutoff = now - DAY_MS;
@@ -138,10 +138,9 @@ function applyAllowed(c: Ctx, cv: CompiledVersion, st: EngineState, now: number)
   }
 }
 
-function manage(c: Ctx, cv: CompiledVersion, st: EngineState, now: number): readonly Effect[] {
-  const ev = c.ev;
+function manage(c: Ctx, ev: EventOf<"group.manage">, cv: CompiledVersion, st: EngineState, now: number): readonly Effect[] {
   const g = c.g!;
-  const target = ev.target!;
+  const target = ev.target;
   const actor = c.actor!;
   const actorRole = g.members[actor];
   const actorUser = st.users[actor];

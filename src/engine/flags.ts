@@ -4,7 +4,7 @@
  */
 import type { TriggerIR } from "../ir/types.js";
 import { mergeCites, NO_EFFECTS, type Decision, type Effect } from "./decision.js";
-import type { Event } from "./event.js";
+import type { EventOf } from "./event.js";
 import { applyActions, schedule } from "./measures.js";
 import { cites, decision, firing, subjectOf, type CompiledVersion, type MeasureTrace, type Runtime } from "./runtime.js";
 import { ensureUser, type EngineState, type FlagRecord } from "./state.js";
@@ -54,11 +54,11 @@ function triggerMatches(t: TriggerIR, cv: CompiledVersion, sev: number, category
   return matched;
 }
 
-export function judgeFlag(rt: Runtime, cv: CompiledVersion, ev: Event, st: EngineState, now: number): Decision {
+export function judgeFlag(rt: Runtime, cv: CompiledVersion, ev: EventOf<"content.flagged">, st: EngineState, now: number): Decision {
   const f = firing(ev);
   const v = cv.data;
-  const gid = ev.group!;
-  const uid = ev.user!;
+  const gid = ev.group;
+  const uid = ev.user;
   const g = st.groups[gid];
   const subject = subjectOf(st, uid, gid);
   ensureUser(st, uid, now);
@@ -66,19 +66,19 @@ export function judgeFlag(rt: Runtime, cv: CompiledVersion, ev: Event, st: Engin
     return decision(f, "noted", subject, "flags/unknown-group", `message ${ev.message} is flagged in unknown group ${gid}; nothing changes`, C_PROHIBITED, NO_EFFECTS, cv.stamp);
   }
   const u = st.users[uid]!;
-  const severity = ev.severity ?? v.flagSeverity.get(ev.category!)!;
+  const severity = ev.severity ?? v.flagSeverity.get(ev.category)!;
   const sev = v.severityIndex.get(severity)!;
-  const rec: FlagRecord = { t: now, severity, category: ev.category! };
+  const rec: FlagRecord = { t: now, severity, category: ev.category };
   pruneFlags(g.flags, rt.flagHorizonMs, now);
   pruneFlags(u.flags, rt.flagHorizonMs, now);
   g.flags.push(rec);
-  u.flags.push({ t: now, severity, category: ev.category! });
+  u.flags.push({ t: now, severity, category: ev.category });
   g.flagTotal++;
   u.flagTotal++;
 
   const trace = rt.explain?.measures;
-  const matching = v.measures.filter((m) => triggerMatches(m.trigger, cv, sev, ev.category!, m.trigger.scope === "group" ? g.flags : u.flags, now, trace, m.name));
-  const effects: Effect[] = [{ kind: "remove-message", message: ev.message! }];
+  const matching = v.measures.filter((m) => triggerMatches(m.trigger, cv, sev, ev.category, m.trigger.scope === "group" ? g.flags : u.flags, now, trace, m.name));
+  const effects: Effect[] = [{ kind: "remove-message", message: ev.message }];
   for (const m of matching) {
     applyActions(m.actions, { st, v, now, group: gid, user: uid, complaint: null, message: ev.message, rule: m.name, cites: m.cites }, effects);
   }
@@ -99,7 +99,7 @@ export function judgeFlag(rt: Runtime, cv: CompiledVersion, ev: Event, st: Engin
   if (resp !== null) {
     const due = addDuration(now, resp.window, v.zone, 1);
     const t = schedule(st, "responsibility-due", due, v.index, { group: gid, user: uid, message: ev.message });
-    g.pending.push({ timer: t.seq, message: ev.message!, user: uid });
+    g.pending.push({ timer: t.seq, message: ev.message, user: uid });
   }
   return decision(f, "measures", subject, rule, reason, allCites, effects, cv.stamp);
 }

@@ -2,7 +2,7 @@
  * Membership changes shared by decided, noted and ungoverned events (A2.roles): the creator is
  * never removed, counts on the group and the user move together.
  */
-import type { Event } from "./event.js";
+import type { EventOf } from "./event.js";
 import { ensureUser, type EngineState, type GroupState } from "./state.js";
 
 export function addMember(st: EngineState, g: GroupState, user: string, now: number): void {
@@ -33,9 +33,9 @@ export function removeMember(st: EngineState, g: GroupState, user: string): void
 }
 
 /** group.leave (noted, or an ungoverned fact); returns the reason. */
-export function leave(st: EngineState, ev: Event, now: number): string {
-  const user = ev.user!;
-  const gid = ev.group!;
+export function leave(st: EngineState, ev: EventOf<"group.leave">, now: number): string {
+  const user = ev.user;
+  const gid = ev.group;
   ensureUser(st, user, now);
   const g = st.groups[gid];
   if (g === undefined) return `group ${gid} is unknown; nothing changes`;

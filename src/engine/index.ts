@@ -5,11 +5,10 @@
 export { compileProgram, type Program, type ProgramOptions, type EvaluateResult, type ProgramVersion } from "./program.js";
 export { ProgramError } from "./version.js";
 export { runnableProgram, unrunnableDiagnostic, type Runnable } from "./runnable.js";
+export { restoreState, StateError } from "./restore.js";
 export {
   emptyState,
-  restoreState,
   snapshotState,
-  StateError,
   type EngineState,
   type UserState,
   type GroupState,

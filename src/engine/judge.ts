@@ -4,7 +4,7 @@
  * and have already fired when this runs.
  */
 import { DECIDED_EVENTS, type DecidedEvent } from "../vocab/events.js";
-import { handledElsewhere } from "../source/exhaustive.js";
+import { assertNever, handledElsewhere } from "../source/exhaustive.js";
 import { resolveComplaint, fileComplaint } from "./complaints.js";
 import { judgeDecided } from "./decided.js";
 import { NO_CITES, NO_EFFECTS, type Decision, type PolicyStamp } from "./decision.js";
@@ -36,59 +36,69 @@ export function judgeUngoverned(ev: Event, st: EngineState, now: number, first: 
 function recordFacts(ev: Event, st: EngineState, now: number): void {
   switch (ev.type) {
     case "user.registered": {
-      const u = ensureUser(st, ev.user!, now);
+      const u = ensureUser(st, ev.user, now);
       if (u.registeredAt === null) u.registeredAt = now;
       return;
     }
     case "user.verified":
-      ensureUser(st, ev.user!, now).verified = true;
+      ensureUser(st, ev.user, now).verified = true;
       return;
     case "user.credit":
-      ensureUser(st, ev.user!, now).credit = ev.level;
+      ensureUser(st, ev.user, now).credit = ev.level;
       return;
     case "agreement.published":
       st.agreement = { version: ev.version, publishedAt: now };
       return;
     case "agreement.accepted": {
-      const u = ensureUser(st, ev.user!, now);
-      if (!u.accepted.includes(ev.version!)) u.accepted.push(ev.version!);
+      const u = ensureUser(st, ev.user, now);
+      if (!u.accepted.includes(ev.version)) u.accepted.push(ev.version);
       return;
     }
     case "group.create": {
-      if (st.groups[ev.group!] !== undefined) return;
-      const u = ensureUser(st, ev.user!, now);
-      st.groups[ev.group!] = newGroup(ev.user!, ev.category!, ev.name, now);
+      if (st.groups[ev.group] !== undefined) return;
+      const u = ensureUser(st, ev.user, now);
+      st.groups[ev.group] = newGroup(ev.user, ev.category, ev.name, now);
       u.groupsCreated++;
       u.groupsJoined++;
       return;
     }
     case "group.join": {
-      const g = st.groups[ev.group!];
-      if (g === undefined || g.members[ev.user!] !== undefined) return;
-      addMember(st, g, ev.user!, now);
+      const g = st.groups[ev.group];
+      if (g === undefined || g.members[ev.user] !== undefined) return;
+      addMember(st, g, ev.user, now);
       return;
     }
     case "group.leave":
       leave(st, ev, now);
       return;
     case "group.info": {
-      const g = st.groups[ev.group!];
+      const g = st.groups[ev.group];
       if (g === undefined) return;
-      ensureUser(st, ev.actor!, now);
+      ensureUser(st, ev.actor, now);
       g.name = ev.name;
-      g.category = ev.category!;
+      g.category = ev.category;
       g.hasInfoPage = true;
       return;
     }
     case "group.role": {
-      const g = st.groups[ev.group!];
+      const g = st.groups[ev.group];
       if (g === undefined) return;
-      ensureUser(st, ev.actor!, now);
-      setRole(g, ev.user!, ev.role!);
+      ensureUser(st, ev.actor, now);
+      setRole(g, ev.user, ev.role);
       return;
     }
-    default:
+    // Ungoverned, these record nothing: a post's activity, a management act, a purge, a flag and
+    // a complaint take effect only under a policy (its rules, measures and deadlines).
+    case "group.manage":
+    case "message.post":
+    case "records.purge":
+    case "content.flagged":
+    case "complaint.filed":
+    case "complaint.resolved":
+    case "clock":
       return;
+    default:
+      assertNever(ev, "event type");
   }
 }
 

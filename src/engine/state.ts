@@ -1,12 +1,11 @@
 /**
  * The engine's state: plain data, serialisable with `JSON.stringify` and restored with
- * {@link restoreState} to behave identically. Id-keyed tables are null-prototype records, so a
+ * `restoreState` (./restore.ts, checked against ./state-schema.ts) to behave identically. Id-keyed tables are null-prototype records, so a
  * user or group called `__proto__` or `constructor` is an ordinary key and restoring hostile JSON
  * cannot reach any prototype. Personal information is never stored: `user.verified` keeps a
  * boolean, not the identity.
  */
 import type { ActionIR, Cite } from "../ir/types.js";
-import { heapify } from "./timers.js";
 
 export const STATE_VERSION = 1 as const;
 
@@ -198,7 +197,7 @@ export interface Timer {
  * it (the `Engine` keeps it behind a store). Create one with {@link emptyState}.
  *
  * It is plain data, format `v: 1`: `JSON.stringify` (or {@link snapshotState}) saves it, and
- * {@link restoreState} loads it back with identical behaviour afterwards. Load it with
+ * `restoreState` (./restore.ts) loads it back with identical behaviour afterwards. Load it with
  * `restoreState`, never a bare `JSON.parse`: restoring checks every field, makes the id-keyed
  * tables null-prototype records (a user called `__proto__` is an ordinary key), recomputes the
  * derived counts and restores the timer heap order. Treat it as read-only outside the engine.
@@ -351,190 +350,4 @@ export function newGroup(creator: string, category: string, name: string | null,
 /** The state as JSON text (what `JSON.stringify(state)` gives). */
 export function snapshotState(st: EngineState): string {
   return JSON.stringify(st);
-}
-
-/** Thrown by {@link restoreState} when a saved state is not one this engine wrote. */
-export class StateError extends Error {
-  override name = "StateError";
-}
-
-// ---------------------------------------------------------------------------------------------
-// Restoring: every field is checked; nothing from the input is trusted as an object prototype.
-
-type Check<T> = (v: unknown, path: string) => T;
-
-function fail(path: string, what: string): never {
-  throw new StateError(`invalid engine state at ${path}: expected ${what}`);
-}
-
-const num: Check<number> = (v, p) => (typeof v === "number" && Number.isFinite(v) ? v : fail(p, "a finite number"));
-const int: Check<number> = (v, p) => (Number.isSafeInteger(v) ? (v as number) : fail(p, "an integer"));
-const str: Check<string> = (v, p) => (typeof v === "string" ? v : fail(p, "a string"));
-const bool: Check<boolean> = (v, p) => (typeof v === "boolean" ? v : fail(p, "a boolean"));
-const orNull =
-  <T>(c: Check<T>): Check<T | null> =>
-  (v, p) =>
-    v === null ? null : c(v, p);
-const arr =
-  <T>(c: Check<T>): Check<T[]> =>
-  (v, p) => {
-    if (!Array.isArray(v)) fail(p, "an array");
-    return v.map((x, i) => c(x, `${p}[${i}]`));
-  };
-const rec =
-  <T>(c: Check<T>): Check<Record<string, T>> =>
-  (v, p) => {
-    const o = obj(v, p);
-    const out = record<T>();
-    for (const k of Object.keys(o)) out[k] = c(o[k], `${p}[${JSON.stringify(k)}]`);
-    return out;
-  };
-const oneOf =
-  <T extends string>(values: readonly T[]): Check<T> =>
-  (v, p) =>
-    typeof v === "string" && (values as readonly string[]).includes(v) ? (v as T) : fail(p, values.join(" | "));
-
-function obj(v: unknown, p: string): Record<string, unknown> {
-  if (v === null || typeof v !== "object" || Array.isArray(v)) fail(p, "an object");
-  return v as Record<string, unknown>;
-}
-
-function fields<T>(v: unknown, p: string, shape: { [K in keyof T]: Check<T[K]> }): T {
-  const o = obj(v, p);
-  const out = {} as T;
-  for (const k of Object.keys(shape) as (keyof T & string)[]) out[k] = shape[k](o[k], `${p}.${k}`);
-  return out;
-}
-
-const flagRecord: Check<FlagRecord> = (v, p) => fields<FlagRecord>(v, p, { t: num, severity: str, category: str });
-
-const userState: Check<UserState> = (v, p) =>
-  fields<UserState>(v, p, {
-    firstSeen: num,
-    registeredAt: orNull(num),
-    verified: bool,
-    credit: orNull(str),
-    accepted: arr(str),
-    groupsCreated: int,
-    groupsJoined: int,
-    blacklisted: bool,
-    blacklistedUntil: orNull(num),
-    blacklistTimer: orNull(int),
-    managementSuspendedUntil: orNull(num),
-    managementTimer: orNull(int),
-    creationCancelled: bool,
-    flags: arr(flagRecord),
-    flagTotal: int,
-  });
-
-const groupState: Check<GroupState> = (v, p) => {
-  const g = fields<GroupState>(v, p, {
-    category: str,
-    creator: str,
-    name: orNull(str),
-    hasInfoPage: bool,
-    createdAt: num,
-    closed: bool,
-    blacklisted: bool,
-    blacklistedUntil: orNull(num),
-    blacklistTimer: orNull(int),
-    postingSuspendedUntil: orNull(num),
-    postingTimer: orNull(int),
-    members: rec(oneOf<MemberRole>(["creator", "manager", "member"])),
-    memberCount: int,
-    managerCount: int,
-    muted: rec(num),
-    flags: arr(flagRecord),
-    flagTotal: int,
-    activity: arr(num),
-    pending: arr((x, q) => fields<PendingFlag>(x, q, { timer: int, message: str, user: str })),
-  });
-  // Derived counts are recomputed, so a hand-edited state cannot disagree with its member table.
-  let members = 0;
-  let managers = 0;
-  for (const k in g.members) {
-    members++;
-    if (g.members[k] === "manager") managers++;
-  }
-  if (g.members[g.creator] !== "creator") fail(`${p}.members`, "the creator as a member with role creator");
-  g.memberCount = members;
-  g.managerCount = managers;
-  return g;
-};
-
-const complaintState: Check<ComplaintState> = (v, p) =>
-  fields<ComplaintState>(v, p, {
-    filedAt: num,
-    due: orNull(num),
-    by: orNull(str),
-    group: orNull(str),
-    user: orNull(str),
-    message: orNull(str),
-    resolved: bool,
-    resolvedAt: orNull(num),
-    overdue: bool,
-    timer: orNull(int),
-  });
-
-const cite: Check<Cite> = (v, p) => fields<Cite>(v, p, { article: int, req: str });
-
-/** Actions are IR data; their detailed shape is the IR schema's job, here they must be objects with a kind. */
-const action: Check<ActionIR> = (v, p) => {
-  const o = obj(v, p);
-  str(o["kind"], `${p}.kind`);
-  return JSON.parse(JSON.stringify(o), (k, x: unknown) => (k === "__proto__" ? undefined : x)) as ActionIR;
-};
-
-const timer: Check<Timer> = (v, p) =>
-  fields<Timer>(v, p, {
-    due: num,
-    seq: int,
-    kind: oneOf(TIMER_KINDS),
-    version: int,
-    group: orNull(str),
-    user: orNull(str),
-    complaint: orNull(str),
-    message: orNull(str),
-    rule: orNull(str),
-    cites: orNull(arr(cite)),
-    actions: orNull(arr(action)),
-    watch: orNull(oneOf<"group" | "user">(["group", "user"])),
-    mark: int,
-  });
-
-/**
- * Rebuilds a state from its JSON text (or an already-parsed value), checking every field.
- * Throws {@link StateError} naming the first bad path.
- */
-export function restoreState(input: string | unknown): EngineState {
-  let value: unknown = input;
-  if (typeof input === "string") {
-    try {
-      value = JSON.parse(input);
-    } catch {
-      throw new StateError("invalid engine state: not JSON");
-    }
-  }
-  const o = obj(value, "state");
-  if (o["v"] !== STATE_VERSION) fail("state.v", String(STATE_VERSION));
-  const seen = [...new Set(arr(str)(o["seen"], "state.seen"))];
-  const agreement = fields<EngineState["agreement"]>(o["agreement"], "state.agreement", {
-    version: orNull(str),
-    publishedAt: orNull(num),
-  });
-  const st: EngineState = {
-    v: STATE_VERSION,
-    clock: orNull(num)(o["clock"], "state.clock"),
-    seq: int(o["seq"], "state.seq"),
-    seen,
-    users: rec(userState)(o["users"], "state.users"),
-    groups: rec(groupState)(o["groups"], "state.groups"),
-    complaints: rec(complaintState)(o["complaints"], "state.complaints"),
-    timers: arr(timer)(o["timers"], "state.timers"),
-    agreement,
-    purgedBefore: orNull(num)(o["purgedBefore"], "state.purgedBefore"),
-  };
-  for (const t of st.timers) if (t.seq >= st.seq) fail("state.seq", "a sequence number above every timer's");
-  heapify(st.timers);
-  return st;
 }

@@ -8,7 +8,7 @@
  */
 import type { Node } from "yaml";
 import { requirement, REQUIREMENTS } from "../law/articles.js";
-import { EVENT_FIELDS, EVENT_TYPES, type EventType } from "../vocab/events.js";
+import { EVENT_FIELDS, EVENT_TYPES, type EventFieldSpec, type EventType } from "../vocab/events.js";
 import { isSanction } from "../vocab/actions.js";
 import { closest, unknownKey, YamlReader, type Entry, type Pos, type Problem } from "./yaml.js";
 
@@ -366,7 +366,7 @@ class Parser {
       return;
     }
     const et = type as EventType;
-    const spec = EVENT_FIELDS[et];
+    const spec: EventFieldSpec = EVENT_FIELDS[et];
     const known = [...Object.keys(spec.required), ...Object.keys(spec.optional)];
     const fields: Record<string, unknown> = {};
     for (const e of entries) {

@@ -13,7 +13,8 @@
  *   new position, clock, timer counter, agreement and policy. All inside the caller's transaction,
  *   so decisions and position commit together or not at all.
  */
-import { restoreState, type EngineState, type Timer } from "../engine/state.js";
+import { restoreState } from "../engine/restore.js";
+import type { EngineState, Timer } from "../engine/state.js";
 import { ROW_TABLES, type RowTable } from "./touched.js";
 
 export interface Queryable {

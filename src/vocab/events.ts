@@ -82,13 +82,39 @@ export type Role = (typeof ROLES)[number];
 /** Roles that `group.role` can grant. */
 export const GRANTABLE_ROLES = ["manager", "member"] as const;
 
-export type FieldType = "string" | "timestamp" | "object" | "level" | "role" | "action" | "severity";
+/** A role `group.role` can grant. */
+export type GrantableRole = (typeof GRANTABLE_ROLES)[number];
+
+/**
+ * What a field of each type holds in an event that passed intake: a `level` or `severity` is a
+ * name of the policy's scale, a `timestamp` RFC 3339 text, an `object` (the identity of
+ * `user.verified`) any JSON object.
+ */
+export interface FieldValues {
+  string: string;
+  timestamp: string;
+  object: Record<string, unknown>;
+  level: string;
+  role: GrantableRole;
+  action: ManageAction;
+  severity: string;
+}
+
+/** The type of an event field: the keys of {@link FieldValues}. */
+export type FieldType = keyof FieldValues;
+
+/** The fields of one event type beyond `id`, `type` and `at`, by name. */
+export interface EventFieldSpec {
+  readonly required: Readonly<Record<string, FieldType>>;
+  readonly optional: Readonly<Record<string, FieldType>>;
+}
 
 /**
  * Required and optional fields per event type, beyond `id`, `type` and `at`. The engine's event
- * validator and the JSON Schemas in src/ir/event-schema.ts are both built from this table.
+ * validator, its `Event` type (src/engine/event.ts) and the JSON Schemas of src/vocab/schemas.ts
+ * are all built from this table; it keeps its literal types (`as const`) for the `Event` type.
  */
-export const EVENT_FIELDS: Readonly<Record<EventType, { required: Record<string, FieldType>; optional: Record<string, FieldType> }>> = {
+export const EVENT_FIELDS = {
   "user.registered": { required: { user: "string" }, optional: {} },
   "user.verified": { required: { user: "string", identity: "object" }, optional: {} },
   "user.credit": { required: { user: "string", level: "level" }, optional: {} },
@@ -106,7 +132,7 @@ export const EVENT_FIELDS: Readonly<Record<EventType, { required: Record<string,
   "complaint.resolved": { required: { complaint: "string", actor: "string" }, optional: {} },
   "records.purge": { required: { actor: "string", before: "timestamp" }, optional: {} },
   clock: { required: {}, optional: {} },
-};
+} as const satisfies Readonly<Record<EventType, EventFieldSpec>>;
 
 /** The decided events about a group: those that carry a `group` (all but `records.purge`). */
 export const GROUP_EVENTS: readonly DecidedEvent[] = DECIDED_EVENTS.filter((e) => "group" in EVENT_FIELDS[e].required);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { newCtx, resetCtx } from "../../../src/engine/context.js";
-import { blankEvent } from "../../../src/engine/event.js";
+import { blankEvent, type Event, type EventDraft } from "../../../src/engine/event.js";
 import { compileExpr, exprText, newTracer } from "../../../src/engine/expr.js";
 import { emptyState, ensureUser, newGroup } from "../../../src/engine/state.js";
 import { compileVersionData, ProgramError } from "../../../src/engine/version.js";
@@ -18,10 +18,13 @@ st.groups["g"] = newGroup("old", "general", null, NOW);
 // Flag lists are kept in time order.
 st.groups["g"]!.flags.push({ t: NOW - 40 * 86_400_000, severity: "minor", category: "spam" }, { t: NOW - 10 * 86_400_000, severity: "minor", category: "spam" }, { t: NOW, severity: "minor", category: "spam" });
 
+/** An event of `type` carrying `fields` (the rest null), standing for one that passed intake. */
+function eventOf(type: "message.post" | "group.join", fields: Partial<EventDraft>): Event {
+  return { ...blankEvent("x", type, "", NOW), ...fields } as Event;
+}
+
 function evalAs(e: ExprIR, user: string, type: "message.post" | "group.join" = "message.post") {
-  const ev = blankEvent("x", type, "", NOW);
-  ev.user = user;
-  ev.group = "g";
+  const ev = eventOf(type, { user, group: "g" });
   const c = newCtx(st, v, ev);
   resetCtx(c, st, v, ev, NOW);
   return compileExpr(e, v)(c);
@@ -85,8 +88,7 @@ describe("expression compilation", () => {
     const e = or(bool("group.exists"), bool("group.closed"));
     const tr = newTracer();
     const f = compileExpr(e, v, tr);
-    const ev = blankEvent("x", "message.post", "", NOW);
-    ev.group = "g";
+    const ev = eventOf("message.post", { group: "g" });
     const c = newCtx(st, v, ev);
     resetCtx(c, st, v, ev, NOW);
     expect(f(c)).toBe(true);
@@ -100,9 +102,7 @@ describe("paths", () => {
     for (const [p, info] of Object.entries(PATHS)) {
       const acc = info.window ? windowAccessor(p, { amount: 1, unit: "day" }) : pathAccessor(p);
       for (const type of ["group.join", "message.post"] as const) {
-        const ev = blankEvent("x", type, "", NOW);
-        ev.user = "nobody";
-        ev.group = "nowhere";
+        const ev = eventOf(type, { user: "nobody", group: "nowhere" });
         const c = newCtx(emptyState(), v, ev);
         resetCtx(c, emptyState(), v, ev, NOW);
         const val = acc(c);
