@@ -621,7 +621,6 @@ export function scan(source: Source): ScanResult {
       );
   }
 
-  const narrower = Narrower.of(source.text);
   for (const t of result.tokens) {
     const at = t.startOffset;
     // The lexer tracks start offsets only (the cheapest mode): the parser takes a token's end from
@@ -634,9 +633,7 @@ export function scan(source: Source): ScanResult {
           t.tokenType = word.type;
           t.tokenTypeIdx = word.type.tokenTypeIdx!;
           t.image = word.image;
-          continue;
-        }
-        if (t.tokenType !== Identifier) {
+        } else if (t.tokenType !== Identifier) {
           t.tokenType = Identifier;
           t.tokenTypeIdx = Identifier.tokenTypeIdx!;
         }
@@ -717,49 +714,9 @@ export function scan(source: Source): ScanResult {
           );
         break;
     }
-    // Single-character tokens already have the lexer's one-byte pattern string as their image.
-    if (narrower !== null && t.image.length > 1) t.image = narrower.image(t);
   }
 
   return { tokens: result.tokens, comments, diagnostics };
-}
-
-/** Any character beyond Latin-1: a string holding one is stored with two bytes a character. */
-const WIDE_CHAR = /[^\u0000-\u00ff]/g;
-
-/**
- * One-byte images for the tokens of a text with characters beyond Latin-1 (a policy with Chinese
- * comments or titles). V8 stores such a text with two bytes a character, and every slice of it
- * too, whatever the slice holds: every name, number and string of the AST and the IR was
- * two-byte, twice the memory for the collector to copy and slower to hash and to write. The
- * images are taken instead from a one-byte copy of the text in which the wide characters are
- * mangled (Latin-1 keeps the low byte of each), except for the tokens that contain one.
- */
-class Narrower {
-  private constructor(
-    private readonly narrow: string,
-    /** Offsets of the wide characters, ascending. */
-    private readonly wide: readonly number[],
-    private next = 0,
-  ) {}
-
-  /** Null when the text has no wide character, or where there is no Buffer (a browser). */
-  static of(text: string): Narrower | null {
-    if (typeof Buffer !== "function") return null;
-    WIDE_CHAR.lastIndex = 0;
-    const wide: number[] = [];
-    for (let m = WIDE_CHAR.exec(text); m !== null; m = WIDE_CHAR.exec(text)) wide.push(m.index);
-    return wide.length === 0 ? null : new Narrower(Buffer.from(text, "latin1").toString("latin1"), wide);
-  }
-
-  /** The one-byte image of `t` when it has no wide character; tokens come in source order. */
-  image(t: IToken): string {
-    const start = t.startOffset;
-    const end = start + t.image.length;
-    const wide = this.wide;
-    while (this.next < wide.length && wide[this.next]! < start) this.next++;
-    return this.next < wide.length && wide[this.next]! < end ? t.image : this.narrow.slice(start, end);
-  }
 }
 
 function suggestReqId(image: string): string {
