@@ -10,7 +10,8 @@
  *   node --expose-gc --single-threaded-gc node_modules/.cache/time-frontend.mjs [rules=10000] [runs=7] [parse]
  *
  * (Bundled rather than run through tsx, whose esbuild settings wrap every closure in a naming call.)
- * `parse` times parsing alone. docs/performance.md ("Allocation") has figures taken with it.
+ * `parse` times parsing alone. It prints the median and minimum of each stage in wall time and in
+ * CPU time, and the load average before and after. docs/performance.md has figures taken with it.
  */
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
