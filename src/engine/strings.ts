@@ -5,7 +5,7 @@
  * version label, the literal parts of reasons. Every decision built from them, its JSON, the stored
  * row and the HTTP response then became two-byte too, which costs twice the memory and a slower
  * conversion on every write. The same policy loaded from IR JSON did not have the problem. Only
- * these strings are copied: copying the whole IR cost half a second at 10,000 rules.
+ * these strings are copied: copying the whole IR costs far more (docs/performance.md).
  */
 import type { Cite, PolicyIR, RuleIR, TemplatePart, VersionIR } from "../ir/types.js";
 
