@@ -10,9 +10,11 @@
  *   node --expose-gc --single-threaded-gc node_modules/.cache/time-frontend.mjs [rules=10000] [runs=7] [parse]
  *
  * (Bundled rather than run through tsx, whose esbuild settings wrap every closure in a naming call.)
- * `parse` times parsing alone. docs/performance.md ("Allocation") has figures taken with it.
+ * `parse` times parsing alone. It prints the median and minimum of each stage in wall time and in
+ * CPU time, and the load average before and after. docs/performance.md has figures taken with it.
  */
 import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { check, typeOfExprs } from "../src/check/index.js";
 import { compileProgram } from "../src/engine/index.js";
@@ -33,26 +35,42 @@ const cpu = (from: NodeJS.CpuUsage): number => {
 };
 
 parse(new Source("warm-up.qg", syntheticPolicy(reference, 50)));
-const rows: number[][] = [];
+const load0 = loadavg()[0]!;
+/** Per run: wall then CPU milliseconds of each stage. */
+const rows: { wall: number[]; cpu: number[] }[] = [];
 for (let r = 0; r < runs; r++) {
   gc?.();
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
+  const wall: number[] = [];
+  const used: number[] = [];
+  let c = process.cpuUsage();
+  let t = performance.now();
+  const lap = (): void => {
+    const now = performance.now();
+    wall.push(now - t);
+    used.push(cpu(c));
+    c = process.cpuUsage();
+    t = performance.now();
+  };
   const parsed = parse(new Source("synthetic.qg", text));
-  const t1 = performance.now();
-  if (parseOnly) {
-    rows.push([t1 - t0, cpu(c0)]);
-    continue;
+  lap();
+  if (!parseOnly) {
+    check(parsed.ast!);
+    lap();
+    const ir = emitIR(parsed.ast!, typeOfExprs(parsed.ast!), { text });
+    lap();
+    compileProgram(ir);
+    lap();
+    wall.push(wall.reduce((a, b) => a + b, 0));
+    used.push(used.reduce((a, b) => a + b, 0));
   }
-  check(parsed.ast!);
-  const t2 = performance.now();
-  const ir = emitIR(parsed.ast!, typeOfExprs(parsed.ast!), { text });
-  const t3 = performance.now();
-  compileProgram(ir);
-  const t4 = performance.now();
-  rows.push([t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0, cpu(c0)]);
+  rows.push({ wall, cpu: used });
 }
-const names = parseOnly ? ["parse", "parse-cpu"] : ["parse", "check", "emit", "program", "total", "cpu"];
-const median = (i: number): number => rows.map((x) => x[i]!).sort((a, b) => a - b)[rows.length >> 1]!;
-const least = (i: number): number => Math.min(...rows.map((x) => x[i]!));
-console.log(`${rules} rules, ${runs} runs (ms, median/min): ` + names.map((n, i) => `${n} ${median(i).toFixed(0)}/${least(i).toFixed(0)}`).join("  "));
+const names = parseOnly ? ["parse"] : ["parse", "check", "emit", "program", "total"];
+const median = (xs: number[]): number => xs.sort((a, b) => a - b)[xs.length >> 1]!;
+const figure = (kind: "wall" | "cpu", i: number): string => {
+  const xs = rows.map((x) => x[kind][i]!);
+  return `${median(xs).toFixed(0)}/${Math.min(...xs).toFixed(0)}`;
+};
+console.log(`${rules} rules, ${runs} runs, load ${load0.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} (ms, median/min)`);
+console.log(`  wall  ${names.map((n, i) => `${n} ${figure("wall", i)}`).join("  ")}`);
+console.log(`  cpu   ${names.map((n, i) => `${n} ${figure("cpu", i)}`).join("  ")}`);

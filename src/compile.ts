@@ -30,7 +30,7 @@ export interface CompileOptions {
  * variable `QUNGUI_SELF_CHECK` is `1`, as the test suite sets it (vitest.config.ts). Like a
  * compiler's debug assertions, the self-check is for finding bugs in qungui, not in policies: the
  * emitter's output is valid by construction and the tests hold it to that, while validating it
- * costs about as much as parsing (docs/performance.md). IR that comes from anywhere else is always
+ * is a good part of a compile's time (docs/performance.md). IR that comes from anywhere else is always
  * validated (src/ir/load.ts).
  */
 export function selfCheckByDefault(): boolean {

@@ -235,7 +235,7 @@ amendment "2" {
     severity: "error",
     title: "unknown requirement id",
     explanation:
-      "`serves` cites requirement ids of the registry (src/law/articles.ts, ARTICLES.md). An unknown id would make decisions cite nothing real.",
+      "`serves` cites requirement ids of the registry (src/law/articles.ts; `qungui reqs` lists them). An unknown id would make decisions cite nothing real.",
     bad: `${HEADER}${CAP}
 retention {
   serves A13.retain

@@ -1,6 +1,7 @@
 /** Small helpers over expressions: children, pre-order visits, and the source-like text used in messages. */
 import type * as A from "../ast/nodes.js";
 import { ENUM_TYPES, ROOTS, type ValueType } from "../vocab/paths.js";
+import { assertNever } from "../source/exhaustive.js";
 
 export function children(e: A.Expr): A.Expr[] {
   switch (e.kind) {
@@ -27,7 +28,46 @@ export function children(e: A.Expr): A.Expr[] {
 
 export function visitExpr(e: A.Expr, fn: (e: A.Expr) => void): void {
   fn(e);
-  for (const c of children(e)) visitExpr(c, fn);
+  // The children in the order of `children`, without an array per node: checks visit every
+  // expression of every rule.
+  switch (e.kind) {
+    case "BinaryExpr":
+    case "CompareExpr":
+    case "ArithExpr":
+      visitExpr(e.left, fn);
+      visitExpr(e.right, fn);
+      return;
+    case "NotExpr":
+      visitExpr(e.operand, fn);
+      return;
+    case "InExpr":
+      visitExpr(e.left, fn);
+      if (e.right.kind === "ListExpr") visitExpr(e.right, fn);
+      return;
+    case "IfExpr":
+      visitExpr(e.cond, fn);
+      visitExpr(e.then, fn);
+      visitExpr(e.else, fn);
+      return;
+    case "WindowExpr":
+      visitExpr(e.path, fn);
+      return;
+    case "ListExpr":
+      for (const item of e.items) visitExpr(item, fn);
+      return;
+    case "ParenExpr":
+      visitExpr(e.inner, fn);
+      return;
+    case "PathExpr":
+    case "IntLit":
+    case "Duration":
+    case "StringLit":
+    case "BoolLit":
+    case "DateTimeLit":
+      return;
+    default:
+      assertNever(e, "expression");
+  }
 }
 
 /** A single name that is not a path root: an enumeration literal (`B`, `news-discussion`, `manager`). */

@@ -91,15 +91,17 @@ function checkTemplate(env: TypeEnv, lit: A.StringLit): void {
   const { ctx, rule } = env;
   const note = noteFor(ctx, rule);
   for (const p of placeholders(lit.value)) {
-    const span = subSpan(lit, p.at, p.length);
+    // Built only for a finding: most placeholders are fine, and a large policy has thousands.
+    let at: A.Node["span"] | undefined;
+    const span = (): A.Node["span"] => (at ??= subSpan(lit, p.at, p.length));
     if (!p.closed) {
-      ctx.sink.error(CODES.badPlaceholder, span, "placeholder `{` is never closed", { help: "close it with `}`, or write `{{` for a literal brace", note });
+      ctx.sink.error(CODES.badPlaceholder, span(), "placeholder `{` is never closed", { help: "close it with `}`, or write `{{` for a literal brace", note });
       continue;
     }
     const parts = p.path.split(".");
     const field = parts.slice(1).join(".");
     if ((USER_ROOTS.includes(parts[0]!) && PII_FIELD.test(field)) || (parts.length === 1 && PII_FIELD.test(p.path))) {
-      ctx.sink.error(CODES.badPlaceholder, span, `\`{${p.path}}\` would put personal information in a decision`, {
+      ctx.sink.error(CODES.badPlaceholder, span(), `\`{${p.path}}\` would put personal information in a decision`, {
         help: "reasons name users by their opaque id only (A6.pii): write `{user}`",
         note,
       });
@@ -111,14 +113,14 @@ function checkTemplate(env: TypeEnv, lit: A.StringLit): void {
     }
     const info = PATHS[p.path];
     if (!info) {
-      ctx.sink.error(CODES.badPlaceholder, span, `unknown placeholder \`{${p.path}}\``, {
+      ctx.sink.error(CODES.badPlaceholder, span(), `unknown placeholder \`{${p.path}}\``, {
         help: didYouMean(p.path, [...ID_ROOTS, ...Object.keys(PATHS)]) ?? `placeholders are ids (${ID_ROOTS.map((r) => `{${r}}`).join(", ")}) or paths such as {group.members}`,
         note,
       });
       continue;
     }
     if (info.window) {
-      ctx.sink.error(CODES.badPlaceholder, span, `\`{${p.path}}\` needs a time window, which a placeholder cannot give`, {
+      ctx.sink.error(CODES.badPlaceholder, span(), `\`{${p.path}}\` needs a time window, which a placeholder cannot give`, {
         help: "state the count in the rule's condition and describe it in words",
         note,
       });
@@ -134,11 +136,11 @@ function rootEvents(root: string): readonly DecidedEvent[] | undefined {
   return probe?.events;
 }
 
-function checkOnEvents(env: TypeEnv, path: string, events: readonly DecidedEvent[] | undefined, span: A.Node["span"]): void {
+function checkOnEvents(env: TypeEnv, path: string, events: readonly DecidedEvent[] | undefined, span: () => A.Node["span"]): void {
   if (!events) return;
   for (const { event, node } of env.events) {
     if (events.includes(event)) continue;
-    env.ctx.sink.error(CODES.pathNotOnEvent, span, `\`{${path}}\` is not defined on ${event}`, {
+    env.ctx.sink.error(CODES.pathNotOnEvent, span(), `\`{${path}}\` is not defined on ${event}`, {
       labels: [{ span: node.span, message: `the rule applies to ${event}` }],
       help: `\`${path}\` exists on ${events.join(", ")}`,
       note: noteFor(env.ctx, env.rule),

@@ -147,8 +147,8 @@ export function stdoutBytes(io: Io): (bytes: Uint8Array) => void {
 
 /**
  * Collects output lines as UTF-8 in a large buffer and hands it on when full. Joining the lines
- * into strings and converting those on write cost five times as much for `qungui run` (measured in
- * docs/performance.md): here each line is encoded once, straight into the buffer. Each flush hands
+ * into strings and converting those on write cost `qungui run` far more (docs/performance.md):
+ * here each line is encoded once, straight into the buffer. Each flush hands
  * over a buffer of its own, so a writer that keeps it (a pipe) never sees it change.
  */
 export class LineWriter {

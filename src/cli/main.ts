@@ -1,8 +1,8 @@
 /**
  * The `qungui` command line: one file per command, wired here with commander. `main` returns the
  * exit code instead of exiting so tests can run commands in-process. Each command's module is
- * imported when the command runs: loading them all (the HTTP server, the stores, fast-check…)
- * took longer than deciding a hundred thousand events.
+ * imported when the command runs: loading them all (the HTTP server, the stores, fast-check…) is
+ * a start-up cost most commands have no use for (docs/performance.md).
  */
 import { QUNGUI_VERSION } from "../version.js";
 import { Command, CommanderError, Option } from "commander";

@@ -289,8 +289,24 @@ const EVENT_ACCESSORS: Record<string, Accessor> = {
   now: (c) => c.now,
 };
 
+/**
+ * The accessor of each path asked for: an accessor depends on its path alone, and a large policy
+ * reads the same few paths in thousands of conditions and reasons. Only paths of PATHS get in
+ * (anything else throws before), so the table stays small.
+ */
+const ACCESSORS = new Map<string, Accessor>();
+
 /** The accessor of a (non-window) path; throws ProgramError for a name paths.ts does not define. */
 export function pathAccessor(path: string): Accessor {
+  let acc = ACCESSORS.get(path);
+  if (acc === undefined) {
+    acc = newPathAccessor(path);
+    ACCESSORS.set(path, acc);
+  }
+  return acc;
+}
+
+function newPathAccessor(path: string): Accessor {
   const p = canonicalPath(path);
   const info = PATHS[p];
   if (info === undefined || info.window) throw new ProgramError(`unknown path ${path}`);

@@ -5,7 +5,7 @@
  * version label, the literal parts of reasons. Every decision built from them, its JSON, the stored
  * row and the HTTP response then became two-byte too, which costs twice the memory and a slower
  * conversion on every write. The same policy loaded from IR JSON did not have the problem. Only
- * these strings are copied: copying the whole IR cost half a second at 10,000 rules.
+ * these strings are copied: copying the whole IR costs far more (docs/performance.md).
  */
 import type { Cite, PolicyIR, RuleIR, TemplatePart, VersionIR } from "../ir/types.js";
 
@@ -22,15 +22,53 @@ export function narrow(s: string): string {
   return typeof s !== "string" || WIDE.test(s) ? s : oneByte(s);
 }
 
-function narrowRule(r: RuleIR): RuleIR {
-  const because = Array.isArray(r.because) ? r.because.map((p: TemplatePart) => (typeof p === "string" ? narrow(p) : p)) : r.because;
-  const cites = Array.isArray(r.cites) ? r.cites.map((c: Cite) => (c !== null && typeof c === "object" ? { ...c, req: narrow(c.req) } : c)) : r.cites;
-  return { ...r, name: narrow(r.name), because, cites };
+/**
+ * Every string of `strings` that fits in Latin-1 as a one-byte string, in one copy for them all
+ * rather than a `Buffer` round trip for each: joined by a character none of them holds, copied,
+ * and split again. A policy has a few strings per rule, tens of thousands in a large one.
+ */
+function narrowAll(strings: string[]): string[] {
+  const SEP = "\u0000";
+  const fit: number[] = [];
+  const parts: string[] = [];
+  for (let i = 0; i < strings.length; i++) {
+    const s = strings[i]!;
+    if (typeof s === "string" && !WIDE.test(s) && s.indexOf(SEP) < 0) {
+      fit.push(i);
+      parts.push(s);
+    }
+  }
+  if (parts.length === 0) return strings;
+  const copied = oneByte(parts.join(SEP)).split(SEP);
+  const out = strings.slice();
+  for (let j = 0; j < fit.length; j++) out[fit[j]!] = copied[j]!;
+  return out;
+}
+
+/** The decision strings of a rule, in the order {@link rebuildRule} takes them back. */
+function ruleStrings(r: RuleIR, out: string[]): void {
+  out.push(r.name);
+  if (Array.isArray(r.because)) for (const p of r.because) if (typeof p === "string") out.push(p);
+  if (Array.isArray(r.cites)) for (const c of r.cites) if (c !== null && typeof c === "object") out.push(c.req);
+}
+
+/** A copy of `r` with its decision strings taken from `strings` from position `at` on; returns the next position. */
+function rebuildRule(r: RuleIR, strings: readonly string[], at: { i: number }): RuleIR {
+  const name = strings[at.i++]!;
+  const because = Array.isArray(r.because) ? r.because.map((p: TemplatePart) => (typeof p === "string" ? strings[at.i++]! : p)) : r.because;
+  const cites = Array.isArray(r.cites) ? r.cites.map((c: Cite) => (c !== null && typeof c === "object" ? { ...c, req: strings[at.i++]! } : c)) : r.cites;
+  return { ...r, name, because, cites };
 }
 
 function narrowVersion(v: VersionIR): VersionIR {
   if (v === null || typeof v !== "object") return v;
-  return { ...v, version: narrow(v.version), rules: Array.isArray(v.rules) ? v.rules.map((r) => (r !== null && typeof r === "object" ? narrowRule(r) : r)) : v.rules };
+  if (!Array.isArray(v.rules)) return { ...v, version: narrow(v.version) };
+  const isRule = (r: RuleIR): boolean => r !== null && typeof r === "object";
+  const strings: string[] = [v.version];
+  for (const r of v.rules) if (isRule(r)) ruleStrings(r, strings);
+  const narrowed = narrowAll(strings);
+  const at = { i: 1 };
+  return { ...v, version: narrowed[0]!, rules: v.rules.map((r) => (isRule(r) ? rebuildRule(r, narrowed, at) : r)) };
 }
 
 /** The IR with its decision strings narrowed (shallow copies along the way; the input is not changed). */

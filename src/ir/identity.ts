@@ -13,8 +13,8 @@ import type { PolicyIR } from "./types.js";
  * comment or compiling from another path keeps the id; changing any condition, number or text
  * of a decision changes it.
  *
- * Spans are left out for a second reason: they are half the IR's JSON and hashing them doubled
- * the cost of `compileProgram` on large policies. A store that already holds an IR under an id
+ * Spans are left out for a second reason: they are half the IR's JSON, and hashing them made
+ * `compileProgram` on large policies much slower (docs/performance.md). A store that already holds an IR under an id
  * keeps its spans; `explain` of a stored decision then points at the lines of that copy.
  *
  * The JSON keeps the IR's key order: the emitter's order is fixed, and JSON round trips (the

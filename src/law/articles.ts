@@ -1,6 +1,6 @@
 /**
  * The regulation as data: its 15 articles with qungui's own English summaries, and the requirement
- * ids of the design catalogue (ARTICLES.md), held here. Every other stage (checker, engine, verify, docs) refers to
+ * ids, held here (the registry: `qungui reqs` lists it). Every other stage (checker, engine, verify, docs) refers to
  * requirements through these ids, so a reviewer can follow one obligation end to end.
  */
 import { ARTICLE_TEXT_ZH } from "./articles-zh.js";
@@ -68,7 +68,7 @@ export const ARTICLES: readonly Article[] = Object.entries(SUMMARIES).map(([n, [
   declaratory,
 }));
 
-/** Every requirement id of ARTICLES.md, with our own wording. */
+/** Every requirement id of the regulation, with our own wording. */
 export const REQUIREMENTS: readonly Requirement[] = [
   { id: "A1.purpose", article: 1, kind: "doc", declaratory: true, summary: "Declaratory: the purpose and legal basis of the provisions; nothing to execute." },
   { id: "A2.roles", article: 2, kind: "stream", summary: "A group has exactly one creator plus managers and members, and every decision about a group member names that member's role." },

@@ -1,6 +1,6 @@
 /**
- * The SMT solver, loaded on first use. z3-solver is Z3 compiled to WebAssembly (about 0.6 s to
- * start); only `verify` and `diff` ask for it, through a dynamic import, so `run`, `serve` and the
+ * The SMT solver, loaded on first use. z3-solver is Z3 compiled to WebAssembly, slow to start
+ * (docs/performance.md); only `verify` and `diff` ask for it, through a dynamic import, so `run`, `serve` and the
  * library's engine never load it.
  */
 import type { Arith, Bool, Context, Model } from "z3-solver";

@@ -160,10 +160,9 @@ interface Original {
 /**
  * Snapshot interval: at least one entry per this many bytes of state (see `snapshotEvery`). A
  * snapshot is serialised and written whole, inside a commit, on the thread that answers requests.
- * In `npm run bench:http` (10 s from an empty store: the state, and every snapshot, grows fast),
- * going from 200 to 50 cut the server's CPU time per decision by a fifth; 100 keeps about half of
- * that, for a replay on restart of at most twice as many entries as at 200 (docs/architecture.md,
- * "Durable state").
+ * A smaller figure snapshots more often and costs the server CPU time per decision; a larger one
+ * lengthens the replay on restart. 100 is the compromise measured with `npm run bench:http`
+ * (figures in docs/performance.md; docs/architecture.md, "Durable state").
  */
 const SNAPSHOT_BYTES_PER_ENTRY = 100;
 

@@ -242,8 +242,8 @@ export class QgParser extends EmbeddedActionsParser {
   private readonly recovery = { recoveryValueFunc: (): Built<never> => this.takePending() as Built<never> };
 
   constructor() {
-    // chevrotain's grammar validations (ambiguities, left recursion…) cost about a third of the
-    // parser's construction, which every `qungui` command pays at start-up. The grammar is fixed,
+    // chevrotain's grammar validations (ambiguities, left recursion…) are a large part of the
+    // parser's construction (docs/performance.md), which every `qungui` command pays at start-up. The grammar is fixed,
     // so they are run where the test suite runs (QUNGUI_SELF_CHECK=1, vitest.config.ts) and a
     // grammar change that breaks them fails there; elsewhere they are skipped.
     super(ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider, skipValidations: !grammarChecks() });

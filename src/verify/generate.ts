@@ -1,5 +1,5 @@
 /**
- * fast-check arbitraries for event streams aimed at one policy: valid by the EVENTS.md contract,
+ * fast-check arbitraries for event streams aimed at one policy: valid by the docs/events.md contract,
  * drawn from small universes (four users, two groups, a handful of messages) so that actions
  * collide, and spaced by gaps chosen around the policy's own thresholds and deadlines (a second
  * before and after each window, suspension and complaint deadline), starting around its effective

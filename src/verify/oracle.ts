@@ -1,7 +1,7 @@
 /**
  * The oracle: an independent model of what the regulation requires, built only from the events
  * and the decisions the engine returned, never from the engine's state. Each stream requirement of
- * ARTICLES.md is an invariant checked against every decision, using the model as it stood before
+ * src/law/articles.ts is an invariant checked against every decision, using the model as it stood before
  * that decision; then the decision's facts and effects update the model.
  *
  * This is deliberately a second implementation: where the engine and the oracle disagree, either
@@ -15,7 +15,7 @@ import { addDuration, parseRfc3339 } from "../source/time.js";
 import { DECIDED_EVENTS, EXISTING_GROUP_EVENTS, SERVICE_EVENTS, type Service } from "../vocab/events.js";
 import { assertNever } from "../source/exhaustive.js";
 
-/** An event as generated (already valid by the EVENTS.md contract). */
+/** An event as generated (already valid by the contract of docs/events.md). */
 export type GenEvent = { id: string; type: string; at: string } & Record<string, unknown>;
 
 export interface Violation {

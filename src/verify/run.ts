@@ -1,5 +1,5 @@
 /**
- * `verify`: every requirement of ARTICLES.md judged on one policy. Static requirements are checked
+ * `verify`: every requirement of the regulation (src/law/articles.ts) judged on one policy. Static requirements are checked
  * on the IR (./static.ts). Stream requirements are invariants of the oracle (./oracle.ts) over
  * generated streams (./generate.ts) run through the compiled engine.
  *

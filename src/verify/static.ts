@@ -1,5 +1,5 @@
 /**
- * The static requirements of ARTICLES.md, checked on the IR alone. They read the IR (not the AST),
+ * The static requirements of src/law/articles.ts, checked on the IR alone. They read the IR (not the AST),
  * so they judge any policy, including hand-written IR or one compiled elsewhere, and they re-check
  * what the compiler's checker already enforces: verify trusts nothing upstream.
  *

@@ -418,22 +418,57 @@ async function timeJre(jre: JreRunner, a: Agreement, o: Options, w: Workload): P
 // ---------------------------------------------------------------------------------------------
 // Compile time and rule count
 
+/** The compile stages, in order; a run's figures are kept per stage. */
+const STAGES = ["parse", "check", "emit", "program"] as const;
+type Stage = (typeof STAGES)[number];
+
+/** Wall and CPU milliseconds of one compile, per stage. */
+interface StageTimes {
+  wall: Record<Stage, number>;
+  cpu: Record<Stage, number>;
+}
+
 interface CompileTime {
   rules: number;
-  /** parse + check + emit + program, as `compilePolicy` and the CLI compile (wall clock). */
+  /** How many compiles the medians are of. */
+  runs: number;
+  /**
+   * Medians over the runs, of each stage and of the total (parse + check + emit + program, as
+   * `compilePolicy` and the CLI compile), in wall time. A median rather than the best run: a
+   * budget met only by the luckiest of several runs is not met.
+   */
   totalMs: number;
-  /** CPU time of the process over the same stages (all threads: the garbage collector's too). */
-  totalCpuMs: number;
   parseMs: number;
   checkMs: number;
   emitMs: number;
   programMs: number;
+  /** The same medians in CPU time of the process (all threads: the garbage collector's helpers too). */
+  totalCpuMs: number;
+  parseCpuMs: number;
+  checkCpuMs: number;
+  emitCpuMs: number;
+  programCpuMs: number;
+  /** The fastest run's total and parse, wall time. */
+  minTotalMs: number;
+  minParseMs: number;
+  /** One-minute load average before and after the runs: what else the machine was doing. */
+  loadBefore: number;
+  loadAfter: number;
   /**
-   * Validating the emitted IR against its schema: the compiler's self-check, on in the tests
-   * (QUNGUI_SELF_CHECK=1, src/compile.ts) and off by default, so not part of the total.
+   * Validating the emitted IR against its schema (median): the compiler's self-check, on in the
+   * tests (QUNGUI_SELF_CHECK=1, src/compile.ts) and off by default, so not part of the total.
    */
   selfCheckMs: number;
 }
+
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** Runs per size: enough for a median that one disturbed run does not move. */
+const compileRuns = (rules: number): number => (rules >= 10_000 ? 7 : 9);
 
 function compileTime(reference: string, sizes: readonly number[]): { times: CompileTime[]; irs: Map<number, PolicyIR> } {
   const times: CompileTime[] = [];
@@ -442,37 +477,58 @@ function compileTime(reference: string, sizes: readonly number[]): { times: Comp
   irSchemaErrors(compileOrDie(syntheticPolicy(reference, 10), "warm-up.qg"));
   for (const n of sizes) {
     const text = syntheticPolicy(reference, n);
-    let best: CompileTime | null = null;
-    for (let rep = 0; rep < (n >= 10_000 ? 2 : 3); rep++) {
+    const runs: StageTimes[] = [];
+    const selfChecks: number[] = [];
+    const loadBefore = loadavg()[0]!;
+    for (let rep = 0; rep < compileRuns(n); rep++) {
       gc();
-      const c0 = cpuNow();
-      const t0 = performance.now();
-      const parsed = parse(new Source(`synthetic-${n}.qg`, text));
-      const t1 = performance.now();
-      const diags = check(parsed.ast!);
-      const t2 = performance.now();
-      const ir = emitIR(parsed.ast!, typeOfExprs(parsed.ast!), { text });
-      const t3 = performance.now();
-      compileProgram(ir);
-      const t4 = performance.now();
-      const c4 = cpuNow();
-      const ok = irSchemaErrors(ir).length === 0;
-      const t5 = performance.now();
-      if (!ok || diags.some((d) => d.severity === "error")) throw new Error(`synthetic policy of ${n} rules does not compile`);
-      const ct: CompileTime = {
-        rules: n,
-        totalMs: t4 - t0,
-        totalCpuMs: c4 - c0,
-        parseMs: t1 - t0,
-        checkMs: t2 - t1,
-        emitMs: t3 - t2,
-        programMs: t4 - t3,
-        selfCheckMs: t5 - t4,
+      const wall = {} as Record<Stage, number>;
+      const cpu = {} as Record<Stage, number>;
+      let w = performance.now();
+      let c = cpuNow();
+      const lap = (stage: Stage): void => {
+        const w1 = performance.now();
+        const c1 = cpuNow();
+        wall[stage] = w1 - w;
+        cpu[stage] = c1 - c;
+        w = w1;
+        c = c1;
       };
-      if (best === null || ct.totalMs < best.totalMs) best = ct;
+      const parsed = parse(new Source(`synthetic-${n}.qg`, text));
+      lap("parse");
+      const diags = check(parsed.ast!);
+      lap("check");
+      const ir = emitIR(parsed.ast!, typeOfExprs(parsed.ast!), { text });
+      lap("emit");
+      compileProgram(ir);
+      lap("program");
+      const ok = irSchemaErrors(ir).length === 0;
+      selfChecks.push(performance.now() - w);
+      if (!ok || diags.some((d) => d.severity === "error")) throw new Error(`synthetic policy of ${n} rules does not compile`);
+      runs.push({ wall, cpu });
       irs.set(n, ir);
     }
-    times.push(best!);
+    const sum = (t: Record<Stage, number>): number => STAGES.reduce((acc, st) => acc + t[st], 0);
+    const med = (kind: "wall" | "cpu", st: Stage): number => median(runs.map((r) => r[kind][st]));
+    times.push({
+      rules: n,
+      runs: runs.length,
+      totalMs: median(runs.map((r) => sum(r.wall))),
+      parseMs: med("wall", "parse"),
+      checkMs: med("wall", "check"),
+      emitMs: med("wall", "emit"),
+      programMs: med("wall", "program"),
+      totalCpuMs: median(runs.map((r) => sum(r.cpu))),
+      parseCpuMs: med("cpu", "parse"),
+      checkCpuMs: med("cpu", "check"),
+      emitCpuMs: med("cpu", "emit"),
+      programCpuMs: med("cpu", "program"),
+      minTotalMs: Math.min(...runs.map((r) => sum(r.wall))),
+      minParseMs: Math.min(...runs.map((r) => r.wall.parse)),
+      loadBefore,
+      loadAfter: loadavg()[0]!,
+      selfCheckMs: median(selfChecks),
+    });
   }
   return { times, irs };
 }
@@ -623,19 +679,44 @@ function calibrate(): { mapGetNs: number; allocNs: number; loopNs: number } {
 // Report
 
 function compileTable(times: readonly CompileTime[]): string {
-  return table([
-    ["compile (ms)", "total", "cpu", "parse", "check", "emit", "program", "self-check (not in total)"],
-    ...times.map((x) => [
-      `${fmtInt(x.rules)} rules`,
-      x.totalMs.toFixed(0),
-      x.totalCpuMs.toFixed(0),
-      x.parseMs.toFixed(0),
-      x.checkMs.toFixed(0),
-      x.emitMs.toFixed(0),
-      x.programMs.toFixed(0),
-      x.selfCheckMs.toFixed(0),
+  return [
+    table([
+      ["compile (ms, median)", "runs", "total", "parse", "check", "emit", "program", "cpu total", "cpu parse", "best total", "best parse", "self-check (not in total)", "load"],
+      ...times.map((x) => [
+        `${fmtInt(x.rules)} rules`,
+        x.runs,
+        x.totalMs.toFixed(0),
+        x.parseMs.toFixed(0),
+        x.checkMs.toFixed(0),
+        x.emitMs.toFixed(0),
+        x.programMs.toFixed(0),
+        x.totalCpuMs.toFixed(0),
+        x.parseCpuMs.toFixed(0),
+        x.minTotalMs.toFixed(0),
+        x.minParseMs.toFixed(0),
+        x.selfCheckMs.toFixed(0),
+        `${x.loadBefore.toFixed(1)} → ${x.loadAfter.toFixed(1)}`,
+      ]),
     ]),
-  ]);
+    "(wall time unless marked cpu: CPU time of the process, the collector's helper threads included; medians of the runs, best = fastest run)",
+  ].join("\n");
+}
+
+/** The compile budgets, judged on the median wall time of the 10,000-rule runs. */
+function compileTargets(c: CompileTime | undefined): { target: string; value: number; met: boolean }[] {
+  if (c === undefined) return [];
+  return [
+    { target: `parse 10,000 rules ≤ 250 ms (median wall of ${c.runs} runs, ms)`, value: round(c.parseMs, 0), met: c.parseMs <= 250 },
+    { target: `compile 10,000 rules ≤ 1 s (median wall of ${c.runs} runs, ms)`, value: round(c.totalMs, 0), met: c.totalMs <= 1000 },
+  ];
+}
+
+function compileVerdict(c: CompileTime): string {
+  const t = compileTargets(c);
+  return (
+    t.map((x) => `${x.target}: ${x.value} — ${x.met ? "met" : "not met"}`).join("; ") +
+    ` (CPU medians: parse ${c.parseCpuMs.toFixed(0)} ms, compile ${c.totalCpuMs.toFixed(0)} ms; load average ${c.loadBefore.toFixed(1)} → ${c.loadAfter.toFixed(1)} on ${cpus().length} CPUs)`
+  );
 }
 
 function table(rows: (string | number)[][]): string {
@@ -751,7 +832,7 @@ async function main(): Promise<number> {
   if (o.compileOnly) {
     process.stdout.write(compileTable(ct.times) + "\n");
     const big = ct.times.find((x) => x.rules === 10_000);
-    if (big) process.stdout.write(`parse 10,000 rules ≤ 250 ms: ${big.parseMs.toFixed(0)} ms; compile ≤ 1 s: ${big.totalMs.toFixed(0)} ms (load ${loadavg()[0]!.toFixed(1)})\n`);
+    if (big) process.stdout.write(compileVerdict(big) + "\n");
     return 0;
   }
   ct.irs.clear(); // not kept through the evaluators' timings; the unrelated-rules part compiles its own
@@ -802,8 +883,7 @@ async function main(): Promise<number> {
     { target: "p99 ≤ 10 µs per event", value: round(qt.latencyUs.p99), met: qt.latencyUs.p99 <= 10 },
     { target: "all-decision: qungui/json-rules-engine ≥ 0.7 × hand-written/json-rules-engine", value: round(allVsJre / hwVsJreAll), met: allVsJre >= 0.7 * hwVsJreAll },
     { target: "10,000 vs 10 unrelated rules ≤ 1.5× per event", value: round(ur.ratio), met: ur.ratio <= 1.5 },
-    ...(compile10k ? [{ target: "parse 10,000 rules ≤ 250 ms (ms)", value: round(compile10k.parseMs, 0), met: compile10k.parseMs <= 250 }] : []),
-    ...(compile10k ? [{ target: "compile 10,000 rules ≤ 1 s (ms)", value: round(compile10k.totalMs, 0), met: compile10k.totalMs <= 1000 }] : []),
+    ...compileTargets(compile10k),
     ...(mem ? [{ target: "state of 1M users, 100k groups, 5M memberships ≤ 1 GB RSS (MB, process total)", value: mb(mem.qungui.rss), met: mem.qungui.rss <= 2 ** 30 }] : []),
     ...(run ? [{ target: "qungui run ≥ 200k events/s end to end (wall)", value: Math.round(run.eventsPerSecond), met: run.eventsPerSecond >= 200_000 }] : []),
     ...(side ? [{ target: "qungui run ≥ 0.7× the hand-written pipeline, file to file (CPU)", value: round(side.ratio), met: side.ratio >= 0.7 }] : []),
@@ -891,6 +971,7 @@ async function main(): Promise<number> {
   );
   out.push("");
   out.push(compileTable(ct.times));
+  if (compile10k) out.push(compileVerdict(compile10k));
   out.push("");
   out.push(`unrelated rules: ${ur.nsPerEvent10.toFixed(0)} ns/event with 10, ${ur.nsPerEvent10k.toFixed(0)} ns/event with ${fmtInt(ur.rules10k)} (×${ur.ratio.toFixed(2)}), ${fmtInt(ur.events)} events`);
   if (run) {

@@ -22,7 +22,7 @@ describe("coverage matrix", () => {
     expect(Object.keys(evidence.byReq)).toContain("A8.group-id");
   });
 
-  test("one row per requirement id, in the order of ARTICLES.md", () => {
+  test("one row per requirement id, in the order of the registry (src/law/articles.ts)", () => {
     const m = buildMatrix(small);
     expect(m.rows.map((r) => r.req.id)).toEqual(REQUIREMENTS.map((r) => r.id));
   });

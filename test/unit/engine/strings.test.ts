@@ -22,3 +22,21 @@ test("the program's IR equals the one it was given, which is left unchanged", ()
   expect(JSON.stringify(ir)).toBe(before);
   expect(withOneByteStrings(ir)).toEqual(ir);
 });
+
+test("withOneByteStrings keeps every decision string, whatever characters it holds", () => {
+  // The strings are narrowed together, joined by U+0000 and split again: strings that hold U+0000
+  // themselves, or a character beyond Latin-1, must come through as they were.
+  const ir = compilePolicyText(readFileSync("policies/cac-2017.qg", "utf8"), "policies/cac-2017.qg").ir!;
+  const text = fc.string({ unit: "binary", maxLength: 12 });
+  fc.assert(
+    fc.property(fc.array(fc.tuple(text, text, text), { minLength: 1, maxLength: 8 }), text, (parts, version) => {
+      const v = ir.versions[0]!;
+      const rules = parts.map(([name, because, req], i) => ({ ...v.rules[i % v.rules.length]!, name, because: [because, { path: "group" }, because], cites: [{ article: 8, req }] }));
+      const given = { ...ir, versions: [{ ...v, version, rules }] };
+      const before = JSON.stringify(given);
+      expect(withOneByteStrings(given)).toEqual(given);
+      expect(JSON.stringify(given)).toBe(before);
+    }),
+    { numRuns: 300 },
+  );
+});
