@@ -100,13 +100,14 @@ export function marksOf(rules: readonly RuleIR[]): Record<"count" | "duration" |
 }
 
 /** The codes an enumeration of `type` takes on `f`'s version, with their names. */
-function codesOf(f: Facts, type: ValueType, other?: Facts): { code: number; label: string | null }[] | undefined {
+function codesOf(f: Facts, type: ValueType, other?: Facts, newSide = false): { code: number; label: string | null }[] | undefined {
   switch (type) {
     case "level":
-      // Credit is one atom shared by both sides, read as its rank: name it on both scales where they differ.
+      // Credit is one atom shared by both sides, read as its rank: name it on both scales where
+      // they differ, the old side's name first.
       return f.data.levels.map((l, i) => {
         const o = other?.data.levels[i];
-        return { code: i, label: o !== undefined && o !== l ? `${l} (${o})` : l };
+        return { code: i, label: o !== undefined && o !== l ? (newSide ? `${o} (${l})` : `${l} (${o})`) : l };
       });
     case "tier":
       return [{ code: -1, label: null }, ...f.data.tierNames.map((t, i) => ({ code: i, label: t }))];
@@ -124,10 +125,10 @@ function codesOf(f: Facts, type: ValueType, other?: Facts): { code: number; labe
 }
 
 /** A read node as a dimension on one side's facts. */
-export function dimOf(f: Facts, n: ExprIR, name: string, marks: Record<"count" | "duration" | "time", number[]>, other?: Facts): Dim {
+export function dimOf(f: Facts, n: ExprIR, name: string, marks: Record<"count" | "duration" | "time", number[]>, other?: Facts, newSide = false): Dim {
   const type = typeOf(n);
   const value = expr(f, n);
-  const codes = codesOf(f, type, other);
+  const codes = codesOf(f, type, other, newSide);
   const d: Dim = { name, type, value };
   if (codes) d.codes = codes;
   if (type === "count" || type === "duration" || type === "time") d.marks = marks[type];
