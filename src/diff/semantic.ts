@@ -73,7 +73,7 @@ export interface SemanticDiff {
 }
 
 const MAX_TRANSITIONS_PER_EVENT = 24;
-/** Kinds of change per event type whose situations are described by ranges; the others get one example each. */
+/** Kinds of change per event type whose situations are described by ranges (those a changed rule decides first); the others get one example each. */
 const MAX_DESCRIBED_PER_EVENT = 8;
 
 /** The value of one read node in a model, in the policy's names. */
@@ -158,32 +158,6 @@ async function compareEvent(z: Z3, dom: Domain, a: Side, b: Side, type: DecidedE
   const db = decision(fb);
   const q = new Query(z, [...fa.assumptions, ...fb.assumptions]);
   const marks = marksOf([...a.version.rules, ...b.version.rules].filter((r) => r.on.includes(type)));
-  const differs = z.Or(da.allow.neq(db.allow), da.rule.neq(db.rule));
-  const blocked: B[] = [];
-  for (let i = 0; !rulesOnly; i++) {
-    if (i >= MAX_TRANSITIONS_PER_EVENT) {
-      out.truncated = true;
-      break;
-    }
-    // A witness ./../prove/witness.ts can build into a stream where there is one, else any.
-    const m = (await q.model(differs, ...blocked, ...buildable(fa, false))) ?? (await q.model(differs, ...blocked));
-    if (m === null) break;
-    const ra = intOf(m, da.rule);
-    const rb = intOf(m, db.rule);
-    const from = { allowed: boolOf(m, da.allow), rule: dom.ruleName(ra) };
-    const to = { allowed: boolOf(m, db.allow), rule: dom.ruleName(rb) };
-    const kind = z.And(da.rule.eq(ra), db.rule.eq(rb), da.allow.eq(z.Bool.val(from.allowed)), db.allow.eq(z.Bool.val(to.allowed)));
-    const dims = dimsOf(fa, fb, rulesNamed(a.version, type, from.rule), rulesNamed(b.version, type, to.rule), marks);
-    const regions: Region[] = [];
-    for (const r of i < MAX_DESCRIBED_PER_EVENT ? await regionsOf(q, fa, fb, [kind], dims, m) : []) {
-      const sa = readSituation(fa, da, r.model);
-      const sb = readSituation(fb, db, r.model);
-      regions.push({ ...r.box, witness: { values: r.values, facts: sa.facts }, replay: confirmTransition(a, b, sa, sb) });
-    }
-    const first = regions[0]?.witness ?? { values: Object.fromEntries(dims.map((d) => [d.name, valueIn(m, d)])), facts: readSituation(fa, da, m).facts };
-    out.transitions.push({ event: type, from, to, values: first.values, facts: first.facts, regions });
-    blocked.push(z.Not(kind));
-  }
   const names = [...new Set([...a.version.rules, ...b.version.rules].filter((r) => r.on.includes(type)).map((r) => r.name))];
   for (const name of names) {
     const ra = rulesNamed(a.version, type, name);
@@ -209,6 +183,42 @@ async function compareEvent(z: Z3, dom: Domain, a: Side, b: Side, type: DecidedE
     const gained = await where([z.Not(ha), hb]);
     const lost = await where([ha, z.Not(hb)]);
     out.rules.push({ event: type, rule: name, change: "changed", effect, example: { old: boolOf(m, ha), new: boolOf(m, hb), values: Object.fromEntries(dims.map((d) => [d.name, valueIn(m, d)])) }, gained, lost });
+  }
+  if (rulesOnly) return;
+  // The kinds of change, then their regions: first an outcome that changes, and those a changed
+  // rule decides (on either side), where the change itself is; then those it only uncovers.
+  const changed = new Set(out.rules.filter((r) => r.event === type).map((r) => r.rule));
+  const differs = z.Or(da.allow.neq(db.allow), da.rule.neq(db.rule));
+  const blocked: B[] = [];
+  const kinds: { m: Model; from: Outcome; to: Outcome; kind: B; dims: Dim[] }[] = [];
+  for (let i = 0; ; i++) {
+    if (i >= MAX_TRANSITIONS_PER_EVENT) {
+      out.truncated = true;
+      break;
+    }
+    // A witness ./../prove/witness.ts can build into a stream where there is one, else any.
+    const m = (await q.model(differs, ...blocked, ...buildable(fa, false))) ?? (await q.model(differs, ...blocked));
+    if (m === null) break;
+    const ra = intOf(m, da.rule);
+    const rb = intOf(m, db.rule);
+    const from = { allowed: boolOf(m, da.allow), rule: dom.ruleName(ra) };
+    const to = { allowed: boolOf(m, db.allow), rule: dom.ruleName(rb) };
+    const kind = z.And(da.rule.eq(ra), db.rule.eq(rb), da.allow.eq(z.Bool.val(from.allowed)), db.allow.eq(z.Bool.val(to.allowed)));
+    kinds.push({ m, from, to, kind, dims: dimsOf(fa, fb, rulesNamed(a.version, type, from.rule), rulesNamed(b.version, type, to.rule), marks) });
+    blocked.push(z.Not(kind));
+  }
+  // An allow that becomes a deny (or back) first, then by how many of the two rules changed.
+  const weight = (k: (typeof kinds)[number]) => 2 * Number(k.from.allowed !== k.to.allowed) + Number(changed.has(k.from.rule)) + Number(changed.has(k.to.rule));
+  const ordered = kinds.map((k, i) => [k, i] as const).sort((x, y) => weight(y[0]) - weight(x[0]) || x[1] - y[1]).map(([k]) => k);
+  for (const [i, { m, from, to, kind, dims }] of ordered.entries()) {
+    const regions: Region[] = [];
+    for (const r of i < MAX_DESCRIBED_PER_EVENT ? await regionsOf(q, fa, fb, [kind], dims, m) : []) {
+      const sa = readSituation(fa, da, r.model);
+      const sb = readSituation(fb, db, r.model);
+      regions.push({ ...r.box, witness: { values: r.values, facts: sa.facts }, replay: confirmTransition(a, b, sa, sb) });
+    }
+    const first = regions[0]?.witness ?? { values: Object.fromEntries(dims.map((d) => [d.name, valueIn(m, d)])), facts: readSituation(fa, da, m).facts };
+    out.transitions.push({ event: type, from, to, values: first.values, facts: first.facts, regions });
   }
 }
 
