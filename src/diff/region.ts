@@ -29,8 +29,11 @@ import type { Query } from "./query.js";
 /** The values one fact takes in a box. */
 export type Range =
   | { kind: "bool"; values: boolean[] }
-  /** Enumeration values in the policy's names; `null` is "none" (a root that names nobody, no tier). */
-  | { kind: "enum"; type: ValueType; values: (string | null)[] }
+  /**
+   * Enumeration values in the policy's names; `null` is "none" (a root that names nobody, no
+   * tier). `others`: the values the fact can take that are not in the box.
+   */
+  | { kind: "enum"; type: ValueType; values: (string | null)[]; others?: (string | null)[] }
   /** An interval (a null end is unbounded); `none`: the fact can also have no value. */
   | { kind: "int"; type: "count" | "duration" | "time"; lo: number | null; hi: number | null; none: boolean };
 
@@ -400,6 +403,11 @@ function dropFree(ranges: Record<string, Range>, dims: readonly Dim[]): Record<s
     if (!r) continue;
     if (r.kind === "bool" && r.values.length === 2) continue;
     if (r.kind === "enum" && d.codes && d.codes.every((c) => c.label === null || r.values.includes(c.label))) continue;
+    if (r.kind === "enum" && d.codes) {
+      const others = d.codes.map((c) => c.label).filter((l) => l !== null && !r.values.includes(l));
+      out[d.name] = { ...r, others };
+      continue;
+    }
     out[d.name] = r;
   }
   return out;
