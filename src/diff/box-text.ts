@@ -78,8 +78,11 @@ export function rangeText(name: string, r: Range, lang: Lang = "en"): string {
         return lang === "en" && r.others.length === 2 ? `${name} is neither ${r.others.join(" nor ")}` : `${name} ${w.isNot} ${r.others.join(w.or)}`;
       return `${name} ${w.is} ${r.values.map((v) => (v === null ? w.none : v)).join(w.or)}`;
     }
-    case "int":
-      return `${name} ${w.is} ${numbers(r, lang)}`;
+    case "int": {
+      const text = numbers(r, lang);
+      // Chinese says a length under a bound without 为: "actor.account-age 不足 3 天".
+      return lang === "zh" && text.startsWith(w.under) ? `${name} ${text}` : `${name} ${w.is} ${text}`;
+    }
   }
 }
 

@@ -16,7 +16,7 @@ describe("box text", () => {
     expect(rangeText("actor.account-age", { kind: "int", type: "duration", lo: 0, hi: 3 * 86_400_000 - 1, none: false })).toBe("actor.account-age is under 3 days");
     expect(rangeText("actor.account-age", { kind: "int", type: "duration", lo: 3_600_000, hi: 86_400_000 - 1, none: false })).toBe("actor.account-age is 1 hour to under 1 day");
     expect(rangeText("actor.account-age", { kind: "int", type: "duration", lo: 3 * 86_400_000, hi: null, none: false })).toBe("actor.account-age is 3 days or more");
-    expect(rangeText("actor.account-age", { kind: "int", type: "duration", lo: 0, hi: 3 * 86_400_000 - 1, none: false }, "zh")).toBe("actor.account-age 为 不足 3 天");
+    expect(rangeText("actor.account-age", { kind: "int", type: "duration", lo: 0, hi: 3 * 86_400_000 - 1, none: false }, "zh")).toBe("actor.account-age 不足 3 天");
   });
 
   it("says instants in UTC", () => {
