@@ -16,6 +16,7 @@ import { performance } from "node:perf_hooks";
 import { compilePolicyText } from "../compile.js";
 import { reviewerRuleNames, collectTestEvidence, decisionsDocument, filingDocument, filingDocumentZh, parseDecisions, parseProvider, type Provider, trailPolicies, render, reviewerDocument, reviewerMatrix, type DocFormat, type TestEvidence } from "../docgen/index.js";
 import type { PolicyIR, SpanIR } from "../ir/types.js";
+import type { SemanticDiff } from "../diff/semantic.js";
 import { runnableProgram, type Program } from "../engine/index.js";
 import { loadIRText } from "../ir/load.js";
 import { policyId } from "../ir/identity.js";
@@ -109,6 +110,16 @@ function posix(p: string): string {
 }
 
 /** Runs `qungui docs`; returns the exit code (1 when the policy yields no IR, or with `--strict` when the matrix has gaps). */
+/** What each amendment decides differently; a comparison that fails is said, and the history shows the IR's changes alone. */
+async function diffsOfAmendments(ir: PolicyIR, io: Io): Promise<Map<string, SemanticDiff> | undefined> {
+  try {
+    return await (await import("../diff/amendments.js")).amendmentDiffs(ir);
+  } catch (e) {
+    io.err(`the change history lists what each amendment changes, but not what it decides differently: the comparison failed (${(e as Error).message})\n`);
+    return undefined;
+  }
+}
+
 export async function runDocs(policy: string, flags: DocsFlags, io: Io): Promise<number> {
   const format = flags.format as DocFormat;
   if (format !== "html" && format !== "md") throw new UsageError(`--format takes html or md, got ${flags.format}`);
@@ -202,7 +213,7 @@ export async function runDocs(policy: string, flags: DocsFlags, io: Io): Promise
       : (s: SpanIR) => (existsSync(s.file) ? `${posix(relative(resolve(outDir), resolve(s.file)))}#L${s.line}` : null);
   // The change history says what each amendment decides differently (src/diff, with the solver,
   // loaded only for a policy that has amendments).
-  const amendmentDiffs = ir.versions.length > 1 ? await (await import("../diff/amendments.js")).amendmentDiffs(ir) : undefined;
+  const amendmentDiffs = ir.versions.length > 1 ? await diffsOfAmendments(ir, io) : undefined;
   const inputs = { ir, source: format === "html" ? loaded.text : null, tests, verify: report, diagnostics: loaded.diagnostics, sourceHref, links, meta, ...(amendmentDiffs ? { amendmentDiffs } : {}) };
   const reviewerPath = join(outDir, `reviewer.${ext}`);
   writeText(reviewerPath, render(reviewerDocument(inputs), format, GENERATOR));

@@ -9,8 +9,8 @@ import type { Box, Range } from "./region.js";
 export type Lang = "en" | "zh";
 
 const WORDS = {
-  en: { is: "is", and: " and ", or: " or ", none: "none", orMore: "or more", atMost: "at most", under: "under", from: "from", to: "to", before: "before", any: "in any situation", within: "within", day: ["day", "days"], hour: ["hour", "hours"], minute: ["minute", "minutes"], second: ["second", "seconds"], ms: "ms" },
-  zh: { is: "为", and: " 且 ", or: " 或 ", none: "无", orMore: "及以上", atMost: "至多", under: "不足", from: "自", to: "至", before: "之前", any: "任何情形", within: "范围内", day: ["天", "天"], hour: ["小时", "小时"], minute: ["分钟", "分钟"], second: ["秒", "秒"], ms: "毫秒" },
+  en: { is: "is", isNot: "is not", and: " and ", or: " or ", none: "none", orMore: "or more", atMost: "at most", under: "under", from: "from", to: "to", before: "before", any: "in any situation", within: "within", day: ["day", "days"], hour: ["hour", "hours"], minute: ["minute", "minutes"], second: ["second", "seconds"], ms: "ms" },
+  zh: { is: "为", isNot: "不为", and: " 且 ", or: " 或 ", none: "无", orMore: "及以上", atMost: "至多", under: "不足", from: "自", to: "至", before: "之前", any: "任何情形", within: "范围内", day: ["天", "天"], hour: ["小时", "小时"], minute: ["分钟", "分钟"], second: ["秒", "秒"], ms: "毫秒" },
 } as const;
 
 const UNITS: [number, "day" | "hour" | "minute" | "second"][] = [
@@ -72,10 +72,17 @@ export function rangeText(name: string, r: Range, lang: Lang = "en"): string {
   switch (r.kind) {
     case "bool":
       return `${name} ${w.is} ${r.values.map(String).join(w.or)}`;
-    case "enum":
+    case "enum": {
+      // Many values but one or two others: said by the others ("is not news-discussion").
+      if (r.others && r.others.length > 0 && r.others.length <= 2 && r.values.length > 3 && !r.values.includes(null))
+        return lang === "en" && r.others.length === 2 ? `${name} is neither ${r.others.join(" nor ")}` : `${name} ${w.isNot} ${r.others.join(w.or)}`;
       return `${name} ${w.is} ${r.values.map((v) => (v === null ? w.none : v)).join(w.or)}`;
-    case "int":
-      return `${name} ${w.is} ${numbers(r, lang)}`;
+    }
+    case "int": {
+      const text = numbers(r, lang);
+      // Chinese says a length under a bound without 为: "actor.account-age 不足 3 天".
+      return lang === "zh" && text.startsWith(w.under) ? `${name} ${text}` : `${name} ${w.is} ${text}`;
+    }
   }
 }
 

@@ -29,8 +29,11 @@ import type { Query } from "./query.js";
 /** The values one fact takes in a box. */
 export type Range =
   | { kind: "bool"; values: boolean[] }
-  /** Enumeration values in the policy's names; `null` is "none" (a root that names nobody, no tier). */
-  | { kind: "enum"; type: ValueType; values: (string | null)[] }
+  /**
+   * Enumeration values in the policy's names; `null` is "none" (a root that names nobody, no
+   * tier). `others`: the values the fact can take that are not in the box.
+   */
+  | { kind: "enum"; type: ValueType; values: (string | null)[]; others?: (string | null)[] }
   /** An interval (a null end is unbounded); `none`: the fact can also have no value. */
   | { kind: "int"; type: "count" | "duration" | "time"; lo: number | null; hi: number | null; none: boolean };
 
@@ -100,13 +103,14 @@ export function marksOf(rules: readonly RuleIR[]): Record<"count" | "duration" |
 }
 
 /** The codes an enumeration of `type` takes on `f`'s version, with their names. */
-function codesOf(f: Facts, type: ValueType, other?: Facts): { code: number; label: string | null }[] | undefined {
+function codesOf(f: Facts, type: ValueType, other?: Facts, newSide = false): { code: number; label: string | null }[] | undefined {
   switch (type) {
     case "level":
-      // Credit is one atom shared by both sides, read as its rank: name it on both scales where they differ.
+      // Credit is one atom shared by both sides, read as its rank: name it on both scales where
+      // they differ, the old side's name first.
       return f.data.levels.map((l, i) => {
         const o = other?.data.levels[i];
-        return { code: i, label: o !== undefined && o !== l ? `${l} (${o})` : l };
+        return { code: i, label: o !== undefined && o !== l ? (newSide ? `${o} (${l})` : `${l} (${o})`) : l };
       });
     case "tier":
       return [{ code: -1, label: null }, ...f.data.tierNames.map((t, i) => ({ code: i, label: t }))];
@@ -124,10 +128,10 @@ function codesOf(f: Facts, type: ValueType, other?: Facts): { code: number; labe
 }
 
 /** A read node as a dimension on one side's facts. */
-export function dimOf(f: Facts, n: ExprIR, name: string, marks: Record<"count" | "duration" | "time", number[]>, other?: Facts): Dim {
+export function dimOf(f: Facts, n: ExprIR, name: string, marks: Record<"count" | "duration" | "time", number[]>, other?: Facts, newSide = false): Dim {
   const type = typeOf(n);
   const value = expr(f, n);
-  const codes = codesOf(f, type, other);
+  const codes = codesOf(f, type, other, newSide);
   const d: Dim = { name, type, value };
   if (codes) d.codes = codes;
   if (type === "count" || type === "duration" || type === "time") d.marks = marks[type];
@@ -399,6 +403,11 @@ function dropFree(ranges: Record<string, Range>, dims: readonly Dim[]): Record<s
     if (!r) continue;
     if (r.kind === "bool" && r.values.length === 2) continue;
     if (r.kind === "enum" && d.codes && d.codes.every((c) => c.label === null || r.values.includes(c.label))) continue;
+    if (r.kind === "enum" && d.codes) {
+      const others = d.codes.map((c) => c.label).filter((l) => l !== null && !r.values.includes(l));
+      out[d.name] = { ...r, others };
+      continue;
+    }
     out[d.name] = r;
   }
   return out;

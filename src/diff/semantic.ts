@@ -13,7 +13,7 @@ import { domainOf, type Domain } from "../prove/domain.js";
 import { decision, ruleHolds } from "../prove/encode.js";
 import { buildable, Facts, Unsupported } from "../prove/facts.js";
 import { readSituation, type FactValue } from "../prove/situation.js";
-import { boolOf, intOf, z3, type B, type Model, type Z3 } from "../prove/solver.js";
+import { boolOf, intOf, z3, type B, type Model, type N, type Z3 } from "../prove/solver.js";
 import { confirmTransition, type Confirmation } from "./confirm.js";
 import { Query } from "./query.js";
 import type { Side } from "./side.js";
@@ -73,7 +73,7 @@ export interface SemanticDiff {
 }
 
 const MAX_TRANSITIONS_PER_EVENT = 24;
-/** Kinds of change per event type whose situations are described by ranges; the others get one example each. */
+/** Kinds of change per event type whose situations are described by ranges (those a changed rule decides first); the others get one example each. */
 const MAX_DESCRIBED_PER_EVENT = 8;
 
 /** The value of one read node in a model, in the policy's names. */
@@ -91,35 +91,55 @@ function rulesNamed(v: VersionIR, type: DecidedEvent, name: string): RuleIR[] {
 
 /** The facts two sets of rules read, as dimensions: on the old side's facts, the new side's, or both where they agree. */
 function dimsOf(fa: Facts, fb: Facts, oldRules: readonly RuleIR[], newRules: readonly RuleIR[], marks: ReturnType<typeof marksOf>): Dim[] {
-  const a = new Map(readNodes(oldRules).map((n) => [nodeName(n), dimOf(fa, n, nodeName(n), marks, fb)] as const));
-  const b = new Map(readNodes(newRules).map((n) => [nodeName(n), dimOf(fb, n, nodeName(n), marks, fa)] as const));
-  const out: Dim[] = [];
+  const oldNodes = readNodes(oldRules);
+  const newNodes = readNodes(newRules);
   const same = (x: Dim, y: Dim) => (x.value.t === "bool" && y.value.t === "bool" ? x.value.b.eqIdentity(y.value.b) : x.value.t === "num" && y.value.t === "num" && x.value.n.eqIdentity(y.value.n) && x.value.nul.eqIdentity(y.value.nul));
-  for (const [name, x] of a) {
-    const y = b.get(name);
-    // A path the versions compute differently (a tier from other bands) is shown for each.
-    if (y && !same(x, y)) out.push({ ...x, name: `${name} (old)` }, { ...y, name: `${name} (new)` });
-    else out.push(x);
+  const out: Dim[] = [];
+  const names = new Set<string>();
+  for (const n of [...oldNodes, ...newNodes]) {
+    const name = nodeName(n);
+    if (names.has(name)) continue;
+    names.add(name);
+    const inOld = oldNodes.some((m) => nodeName(m) === name);
+    const inNew = newNodes.some((m) => nodeName(m) === name);
+    // A flag window counts the same flags on both sides (and a window only the new rules read
+    // has its count on the new side's facts alone).
+    if (n.kind === "window") {
+      out.push(inOld ? dimOf(fa, n, name, marks, fb) : dimOf(fb, n, name, marks, fa, true));
+      continue;
+    }
+    const x = dimOf(fa, n, name, marks, fb);
+    const y = dimOf(fb, n, name, marks, fa, true);
+    // A path the versions compute differently (a tier from other bands) is named for the side
+    // whose rule reads it, or shown for each when both do.
+    if (same(x, y)) out.push(inOld ? x : y);
+    else {
+      if (inOld) out.push({ ...x, name: `${name} (old)` });
+      if (inNew) out.push({ ...y, name: `${name} (new)` });
+    }
   }
-  for (const [name, y] of b) if (!a.has(name)) out.push(y);
   return out;
 }
 
-/** A creator the policy lets act: the witness's mutes are made by the group's creator just before its event. */
-function creatorActs(f: Facts): B[] {
+/**
+ * Late facts that build: a creator the policy lets act (the witness's mutes are made by the group's
+ * creator just before its event) and few flags in each window (each is a flagged message).
+ */
+function lateFactsBuild(f: Facts, other: Facts): B[] {
   const z = f.z;
-  return [f.b("creator.accepted"), f.b("creator.verified"), z.Not(f.b("creator.blacklisted")), z.Not(f.b("creator.muted"))];
+  const windows = [...f.atoms.values(), ...other.atoms.values()].filter((a) => a.name.startsWith("window:") && a.sort === "int").map((a) => (a.e as N).le(10));
+  return [f.b("creator.accepted"), f.b("creator.verified"), z.Not(f.b("creator.blacklisted")), z.Not(f.b("creator.muted")), ...windows];
 }
 
 /** The boxes of a region, each with a witness (a buildable one where there is). */
-async function regionsOf(q: Query, fa: Facts, region: B[], dims: Dim[], hint?: Model): Promise<{ box: Box; model: Model; values: Record<string, FactValue> }[]> {
+async function regionsOf(q: Query, fa: Facts, fb: Facts, region: B[], dims: Dim[], hint?: Model): Promise<{ box: Box; model: Model; values: Record<string, FactValue> }[]> {
   const out: { box: Box; model: Model; values: Record<string, FactValue> }[] = [];
   for (const box of await describeRegion(q, region, dims)) {
     const inside = boxFormula(q.z, dims, box);
     // The enumeration's buildable witness serves the box it lies in.
     // Else one without facts only measures make, then one with them (counts still fit), then any.
     let m = hint && boolOf(hint, q.z.And(inside, ...buildable(fa, false))) ? hint : null;
-    for (const prefer of [buildable(fa, false), [...buildable(fa, true), ...creatorActs(fa)], buildable(fa, true), []]) m ??= await q.model(...region, inside, ...prefer);
+    for (const prefer of [buildable(fa, false), [...buildable(fa, true), ...lateFactsBuild(fa, fb)], buildable(fa, true), []]) m ??= await q.model(...region, inside, ...prefer);
     if (m === null) continue;
     const values: Record<string, FactValue> = {};
     for (const d of dims) values[d.name] = valueIn(m, d);
@@ -138,32 +158,6 @@ async function compareEvent(z: Z3, dom: Domain, a: Side, b: Side, type: DecidedE
   const db = decision(fb);
   const q = new Query(z, [...fa.assumptions, ...fb.assumptions]);
   const marks = marksOf([...a.version.rules, ...b.version.rules].filter((r) => r.on.includes(type)));
-  const differs = z.Or(da.allow.neq(db.allow), da.rule.neq(db.rule));
-  const blocked: B[] = [];
-  for (let i = 0; !rulesOnly; i++) {
-    if (i >= MAX_TRANSITIONS_PER_EVENT) {
-      out.truncated = true;
-      break;
-    }
-    // A witness ./../prove/witness.ts can build into a stream where there is one, else any.
-    const m = (await q.model(differs, ...blocked, ...buildable(fa, false))) ?? (await q.model(differs, ...blocked));
-    if (m === null) break;
-    const ra = intOf(m, da.rule);
-    const rb = intOf(m, db.rule);
-    const from = { allowed: boolOf(m, da.allow), rule: dom.ruleName(ra) };
-    const to = { allowed: boolOf(m, db.allow), rule: dom.ruleName(rb) };
-    const kind = z.And(da.rule.eq(ra), db.rule.eq(rb), da.allow.eq(z.Bool.val(from.allowed)), db.allow.eq(z.Bool.val(to.allowed)));
-    const dims = dimsOf(fa, fb, rulesNamed(a.version, type, from.rule), rulesNamed(b.version, type, to.rule), marks);
-    const regions: Region[] = [];
-    for (const r of i < MAX_DESCRIBED_PER_EVENT ? await regionsOf(q, fa, [kind], dims, m) : []) {
-      const sa = readSituation(fa, da, r.model);
-      const sb = readSituation(fb, db, r.model);
-      regions.push({ ...r.box, witness: { values: r.values, facts: sa.facts }, replay: confirmTransition(a, b, sa, sb) });
-    }
-    const first = regions[0]?.witness ?? { values: Object.fromEntries(dims.map((d) => [d.name, valueIn(m, d)])), facts: readSituation(fa, da, m).facts };
-    out.transitions.push({ event: type, from, to, values: first.values, facts: first.facts, regions });
-    blocked.push(z.Not(kind));
-  }
   const names = [...new Set([...a.version.rules, ...b.version.rules].filter((r) => r.on.includes(type)).map((r) => r.name))];
   for (const name of names) {
     const ra = rulesNamed(a.version, type, name);
@@ -185,10 +179,46 @@ async function compareEvent(z: Z3, dom: Domain, a: Side, b: Side, type: DecidedE
     }
     if (m === null) continue;
     const dims = dimsOf(fa, fb, ra, rb, marks);
-    const where = async (region: B[]): Promise<Region[]> => (await regionsOf(q, fa, region, dims)).map((r) => ({ ...r.box, witness: { values: r.values, facts: readSituation(fa, da, r.model).facts } }));
+    const where = async (region: B[]): Promise<Region[]> => (await regionsOf(q, fa, fb, region, dims)).map((r) => ({ ...r.box, witness: { values: r.values, facts: readSituation(fa, da, r.model).facts } }));
     const gained = await where([z.Not(ha), hb]);
     const lost = await where([ha, z.Not(hb)]);
     out.rules.push({ event: type, rule: name, change: "changed", effect, example: { old: boolOf(m, ha), new: boolOf(m, hb), values: Object.fromEntries(dims.map((d) => [d.name, valueIn(m, d)])) }, gained, lost });
+  }
+  if (rulesOnly) return;
+  // The kinds of change, then their regions: first an outcome that changes, and those a changed
+  // rule decides (on either side), where the change itself is; then those it only uncovers.
+  const changed = new Set(out.rules.filter((r) => r.event === type).map((r) => r.rule));
+  const differs = z.Or(da.allow.neq(db.allow), da.rule.neq(db.rule));
+  const blocked: B[] = [];
+  const kinds: { m: Model; from: Outcome; to: Outcome; kind: B; dims: Dim[] }[] = [];
+  for (let i = 0; ; i++) {
+    if (i >= MAX_TRANSITIONS_PER_EVENT) {
+      out.truncated = true;
+      break;
+    }
+    // A witness ./../prove/witness.ts can build into a stream where there is one, else any.
+    const m = (await q.model(differs, ...blocked, ...buildable(fa, false))) ?? (await q.model(differs, ...blocked));
+    if (m === null) break;
+    const ra = intOf(m, da.rule);
+    const rb = intOf(m, db.rule);
+    const from = { allowed: boolOf(m, da.allow), rule: dom.ruleName(ra) };
+    const to = { allowed: boolOf(m, db.allow), rule: dom.ruleName(rb) };
+    const kind = z.And(da.rule.eq(ra), db.rule.eq(rb), da.allow.eq(z.Bool.val(from.allowed)), db.allow.eq(z.Bool.val(to.allowed)));
+    kinds.push({ m, from, to, kind, dims: dimsOf(fa, fb, rulesNamed(a.version, type, from.rule), rulesNamed(b.version, type, to.rule), marks) });
+    blocked.push(z.Not(kind));
+  }
+  // An allow that becomes a deny (or back) first, then by how many of the two rules changed.
+  const weight = (k: (typeof kinds)[number]) => 2 * Number(k.from.allowed !== k.to.allowed) + Number(changed.has(k.from.rule)) + Number(changed.has(k.to.rule));
+  const ordered = kinds.map((k, i) => [k, i] as const).sort((x, y) => weight(y[0]) - weight(x[0]) || x[1] - y[1]).map(([k]) => k);
+  for (const [i, { m, from, to, kind, dims }] of ordered.entries()) {
+    const regions: Region[] = [];
+    for (const r of i < MAX_DESCRIBED_PER_EVENT ? await regionsOf(q, fa, fb, [kind], dims, m) : []) {
+      const sa = readSituation(fa, da, r.model);
+      const sb = readSituation(fb, db, r.model);
+      regions.push({ ...r.box, witness: { values: r.values, facts: sa.facts }, replay: confirmTransition(a, b, sa, sb) });
+    }
+    const first = regions[0]?.witness ?? { values: Object.fromEntries(dims.map((d) => [d.name, valueIn(m, d)])), facts: readSituation(fa, da, m).facts };
+    out.transitions.push({ event: type, from, to, values: first.values, facts: first.facts, regions });
   }
 }
 

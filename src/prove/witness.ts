@@ -379,7 +379,9 @@ function lateFacts(v: VersionIR, f: Record<string, FactValue>, muted: readonly s
     if (addDuration(0, v.management.muteFor, "UTC") <= at - t) return `the version's mutes (${v.management.muteFor.amount} ${v.management.muteFor.unit}) lapse before the event`;
     out.push(["group.manage", { actor: "c1", group: "g", action: "mute", target: who }, t--]);
   }
-  const category = v.prohibited.categories[0]?.name;
+  // The least severe category: its flags trigger the fewest measures on the way.
+  const sev = (c: { severity: string }) => v.prohibited.severities.indexOf(c.severity);
+  const category = [...v.prohibited.categories].sort((x, y) => sev(x) - sev(y))[0]?.name;
   let flagged = 0;
   for (const [name, value] of Object.entries(f)) {
     const w = /^window:([a-z]+):/.exec(name);

@@ -150,6 +150,19 @@ describe("diff ranges: situations decided differently, with replayed witnesses",
     expect(r.old.some((e) => e.type === "group.manage" && (e as Record<string, unknown>)["action"] === "mute")).toBe(true);
   }, 120_000);
 
+  it("a rule on flags counted in a window: the witness's flags are flagged messages just before the event, replayed and confirmed", async () => {
+    const text = readFileSync(REFERENCE, "utf8") + `\nrule flagged-groups-keep-their-page {\n  serves A11.group-measures\n  on group.info\n  deny when group.flags within 30 days >= 2\n  because "group {group} was flagged recently"\n}\n`;
+    const strict = compilePolicyText(text, "strict.qg").ir!;
+    const d = await semanticDiff(last(reference), last(strict), { events: ["group.info"] });
+    expect(d.rules.map((r) => `${r.event} ${r.rule} ${r.change}`)).toEqual(["group.info flagged-groups-keep-their-page added"]);
+    const t = d.transitions.find((x) => x.from.rule === "permit/group.info" && x.to.rule === "flagged-groups-keep-their-page")!;
+    expect(where(t.regions)).toEqual([{ "group.flags within 30 days": [2, null] }]);
+    const r = t.regions[0]!.replay!;
+    expect(r.status, r.message).toBe("confirmed");
+    const flags = r.new.filter((e) => e.type === "content.flagged");
+    expect(flags.length).toBe(t.regions[0]!.witness.values["group.flags within 30 days"]);
+  }, 120_000);
+
   it("says the ranges in text and JSON", async () => {
     const text = readFileSync(REFERENCE, "utf8").replace("members per group 2000", "members per group 1500");
     const file = `/tmp/qungui-diff-ranges-${process.pid}.qg`;
