@@ -5,7 +5,7 @@
 export { compileProgram, type Program, type ProgramOptions, type EvaluateResult, type ProgramVersion } from "./program.js";
 export { ProgramError } from "./version.js";
 export { runnableProgram, unrunnableDiagnostic, type Runnable } from "./runnable.js";
-export { restoreState, StateError } from "./restore.js";
+export { cloneState, restoreState, StateError } from "./restore.js";
 export {
   emptyState,
   snapshotState,

@@ -17,8 +17,8 @@ import { checkActions } from "./measures.js";
 import { compileRules, freezeCites } from "./rules.js";
 import { areIntegrityGuards } from "../ir/guards.js";
 import { cites, type CompiledVersion, type ExplainSink, type Firing, type Runtime } from "./runtime.js";
-import { emptyState, hasSeen, markSeen, snapshotState, type EngineState } from "./state.js";
-import { restoreState } from "./restore.js";
+import { emptyState, hasSeen, markSeen, type EngineState } from "./state.js";
+import { cloneState } from "./restore.js";
 import { formatInstant, maxDurationMs, parseTimestamp } from "../source/time.js";
 import { withOneByteStrings } from "./strings.js";
 import { compileVersionData, ProgramError } from "./version.js";
@@ -295,7 +295,7 @@ class CompiledProgram implements Program {
   }
 
   explain(input: unknown, state: EngineState): Explanation {
-    const copy = restoreState(snapshotState(state));
+    const copy = cloneState(state);
     const sink: ExplainSink = { version: null, now: 0, traces: [], guard: null, measures: [] };
     this.rt.explain = sink;
     let result: EvaluateResult;

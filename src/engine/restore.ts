@@ -5,8 +5,12 @@
  * nothing from the input is trusted as an object prototype. A state this engine did not write is a
  * {@link StateError} naming the first bad path and why — never a crash, and never a value of the
  * input in the message.
+ *
+ * A copy of a state the engine itself holds (`cloneState`: explain's scratch copy, a verify
+ * session's fork) is made the same way without the validation: ajv validates with generated code,
+ * which a page whose Content-Security-Policy forbids `eval` (the playground) cannot run.
  */
-import { record, type EngineState } from "./state.js";
+import { record, snapshotState, type EngineState } from "./state.js";
 import { describeStateError, STATE_SCHEMA, stateValidator } from "./state-schema.js";
 import { heapify } from "./timers.js";
 
@@ -93,4 +97,12 @@ export function restoreState(input: string | unknown): EngineState {
     throw new StateError("invalid engine state: nested too deeply or unreadable");
   }
   return settle(st);
+}
+
+/**
+ * An independent copy of a state this engine holds, as restoring its snapshot would give: the same
+ * copy, tables and derived counts, without validating what the engine itself wrote.
+ */
+export function cloneState(st: EngineState): EngineState {
+  return settle(copy(JSON.parse(snapshotState(st)), STATE_SCHEMA as Node) as EngineState);
 }

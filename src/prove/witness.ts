@@ -13,7 +13,7 @@
  * before the witness's event. Whatever cannot be built is reported as not replayed, never as a
  * breach.
  */
-import { compileProgram, emptyState, restoreState, serializeDecision, snapshotState, type Decision } from "../engine/index.js";
+import { cloneState, compileProgram, emptyState, serializeDecision, snapshotState, type Decision } from "../engine/index.js";
 import type { EngineState } from "../engine/state.js";
 import type { ActionIR, PolicyIR, TriggerIR, VersionIR } from "../ir/types.js";
 import { addDuration, formatInstant, parseRfc3339 } from "../source/time.js";
@@ -146,7 +146,7 @@ function routeMeasures(ir: PolicyIR, vi: number, v: VersionIR, b: Builder, needs
   for (const wait of [...waits].sort((x, y) => x - y)) {
     const at = t + wait;
     if (at >= next) break;
-    const st = restoreState(snapshotState(base));
+    const st = cloneState(base);
     program.advance(at - 1000, st);
     const seen: Record<string, boolean> = {};
     for (const holder of roots) for (const kind of kinds) if (GROUP_KINDS.includes(kind) === (holder === "group") || (holder === "group" && kind === "blacklisted")) seen[`${holder}.${kind}`] = holds(st, at - 1000, holder, kind);

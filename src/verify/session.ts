@@ -1,5 +1,5 @@
 /** The compiled engine as verify drives it: one fresh state per stream, forks through state JSON. */
-import { compileProgram, emptyState, restoreState, serializeDecision, snapshotState, type Decision, type EngineState, type Program } from "../engine/index.js";
+import { cloneState, compileProgram, emptyState, serializeDecision, snapshotState, type Decision, type EngineState, type Program } from "../engine/index.js";
 import type { PolicyIR } from "../ir/types.js";
 import type { GenEvent } from "./oracle.js";
 
@@ -24,7 +24,7 @@ function session(program: Program, state: EngineState): EngineSession {
       return { decisions: r.decisions, serialized: r.decisions.map(serializeDecision) };
     },
     snapshot: () => snapshotState(state),
-    fork: () => session(program, restoreState(snapshotState(state))),
+    fork: () => session(program, cloneState(state)),
   };
 }
 

@@ -4,7 +4,7 @@
  * and a well-formed one restores to the same JSON.
  */
 import { describe, expect, test } from "vitest";
-import { restoreState, snapshotState, StateError } from "../../../src/engine/index.js";
+import { cloneState, restoreState, snapshotState, StateError } from "../../../src/engine/index.js";
 import { harness, t } from "./fixtures.js";
 
 const AT = t("2017-10-09T09:00");
@@ -158,3 +158,17 @@ describe("malformed state files", () => {
     expect(message).toBe("invalid engine state: nested too deeply or unreadable");
   });
 });
+
+describe("cloneState", () => {
+  test("copies a state the engine holds as restoring its snapshot would, sharing nothing", () => {
+    const st = restoreState(JSON.stringify(GOOD));
+    const copy = cloneState(st);
+    expect(snapshotState(copy)).toBe(snapshotState(st));
+    expect(Object.getPrototypeOf(copy.users)).toBeNull();
+    expect(Object.getPrototypeOf(copy.groups["g1"]!.members)).toBeNull();
+    copy.users["u1"]!.accepted.push("v9");
+    copy.timers.pop();
+    expect(snapshotState(st)).toBe(JSON.stringify(GOOD));
+  });
+});
+
