@@ -8,7 +8,10 @@
  *   letters as one JSON line), fsync'd (FULL) or not (NORMAL); snapshots written to a temporary
  *   file, fsync'd and renamed.
  *
- * at 1, 100 and 1000 events per commit. Prints events/s and the store's size.
+ * at 1, 100 and 1000 events per commit. Prints events/s and the store's size. With
+ * QUNGUI_BENCH_STORE=postgres, also the PostgreSQL store (the cluster's tables, partition 0 of one:
+ * docs/cluster.md, "One schema") on a server of its own with fsync on, started like the tests'
+ * (test/service/postgres.ts), one schema per run.
  *
  *   npx tsx scripts/bench-store.ts [events=20000] [repeat=3]
  */
@@ -21,10 +24,12 @@ import { compilePolicyText } from "../src/compile.js";
 import { compileProgram } from "../src/engine/index.js";
 import { createEngine, type EngineInput } from "../src/service/engine.js";
 import { MemoryStore } from "../src/store/memory.js";
+import { openPostgresStore } from "../src/store/postgres.js";
 import { openSqliteStore } from "../src/store/sqlite.js";
 import type { CommitBatch, JournalEntry, Store } from "../src/store/types.js";
 import { zonedInstant } from "../src/source/time.js";
 import { generateLines } from "../src/workload/generate.js";
+import { startPostgres, type TestServer } from "../test/service/postgres.js";
 
 const EVENTS = Number(process.argv[2] ?? 20_000);
 /** Runs per cell; the best is reported (the machine is shared: the best is the least disturbed). */
@@ -78,15 +83,21 @@ const inputs: EngineInput[] = lines.map((line, i) => ({ kind: "line", line, line
 
 interface Config {
   name: string;
-  open(dir: string): Store;
+  open(dir: string): Store | Promise<Store>;
+  /** Bytes the store took, when it lives in `dir`. */
+  sized: boolean;
 }
 
+const pg: TestServer | null = process.env["QUNGUI_BENCH_STORE"] === "postgres" ? startPostgres({ fsync: true }) : null;
+let schemas = 0;
+
 const configs: Config[] = [
-  { name: "none (memory, keeps nothing)", open: () => new MemoryStore({ keepRecords: false, keepSnapshots: 1 }) },
-  { name: "sqlite WAL, synchronous=FULL", open: (d) => openSqliteStore(join(d, "s.db"), { synchronous: "full" }) },
-  { name: "sqlite WAL, synchronous=NORMAL", open: (d) => openSqliteStore(join(d, "s.db"), { synchronous: "normal" }) },
-  { name: "journal file + snapshots, fsync", open: (d) => new FileJournalStore(d, true) },
-  { name: "journal file + snapshots, no fsync", open: (d) => new FileJournalStore(d, false) },
+  { name: "none (memory, keeps nothing)", open: () => new MemoryStore({ keepRecords: false, keepSnapshots: 1 }), sized: true },
+  { name: "sqlite WAL, synchronous=FULL", open: (d) => openSqliteStore(join(d, "s.db"), { synchronous: "full" }), sized: true },
+  { name: "sqlite WAL, synchronous=NORMAL", open: (d) => openSqliteStore(join(d, "s.db"), { synchronous: "normal" }), sized: true },
+  { name: "journal file + snapshots, fsync", open: (d) => new FileJournalStore(d, true), sized: true },
+  { name: "journal file + snapshots, no fsync", open: (d) => new FileJournalStore(d, false), sized: true },
+  ...(pg === null ? [] : [{ name: "postgres (cluster tables), fsync", open: () => openPostgresStore({ connectionString: pg.url, schema: `bench_${++schemas}` }), sized: false }]),
 ];
 
 console.log(`${EVENTS} events (${lines.length} lines), snapshot every 10 000 entries, best of ${REPEAT} (interleaved)`);
@@ -98,7 +109,7 @@ for (let rep = 0; rep < REPEAT; rep++) {
   for (const [ci, c] of configs.entries()) {
     for (const [pi, per] of PER.entries()) {
       const dir = mkdtempSync(join(tmpdir(), "qungui-bench-store-"));
-      const store = c.open(dir);
+      const store = await c.open(dir);
       const engine = await createEngine(compileProgram(ir), { store, clock: () => 0 });
       // One event per commit is slow with fsync: measure it on a prefix.
       const n = per === 1 ? Math.min(inputs.length, 2000) : inputs.length;
@@ -106,7 +117,7 @@ for (let rep = 0; rep < REPEAT; rep++) {
       for (let i = 0; i < n; i += per) await engine.decideRaw(inputs.slice(i, Math.min(n, i + per)));
       const s = (performance.now() - t0) / 1000;
       await store.close();
-      if (per === 1000) sizes[ci] = dirSize(dir);
+      if (per === 1000 && c.sized) sizes[ci] = dirSize(dir);
       rmSync(dir, { recursive: true, force: true });
       best[ci]![pi] = Math.max(best[ci]![pi]!, n / s);
     }
@@ -114,5 +125,6 @@ for (let rep = 0; rep < REPEAT; rep++) {
 }
 console.log("store".padEnd(38) + ["1/commit", "100/commit", "1000/commit"].map((h) => h.padStart(13)).join("") + "   size");
 for (const [ci, c] of configs.entries()) {
-  console.log(c.name.padEnd(38) + best[ci]!.map((v) => `${Math.round(v).toLocaleString("en-US")}/s`.padStart(13)).join("") + `   ${(sizes[ci]! / 1e6).toFixed(1)} MB`);
+  console.log(c.name.padEnd(38) + best[ci]!.map((v) => `${Math.round(v).toLocaleString("en-US")}/s`.padStart(13)).join("") + (c.sized ? `   ${(sizes[ci]! / 1e6).toFixed(1)} MB` : "   -"));
 }
+pg?.stop();
