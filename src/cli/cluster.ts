@@ -6,7 +6,7 @@ import type pg from "pg";
 import { clusterStatus, initCluster, switchPolicy, type ClusterStatus } from "../cluster/admin.js";
 import { DEFAULT_PARTITIONS } from "../cluster/contract.js";
 import { connectNats, natsServers, type Nats } from "../cluster/nats.js";
-import { newPool, pgTarget, type PgTarget } from "../cluster/schema.js";
+import { describePgError, newPool, pgTarget, type PgTarget } from "../cluster/schema.js";
 import { EXIT, UsageError, type Io } from "./io.js";
 import { requirePolicy } from "./load-policy.js";
 
@@ -56,7 +56,7 @@ export async function runClusterInit(policy: string, flags: ClusterFlags & { par
   const windowS = positiveInt(flags.duplicateWindow, "--duplicate-window", 120);
   return withCluster(flags, "qungui-cluster-init", async (nats, pool, schema) => {
     const r = await initCluster(nats, pool, schema, ir, { partitions, replicas, duplicateWindowMs: windowS * 1000 }, Date.now()).catch((e: Error) => {
-      throw new UsageError(e.message);
+      throw new UsageError(describePgError(e));
     });
     io.out(`cluster ready: stream QUNGUI (${replicas} replicas), ${partitions} partitions with a durable consumer each, tables in schema ${schema}, policy ${r.policyId}\n`);
     return EXIT.ok;
@@ -83,7 +83,7 @@ export function formatStatus(s: ClusterStatus): string {
 export async function runClusterStatus(flags: ClusterFlags & { format?: string }, io: Io): Promise<number> {
   return withCluster(flags, "qungui-cluster-status", async (nats, pool, schema) => {
     const s = await clusterStatus(nats, pool, schema).catch((e: Error) => {
-      throw new UsageError(e.message);
+      throw new UsageError(describePgError(e));
     });
     io.out(flags.format === "json" ? JSON.stringify(s, null, 2) + "\n" : formatStatus(s));
     return EXIT.ok;
@@ -96,7 +96,7 @@ export async function runClusterPolicy(policy: string, flags: ClusterFlags, io: 
   const ir = loaded.ir;
   return withCluster(flags, "qungui-cluster-policy", async (nats, pool, schema) => {
     const r = await switchPolicy(nats, pool, schema, ir, Date.now()).catch((e: Error) => {
-      throw new UsageError(e.message);
+      throw new UsageError(describePgError(e));
     });
     io.out(`policy ${r.policyId} recorded; switch published to ${r.partitions} partitions (each switches at that point of its log)\n`);
     return EXIT.ok;

@@ -27,9 +27,33 @@ export interface Nats {
   close(): Promise<void>;
 }
 
-/** Connects to any of `servers`, reconnecting for ever (a node's loss is a stall, not an end). */
+/** Why `servers` cannot be NATS addresses (`nats://host:port`, `tls://host:port` or `host:port`), or null. */
+export function badNatsServer(servers: readonly string[]): string | null {
+  for (const s of servers) {
+    const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(s) ? s : `nats://${s}`;
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      return `not a NATS address: ${JSON.stringify(s)} (give nats://host:4222)`;
+    }
+    if (u.protocol !== "nats:" && u.protocol !== "tls:") return `not a NATS address: ${JSON.stringify(s)} (give nats://host:4222 or tls://host:4222)`;
+    if (u.hostname === "") return `not a NATS address: ${JSON.stringify(s)} (no host; give nats://host:4222)`;
+  }
+  return null;
+}
+
+/**
+ * Connects to any of `servers`, then reconnects for ever (a node's loss is a stall, not an end).
+ * The first connection is tried once on each server: none answering is the caller's to report
+ * (a wrong address or no server running), not a silent wait.
+ */
 export async function connectNats(servers: string[], name: string, patienceMs = 60_000): Promise<Nats> {
-  const nc = await connect({ servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 250, waitOnFirstConnect: true, timeout: 5000 });
+  const bad = badNatsServer(servers);
+  if (bad !== null) throw new Error(bad);
+  const nc = await connect({ servers, name, maxReconnectAttempts: -1, reconnectTimeWait: 250, waitOnFirstConnect: false, timeout: 5000 }).catch((e: Error) => {
+    throw new Error(`no NATS server answered (${e.message}): is nats-server running there, with JetStream?`);
+  });
   // JetStream answers only once it has a meta leader: after a node's loss that takes an election.
   const start = performance.now();
   let jsm: JetStreamManager;

@@ -66,10 +66,28 @@ export async function initTables(pool: pg.Pool, schema: string, partitions: numb
   }
 }
 
+const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET", "ENOENT"]);
+
+/**
+ * A PostgreSQL failure said so that the reader knows what to do: the server unreachable, the login
+ * or database refused, the server starting, the tables missing. Anything else keeps its message.
+ */
+export function describePgError(e: Error & { code?: unknown }): string {
+  const code = typeof e.code === "string" ? e.code : "";
+  if (UNREACHABLE.has(code) || /timeout exceeded when trying to connect|Connection terminated unexpectedly/i.test(e.message)) {
+    return `cannot reach PostgreSQL (${e.message}): is the server running at the address of --store (or QUNGUI_STORE)?`;
+  }
+  if (code === "28P01" || code === "28000") return `PostgreSQL refused the login (${e.message}): check the user and password of --store (or QUNGUI_STORE)`;
+  if (code === "3D000") return `${e.message}: create it (createdb) or name another database in --store (or QUNGUI_STORE)`;
+  if (code === "57P03") return `PostgreSQL is not accepting connections yet (${e.message}): try again once it has started`;
+  if (code === "42P01" || code === "3F000") return `the cluster's tables are missing (${e.message}): run qungui cluster init`;
+  return e.message;
+}
+
 /** The partition count the cluster was created with; refuses tables of another layout than this qungui's. */
 export async function partitionCount(q: { query(text: string): Promise<pg.QueryResult> }, schema: string): Promise<number> {
   const r = await q.query(`SELECT k, v FROM "${schema}".cluster_meta WHERE k IN ('partitions', 'tables')`).catch((e: Error) => {
-    throw new StoreError(`the cluster's tables are missing (run qungui cluster init): ${e.message}`);
+    throw new StoreError(describePgError(e));
   });
   const meta = new Map(r.rows.map((x) => [String(x.k), String(x.v)]));
   const partitions = meta.get("partitions");

@@ -35,7 +35,7 @@ import { decideBatch, type CommittedDecision, type PartitionMessage, type Progra
 import { KIND_HEADER, STREAM } from "./contract.js";
 import { announceWorker, endStuckOwners, liveWorkers, partitionOwners, tryLockPartition } from "./locks.js";
 import { connectNats, consumerName, resetConsumer, type Nats } from "./nats.js";
-import { partitionCount, type PgTarget } from "./schema.js";
+import { describePgError, partitionCount, type PgTarget } from "./schema.js";
 
 /** The core NATS subject on which a worker announces a partition's committed decisions (`serve --cluster` listens). */
 export const DECIDED_PREFIX = "qungui.decided";
@@ -368,7 +368,13 @@ export class Worker {
       // Also the case for a moment after a worker of this name was killed, until PostgreSQL sees its connection gone.
       throw new Error(`another worker called ${this.opts.name} is connected; waiting`);
     }
-    this.partitions = await partitionCount(home.client, this.schema);
+    try {
+      this.partitions = await partitionCount(home.client, this.schema);
+    } catch (e) {
+      // The session holds this worker's name: kept open, the next attempt would find the name taken.
+      await home.close();
+      throw e;
+    }
     this.home = home;
   }
 
@@ -395,7 +401,7 @@ export class Worker {
         }
         if (settled) await this.rebalance(this.home!);
       } catch (e) {
-        if (!this.stopped) this.log(`rebalance: ${(e as Error).message}`);
+        if (!this.stopped) this.log(`rebalance: ${describePgError(e as Error)}`);
       }
       await sleep(this.opts.rebalanceMs);
     }
