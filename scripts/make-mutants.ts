@@ -32,6 +32,7 @@ interface IrMutant {
   replace?: [string, string][];
   /** Lowered rules that, on one event type, hold only where `onlyWhen` also holds (the rule is split by event type). */
   narrowRules?: { rule: string; on: DecidedEvent; onlyWhen: ExprIR }[];
+  proofOnly?: boolean;
 }
 
 const TEXT_MUTANTS: TextMutant[] = [
@@ -128,6 +129,7 @@ const IR_MUTANTS: IrMutant[] = [
     req: "A9.management-rights",
     what: "lets members change roles in a group of two (non-members never), where the one member can only re-role themselves",
     removeRules: [],
+    proofOnly: true,
     narrowRules: [
       {
         rule: "management/not-a-manager",
@@ -265,6 +267,8 @@ export interface MutantEntry {
   stream?: boolean;
   /** Streams per requirement in the test (the unscaled reference needs fewer to fail and costs more). */
   runs?: number;
+  /** Only a proof finds the breach: it needs an event random streams never send (a user acting on themselves). */
+  proofOnly?: boolean;
 }
 
 const manifest: MutantEntry[] = [];
@@ -310,7 +314,7 @@ for (const m of IR_MUTANTS) {
   if (removed === 0) throw new Error(`${m.name}: no rule matched ${m.removeRules.join(", ")}`);
   const file = `${m.name}.json`;
   writeFileSync(`${dir}/${file}`, JSON.stringify(ir, null, 2) + "\n");
-  manifest.push({ file, req: m.req, what: m.what });
+  manifest.push({ file, req: m.req, what: m.what, ...(m.proofOnly ? { proofOnly: true } : {}) });
 }
 
 for (const m of REFERENCE_MUTANTS) {
