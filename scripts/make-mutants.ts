@@ -10,6 +10,8 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { compilePolicyText } from "../src/compile.js";
+import type { ExprIR } from "../src/ir/types.js";
+import type { DecidedEvent } from "../src/vocab/events.js";
 
 const dir = "test/verify/mutants";
 const base = readFileSync(`${dir}/base.qg`, "utf8");
@@ -28,6 +30,9 @@ interface IrMutant {
   removeRules: (string | RegExp)[];
   /** Text changes to base.qg before compiling (to keep the counterexample within ten events). */
   replace?: [string, string][];
+  /** Lowered rules that, on one event type, hold only where `onlyWhen` also holds (the rule is split by event type). */
+  narrowRules?: { rule: string; on: DecidedEvent; onlyWhen: ExprIR }[];
+  proofOnly?: boolean;
 }
 
 const TEXT_MUTANTS: TextMutant[] = [
@@ -115,6 +120,28 @@ const IR_MUTANTS: IrMutant[] = [
     replace: [
       ["cancel creation of user, suspend management of user for 30 days, blacklist user for 180 days,", "cancel creation of user, suspend management of user for 30 days,"],
       ["on 2 flags serious by user within 90 days", "on flag serious"],
+    ],
+  },
+  {
+    // In a group of two the only member besides the creator can re-role nobody but themselves (the
+    // creator is protected): the breach exists only where the actor is the target.
+    name: "30-member-re-roles-self",
+    req: "A9.management-rights",
+    what: "lets members change roles in a group of two (non-members never), where the one member can only re-role themselves",
+    removeRules: [],
+    proofOnly: true,
+    narrowRules: [
+      {
+        rule: "management/not-a-manager",
+        on: "group.role",
+        onlyWhen: {
+          kind: "or",
+          args: [
+            { kind: "cmp", op: ">=", left: { kind: "path", path: "group.members", type: "count" }, right: { kind: "lit", type: "count", value: 3 } },
+            { kind: "cmp", op: "==", left: { kind: "path", path: "actor.role", type: "role" }, right: { kind: "lit", type: "role", value: "none" } },
+          ],
+        },
+      },
     ],
   },
 ];
@@ -240,6 +267,8 @@ export interface MutantEntry {
   stream?: boolean;
   /** Streams per requirement in the test (the unscaled reference needs fewer to fail and costs more). */
   runs?: number;
+  /** Only a proof finds the breach: it needs an event random streams never send (a user acting on themselves). */
+  proofOnly?: boolean;
 }
 
 const manifest: MutantEntry[] = [];
@@ -272,11 +301,20 @@ for (const m of IR_MUTANTS) {
     const before = v.rules.length;
     v.rules = v.rules.filter((r) => !m.removeRules.some((p) => (typeof p === "string" ? r.name === p : p.test(r.name))));
     removed += before - v.rules.length;
+    for (const n of m.narrowRules ?? []) {
+      const at = v.rules.findIndex((r) => r.name === n.rule && r.on.includes(n.on));
+      if (at < 0) throw new Error(`${m.name}: no rule ${n.rule} on ${n.on}`);
+      const r = v.rules[at]!;
+      const narrowed = { ...r, on: [n.on], when: { kind: "and" as const, args: [r.when, n.onlyWhen] } };
+      const rest = r.on.filter((e) => e !== n.on);
+      v.rules.splice(at, 1, ...(rest.length > 0 ? [{ ...r, on: rest }] : []), narrowed);
+      removed++;
+    }
   }
   if (removed === 0) throw new Error(`${m.name}: no rule matched ${m.removeRules.join(", ")}`);
   const file = `${m.name}.json`;
   writeFileSync(`${dir}/${file}`, JSON.stringify(ir, null, 2) + "\n");
-  manifest.push({ file, req: m.req, what: m.what });
+  manifest.push({ file, req: m.req, what: m.what, ...(m.proofOnly ? { proofOnly: true } : {}) });
 }
 
 for (const m of REFERENCE_MUTANTS) {

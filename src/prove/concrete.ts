@@ -10,7 +10,7 @@ import type { EngineState } from "../engine/state.js";
 import type { VersionData } from "../engine/version.js";
 import { addDuration } from "../source/time.js";
 import { ROLE, type Domain } from "./domain.js";
-import { durationOfAtom, USER_ROOTS, type Facts } from "./facts.js";
+import { durationOfAtom, SELF, USER_ROOTS, type Facts } from "./facts.js";
 
 /** Atom name → concrete value (booleans, and integers in the encoding's codes), for every atom of `f`. */
 export function concreteAtoms(f: Facts, dom: Domain, v: VersionData, st: EngineState, ev: Event, now: number): Map<string, number | boolean> {
@@ -49,6 +49,7 @@ export function concreteAtoms(f: Facts, dom: Domain, v: VersionData, st: EngineS
   out.set("event.action", ev.action === null ? 0 : dom.actionCode(ev.action));
   out.set("event.role", ev.role === "manager" ? ROLE.manager : ROLE.member);
   out.set("event.approved", ev.approvedBy !== null);
+  out.set(SELF, c.target !== null && c.target === c.actor);
   out.set("event.before", Number.isNaN(ev.beforeMs) ? 0 : ev.beforeMs);
   out.set("event.at", ev.atMs);
   out.set("event.now", now);

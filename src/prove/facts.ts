@@ -28,6 +28,9 @@ export const GROUP_INTS = ["members", "managers", "category", "age", "activity"]
 export const EVENT_BOOLS = ["approved"] as const;
 export const EVENT_INTS = ["action", "role", "category", "before", "at", "now"] as const;
 
+/** The boolean atom saying the event's actor and target are one user. */
+export const SELF = "event.actor-is-target";
+
 /** A value of the expression language: a boolean, or a number (every other type) that may be null. */
 export type SVal = { t: "bool"; b: B } | { t: "num"; n: N; nul: B };
 
@@ -180,6 +183,7 @@ export class Facts {
       this.assume(z.Implies(this.n(`${r}.role`).eq(ROLE.member), members.ge(2)));
       this.assume(z.Implies(this.n(`${r}.role`).eq(ROLE.manager), z.And(members.ge(2), this.n("group.managers").ge(1))));
     }
+    this.declareSelf();
     if (!this.reach.closeGroup) this.assume(z.Not(this.b("group.closed")));
     if (!this.reach.suspendPosting) this.assume(z.Not(this.b("group.posting-suspended")));
     if (!this.reach.blacklistGroups) this.assume(z.Not(this.b("group.blacklisted")));
@@ -192,6 +196,29 @@ export class Facts {
       const nextMs = this.next === undefined ? undefined : parseRfc3339(this.next.effective);
       if (nextMs !== undefined) this.assume(at.lt(nextMs));
     }
+  }
+
+  /**
+   * `event.actor-is-target`: the actor and the target of a `group.role` or a user-targeted
+   * `group.manage` are the same user (intake accepts a user removing, muting or re-roling
+   * themselves). Then every fact of the two roots is one fact (windows too, see `window`); when
+   * they are two users, only one of them can be the creator, and a group holding both besides the
+   * creator has the members (and managers) for both.
+   */
+  private declareSelf(): void {
+    const z = this.z;
+    const self = this.bool(SELF);
+    const members = this.n("group.members");
+    const target = this.present("target");
+    this.assume(z.Implies(self, target));
+    const same = [...USER_BOOLS.map((k) => this.b(`actor.${k}`).eq(this.b(`target.${k}`))), ...USER_INTS.map((k) => this.n(`actor.${k}`).eq(this.n(`target.${k}`)))];
+    this.assume(z.Implies(self, z.And(...same)));
+    const both = (role: number) => z.And(target, this.b("group.exists"), this.n("actor.role").eq(role), this.n("target.role").eq(role));
+    const inGroup = (r: UserRoot) => z.Or(this.n(`${r}.role`).eq(ROLE.member), this.n(`${r}.role`).eq(ROLE.manager));
+    const distinct = z.And(target, this.b("group.exists"), z.Not(self));
+    this.assume(z.Implies(both(ROLE.creator), self));
+    this.assume(z.Implies(z.And(distinct, inGroup("actor"), inGroup("target")), members.ge(3)));
+    this.assume(z.Implies(both(ROLE.manager), z.Or(self, this.n("group.managers").ge(2))));
   }
 
   /** The length of a written duration: exact for minutes to weeks; for months and years one constant per length within its calendar bounds. */
@@ -220,6 +247,12 @@ export class Facts {
     else {
       e = this.int(key);
       this.assume(e.ge(0));
+      // The actor's and the target's flags are one count when they are one user.
+      const other = root === "actor" ? "target" : root === "target" ? "actor" : null;
+      if (other !== null) {
+        const o = this.window(`${other}.flags`, within);
+        if (o.t === "num") this.assume(this.z.Implies(this.b(SELF), o.n.eq(e)));
+      }
     }
     const present = root === "group" ? this.b("group.exists") : this.present(root as UserRoot);
     return num(this.z.If(present, e, this.z.Int.val(0)) as N, this.z.Bool.val(false));
@@ -465,8 +498,10 @@ export function buildable(f: Facts, withMeasures: boolean): B[] {
   let members: N = z.Int.val(1);
   let managers: N = z.Int.val(0);
   for (const r of roots) {
-    members = members.add(one(z.Or(isRole(r, ROLE.member), isRole(r, ROLE.manager))));
-    managers = managers.add(one(isRole(r, ROLE.manager)));
+    // A user acting on themselves is placed in the group once.
+    const counted = r === "target" ? z.Not(f.b(SELF)) : z.Bool.val(true);
+    members = members.add(one(z.And(counted, z.Or(isRole(r, ROLE.member), isRole(r, ROLE.manager)))));
+    managers = managers.add(one(z.And(counted, isRole(r, ROLE.manager))));
   }
   // A group with activity gets one more member: the witness's poster.
   members = members.add(one(f.n("group.activity").gt(0)));

@@ -34,6 +34,8 @@ function relevant(f: Facts, m: Model, name: string): boolean {
       return f.type === "group.manage";
     case "event.role":
       return f.type === "group.role";
+    case "event.actor-is-target":
+      return boolOf(m, f.present("target"));
     case "event.approved":
       return f.type === "group.join";
     case "event.category":

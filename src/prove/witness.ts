@@ -19,7 +19,7 @@ import type { ActionIR, PolicyIR, TriggerIR, VersionIR } from "../ir/types.js";
 import { addDuration, formatInstant, parseRfc3339 } from "../source/time.js";
 import { identityOf, secretsOf } from "../verify/generate.js";
 import { Oracle, type GenEvent } from "../verify/oracle.js";
-import { calendarLengths, durationOfAtom } from "./facts.js";
+import { calendarLengths, durationOfAtom, SELF } from "./facts.js";
 import type { FactValue, Situation } from "./situation.js";
 
 export interface Replay {
@@ -217,7 +217,8 @@ export function buildStream(ir: PolicyIR, vi: number, s: Situation): GenEvent[] 
   const people = new Map<string, string>(); // root → user id
   if (exists) people.set("creator", "c1");
   people.set("actor", isCreator("actor") ? "c1" : "a1");
-  if ("target.role" in f) people.set("target", isCreator("target") ? "c1" : "t1");
+  // The same user when the witness says the actor acts on themselves.
+  if ("target.role" in f) people.set("target", f[SELF] === true ? people.get("actor")! : isCreator("target") ? "c1" : "t1");
   if ("approver.role" in f) people.set("approver", isCreator("approver") ? "c1" : "p1");
   const rootOf = new Map<string, string>();
   for (const [root, id] of people) if (!rootOf.has(id)) rootOf.set(id, root);
@@ -371,8 +372,12 @@ export function buildStream(ir: PolicyIR, vi: number, s: Situation): GenEvent[] 
 function lateFacts(v: VersionIR, f: Record<string, FactValue>, muted: readonly string[], people: ReadonlyMap<string, string>, exists: boolean, at: number): [string, Record<string, unknown>, number][] | string {
   const out: [string, Record<string, unknown>, number][] = [];
   let t = at - 1000;
+  const mutedIds = new Set<string>();
   for (const root of muted) {
     const who = people.get(root);
+    // One user under two roots (actor and target) is muted once.
+    if (who !== undefined && mutedIds.has(who)) continue;
+    if (who !== undefined) mutedIds.add(who);
     if (!exists || who === undefined) return `the witness needs a mute (${root}.muted) of a user outside any group`;
     if (who === "c1") return `the witness needs a mute of the group's creator (${root}.muted)`;
     if (f[`${root}.role`] === "none" || f[`${root}.role`] === undefined) return `the witness needs a mute (${root}.muted) of a user who is not a member of the group`;
@@ -389,6 +394,8 @@ function lateFacts(v: VersionIR, f: Record<string, FactValue>, muted: readonly s
     if (category === undefined) return `the witness needs flags within a window (${name}) and the version declares no prohibited content`;
     if (value > 50) return `the witness needs ${value} flags within a window (${name})`;
     const root = w[1]!;
+    // The target's flags are the actor's when they are one user: flagged once.
+    if (root === "target" && f[SELF] === true) continue;
     const user = root === "group" ? "z1" : people.get(root);
     if (user === undefined || !exists) return `the witness needs flags within a window (${name}) in no group`;
     for (let i = 0; i < value; i++) out.push(["content.flagged", { group: "g", user, message: `wf${++flagged}`, category }, (t -= 1000)]);
