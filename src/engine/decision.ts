@@ -130,34 +130,63 @@ function citesText(cites: readonly Cite[]): string {
   return s;
 }
 
+/**
+ * What `JSON.stringify` gives for a string, without calling it for the common case: a string
+ * with no quote, backslash, control character or surrogate (a lone surrogate is escaped by
+ * `JSON.stringify`, a paired one is not, so both go the slow way) is the same string in quotes.
+ * Ids, instants, rule names and most reasons are such strings.
+ */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function quoted(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
 function subjectText(s: Subject): string {
   let out = "{";
   let sep = "";
   if (s.user !== undefined) {
-    out += `"user":${JSON.stringify(s.user)}`;
+    out += `"user":${quoted(s.user)}`;
     sep = ",";
   }
   if (s.group !== undefined) {
-    out += `${sep}"group":${JSON.stringify(s.group)}`;
+    out += `${sep}"group":${quoted(s.group)}`;
     sep = ",";
   }
   if (s.role !== undefined) {
     out += `${sep}"role":"${s.role}"`;
     sep = ",";
   }
-  if (s.complaint !== undefined) out += `${sep}"complaint":${JSON.stringify(s.complaint)}`;
+  if (s.complaint !== undefined) out += `${sep}"complaint":${quoted(s.complaint)}`;
   return out + "}";
+}
+
+/**
+ * The policy fields that end every line, kept for the last policy seen: a stream's decisions
+ * come from one or a few versions, and these strings are the same objects decision after decision.
+ */
+let lastPolicy: string | null = null;
+let lastPolicyName = "";
+let lastPolicyId = "";
+let lastPolicyText: string | null = null;
+
+function policyText(d: Decision): string {
+  if (lastPolicyText !== null && d.policy === lastPolicy && d.policyName === lastPolicyName && d.policyId === lastPolicyId) return lastPolicyText;
+  lastPolicy = d.policy;
+  lastPolicyName = d.policyName;
+  lastPolicyId = d.policyId;
+  lastPolicyText = `,"policy":${d.policy === null ? "null" : quoted(d.policy)},"policyName":${quoted(d.policyName)},"policyId":${quoted(d.policyId)}}`;
+  return lastPolicyText;
 }
 
 /** One decision as one JSON line (no newline), keys in the documented order. */
 export function serializeDecision(d: Decision): string {
-  let out = `{"v":1,"event":${d.event === null ? "null" : JSON.stringify(d.event)},"at":${JSON.stringify(d.at)},"type":"${d.type}"`;
+  let out = `{"v":1,"event":${d.event === null ? "null" : quoted(d.event)},"at":${quoted(d.at)},"type":"${d.type}"`;
   if (d.trigger !== undefined) out += `,"trigger":"${d.trigger}"`;
-  if (d.due !== undefined) out += `,"due":${JSON.stringify(d.due)}`;
-  out += `,"outcome":"${d.outcome}","subject":${subjectText(d.subject)},"rule":${JSON.stringify(d.rule)},"reason":${JSON.stringify(d.reason)}`;
+  if (d.due !== undefined) out += `,"due":${quoted(d.due)}`;
+  out += `,"outcome":"${d.outcome}","subject":${subjectText(d.subject)},"rule":${quoted(d.rule)},"reason":${quoted(d.reason)}`;
   out += `,"cites":${citesText(d.cites)},"effects":${d.effects.length === 0 ? "[]" : JSON.stringify(d.effects)}`;
-  out += `,"policy":${d.policy === null ? "null" : JSON.stringify(d.policy)},"policyName":${JSON.stringify(d.policyName)},"policyId":${JSON.stringify(d.policyId)}}`;
-  return out;
+  return out + policyText(d);
 }
 
 /** Cites of several sources, deduplicated and ordered by article, then requirement id. */

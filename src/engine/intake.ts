@@ -215,38 +215,36 @@ export function redactLine(line: string, parsed: { value: unknown } | null): str
 }
 
 function checkField(spec: FieldSpec, v: unknown, type: EventType, vocabAt: (atMs: number) => IntakeVocab, atMs: number): string | undefined {
-  const vocab = (): IntakeVocab => vocabAt(atMs);
-  const f = `field "${spec.name}"`;
   switch (spec.type) {
     case "string":
-      if (typeof v !== "string") return `${f} must be a string`;
-      if (v.length === 0 && spec.name !== "name") return `${f} must not be empty`;
+      if (typeof v !== "string") return `field "${spec.name}" must be a string`;
+      if (v.length === 0 && spec.name !== "name") return `field "${spec.name}" must not be empty`;
       if (type === "content.flagged" && spec.name === "category") {
-        const cats = vocab().flagCategories;
-        if (!cats.includes(v)) return `${f} must be a prohibited category of the policy (${cats.join(", ")})`;
+        const cats = vocabAt(atMs).flagCategories;
+        if (!cats.includes(v)) return `field "${spec.name}" must be a prohibited category of the policy (${cats.join(", ")})`;
       }
       return undefined;
     case "timestamp":
-      if (typeof v !== "string" || Number.isNaN(parseTimestamp(v))) return `${f} must be an RFC 3339 timestamp with an offset`;
+      if (typeof v !== "string" || Number.isNaN(parseTimestamp(v))) return `field "${spec.name}" must be an RFC 3339 timestamp with an offset`;
       return outOfRange(spec.name, parseTimestamp(v));
     case "object":
-      if (v === null || typeof v !== "object" || Array.isArray(v)) return `${f} must be an object`;
+      if (v === null || typeof v !== "object" || Array.isArray(v)) return `field "${spec.name}" must be an object`;
       return undefined;
     case "level": {
-      const levels = vocab().levels;
-      if (typeof v !== "string" || !levels.includes(v)) return `${f} must be a credit level of the policy (${levels.join(", ")})`;
+      const levels = vocabAt(atMs).levels;
+      if (typeof v !== "string" || !levels.includes(v)) return `field "${spec.name}" must be a credit level of the policy (${levels.join(", ")})`;
       return undefined;
     }
     case "severity": {
-      const sev = vocab().severities;
-      if (typeof v !== "string" || !sev.includes(v)) return `${f} must be a severity of the policy (${sev.join(", ")})`;
+      const sev = vocabAt(atMs).severities;
+      if (typeof v !== "string" || !sev.includes(v)) return `field "${spec.name}" must be a severity of the policy (${sev.join(", ")})`;
       return undefined;
     }
     case "role":
-      if (typeof v !== "string" || !ROLES_GRANTABLE.has(v)) return `${f} must be manager or member`;
+      if (typeof v !== "string" || !ROLES_GRANTABLE.has(v)) return `field "${spec.name}" must be manager or member`;
       return undefined;
     case "action":
-      if (typeof v !== "string" || !ACTIONS.has(v)) return `${f} must be one of ${MANAGE_ACTIONS.join(", ")}`;
+      if (typeof v !== "string" || !ACTIONS.has(v)) return `field "${spec.name}" must be one of ${MANAGE_ACTIONS.join(", ")}`;
       return undefined;
     default:
       return assertNever(spec.type, "field type");
@@ -329,7 +327,6 @@ export function parseEventLine(line: string, lineNo: number | null, ctx: IntakeC
 
 /** Intake of an already-parsed value (library and HTTP callers); `line` is its text when known. */
 export function intakeValue(value: unknown, lineNo: number | null, ctx: IntakeContext, line?: string): IntakeResult {
-  const raw = (): string => (line === undefined ? rawOfValue(value) : redactLine(line, { value }));
   let checked: { event: Event } | { reason: string };
   try {
     checked = validateEvent(value, ctx.vocabAt);
@@ -337,8 +334,13 @@ export function intakeValue(value: unknown, lineNo: number | null, ctx: IntakeCo
     // Only a hostile value (a throwing getter, a proxy) can get here.
     checked = { reason: "invalid event: unreadable value" };
   }
-  if ("reason" in checked) return { deadLetter: { line: lineNo, reason: checked.reason, raw: raw() } };
+  if ("reason" in checked) return { deadLetter: { line: lineNo, reason: checked.reason, raw: rawOfInput(value, line) } };
   const refused = admit(checked.event, ctx);
-  if (refused !== undefined) return { deadLetter: { line: lineNo, reason: refused, raw: raw() } };
-  return { event: checked.event };
+  if (refused !== undefined) return { deadLetter: { line: lineNo, reason: refused, raw: rawOfInput(value, line) } };
+  return checked;
+}
+
+/** A dead letter's `raw` of an input that parsed (its line's text when known). */
+function rawOfInput(value: unknown, line: string | undefined): string {
+  return line === undefined ? rawOfValue(value) : redactLine(line, { value });
 }

@@ -16,7 +16,7 @@ import { judge, judgeUngoverned } from "./judge.js";
 import { checkActions } from "./measures.js";
 import { compileRules, freezeCites } from "./rules.js";
 import { areIntegrityGuards } from "../ir/guards.js";
-import { cites, type CompiledVersion, type ExplainSink, type Firing, type Runtime } from "./runtime.js";
+import { cites, firing, type CompiledVersion, type ExplainSink, type Firing, type Runtime } from "./runtime.js";
 import { emptyState, hasSeen, markSeen, type EngineState } from "./state.js";
 import { cloneState } from "./restore.js";
 import { formatInstant, maxDurationMs, parseTimestamp } from "../source/time.js";
@@ -269,7 +269,7 @@ class CompiledProgram implements Program {
     const idx = this.versionIndexAt(ev.atMs);
     const now = st.clock === null || ev.atMs > st.clock ? ev.atMs : st.clock;
     st.clock = now;
-    fireDue(this.compiled, st, now, { id: ev.id, at: ev.at, type: ev.type }, out);
+    fireDue(this.compiled, st, now, firing(ev), out);
     const sink = this.rt.explain;
     if (sink !== null) {
       sink.version = idx < 0 ? null : this.compiled[idx]!;

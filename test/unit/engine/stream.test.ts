@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { emptyState, runStream, serializeDecision, splitLines } from "../../../src/engine/index.js";
+import { emptyState, runStream, serializeDecision, splitLines, type Decision } from "../../../src/engine/index.js";
 import { harness, t } from "./fixtures.js";
 
 const at = t("2017-10-09T10:00");
@@ -34,5 +35,34 @@ describe("runStream", () => {
     expect(Object.keys(JSON.parse(out[0]!))).toEqual(["v", "event", "at", "type", "outcome", "subject", "rule", "reason", "cites", "effects", "policy", "policyName", "policyId"]);
     for (const line of out) expect(serializeDecision(JSON.parse(line))).toBe(line);
     for (const line of out) expect(JSON.stringify(JSON.parse(line))).toBe(line);
+  });
+});
+
+describe("serializeDecision", () => {
+  // Its own quoting skips JSON.stringify for plain strings: any string, escapes and lone
+  // surrogates included, must still come out as JSON.stringify writes it.
+  const text = fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.string({ unit: fc.constantFrom("a", "群", '"', "\\", "\n", "\u2028", "\ud800", "\udc00", "😀", "\u001f", "\u007f") }));
+  test("writes exactly what JSON.stringify writes for a decision in key order, whatever its strings", () => {
+    fc.assert(
+      fc.property(text, text, text, text, text, fc.option(text, { nil: null }), text, (event, user, group, rule, reason, policy, policyId) => {
+        const d: Decision = {
+          v: 1,
+          event,
+          at: "2017-10-09T10:00:00+08:00",
+          type: "group.join",
+          outcome: "deny",
+          subject: { user, group, role: "none" },
+          rule,
+          reason,
+          cites: [{ article: 6, req: "A6.real-name" }],
+          effects: [],
+          policy,
+          policyName: reason,
+          policyId,
+        };
+        expect(serializeDecision(d)).toBe(JSON.stringify(d));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
