@@ -26,12 +26,11 @@ import { decisionTimeMs } from "../records/log.js";
 import { parseRfc3339 } from "../source/time.js";
 import {
   lockDueTimers,
-  lockPartition,
+  beginLocked,
   lockRows,
   lockTimers,
   restoreRows,
   scalarsOf,
-  setPartition,
   timerRefs,
   writeBack,
   type DeadLetterRow,
@@ -143,9 +142,8 @@ export async function decideBatch(client: Queryable, schema: string, p: number, 
       return client.query(text, values);
     },
   };
-  await run.query("BEGIN");
   try {
-    const part = await lockPartition(run, schema, p);
+    const part = await beginLocked(run, schema, p);
     if (part === null) throw new Error(`partition ${p} does not exist (run qungui cluster init)`);
     // A single engine's store (partition 0 of one) whose rows lag its journal: deciding from them would lose state.
     if (part.rowsAt !== part.journal) throw new Error(`partition ${p}'s state rows reflect journal entry ${part.rowsAt}, its journal ends at ${part.journal}: open it once with qungui run or serve --store to bring them up to date`);
@@ -278,9 +276,7 @@ export async function decideBatch(client: Queryable, schema: string, p: number, 
       const newSeen = [...new Set(parsed.filter((x) => x.seenKey !== null && !seenBefore.has(x.seenKey) && seenNow.has(x.eventId!)).map((x) => x.seenKey!))];
       const copyOf = new Map(parsed.filter((x) => x.broadcast && x.seenKey !== null).map((x) => [x.seenKey!, x.eventId!]));
       writes.seen = newSeen.map((key) => ({ key, event: copyOf.get(key) ?? null }));
-      let rowsWritten = await writeBack(run, schema, p, writes, now);
-      rowsWritten++;
-      await setPartition(run, schema, p, scalarsOf(st, policy), { stream: fresh[fresh.length - 1]!.seq, consumed: fresh.length }, now);
+      const rowsWritten = await writeBack(run, schema, p, writes, now, { scalars: scalarsOf(st, policy), to: { stream: fresh[fresh.length - 1]!.seq, consumed: fresh.length } });
       await run.query("COMMIT");
       return {
         skipped,

@@ -3,15 +3,15 @@
  * by the cluster's batch decider (src/cluster/batch.ts) and by a single engine's PostgreSQL store
  * (src/store/postgres.ts), which is partition 0 of a one-partition cluster:
  *
- * - {@link lockPartition}: the partition's row `FOR UPDATE`, taken first in every transaction
- *   that decides for the partition: writers of one partition are serialised by it.
+ * - {@link beginLocked}, {@link lockPartition}: the partition's row `FOR UPDATE`, taken first in
+ *   every transaction that decides for the partition: writers of one partition are serialised by it.
  * - {@link lockRows}, {@link lockTimers}: state rows by key, locked in key order (no deadlock
  *   between transactions that lock in the same order).
  * - {@link restoreRows}: the engine state the rows describe (`restoreState` checks every field).
  * - {@link writeBack}: the changed state rows (in key order, version + 1), the timers set and gone,
- *   the ids seen, the decisions and the dead letters; then {@link setPartition}, the partition's
- *   new position, clock, timer counter, agreement and policy. All inside the caller's transaction,
- *   so decisions and position commit together or not at all.
+ *   the ids seen, the decisions, the dead letters and the partition row (its new position, clock,
+ *   timer counter, agreement and policy), as one statement inside the caller's transaction, so
+ *   decisions and position commit together or not at all.
  */
 import { restoreState } from "../engine/restore.js";
 import type { EngineState, Timer } from "../engine/state.js";
@@ -47,11 +47,9 @@ export interface PartitionRow extends PartitionScalars {
 const num = (v: unknown): number => Number(v);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-/** Locks partition `p`'s row and reads it; null when the partition does not exist. */
-export async function lockPartition(run: Queryable, schema: string, p: number): Promise<PartitionRow | null> {
-  const r = (
-    await run.query(`SELECT position, consumed, journal, rows_at, policy, clock, seq, agreement, purged_before FROM "${schema}".cluster_partitions WHERE p = $1 FOR UPDATE`, [p])
-  ).rows[0];
+const PARTITION_COLUMNS = "position, consumed, journal, rows_at, policy, clock, seq, agreement, purged_before";
+
+function partitionOf(r: Record<string, unknown> | undefined): PartitionRow | null {
   if (r === undefined) return null;
   return {
     position: num(r["position"]),
@@ -64,6 +62,22 @@ export async function lockPartition(run: Queryable, schema: string, p: number): 
     agreement: String(r["agreement"]),
     purgedBefore: numOrNull(r["purged_before"]),
   };
+}
+
+/** Locks partition `p`'s row and reads it; null when the partition does not exist. */
+export async function lockPartition(run: Queryable, schema: string, p: number): Promise<PartitionRow | null> {
+  return partitionOf((await run.query(`SELECT ${PARTITION_COLUMNS} FROM "${schema}".cluster_partitions WHERE p = $1 FOR UPDATE`, [p])).rows[0]);
+}
+
+/**
+ * Begins a transaction and locks partition `p`'s row in one round trip: a query without
+ * parameters goes by the simple protocol, which takes several statements (the partition number,
+ * an integer, is written into the text). The driver answers a result per statement.
+ */
+export async function beginLocked(run: Queryable, schema: string, p: number): Promise<PartitionRow | null> {
+  if (!Number.isSafeInteger(p) || p < 0) throw new Error(`not a partition number: ${p}`);
+  const results = (await run.query(`BEGIN; SELECT ${PARTITION_COLUMNS} FROM "${schema}".cluster_partitions WHERE p = ${p} FOR UPDATE`)) as unknown as { rows: Record<string, unknown>[] }[];
+  return partitionOf(results[results.length - 1]?.rows[0]);
 }
 
 /** Locks and reads the rows of `ids` (any order: sorted here) of one table; absent ids are absent from the map. */
@@ -200,88 +214,93 @@ export interface RowWrites {
   deadLetters: readonly DeadLetterRow[];
 }
 
-/** Writes `w` for partition `p`; returns the rows written. */
-export async function writeBack(run: Queryable, schema: string, p: number, w: RowWrites, committedAt: number): Promise<number> {
-  const q = `"${schema}"`;
-  let written = 0;
-  for (const t of ROW_TABLES) {
-    const rows = [...w.rows[t]].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    if (rows.length === 0) continue;
-    written += rows.length;
-    // Key order, as the locks are taken: an insert of a new row locks it too.
-    await run.query(
-      `INSERT INTO ${q}.cluster_${t} (id, state, version) SELECT id, state, 1 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS x(id, state, o) ORDER BY o
-       ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, version = ${q}.cluster_${t}.version + 1`,
-      [rows.map((r) => r[0]), rows.map((r) => r[1])],
-    );
+/**
+ * A statement's parameters: `add` appends a value and answers its placeholder, so the parts of one
+ * statement number theirs in the order they are written.
+ */
+export class Params {
+  readonly values: unknown[] = [];
+  add(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
   }
-  const insertTimers = async (timers: readonly Timer[]) => {
-    if (timers.length === 0) return;
-    written += timers.length;
-    await run.query(
-      `INSERT INTO ${q}.cluster_timers (seq, p, due, state) SELECT seq, $1, due, state FROM unnest($2::bigint[], $3::float8[], $4::text[]) AS x(seq, due, state)
-       ON CONFLICT (seq) DO UPDATE SET p = EXCLUDED.p, due = EXCLUDED.due, state = EXCLUDED.state`,
-      [p, timers.map((t) => t.seq), timers.map((t) => t.due), timers.map((t) => JSON.stringify(t))],
-    );
-  };
-  if (w.allTimers !== undefined) {
-    await run.query(`DELETE FROM ${q}.cluster_timers WHERE p = $1`, [p]);
-    await insertTimers(w.allTimers);
-  } else {
-    if (w.timersGone.length > 0) {
-      written += w.timersGone.length;
-      await run.query(`DELETE FROM ${q}.cluster_timers WHERE seq = ANY($1::bigint[])`, [w.timersGone]);
-    }
-    await insertTimers(w.timersAdded);
-  }
-  if (w.seen.length > 0) {
-    written += w.seen.length;
-    await run.query(`INSERT INTO ${q}.cluster_seen (id, event) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (id) DO NOTHING`, [w.seen.map((s) => s.key), w.seen.map((s) => s.event)]);
-  }
-  if (w.decisions.length > 0) {
-    const d = w.decisions;
-    written += d.length;
-    await run.query(
-      `INSERT INTO ${q}.cluster_decisions (p, stream_seq, entry, event_id, primary_decision, json, at_ms, parties, policy, committed_at)
-       SELECT $1, s, e, ev, pr, j, a, pa, po, $2 FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::boolean[], $7::text[], $8::float8[], $9::text[], $10::text[])
-         WITH ORDINALITY AS x(s, e, ev, pr, j, a, pa, po, o) ORDER BY o`,
-      [
-        p,
-        committedAt,
-        d.map((x) => x.streamSeq),
-        d.map((x) => x.entry),
-        d.map((x) => x.eventId),
-        d.map((x) => x.primary),
-        d.map((x) => x.json),
-        d.map((x) => x.atMs),
-        d.map((x) => x.parties),
-        d.map((x) => x.policy),
-      ],
-    );
-  }
-  if (w.deadLetters.length > 0) {
-    const x = w.deadLetters;
-    written += x.length;
-    await run.query(
-      `INSERT INTO ${q}.cluster_dead_letters (p, stream_seq, entry, event_id, json, recorded_at)
-       SELECT $1, s, e, ev, j, $2 FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY AS x(s, e, ev, j, o) ORDER BY o`,
-      [p, committedAt, x.map((r) => r.streamSeq), x.map((r) => r.entry), x.map((r) => r.eventId), x.map((r) => r.json)],
-    );
-  }
-  return written;
 }
+
+/** A data-modifying part of the write-back statement (`INSERT … RETURNING 1`), written with `params`. */
+export type WritePart = (params: Params) => string;
 
 /** Where a transaction leaves the partition in its log: a cluster's stream, or a single engine's journal. */
 export type PartitionAdvance = { stream: number; consumed: number } | { journal: number; rowsAt: number };
 
-/** Writes the partition row: the engine scalars and the new position. One row written. */
-export async function setPartition(run: Queryable, schema: string, p: number, s: PartitionScalars, to: PartitionAdvance, committedAt: number): Promise<void> {
-  const values = [p, s.policy, s.clock, s.seq, s.agreement, s.purgedBefore, committedAt];
-  const where = "stream" in to ? { set: "position = $8, consumed = consumed + $9", values: [to.stream, to.consumed] } : { set: "journal = $8, rows_at = $9", values: [to.journal, to.rowsAt] };
-  await run.query(
-    `UPDATE "${schema}".cluster_partitions SET policy = $2, clock = $3, seq = $4, agreement = $5, purged_before = $6, committed_at = $7, ${where.set} WHERE p = $1`,
-    [...values, ...where.values],
-  );
+/** The partition row a write-back sets: the engine scalars and the new position. */
+export interface PartitionWrite {
+  scalars: PartitionScalars;
+  to: PartitionAdvance;
+}
+
+/**
+ * Writes `w` and the partition row for partition `p` in one statement, so a commit costs one round
+ * trip for its writes whatever they hold; returns the rows written (the partition row included).
+ * `extra` are the caller's own parts (a single engine's journal entries), written first.
+ *
+ * The parts are data-modifying CTEs, each counted in the final SELECT in the order they are
+ * listed: state rows table by table in key order (as the locks are taken; an insert of a new row
+ * locks it too), timers, seen ids, decisions, dead letters, the partition row last. The parts
+ * touch different rows (timers gone and timers added are disjoint), as one statement requires.
+ */
+export async function writeBack(run: Queryable, schema: string, p: number, w: RowWrites, committedAt: number, partition: PartitionWrite, extra: readonly WritePart[] = []): Promise<number> {
+  const q = `"${schema}"`;
+  if (w.allTimers !== undefined) await run.query(`DELETE FROM ${q}.cluster_timers WHERE p = $1`, [p]);
+  const x = new Params();
+  const parts: string[] = extra.map((part) => part(x));
+  for (const t of ROW_TABLES) {
+    const rows = [...w.rows[t]].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    if (rows.length === 0) continue;
+    parts.push(
+      `INSERT INTO ${q}.cluster_${t} (id, state, version) SELECT id, state, 1 FROM unnest(${x.add(rows.map((r) => r[0]))}::text[], ${x.add(rows.map((r) => r[1]))}::text[]) WITH ORDINALITY AS x(id, state, o) ORDER BY o
+       ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, version = ${q}.cluster_${t}.version + 1 RETURNING 1`,
+    );
+  }
+  const gone = w.allTimers !== undefined ? [] : w.timersGone;
+  const added = w.allTimers ?? w.timersAdded;
+  if (gone.length > 0) parts.push(`DELETE FROM ${q}.cluster_timers WHERE seq = ANY(${x.add(gone)}::bigint[]) RETURNING 1`);
+  if (added.length > 0) {
+    parts.push(
+      `INSERT INTO ${q}.cluster_timers (seq, p, due, state) SELECT seq, ${x.add(p)}::int, due, state FROM unnest(${x.add(added.map((t) => t.seq))}::bigint[], ${x.add(added.map((t) => t.due))}::float8[], ${x.add(added.map((t) => JSON.stringify(t)))}::text[]) AS x(seq, due, state)
+       ON CONFLICT (seq) DO UPDATE SET p = EXCLUDED.p, due = EXCLUDED.due, state = EXCLUDED.state RETURNING 1`,
+    );
+  }
+  if (w.seen.length > 0) {
+    parts.push(`INSERT INTO ${q}.cluster_seen (id, event) SELECT * FROM unnest(${x.add(w.seen.map((s) => s.key))}::text[], ${x.add(w.seen.map((s) => s.event))}::text[]) ON CONFLICT (id) DO NOTHING RETURNING 1`);
+  }
+  if (w.decisions.length > 0) {
+    const d = w.decisions;
+    parts.push(
+      `INSERT INTO ${q}.cluster_decisions (p, stream_seq, entry, event_id, primary_decision, json, at_ms, parties, policy, committed_at)
+       SELECT ${x.add(p)}::int, s, e, ev, pr, j, a, pa, po, ${x.add(committedAt)}::bigint FROM unnest(${x.add(d.map((r) => r.streamSeq))}::bigint[], ${x.add(d.map((r) => r.entry))}::bigint[], ${x.add(d.map((r) => r.eventId))}::text[], ${x.add(d.map((r) => r.primary))}::boolean[], ${x.add(d.map((r) => r.json))}::text[], ${x.add(d.map((r) => r.atMs))}::float8[], ${x.add(d.map((r) => r.parties))}::text[], ${x.add(d.map((r) => r.policy))}::text[])
+         WITH ORDINALITY AS x(s, e, ev, pr, j, a, pa, po, o) ORDER BY o RETURNING 1`,
+    );
+  }
+  if (w.deadLetters.length > 0) {
+    const l = w.deadLetters;
+    parts.push(
+      `INSERT INTO ${q}.cluster_dead_letters (p, stream_seq, entry, event_id, json, recorded_at)
+       SELECT ${x.add(p)}::int, s, e, ev, j, ${x.add(committedAt)}::bigint FROM unnest(${x.add(l.map((r) => r.streamSeq))}::bigint[], ${x.add(l.map((r) => r.entry))}::bigint[], ${x.add(l.map((r) => r.eventId))}::text[], ${x.add(l.map((r) => r.json))}::text[]) WITH ORDINALITY AS x(s, e, ev, j, o) ORDER BY o RETURNING 1`,
+    );
+  }
+  parts.push(setPartition(x, schema, p, partition, committedAt));
+  const ctes = parts.map((text, i) => `w${i} AS (${text})`).join(",\n");
+  const counts = parts.map((_, i) => `(SELECT count(*) FROM w${i})`).join(" + ");
+  const r = await run.query(`WITH ${ctes}\nSELECT ${counts} AS written`, x.values);
+  // The parts' own rows: a seen id already present counts none, a timer deleted counts one.
+  return num(r.rows[0]?.["written"]);
+}
+
+/** The partition row's part: the engine scalars and the new position. */
+function setPartition(x: Params, schema: string, p: number, w: PartitionWrite, committedAt: number): string {
+  const s = w.scalars;
+  const to = "stream" in w.to ? `position = ${x.add(w.to.stream)}::bigint, consumed = consumed + ${x.add(w.to.consumed)}::bigint` : `journal = ${x.add(w.to.journal)}::bigint, rows_at = ${x.add(w.to.rowsAt)}::bigint`;
+  return `UPDATE "${schema}".cluster_partitions SET policy = ${x.add(s.policy)}::text, clock = ${x.add(s.clock)}::float8, seq = ${x.add(s.seq)}::bigint, agreement = ${x.add(s.agreement)}::text, purged_before = ${x.add(s.purgedBefore)}::float8, committed_at = ${x.add(committedAt)}::bigint, ${to} WHERE p = ${x.add(p)}::int RETURNING 1`;
 }
 
 /** The scalars of `state` as the partition row keeps them. */

@@ -33,7 +33,7 @@ import type { Decision } from "../engine/decision.js";
 import type { EngineState, Timer } from "../engine/state.js";
 import { concerns, inRange, partiesConcern, filters, type InspectionFilter } from "../records/log.js";
 import { parseParties, partiesJson } from "../records/parties.js";
-import { lockPartition, scalarsOf, setPartition, writeBack, type DecisionRow, type PartitionRow, type RowWrites, type SeenRow } from "./partition-rows.js";
+import { beginLocked, scalarsOf, writeBack, type DecisionRow, type PartitionRow, type RowWrites, type SeenRow, type WritePart } from "./partition-rows.js";
 import { BROADCAST_TYPES, broadcastMsgId, LOCK_SCHEMA, refuseEarlierLayout, TABLES_VERSION, tablesDdl, usableSchema } from "./partition-tables.js";
 import { entryRows, PAGE } from "./rows.js";
 import { quietly, ROW_TABLES, type Touched } from "./touched.js";
@@ -283,12 +283,12 @@ export class PostgresStore implements Store {
     };
   }
 
-  /** Runs `fn` in a transaction on one connection. */
-  private async transaction<T>(begin: string, fn: (c: PgPoolClient) => Promise<T>): Promise<T> {
+  /** Runs `fn` in a transaction on one connection; with `begin` null, `fn` begins it. */
+  private async transaction<T>(begin: string | null, fn: (c: PgPoolClient) => Promise<T>): Promise<T> {
     const { c, done } = await this.connect();
     let failed = false;
     try {
-      await this.q(begin, [], c);
+      if (begin !== null) await this.q(begin, [], c);
       const out = await fn(c);
       await this.q("COMMIT", [], c);
       return out;
@@ -302,9 +302,9 @@ export class PostgresStore implements Store {
     }
   }
 
-  /** Locks partition 0's row, the one lock every writer of this store takes first (as a cluster worker does for its partition). */
-  private async lockOwn(c: PgQueryable): Promise<PartitionRow> {
-    const part = await lockPartition(this.runner(c), this.schema, P);
+  /** Begins the transaction and locks partition 0's row, the one lock every writer of this store takes first (as a cluster worker does for its partition). */
+  private async beginOwn(c: PgQueryable): Promise<PartitionRow> {
+    const part = await beginLocked(this.runner(c), this.schema, P);
     if (part === null) throw new StoreError(`${this.location}: partition ${P} is missing from cluster_partitions`);
     if (part.position > 0) {
       throw new StoreError(
@@ -317,8 +317,8 @@ export class PostgresStore implements Store {
   async commit(afterSeq: number, build: (missed: JournalEntry[]) => CommitBatch | null): Promise<void> {
     this.timerRowsValid(afterSeq);
     try {
-      await this.transaction("BEGIN", async (c) => {
-        const part = await this.lockOwn(c);
+      await this.transaction(null, async (c) => {
+        const part = await this.beginOwn(c);
         const head = part.journal;
         if (head < afterSeq) throw new StoreError(`${this.location}: the journal ends at ${head} but this writer has applied ${afterSeq}`);
         const batch = build(head > afterSeq ? await this.journalOn(c, afterSeq) : []);
@@ -338,13 +338,20 @@ export class PostgresStore implements Store {
     const head = part.journal;
     const rows = entryRows(b, head);
     const newHead = head + b.entries.length;
+    // The journal entries and the input cursor go in the write-back's statement (one round trip for the commit's writes).
+    const extra: WritePart[] = [];
     if (b.entries.length > 0) {
       const e = b.entries;
-      await this.q(
-        `INSERT INTO ${this.s}.cluster_journal (p, seq, kind, body, event_id, at_ms, policy, recorded_at)
-         SELECT ${P}, seq, kind, body, event_id, at_ms, policy, $7 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[]) AS t(seq, kind, body, event_id, at_ms, policy)`,
-        [e.map((x) => x.seq), e.map((x) => x.kind), e.map((x) => x.body), e.map((x) => x.eventId), e.map((x) => x.atMs), e.map((x) => x.policy), b.recordedAt],
-        c,
+      extra.push(
+        (x) => `INSERT INTO ${this.s}.cluster_journal (p, seq, kind, body, event_id, at_ms, policy, recorded_at)
+         SELECT ${P}, seq, kind, body, event_id, at_ms, policy, ${x.add(b.recordedAt)}::bigint FROM unnest(${x.add(e.map((r) => r.seq))}::bigint[], ${x.add(e.map((r) => r.kind))}::text[], ${x.add(e.map((r) => r.body))}::text[], ${x.add(e.map((r) => r.eventId))}::text[], ${x.add(e.map((r) => r.atMs))}::bigint[], ${x.add(e.map((r) => r.policy))}::text[]) AS t(seq, kind, body, event_id, at_ms, policy) RETURNING 1`,
+      );
+    }
+    if (b.cursor !== undefined) {
+      const cur = b.cursor;
+      extra.push(
+        (x) => `INSERT INTO ${this.s}.cluster_cursors (p, input, line, digest, recorded_at) VALUES (${P}, ${x.add(cur.input)}::text, ${x.add(cur.line)}::bigint, ${x.add(cur.digest)}::text, ${x.add(b.recordedAt)}::bigint)
+         ON CONFLICT (p, input) DO UPDATE SET line = excluded.line, digest = excluded.digest, recorded_at = excluded.recorded_at RETURNING 1`,
       );
     }
     const writes: RowWrites = { rows: { users: [], groups: [], complaints: [] }, timersAdded: [], timersGone: [], seen: [], decisions: decisionRows(b, rows), deadLetters: [] };
@@ -358,7 +365,10 @@ export class PostgresStore implements Store {
       rowsAt = newHead;
       this.timerRows = { at: newHead, seqs: timers };
     } else this.timerRows = null;
-    await writeBack(this.runner(c), this.schema, P, writes, b.recordedAt);
+    const last = b.entries[b.entries.length - 1];
+    const policy = last?.policy ?? part.policy;
+    const scalars = b.state !== undefined ? scalarsOf(b.state.after, policy) : { ...part, policy };
+    await writeBack(this.runner(c), this.schema, P, writes, b.recordedAt, { scalars, to: { journal: newHead, rowsAt } }, extra);
     if (b.snapshot !== undefined) {
       const sn = b.snapshot;
       await this.q(
@@ -370,17 +380,6 @@ export class PostgresStore implements Store {
         await this.q(`DELETE FROM ${this.s}.cluster_snapshots WHERE p = ${P} AND seq < (SELECT seq FROM ${this.s}.cluster_snapshots WHERE p = ${P} ORDER BY seq DESC LIMIT 1 OFFSET $1)`, [this.keep - 1], c);
       }
     }
-    if (b.cursor !== undefined) {
-      await this.q(
-        `INSERT INTO ${this.s}.cluster_cursors (p, input, line, digest, recorded_at) VALUES (${P}, $1, $2, $3, $4) ON CONFLICT (p, input) DO UPDATE SET line = excluded.line, digest = excluded.digest, recorded_at = excluded.recorded_at`,
-        [b.cursor.input, b.cursor.line, b.cursor.digest, b.recordedAt],
-        c,
-      );
-    }
-    const last = b.entries[b.entries.length - 1];
-    const policy = last?.policy ?? part.policy;
-    const scalars = b.state !== undefined ? scalarsOf(b.state.after, policy) : { ...part, policy };
-    await setPartition(this.runner(c), this.schema, P, scalars, { journal: newHead, rowsAt }, b.recordedAt);
   }
 
   /** Fills `w` with the state rows, timers and seen ids of the state after a batch; returns the pending timers' numbers. */
@@ -445,8 +444,8 @@ export class PostgresStore implements Store {
   }
 
   async purge(req: PurgeRequest): Promise<PurgeCounts> {
-    return this.transaction("BEGIN", async (c) => {
-      await this.lockOwn(c);
+    return this.transaction(null, async (c) => {
+      await this.beginOwn(c);
       const decisions = await this.changed(c, `DELETE FROM ${this.s}.cluster_decisions WHERE p = ${P} AND at_ms < $1 AND committed_at < $2`, [req.beforeMs, req.recordedBeforeMs]);
       const deadLetters = await this.changed(c, `DELETE FROM ${this.s}.cluster_dead_letters WHERE p = ${P} AND recorded_at < $1 AND recorded_at < $2`, [req.recordedBeforeMs, req.beforeMs]);
       const latest = snapshotOf((await this.q(`SELECT * FROM ${this.s}.cluster_snapshots WHERE p = ${P} ORDER BY seq DESC LIMIT 1`, [], c))[0]);
