@@ -37,7 +37,7 @@ import {
   type DecisionRow,
   type RowWrites,
 } from "../store/partition-rows.js";
-import { ROW_TABLES, type RowTable } from "../store/touched.js";
+import { keyNoting, ROW_TABLES, type RowTable } from "../store/touched.js";
 import { BROADCAST_TYPES, broadcastMsgId, type MessageKind } from "./contract.js";
 
 /** A message of the partition's subject, as the worker fetched it. */
@@ -92,31 +92,18 @@ interface Loaded {
 }
 
 function tracked<T>(target: Record<string, T>, loaded: Loaded): Record<string, T> {
-  const note = (k: string | symbol) => {
-    if (typeof k === "string" && !loaded.rows.has(k)) loaded.misses.add(k);
-  };
-  return new Proxy(target, {
-    get(t, k) {
-      note(k);
-      return Reflect.get(t, k);
+  return keyNoting(
+    target,
+    (k) => {
+      if (!loaded.rows.has(k)) loaded.misses.add(k);
     },
-    has(t, k) {
-      note(k);
-      return Reflect.has(t, k);
+    {
+      ownKeys() {
+        // No engine path enumerates users, groups or complaints; one that did would need every row.
+        throw new Error("the cluster's partial state cannot enumerate a whole table");
+      },
     },
-    set(t, k, v) {
-      note(k);
-      return Reflect.set(t, k, v);
-    },
-    deleteProperty(t, k) {
-      note(k);
-      return Reflect.deleteProperty(t, k);
-    },
-    ownKeys() {
-      // No engine path enumerates users, groups or complaints; one that did would need every row.
-      throw new Error("the cluster's partial state cannot enumerate a whole table");
-    },
-  });
+  );
 }
 
 const str = (v: unknown): string | null => (typeof v === "string" && v.length > 0 ? v : null);

@@ -14,8 +14,6 @@
  * to every partition, so every worker switches at the same point of the log. `GET /metrics` is
  * Prometheus (./cluster-metrics.ts); `/v1/health/live` and `/v1/health/ready` as the single server's.
  */
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
 import { performance } from "node:perf_hooks";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type pg from "pg";
@@ -26,6 +24,7 @@ import { DECIDED_PREFIX, type Announcement } from "../cluster/worker.js";
 import { diagnosticsToJson } from "../source/render.js";
 import { ClusterMetrics } from "./cluster-metrics.js";
 import { API_VERSION, compileReload, tokenMatches } from "./server.js";
+import { nodeServerFactory } from "./node-server.js";
 
 export interface ClusterServerOptions {
   nats: Nats;
@@ -115,18 +114,7 @@ function errorBody(statusCode: number, error: string, message: string, extra: Re
 const isSettled = (w: Waiter) => w.settled >= w.copies;
 
 export async function buildClusterServer(o: ClusterServerOptions): Promise<FastifyInstance> {
-  const serverFactory = (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
-    const timeouts = {
-      requestTimeout: o.requestTimeoutMs ?? 30_000,
-      headersTimeout: Math.min(o.headersTimeoutMs ?? 10_000, o.requestTimeoutMs ?? 30_000),
-      keepAliveTimeout: o.keepAliveTimeoutMs ?? 5_000,
-      // How often Node checks the two timeouts above (its default, 30 s, lets a slow client stay up to 30 s past them).
-      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor((o.headersTimeoutMs ?? 10_000) / 4))),
-    };
-    const server = o.tls === undefined ? createHttpServer(timeouts, handler) : createHttpsServer({ ...timeouts, cert: o.tls.cert, key: o.tls.key }, handler);
-    server.keepAliveTimeout = timeouts.keepAliveTimeout;
-    return server;
-  };
+  const serverFactory = nodeServerFactory(o);
   const logger = o.logger === false ? false : { level: o.logger === true ? "info" : o.logger.level, redact: ["req.headers.authorization", "req.headers.cookie"] };
   const app = Fastify({ logger, bodyLimit: o.bodyLimit, serverFactory });
   const waiters = new Waiters();

@@ -19,8 +19,6 @@
  */
 import { isUtf8 } from "node:buffer";
 import { randomUUID, timingSafeEqual } from "node:crypto";
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
 import { Server as NetServer } from "node:net";
 import { performance } from "node:perf_hooks";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
@@ -39,6 +37,7 @@ import { invalidUtf8Offset } from "../source/utf8.js";
 import { EVENT_SCHEMA } from "../vocab/schemas.js";
 import { Metrics } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
+import { nodeServerFactory } from "./node-server.js";
 
 export const API_VERSION = "0.1.0";
 
@@ -260,19 +259,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     options.logger === undefined || options.logger === false
       ? false
       : { level: options.logger === true ? "info" : (options.logger.level ?? "info"), ...(options.logger !== true && options.logger.stream ? { stream: options.logger.stream } : {}), redact: ["req.headers.authorization", "req.headers.cookie"] };
-  const serverFactory = (handler: (req: IncomingMessage, res: ServerResponse) => void) => {
-    const timeouts = {
-      requestTimeout: options.requestTimeoutMs ?? 30_000,
-      headersTimeout: Math.min(options.headersTimeoutMs ?? 10_000, options.requestTimeoutMs ?? 30_000),
-      keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
-      // How often Node checks the two timeouts above (its default, 30 s, lets a slow client stay
-      // up to 30 s past them).
-      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor((options.headersTimeoutMs ?? 10_000) / 4))),
-    };
-    const server = options.tls === undefined ? createHttpServer(timeouts, handler) : createHttpsServer({ ...timeouts, cert: options.tls.cert, key: options.tls.key }, handler);
-    server.keepAliveTimeout = timeouts.keepAliveTimeout;
-    return server;
-  };
+  const serverFactory = nodeServerFactory(options);
   const app = Fastify({
     logger,
     bodyLimit: options.bodyLimit ?? 4 * 1024 * 1024,

@@ -40,30 +40,43 @@ export function clearTouched(t: Touched): void {
 }
 
 function recording<T extends object>(target: T, touched: Touched, keys: Set<string>): T {
-  const note = (k: string | symbol) => {
-    if (typeof k === "string" && !touched.quiet) keys.add(k);
+  return keyNoting(target, (k) => {
+    if (!touched.quiet) keys.add(k);
+  });
+}
+
+/**
+ * `target` behind a proxy that calls `note` with every string key an access names (read, test,
+ * write, delete, define) and otherwise behaves as `target`. `extra` adds traps (the cluster's
+ * partial state refuses enumeration). The PostgreSQL store and the cluster's batch decider both
+ * learn which rows the engine reached this way.
+ */
+export function keyNoting<T extends object>(target: T, note: (key: string) => void, extra: ProxyHandler<T> = {}): T {
+  const noteKey = (k: string | symbol): void => {
+    if (typeof k === "string") note(k);
   };
   return new Proxy(target, {
     get(t, k) {
-      note(k);
+      noteKey(k);
       return Reflect.get(t, k);
     },
     has(t, k) {
-      note(k);
+      noteKey(k);
       return Reflect.has(t, k);
     },
     set(t, k, v) {
-      note(k);
+      noteKey(k);
       return Reflect.set(t, k, v);
     },
     deleteProperty(t, k) {
-      note(k);
+      noteKey(k);
       return Reflect.deleteProperty(t, k);
     },
     defineProperty(t, k, d) {
-      note(k);
+      noteKey(k);
       return Reflect.defineProperty(t, k, d);
     },
+    ...extra,
   });
 }
 
