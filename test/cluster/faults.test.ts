@@ -104,6 +104,18 @@ describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a
     expect(init.code, init.stderr).toBe(0);
   };
 
+  /** Two workers decide every stored message, then stop; each message was decided exactly once. */
+  const decideAllExactlyOnce = async (schema: string, dir: string, names: [string, string], inStream: number, expected: { byPartition: string[][] }) => {
+    const workers = names.map((n) => startWorker(n, nats.urls, `${server.url}&schema=${schema}`, join(dir, `${n}.log`)));
+    try {
+      await until(async () => (await consumedTotal(server.url, schema)) >= inStream, 120_000, "the workers to decide every message");
+    } finally {
+      for (const w of workers) w.child.kill("SIGTERM");
+      await Promise.all(workers.map((w) => w.exited));
+    }
+    await expectExactlyOnce(server.url, schema, inStream, expected);
+  };
+
   beforeAll(async () => {
     ensureBuilt();
     server = startPostgres();
@@ -157,14 +169,7 @@ describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a
     if (first.code === 0) expect(Number(m![2])).toBe(0);
     console.info(`ingest fault: leader ${leaderName} killed at ${atKill} of ${expected.msgIds.size} messages stored; first run exit ${first.code}; re-run stored ${m![2]}, dropped ${m![3]}`);
 
-    const workers = ["fa", "fb"].map((n) => startWorker(n, nats.urls, `${server.url}&schema=${schema}`, join(dir, `${n}.log`)));
-    try {
-      await until(async () => (await consumedTotal(server.url, schema)) >= inStream, 120_000, "the workers to decide every message");
-    } finally {
-      for (const w of workers) w.child.kill("SIGTERM");
-      await Promise.all(workers.map((w) => w.exited));
-    }
-    await expectExactlyOnce(server.url, schema, inStream, expected);
+    await decideAllExactlyOnce(schema, dir, ["fa", "fb"], inStream, expected);
   }, 240_000);
 
   it("two NATS nodes die during ingest (no quorum): ingest stops after --give-up saying what it stored; a re-run once they are back stores the rest, nothing twice", async () => {
@@ -204,14 +209,7 @@ describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a
     expect(Number(m![2])).toBeGreaterThan(0);
     console.info(`quorum lost during ingest: first run stopped after storing ${storedBefore}; re-run stored ${m![2]}, dropped ${m![3]}; stream holds ${inStream}`);
 
-    const workers = ["qa", "qb"].map((n) => startWorker(n, nats.urls, `${server.url}&schema=${schema}`, join(dir, `${n}.log`)));
-    try {
-      await until(async () => (await consumedTotal(server.url, schema)) >= inStream, 120_000, "the workers to decide every message");
-    } finally {
-      for (const w of workers) w.child.kill("SIGTERM");
-      await Promise.all(workers.map((w) => w.exited));
-    }
-    await expectExactlyOnce(server.url, schema, inStream, expected);
+    await decideAllExactlyOnce(schema, dir, ["qa", "qb"], inStream, expected);
   }, 240_000);
 
   it("a worker hung mid-transaction loses its partitions after its hang timeout and, resumed, commits nothing stale", async () => {
