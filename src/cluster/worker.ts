@@ -89,6 +89,16 @@ export interface WorkerStats {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Whether a failed statement's error says the server ended the session: a FATAL (such as the idle
+ * timeouts, 25P03 and 57P05) or an operator's intervention (57P01 admin shutdown, 57P02 crash
+ * shutdown, 57P03 cannot connect now). Its locks went with it.
+ */
+function endsSession(e: unknown): boolean {
+  const { severity, code } = e as { severity?: unknown; code?: unknown };
+  return severity === "FATAL" || severity === "PANIC" || code === "25P03" || (typeof code === "string" && code.startsWith("57P"));
+}
+
 /** A PostgreSQL connection that knows when it is gone, and why. */
 class Session {
   alive = true;
@@ -129,7 +139,15 @@ class Session {
   }
   query(text: string, values?: unknown[]): Promise<pg.QueryResult> {
     this.lastSpoke = performance.now();
-    return this.client.query(text, values);
+    return this.client.query(text, values).catch((e: unknown) => {
+      // A statement in flight receives the server's FATAL itself, and the client's "error" event may
+      // come later or not at all: the session is gone now, whichever tells it first.
+      if (endsSession(e)) {
+        this.alive = false;
+        this.ended ??= (e as Error).message;
+      }
+      throw e;
+    });
   }
   /** Speaks on the session when it has been silent for `everyMs`, so the server's idle timeout does not end a live worker's session. */
   async keepAlive(everyMs: number): Promise<void> {
