@@ -107,6 +107,14 @@ describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a
     expect(init.code, init.stderr).toBe(0);
   };
 
+  /** A generated stream of the test's partitions written to `dir`/events.jsonl, with the messages it must become. */
+  const workloadFile = (dir: string, o: { eventsPerPartition: number; usersPerPartition: number; seed: number; start: string }) => {
+    const lines = partitionedStream(ir, { partitions: PARTITIONS, eventsPerPartition: o.eventsPerPartition, usersPerPartition: o.usersPerPartition, seed: o.seed, startMs: parseRfc3339(o.start)! }).lines;
+    const file = join(dir, "events.jsonl");
+    writeFileSync(file, lines.join("\n") + "\n");
+    return { file, expected: expectedMessages(lines) };
+  };
+
   /** Two workers decide every stored message, then stop; each message was decided exactly once. */
   const decideAllExactlyOnce = async (schema: string, dir: string, names: [string, string], inStream: number, expected: { byPartition: string[][] }) => {
     const workers = names.map((n) => startWorker(n, nats.urls, `${server.url}&schema=${schema}`, join(dir, `${n}.log`)));
@@ -140,10 +148,7 @@ describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a
     const schema = "qf_ingest";
     await freshCluster(schema);
     const dir = tempDir("qungui-fault-ingest-");
-    const lines = partitionedStream(ir, { partitions: PARTITIONS, eventsPerPartition: 3000, usersPerPartition: 400, seed: 11, startMs: parseRfc3339("2018-03-01T09:00:00+08:00")! }).lines;
-    const file = join(dir, "events.jsonl");
-    writeFileSync(file, lines.join("\n") + "\n");
-    const expected = expectedMessages(lines);
+    const { file, expected } = workloadFile(dir, { eventsPerPartition: 3000, usersPerPartition: 400, seed: 11, start: "2018-03-01T09:00:00+08:00" });
 
     const leaderName = (await jsm.streams.info(STREAM)).cluster?.leader;
     const leader = nats.nodes.findIndex((n) => n.name === leaderName);
@@ -179,10 +184,7 @@ describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a
     const schema = "qf_quorum";
     await freshCluster(schema);
     const dir = tempDir("qungui-fault-quorum-");
-    const lines = partitionedStream(ir, { partitions: PARTITIONS, eventsPerPartition: 2500, usersPerPartition: 300, seed: 17, startMs: parseRfc3339("2018-04-01T09:00:00+08:00")! }).lines;
-    const file = join(dir, "events.jsonl");
-    writeFileSync(file, lines.join("\n") + "\n");
-    const expected = expectedMessages(lines);
+    const { file, expected } = workloadFile(dir, { eventsPerPartition: 2500, usersPerPartition: 300, seed: 17, start: "2018-04-01T09:00:00+08:00" });
 
     const ingest = cli(["ingest", file, "--nats", ...nats.urls, "--give-up", "3"]);
     let finished = false;
@@ -220,10 +222,7 @@ describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a
     const HANG_MS = 3000;
     await freshCluster(schema);
     const dir = tempDir("qungui-fault-hang-");
-    const lines = partitionedStream(ir, { partitions: PARTITIONS, eventsPerPartition: 5000, usersPerPartition: 600, seed: 23, startMs: parseRfc3339("2018-06-01T09:00:00+08:00")! }).lines;
-    const file = join(dir, "events.jsonl");
-    writeFileSync(file, lines.join("\n") + "\n");
-    const expected = expectedMessages(lines);
+    const { file, expected } = workloadFile(dir, { eventsPerPartition: 5000, usersPerPartition: 600, seed: 23, start: "2018-06-01T09:00:00+08:00" });
     const ing = await cli(["ingest", file, "--nats", ...nats.urls]);
     expect(ing.code, ing.stderr).toBe(0);
     const inStream = await stored();
@@ -297,10 +296,7 @@ describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a
     const HANG_MS = 2000;
     await freshCluster(schema);
     const dir = tempDir("qungui-fault-stuck-");
-    const lines = partitionedStream(ir, { partitions: PARTITIONS, eventsPerPartition: 500, usersPerPartition: 100, seed: 31, startMs: parseRfc3339("2018-09-01T09:00:00+08:00")! }).lines;
-    const file = join(dir, "events.jsonl");
-    writeFileSync(file, lines.join("\n") + "\n");
-    const expected = expectedMessages(lines);
+    const { file, expected } = workloadFile(dir, { eventsPerPartition: 500, usersPerPartition: 100, seed: 31, start: "2018-09-01T09:00:00+08:00" });
     expect((await cli(["ingest", file, "--nats", ...nats.urls])).code).toBe(0);
     const inStream = await stored();
 
