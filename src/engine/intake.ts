@@ -214,37 +214,42 @@ export function redactLine(line: string, parsed: { value: unknown } | null): str
   return `[withheld: not JSON, ${n} character${n === 1 ? "" : "s"}]`;
 }
 
+/** How a message names the field (built only when there is something to say). */
+const fieldOf = (spec: FieldSpec): string => `field "${spec.name}"`;
+
 function checkField(spec: FieldSpec, v: unknown, type: EventType, vocabAt: (atMs: number) => IntakeVocab, atMs: number): string | undefined {
   switch (spec.type) {
     case "string":
-      if (typeof v !== "string") return `field "${spec.name}" must be a string`;
-      if (v.length === 0 && spec.name !== "name") return `field "${spec.name}" must not be empty`;
+      if (typeof v !== "string") return `${fieldOf(spec)} must be a string`;
+      if (v.length === 0 && spec.name !== "name") return `${fieldOf(spec)} must not be empty`;
       if (type === "content.flagged" && spec.name === "category") {
         const cats = vocabAt(atMs).flagCategories;
-        if (!cats.includes(v)) return `field "${spec.name}" must be a prohibited category of the policy (${cats.join(", ")})`;
+        if (!cats.includes(v)) return `${fieldOf(spec)} must be a prohibited category of the policy (${cats.join(", ")})`;
       }
       return undefined;
-    case "timestamp":
-      if (typeof v !== "string" || Number.isNaN(parseTimestamp(v))) return `field "${spec.name}" must be an RFC 3339 timestamp with an offset`;
-      return outOfRange(spec.name, parseTimestamp(v));
+    case "timestamp": {
+      const ms = typeof v === "string" ? parseTimestamp(v) : NaN;
+      if (Number.isNaN(ms)) return `${fieldOf(spec)} must be an RFC 3339 timestamp with an offset`;
+      return outOfRange(spec.name, ms);
+    }
     case "object":
-      if (v === null || typeof v !== "object" || Array.isArray(v)) return `field "${spec.name}" must be an object`;
+      if (v === null || typeof v !== "object" || Array.isArray(v)) return `${fieldOf(spec)} must be an object`;
       return undefined;
     case "level": {
       const levels = vocabAt(atMs).levels;
-      if (typeof v !== "string" || !levels.includes(v)) return `field "${spec.name}" must be a credit level of the policy (${levels.join(", ")})`;
+      if (typeof v !== "string" || !levels.includes(v)) return `${fieldOf(spec)} must be a credit level of the policy (${levels.join(", ")})`;
       return undefined;
     }
     case "severity": {
       const sev = vocabAt(atMs).severities;
-      if (typeof v !== "string" || !sev.includes(v)) return `field "${spec.name}" must be a severity of the policy (${sev.join(", ")})`;
+      if (typeof v !== "string" || !sev.includes(v)) return `${fieldOf(spec)} must be a severity of the policy (${sev.join(", ")})`;
       return undefined;
     }
     case "role":
-      if (typeof v !== "string" || !ROLES_GRANTABLE.has(v)) return `field "${spec.name}" must be manager or member`;
+      if (typeof v !== "string" || !ROLES_GRANTABLE.has(v)) return `${fieldOf(spec)} must be manager or member`;
       return undefined;
     case "action":
-      if (typeof v !== "string" || !ACTIONS.has(v)) return `field "${spec.name}" must be one of ${MANAGE_ACTIONS.join(", ")}`;
+      if (typeof v !== "string" || !ACTIONS.has(v)) return `${fieldOf(spec)} must be one of ${MANAGE_ACTIONS.join(", ")}`;
       return undefined;
     default:
       return assertNever(spec.type, "field type");
