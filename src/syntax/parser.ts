@@ -500,8 +500,20 @@ export class QgParser extends EmbeddedActionsParser {
     return first;
   }
 
+  /**
+   * {@link one} of the clauses of one kind, found without gathering them: a block has few
+   * clauses and nearly never a repeated one, and the array `kids` would build for each kind asked
+   * was most of what a rule's parse threw away.
+   */
   private pick<T>(block: Built<unknown>, where: string, clauses: readonly Built<unknown>[], name: string): Built<T> | undefined {
-    return this.one(block, where, kids<T>(clauses, name), name);
+    let first: Built<unknown> | undefined;
+    let repeated = false;
+    for (const c of clauses) {
+      if (c.rule !== name || !has(c)) continue;
+      if (first === undefined) first = c;
+      else repeated = true;
+    }
+    return repeated ? this.one(block, where, kids<T>(clauses, name), name) : (first as Built<T> | undefined);
   }
 
   // ----- the file -----------------------------------------------------------------------------
@@ -633,33 +645,45 @@ export class QgParser extends EmbeddedActionsParser {
 
   tolerance = this.RULE("tolerance", (): Built<A.Duration> => this.keywordsThen("tolerance", [Kw.tolerance], this.duration), this.recovery);
 
+  /** `serves`'s parts in its {@link Built}: `t1` the first requirement id, `tokens` the ones after commas. */
   serves = this.RULE(
     "serves",
     (): Built<A.Serves> => {
-      const b = new Built<A.Serves>("serves");
-      const reqs: IToken[] = [];
+      const b = this.open(new Built<A.Serves>("serves"));
       try {
         this.t(b, this.CONSUME(Kw.serves));
-        reqs.push(this.t(b, this.CONSUME(ReqId)));
-        this.MANY(() => {
-          this.t(b, this.CONSUME(Comma));
-          reqs.push(this.t(b, this.CONSUME2(ReqId)));
-        });
+        b.t1 = this.t(b, this.CONSUME(ReqId));
+        this.MANY(this.moreReqs);
       } catch (e) {
         this.fail(e, b);
       }
+      this.leave(b);
       if (!this.RECORDING_PHASE) {
-        const refs: A.ReqRef[] = [];
-        for (const t of reqs) {
-          const r = real(t);
-          if (r !== undefined) refs.push({ kind: "ReqRef", id: r.image, span: this.tokSpan(r) });
+        const first = real(b.t1);
+        let refs: A.ReqRef[] = first === undefined ? [] : [this.reqRef(first)];
+        if (b.tokens !== null) {
+          for (const t of b.tokens) {
+            const r = real(t);
+            if (r !== undefined) refs.push(this.reqRef(r));
+          }
+          refs = fit(refs);
         }
-        b.value = { kind: "Serves", reqs: fit(refs), span: this.builtSpan(b) };
+        b.value = { kind: "Serves", reqs: refs, span: this.builtSpan(b) };
       }
       return this.done(b);
     },
     this.recovery,
   );
+
+  private readonly moreReqs = (): void => {
+    const b = this.top!;
+    this.t(b, this.CONSUME(Comma));
+    (b.tokens ??= []).push(this.t(b, this.CONSUME2(ReqId)));
+  };
+
+  private reqRef(t: IToken): A.ReqRef {
+    return { kind: "ReqRef", id: t.image, span: this.tokSpan(t) };
+  }
 
   amendment = this.RULE(
     "amendment",
@@ -1423,23 +1447,49 @@ export class QgParser extends EmbeddedActionsParser {
     return this.done(b);
   }
 
-  /** Fixed keywords, then parts separated by commas (`on message.post, group.join`, the actions). */
+  /**
+   * Fixed keywords, then parts separated by commas (`on message.post, group.join`, the actions).
+   * Its parts in its {@link Built}: `k1` the first, `acc` the ones after commas (null while there
+   * are none: most lists have one part). The part's rule is in {@link listPart} for the callback.
+   */
   private keywordsThenList<T>(name: string, keywords: readonly TokenType[], part: ParserMethod<[], Built<T>>): Built<T[]> {
-    const b = new Built<T[]>(name);
-    const parts: Built<T>[] = [];
+    const b = this.open(new Built<T[]>(name));
+    const outerPart = this.listPart;
+    this.listPart = part;
     try {
       for (const k of keywords) this.t(b, this.CONSUME(k));
-      parts.push(this.c(b, this.SUBRULE(part)));
-      this.MANY(() => {
-        this.t(b, this.CONSUME(Comma));
-        parts.push(this.c(b, this.SUBRULE2(part)));
-      });
+      b.k1 = this.c(b, this.SUBRULE(part));
+      this.MANY(this.moreListParts);
     } catch (e) {
       const child = this.fail(e, b);
-      if (child !== null) parts.push(child as Built<T>);
+      if (child !== null) this.addListPart(b, child);
     }
-    if (!this.RECORDING_PHASE) b.value = values(parts);
+    this.listPart = outerPart;
+    this.leave(b);
+    if (!this.RECORDING_PHASE) b.value = this.listValues(b as Built<unknown>) as T[];
     return this.done(b);
+  }
+
+  /** The part rule of the innermost {@link keywordsThenList} running. */
+  private listPart: ParserMethod<[], Built<unknown>> | null = null;
+
+  private readonly moreListParts = (): void => {
+    const b = this.top!;
+    this.t(b, this.CONSUME(Comma));
+    this.addListPart(b, this.c(b, this.SUBRULE2(this.listPart!)));
+  };
+
+  private addListPart(b: Built<unknown>, part: Built<unknown>): void {
+    if (b.k1 === undefined) b.k1 = part;
+    else ((b.acc as Built<unknown>[] | null) ??= []).push(part);
+  }
+
+  /** The values of a list's non-empty parts, nulls dropped. */
+  private listValues(b: Built<unknown>): unknown[] {
+    const first = b.k1;
+    const more = b.acc as Built<unknown>[] | null;
+    if (more === null) return first !== undefined && has(first) && first.value !== null ? [first.value] : [];
+    return values(first === undefined ? more : [first, ...more]);
   }
 
   otherwise = this.RULE("otherwise", (): Built<A.Action[]> => this.keywordsThen("otherwise", [Kw.otherwise], this.actions, []), this.recovery);
@@ -2016,23 +2066,31 @@ export class QgParser extends EmbeddedActionsParser {
   effect = this.RULE(
     "effect",
     (): Built<Effect> => {
-      const b = new Built<Effect>("effect");
-      let allow: IToken | undefined;
-      let when: Built<A.Expr> | undefined;
+      const b = this.open(new Built<Effect>("effect"));
       try {
-        this.OR([{ ALT: () => this.t(b, this.CONSUME(Kw.deny)) }, { ALT: () => (allow = this.t(b, this.CONSUME(Kw.allow))) }]);
-        this.OPTION(() => {
-          this.t(b, this.CONSUME(Kw.when));
-          when = this.c(b, this.SUBRULE(this.expression));
-        });
+        this.OR(this.effectWords);
+        this.OPTION(this.effectCondition);
       } catch (e) {
-        when = (this.fail(e, b) as Built<A.Expr> | null) ?? when;
+        b.k1 = this.fail(e, b) ?? b.k1;
       }
-      if (!this.RECORDING_PHASE) b.value = { allow: real(allow) !== undefined, when: this.val(when) };
+      this.leave(b);
+      if (!this.RECORDING_PHASE) b.value = { allow: real(b.t1) !== undefined, when: this.val(b.k1 as Built<A.Expr> | undefined) };
       return this.done(b);
     },
     this.recovery,
   );
+
+  /** `effect`'s parts in its {@link Built}: `t1` the `allow` (none for `deny`), `k1` the condition. */
+  private readonly effectWords = [
+    { ALT: (): IToken => this.t(this.top!, this.CONSUME(Kw.deny)) },
+    { ALT: (): IToken => (this.top!.t1 = this.t(this.top!, this.CONSUME(Kw.allow))) },
+  ];
+
+  private readonly effectCondition = (): void => {
+    const b = this.top!;
+    this.t(b, this.CONSUME(Kw.when));
+    b.k1 = this.c(b, this.SUBRULE(this.expression));
+  };
 
   because = this.RULE(
     "because",
@@ -2453,7 +2511,10 @@ export class QgParser extends EmbeddedActionsParser {
     b.k2 = this.c(b, this.SUBRULE(this.duration));
   };
 
-  /** `path`'s parts in its {@link Built}: `t1` the first name, `tokens` the names after dots. */
+  /**
+   * `path`'s parts in its {@link Built}: `t1` the first name, `t2` the one after the first dot and
+   * `tokens` any after that (most paths have two parts: no array to grow and copy for them).
+   */
   path = this.RULE(
     "path",
     (): Built<A.PathExpr> => {
@@ -2467,7 +2528,8 @@ export class QgParser extends EmbeddedActionsParser {
       this.leave(b);
       const h = real(b.t1);
       if (!this.RECORDING_PHASE && h !== undefined) {
-        let parts = [h.image];
+        const second = real(b.t2);
+        let parts = second === undefined ? [h.image] : [h.image, second.image];
         if (b.tokens !== null) {
           for (const t of b.tokens) if (real(t) !== undefined) parts.push(t.image);
           parts = fit(parts);
@@ -2482,7 +2544,9 @@ export class QgParser extends EmbeddedActionsParser {
   private readonly pathRest = (): void => {
     const b = this.top!;
     this.t(b, this.CONSUME(Dot));
-    (b.tokens ??= []).push(this.t(b, this.CONSUME(Name)));
+    const name = this.t(b, this.CONSUME(Name));
+    if (b.t2 === undefined) b.t2 = name;
+    else (b.tokens ??= []).push(name);
   };
 
   list = this.RULE(
