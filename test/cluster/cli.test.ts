@@ -3,19 +3,15 @@
  * `cluster init` (idempotent), `ingest`, `worker`, `cluster status`, `cluster policy`.
  */
 import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { broadcastMsgId, routeLine } from "../../src/cluster/contract.js";
 import { main } from "../../src/cli/main.js";
 import type { Io } from "../../src/cli/io.js";
-import { postgresUnavailable, startPostgres, type TestServer } from "../service/postgres.js";
-import { CLI, consumedTotal, ensureBuilt, ROOT, readLog, startWorker, until } from "./fixture.js";
-import { natsUnavailable, startNatsCluster, type NatsCluster } from "./nats.js";
+import { CLI, clusterServices, clusterUnavailable, consumedTotal, readLog, ROOT, startWorker, until } from "./fixture.js";
 
-const why = natsUnavailable() ?? (await postgresUnavailable());
-if (why !== null) console.warn(`skipping the cluster command tests: ${why}`);
+const why = await clusterUnavailable("the cluster command tests");
 
 function captureIo(): Io & { stdout: () => string; stderr: () => string } {
   let out = "";
@@ -24,39 +20,25 @@ function captureIo(): Io & { stdout: () => string; stderr: () => string } {
 }
 
 describe.skipIf(why !== null)("cluster commands", () => {
-  let nats: NatsCluster;
-  let pg: TestServer;
+  const services = clusterServices();
+  const tempDir = (prefix: string) => services.tempDir(prefix);
   let store: string;
   let stored = 0;
-  const dirs: string[] = [];
-  const tempDir = (prefix: string) => {
-    const d = mkdtempSync(join(tmpdir(), prefix));
-    dirs.push(d);
-    return d;
-  };
-  beforeAll(async () => {
-    pg = startPostgres();
-    nats = await startNatsCluster();
-    store = pg.url.replace("?", "?schema=qc&");
-    ensureBuilt();
-  }, 300_000);
-  afterAll(() => {
-    nats?.stop();
-    pg?.stop();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  beforeAll(() => {
+    store = services.pg.url.replace("?", "?schema=qc&");
   });
 
   it("init creates the stream, consumers and tables, is idempotent, and refuses another partition count", async () => {
-    const args = ["cluster", "init", "policies/cac-2017.qg", "--nats", ...nats.urls, "--store", store, "--partitions", "4"];
+    const args = ["cluster", "init", "policies/cac-2017.qg", "--nats", ...services.nats.urls, "--store", store, "--partitions", "4"];
     const io = captureIo();
     expect(await main(["node", "qungui", ...args], io), io.stderr()).toBe(0);
     expect(io.stdout()).toMatch(/4 partitions/);
     expect(await main(["node", "qungui", ...args], captureIo())).toBe(0);
     const bad = captureIo();
-    expect(await main(["node", "qungui", "cluster", "init", "policies/cac-2017.qg", "--nats", nats.urls.join(","), "--store", store, "--partitions", "8"], bad)).toBe(2);
+    expect(await main(["node", "qungui", "cluster", "init", "policies/cac-2017.qg", "--nats", services.nats.urls.join(","), "--store", store, "--partitions", "8"], bad)).toBe(2);
     expect(bad.stderr()).toMatch(/already has 4 partitions/);
     const st = captureIo();
-    expect(await main(["node", "qungui", "cluster", "status", "--nats", ...nats.urls, "--store", store, "--format", "json"], st), st.stderr()).toBe(0);
+    expect(await main(["node", "qungui", "cluster", "status", "--nats", ...services.nats.urls, "--store", store, "--format", "json"], st), st.stderr()).toBe(0);
     const s = JSON.parse(st.stdout());
     expect(s.stream).toMatchObject({ messages: 0, replicas: 3 });
     expect(s.partitions.map((p: { partition: number; lag: number; owner: null }) => [p.partition, p.lag, p.owner])).toEqual([
@@ -75,7 +57,7 @@ describe.skipIf(why !== null)("cluster commands", () => {
     const file = join(dir, "events.jsonl");
     writeFileSync(file, lines.join("\n") + "\n");
     const io = captureIo();
-    expect(await main(["node", "qungui", "ingest", file, "--nats", ...nats.urls], io), io.stderr()).toBe(0);
+    expect(await main(["node", "qungui", "ingest", file, "--nats", ...services.nats.urls], io), io.stderr()).toBe(0);
     const inputs = sample.length - broadcasts + broadcasts * 4 + 3;
     // The sample repeats a few event ids on purpose: the stream keeps the first and says so for the others.
     const ids = sample.flatMap((l) => {
@@ -86,10 +68,10 @@ describe.skipIf(why !== null)("cluster commands", () => {
     expect(repeated).toBeGreaterThan(0);
     expect(io.stderr()).toContain(`${sample.length + 3} lines → ${inputs} inputs to 4 partitions (${inputs - repeated} stored, ${repeated} already in the stream), 0 dead letters`);
     const again = captureIo();
-    expect(await main(["node", "qungui", "ingest", file, "--nats", ...nats.urls], again), again.stderr()).toBe(0);
+    expect(await main(["node", "qungui", "ingest", file, "--nats", ...services.nats.urls], again), again.stderr()).toBe(0);
     expect(again.stderr()).toContain(`(0 stored, ${inputs} already in the stream)`);
     const st = captureIo();
-    expect(await main(["node", "qungui", "cluster", "status", "--nats", ...nats.urls, "--store", store, "--format", "json"], st)).toBe(0);
+    expect(await main(["node", "qungui", "cluster", "status", "--nats", ...services.nats.urls, "--store", store, "--format", "json"], st)).toBe(0);
     const s = JSON.parse(st.stdout());
     expect(s.stream.messages).toBe(inputs - repeated);
     expect(s.partitions.reduce((n: number, p: { lag: number }) => n + p.lag, 0)).toBe(inputs - repeated);
@@ -102,7 +84,7 @@ describe.skipIf(why !== null)("cluster commands", () => {
     expect(secrets.length).toBeGreaterThan(100);
     const { connect } = await import("@nats-io/transport-node");
     const { jetstreamManager } = await import("@nats-io/jetstream");
-    const nc = await connect({ servers: nats.urls });
+    const nc = await connect({ servers: services.nats.urls });
     try {
       const jsm = await jetstreamManager(nc);
       let verified = 0;
@@ -129,15 +111,15 @@ describe.skipIf(why !== null)("cluster commands", () => {
     writeFileSync(file, lines.join("\n") + "\n");
     const { connect } = await import("@nats-io/transport-node");
     const { jetstreamManager } = await import("@nats-io/jetstream");
-    const nc = await connect({ servers: nats.urls.slice(1), maxReconnectAttempts: -1 });
+    const nc = await connect({ servers: services.nats.urls.slice(1), maxReconnectAttempts: -1 });
     try {
       const jsm = await jetstreamManager(nc);
       const before = (await jsm.streams.info("QUNGUI")).state.last_seq;
-      nats.kill(0);
+      services.nats.kill(0);
       const io = captureIo();
-      expect(await main(["node", "qungui", "ingest", file, "--nats", ...nats.urls], io), io.stderr()).toBe(0);
+      expect(await main(["node", "qungui", "ingest", file, "--nats", ...services.nats.urls], io), io.stderr()).toBe(0);
       expect(io.stderr()).toContain("300 lines → 300 inputs to 4 partitions (300 stored, 0 already in the stream)");
-      await nats.restart(0);
+      await services.nats.restart(0);
       const info = await jsm.streams.info("QUNGUI");
       expect(info.state.last_seq - before).toBe(300);
       const bySubject = new Map<string, number[]>();
@@ -155,15 +137,15 @@ describe.skipIf(why !== null)("cluster commands", () => {
 
   it("two workers share the partitions and decide every stored message once: primary decisions + dead letters = messages", async () => {
     const dir = tempDir("qungui-workers-");
-    const workers = ["w1", "w2"].map((n) => startWorker(n, nats.urls, store, join(dir, `${n}.log`)));
+    const workers = ["w1", "w2"].map((n) => startWorker(n, services.nats.urls, store, join(dir, `${n}.log`)));
     try {
-      await until(async () => (await consumedTotal(pg.url, "qc")) >= stored, 120_000, "the workers to decide every message");
+      await until(async () => (await consumedTotal(services.pg.url, "qc")) >= stored, 120_000, "the workers to decide every message");
       const st = captureIo();
-      expect(await main(["node", "qungui", "cluster", "status", "--nats", ...nats.urls, "--store", store, "--format", "json"], st)).toBe(0);
+      expect(await main(["node", "qungui", "cluster", "status", "--nats", ...services.nats.urls, "--store", store, "--format", "json"], st)).toBe(0);
       const s = JSON.parse(st.stdout());
       expect(s.workers).toBe(2);
       expect(new Set(s.partitions.map((p: { owner: string }) => p.owner))).toEqual(new Set(["qungui-worker w1", "qungui-worker w2"]));
-      const log = await readLog(pg.url, "qc");
+      const log = await readLog(services.pg.url, "qc");
       const primary = log.decisions.filter((d) => d.primary);
       expect(primary.length + log.deadLetters.length).toBe(stored);
       // One primary decision per stored message.
@@ -177,7 +159,7 @@ describe.skipIf(why !== null)("cluster commands", () => {
 
   it("serve --cluster answers with the committed decisions, finds a re-sent event's, and says 504 when no worker decides", async () => {
     const dir = tempDir("qungui-serve-cluster-");
-    const serve = spawn(process.execPath, [CLI, "serve", "--cluster", "--nats", nats.urls.join(","), "--store", store, "--port", "0", "--log-level", "silent", "--decide-timeout", "8s"], {
+    const serve = spawn(process.execPath, [CLI, "serve", "--cluster", "--nats", services.nats.urls.join(","), "--store", store, "--port", "0", "--log-level", "silent", "--decide-timeout", "8s"], {
       cwd: ROOT,
       stdio: ["ignore", "ignore", "pipe"],
     });
@@ -195,13 +177,13 @@ describe.skipIf(why !== null)("cluster commands", () => {
       const r = await fetch(`${address}/v1/decide`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
       return { status: r.status, body: (await r.json()) as Record<string, unknown> };
     };
-    const worker = startWorker("ws", nats.urls, store, join(dir, "w.log"));
+    const worker = startWorker("ws", services.nats.urls, store, join(dir, "w.log"));
     try {
       // The worker owns every partition before the first request (its start-up is not what is measured).
       await until(
         async () => {
           const st = captureIo();
-          if ((await main(["node", "qungui", "cluster", "status", "--nats", ...nats.urls, "--store", store, "--format", "json"], st)) !== 0) return false;
+          if ((await main(["node", "qungui", "cluster", "status", "--nats", ...services.nats.urls, "--store", store, "--format", "json"], st)) !== 0) return false;
           return (JSON.parse(st.stdout()) as { partitions: { owner: string | null }[] }).partitions.every((p) => p.owner === "qungui-worker ws");
         },
         60_000,
@@ -242,11 +224,11 @@ describe.skipIf(why !== null)("cluster commands", () => {
     const variant = join(dir, "variant.qg");
     writeFileSync(variant, readFileSync("policies/cac-2017.qg", "utf8").replace("members per group 2000", "members per group 1999"));
     const io = captureIo();
-    expect(await main(["node", "qungui", "cluster", "policy", variant, "--nats", ...nats.urls, "--store", store], io), io.stderr()).toBe(0);
+    expect(await main(["node", "qungui", "cluster", "policy", variant, "--nats", ...services.nats.urls, "--store", store], io), io.stderr()).toBe(0);
     const newId = /policy ([0-9a-f]{64}) recorded/.exec(io.stdout())![1]!;
     const { connect } = await import("@nats-io/transport-node");
     const { jetstreamManager } = await import("@nats-io/jetstream");
-    const nc = await connect({ servers: nats.urls });
+    const nc = await connect({ servers: services.nats.urls });
     const switchAt: number[] = [];
     try {
       const jsm = await jetstreamManager(nc);
@@ -262,10 +244,10 @@ describe.skipIf(why !== null)("cluster commands", () => {
     const events = Array.from({ length: 40 }, (_, i) => JSON.stringify({ id: `after-${i}`, type: "user.registered", at: `2019-07-01T10:00:${String(i).padStart(2, "0")}+08:00`, user: `after-user-${i}` }));
     const file = join(dir, "after.jsonl");
     writeFileSync(file, events.join("\n") + "\n");
-    expect(await main(["node", "qungui", "ingest", file, "--nats", ...nats.urls], captureIo())).toBe(0);
-    const worker = startWorker("wp", nats.urls, store, join(dir, "w.log"));
+    expect(await main(["node", "qungui", "ingest", file, "--nats", ...services.nats.urls], captureIo())).toBe(0);
+    const worker = startWorker("wp", services.nats.urls, store, join(dir, "w.log"));
     try {
-      const c = new (await import("pg")).default.Client({ connectionString: pg.url });
+      const c = new (await import("pg")).default.Client({ connectionString: services.pg.url });
       await c.connect();
       try {
         // Primary decisions only: the timers these later events pass fire with them, under the event's id.

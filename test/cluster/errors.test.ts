@@ -6,15 +6,13 @@
  * "another worker called … is connected" for ever).
  */
 import { spawn } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import type { Io } from "../../src/cli/io.js";
-import { postgresUnavailable, startPostgres, type TestServer } from "../service/postgres.js";
-import { CLI, ensureBuilt, ROOT } from "./fixture.js";
-import { freePort, natsUnavailable, startNatsCluster, type NatsCluster } from "./nats.js";
+import { CLI, clusterServices, clusterUnavailable, ROOT } from "./fixture.js";
+import { freePort } from "./nats.js";
 
-const why = natsUnavailable() ?? (await postgresUnavailable());
-if (why !== null) console.warn(`skipping the cluster error tests: ${why}`);
+const why = await clusterUnavailable("the cluster error tests");
 
 async function run(args: string[]): Promise<{ code: number; err: string }> {
   let err = "";
@@ -30,20 +28,12 @@ function expectOneLine(err: string): void {
 }
 
 describe.skipIf(why !== null)("cluster error messages", () => {
-  let nats: NatsCluster;
-  let pg: TestServer;
+  const services = clusterServices();
   let store: string;
   let deadPort: number;
   beforeAll(async () => {
-    pg = startPostgres();
-    nats = await startNatsCluster();
-    store = pg.url.replace("?", "?schema=qerr&");
+    store = services.pg.url.replace("?", "?schema=qerr&");
     deadPort = await freePort();
-    ensureBuilt();
-  }, 300_000);
-  afterAll(() => {
-    nats?.stop();
-    pg?.stop();
   });
 
   it("NATS: a wrong address, no server, no stream", async () => {
@@ -57,27 +47,27 @@ describe.skipIf(why !== null)("cluster error messages", () => {
     expect(down.err).toMatch(/cannot connect to NATS \(nats:\/\/127\.0\.0\.1:\d+\): no NATS server answered .*is nats-server running there/);
     expectOneLine(down.err);
 
-    const noStream = await run(["ingest", "samples/events.jsonl", "--nats", ...nats.urls]);
+    const noStream = await run(["ingest", "samples/events.jsonl", "--nats", ...services.nats.urls]);
     expect(noStream.code).toBe(2);
     expect(noStream.err).toMatch(/no stream QUNGUI \(run qungui cluster init\)/);
     expectOneLine(noStream.err);
   }, 60_000);
 
   it("PostgreSQL: server down, unknown database, unknown role, tables missing", async () => {
-    const down = await run(["cluster", "init", "policies/cac-2017.qg", "--nats", ...nats.urls, "--store", `postgres://qungui@127.0.0.1:${deadPort}/qungui`]);
+    const down = await run(["cluster", "init", "policies/cac-2017.qg", "--nats", ...services.nats.urls, "--store", `postgres://qungui@127.0.0.1:${deadPort}/qungui`]);
     expect(down.code).toBe(2);
     expect(down.err).toMatch(/cannot reach PostgreSQL \(connect ECONNREFUSED 127\.0\.0\.1:\d+\): is the server running at the address of --store/);
     expectOneLine(down.err);
 
-    const noDb = await run(["cluster", "status", "--nats", ...nats.urls, "--store", pg.url.replace("/postgres?", "/nosuchdb?")]);
+    const noDb = await run(["cluster", "status", "--nats", ...services.nats.urls, "--store", services.pg.url.replace("/postgres?", "/nosuchdb?")]);
     expect(noDb.code).toBe(2);
     expect(noDb.err).toMatch(/database "nosuchdb" does not exist: create it \(createdb\)/);
 
-    const noRole = await run(["cluster", "status", "--nats", ...nats.urls, "--store", pg.url.replace("postgres@", "nosuchrole@")]);
+    const noRole = await run(["cluster", "status", "--nats", ...services.nats.urls, "--store", services.pg.url.replace("postgres@", "nosuchrole@")]);
     expect(noRole.code).toBe(2);
     expect(noRole.err).toMatch(/PostgreSQL refused the login \(role "nosuchrole" does not exist\)/);
 
-    const noTables = await run(["cluster", "policy", "policies/cac-2017.qg", "--nats", ...nats.urls, "--store", store]);
+    const noTables = await run(["cluster", "policy", "policies/cac-2017.qg", "--nats", ...services.nats.urls, "--store", store]);
     expect(noTables.code).toBe(2);
     expect(noTables.err).toMatch(/the cluster's tables are missing \(.*\): run qungui cluster init/);
     expectOneLine(noTables.err);
@@ -85,9 +75,9 @@ describe.skipIf(why !== null)("cluster error messages", () => {
 
   it("a worker facing missing tables says so on every attempt, not that its own name is taken", async () => {
     // The stream must exist for the worker to start: init on one schema, the worker on another.
-    expect((await run(["cluster", "init", "policies/cac-2017.qg", "--nats", ...nats.urls, "--store", store, "--partitions", "2"])).code).toBe(0);
-    const other = pg.url.replace("?", "?schema=qerr_empty&");
-    const child = spawn(process.execPath, [CLI, "worker", "--name", "lonely", "--nats", ...nats.urls, "--store", other, "--rebalance", "200", "--hang-timeout", "1000"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+    expect((await run(["cluster", "init", "policies/cac-2017.qg", "--nats", ...services.nats.urls, "--store", store, "--partitions", "2"])).code).toBe(0);
+    const other = services.pg.url.replace("?", "?schema=qerr_empty&");
+    const child = spawn(process.execPath, [CLI, "worker", "--name", "lonely", "--nats", ...services.nats.urls, "--store", other, "--rebalance", "200", "--hang-timeout", "1000"], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
     let log = "";
     child.stderr!.on("data", (b: Buffer) => (log += b.toString("utf8")));
     const deadline = Date.now() + 30_000;

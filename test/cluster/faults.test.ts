@@ -17,8 +17,7 @@
  *   out of the idle timeouts' reach): a worker ends that session after its hang timeout and takes the
  *   partition.
  */
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
@@ -29,13 +28,10 @@ import { messagesOf } from "../../src/cluster/ingest.js";
 import { partitionLockKey, partitionOwners } from "../../src/cluster/locks.js";
 import { compilePolicyText } from "../../src/compile.js";
 import { parseRfc3339 } from "../../src/source/time.js";
-import { postgresUnavailable, startPostgres, type TestServer } from "../service/postgres.js";
-import { cli, consumedTotal, ensureBuilt, readLog, ROOT, sleep, startWorker, until, type WorkerProcess } from "./fixture.js";
-import { natsUnavailable, startNatsCluster, type NatsCluster } from "./nats.js";
+import { cli, clusterServices, clusterUnavailable, consumedTotal, readLog, ROOT, sleep, startWorker, until, type WorkerProcess } from "./fixture.js";
 import { partitionedStream } from "./workload.js";
 
-const why = natsUnavailable() ?? (await postgresUnavailable());
-if (why !== null) console.warn(`skipping the cluster fault tests: ${why}`);
+const why = await clusterUnavailable("the cluster fault tests");
 
 const PARTITIONS = 4;
 const POLICY = join(ROOT, "policies/cac-2017.qg");
@@ -86,24 +82,18 @@ async function expectExactlyOnce(url: string, schema: string, stored: number, ex
 const SESSION_ENDED = /its PostgreSQL session ended \((terminating connection due to idle-(in-transaction|session) timeout|write EPIPE|read ECONNRESET|Connection terminated unexpectedly|the connection closed)\)/;
 
 describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a hung worker", () => {
-  let nats: NatsCluster;
-  let server: TestServer;
+  const services = clusterServices();
+  const tempDir = (prefix: string) => services.tempDir(prefix);
   let nc: NatsConnection;
   let jsm: JetStreamManager;
   let db: pg.Client;
-  const dirs: string[] = [];
-  const tempDir = (prefix: string) => {
-    const d = mkdtempSync(join(tmpdir(), prefix));
-    dirs.push(d);
-    return d;
-  };
   const ir = compilePolicyText(readFileSync(POLICY, "utf8"), "cac-2017.qg").ir!;
   const stored = async () => (await jsm.streams.info(STREAM)).state.messages;
 
   /** A new stream (the old one deleted: the stream is one per NATS cluster) and a new schema. */
   const freshCluster = async (schema: string) => {
     await jsm.streams.delete(STREAM).catch(() => undefined);
-    const init = await cli(["cluster", "init", POLICY, "--nats", ...nats.urls, "--store", `${server.url}&schema=${schema}`, "--partitions", String(PARTITIONS)]);
+    const init = await cli(["cluster", "init", POLICY, "--nats", ...services.nats.urls, "--store", `${services.pg.url}&schema=${schema}`, "--partitions", String(PARTITIONS)]);
     expect(init.code, init.stderr).toBe(0);
   };
 
@@ -117,31 +107,25 @@ describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a
 
   /** Two workers decide every stored message, then stop; each message was decided exactly once. */
   const decideAllExactlyOnce = async (schema: string, dir: string, names: [string, string], inStream: number, expected: { byPartition: string[][] }) => {
-    const workers = names.map((n) => startWorker(n, nats.urls, `${server.url}&schema=${schema}`, join(dir, `${n}.log`)));
+    const workers = names.map((n) => startWorker(n, services.nats.urls, `${services.pg.url}&schema=${schema}`, join(dir, `${n}.log`)));
     try {
-      await until(async () => (await consumedTotal(server.url, schema)) >= inStream, 120_000, "the workers to decide every message");
+      await until(async () => (await consumedTotal(services.pg.url, schema)) >= inStream, 120_000, "the workers to decide every message");
     } finally {
       for (const w of workers) w.child.kill("SIGTERM");
       await Promise.all(workers.map((w) => w.exited));
     }
-    await expectExactlyOnce(server.url, schema, inStream, expected);
+    await expectExactlyOnce(services.pg.url, schema, inStream, expected);
   };
 
   beforeAll(async () => {
-    ensureBuilt();
-    server = startPostgres();
-    nats = await startNatsCluster();
-    nc = await connect({ servers: nats.urls, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    nc = await connect({ servers: services.nats.urls, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     jsm = await jetstreamManager(nc, { timeout: 5000 });
-    db = new pg.Client({ connectionString: server.url });
+    db = new pg.Client({ connectionString: services.pg.url });
     await db.connect();
   }, 300_000);
   afterAll(async () => {
     await db?.end().catch(() => undefined);
     await nc?.close().catch(() => undefined);
-    nats?.stop();
-    server?.stop();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
   it("the stream leader dies during ingest: ingest completes or says why, a re-publish of the file adds nothing, every event is decided once in file order", async () => {
@@ -151,23 +135,23 @@ describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a
     const { file, expected } = workloadFile(dir, { eventsPerPartition: 3000, usersPerPartition: 400, seed: 11, start: "2018-03-01T09:00:00+08:00" });
 
     const leaderName = (await jsm.streams.info(STREAM)).cluster?.leader;
-    const leader = nats.nodes.findIndex((n) => n.name === leaderName);
+    const leader = services.nats.nodes.findIndex((n) => n.name === leaderName);
     expect(leader).toBeGreaterThanOrEqual(0);
-    const ingest = cli(["ingest", file, "--nats", ...nats.urls]);
+    const ingest = cli(["ingest", file, "--nats", ...services.nats.urls]);
     let finished = false;
     void ingest.then(() => (finished = true));
     // Killed once a quarter of the file is stored, while the publisher is still at it.
     await until(async () => finished || (await stored().catch(() => 0)) >= expected.msgIds.size / 4, 60_000, "a quarter of the file to be stored");
     expect(finished).toBe(false);
     const atKill = await stored();
-    nats.kill(leader);
+    services.nats.kill(leader);
     const first = await ingest;
     if (first.code !== 0) expect(first.stderr).toMatch(/qungui: ingest stopped: publishing to qungui\.events\.[0-9]+ failed for [0-9]+ s/);
     else expect(first.stderr).toMatch(/\([0-9]+ stored, [0-9]+ already in the stream\)/);
-    await nats.restart(leader);
+    await services.nats.restart(leader);
 
     // The whole file again: what the first run stored is dropped by its message id.
-    const again = await cli(["ingest", file, "--nats", ...nats.urls]);
+    const again = await cli(["ingest", file, "--nats", ...services.nats.urls]);
     expect(again.code, again.stderr).toBe(0);
     const m = /→ ([0-9]+) inputs to 4 partitions \(([0-9]+) stored, ([0-9]+) already in the stream\)/.exec(again.stderr);
     expect(m, again.stderr).not.toBeNull();
@@ -186,13 +170,13 @@ describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a
     const dir = tempDir("qungui-fault-quorum-");
     const { file, expected } = workloadFile(dir, { eventsPerPartition: 2500, usersPerPartition: 300, seed: 17, start: "2018-04-01T09:00:00+08:00" });
 
-    const ingest = cli(["ingest", file, "--nats", ...nats.urls, "--give-up", "3"]);
+    const ingest = cli(["ingest", file, "--nats", ...services.nats.urls, "--give-up", "3"]);
     let finished = false;
     void ingest.then(() => (finished = true));
     await until(async () => finished || (await stored().catch(() => 0)) >= expected.msgIds.size / 4, 60_000, "a quarter of the file to be stored");
     expect(finished).toBe(false);
-    nats.kill(1);
-    nats.kill(2);
+    services.nats.kill(1);
+    services.nats.kill(2);
     const first = await ingest;
     expect(first.code).toBe(2);
     const said = /qungui: ingest stopped: publishing to qungui\.events\.[0-9]+ failed for 3 s: .*Before it, ([0-9]+) messages were stored and ([0-9]+) were already in the stream; run the same ingest again/.exec(first.stderr);
@@ -200,10 +184,10 @@ describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a
     const storedBefore = Number(said![1]);
     expect(storedBefore).toBeGreaterThan(0);
     expect(storedBefore).toBeLessThan(expected.msgIds.size);
-    await nats.restart(1);
-    await nats.restart(2);
+    await services.nats.restart(1);
+    await services.nats.restart(2);
 
-    const again = await cli(["ingest", file, "--nats", ...nats.urls]);
+    const again = await cli(["ingest", file, "--nats", ...services.nats.urls]);
     expect(again.code, again.stderr).toBe(0);
     const m = /→ ([0-9]+) inputs to 4 partitions \(([0-9]+) stored, ([0-9]+) already in the stream\)/.exec(again.stderr);
     expect(m, again.stderr).not.toBeNull();
@@ -223,21 +207,21 @@ describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a
     await freshCluster(schema);
     const dir = tempDir("qungui-fault-hang-");
     const { file, expected } = workloadFile(dir, { eventsPerPartition: 5000, usersPerPartition: 600, seed: 23, start: "2018-06-01T09:00:00+08:00" });
-    const ing = await cli(["ingest", file, "--nats", ...nats.urls]);
+    const ing = await cli(["ingest", file, "--nats", ...services.nats.urls]);
     expect(ing.code, ing.stderr).toBe(0);
     const inStream = await stored();
     expect(inStream).toBe(expected.msgIds.size);
 
-    const store = `${server.url}&schema=${schema}`;
+    const store = `${services.pg.url}&schema=${schema}`;
     const extra = ["--batch", "100", "--hang-timeout", String(HANG_MS)];
-    const hung = startWorker("hA", nats.urls, store, join(dir, "hA.log"), extra);
-    const other = startWorker("hB", nats.urls, store, join(dir, "hB.log"), extra);
+    const hung = startWorker("hA", services.nats.urls, store, join(dir, "hA.log"), extra);
+    const other = startWorker("hB", services.nats.urls, store, join(dir, "hB.log"), extra);
     const workers: WorkerProcess[] = [hung, other];
     const owners = async () => partitionOwners(db, schema);
     const statesOf = async (app: string) => (await db.query(`SELECT state FROM pg_stat_activity WHERE application_name = $1`, [app])).rows.map((r) => String(r.state));
     try {
       await until(async () => [...(await owners()).values()].filter((o) => o === "qungui-worker hA").length > 0 && (await owners()).size === PARTITIONS, 60_000, "both workers to own partitions");
-      await until(async () => (await consumedTotal(server.url, schema)) > 500, 60_000, "the workers to be deciding");
+      await until(async () => (await consumedTotal(services.pg.url, schema)) > 500, 60_000, "the workers to be deciding");
 
       // SIGSTOP until the stop lands inside one of its batch transactions (PostgreSQL says "idle in transaction").
       let inTransaction = false;
@@ -255,7 +239,7 @@ describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a
         }
       }
       expect(inTransaction).toBe(true);
-      const consumedAtStop = await consumedTotal(server.url, schema);
+      const consumedAtStop = await consumedTotal(services.pg.url, schema);
       expect(consumedAtStop).toBeLessThan(inStream);
       const itsPartitions = [...(await owners())].filter(([, o]) => o === "qungui-worker hA").map(([p]) => p);
       expect(itsPartitions.length).toBeGreaterThan(0);
@@ -280,14 +264,14 @@ describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a
       await until(async () => SESSION_ENDED.test(readFileSync(join(dir, "hA.log"), "utf8")), 30_000, "the resumed worker to notice its sessions ended").catch((e: Error) => {
         throw new Error(`${e.message}; its log ends:\n${readFileSync(join(dir, "hA.log"), "utf8").split("\n").slice(-25).join("\n")}`);
       });
-      await until(async () => (await consumedTotal(server.url, schema)) >= inStream, 120_000, "every message to be decided");
+      await until(async () => (await consumedTotal(services.pg.url, schema)) >= inStream, 120_000, "every message to be decided");
       console.info(`hung worker: stopped in a transaction at ${consumedAtStop} of ${inStream} messages decided; partitions ${itsPartitions.join(", ")} taken over after ${tookOver} ms (hang timeout ${HANG_MS} ms)`);
     } finally {
       hung.child.kill("SIGCONT");
       for (const w of workers) w.child.kill("SIGTERM");
       await Promise.all(workers.map((w) => w.exited));
     }
-    await expectExactlyOnce(server.url, schema, inStream, expected);
+    await expectExactlyOnce(services.pg.url, schema, inStream, expected);
     expect(readFileSync(join(dir, "hA.log"), "utf8")).toMatch(SESSION_ENDED);
   }, 240_000);
 
@@ -297,11 +281,11 @@ describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a
     await freshCluster(schema);
     const dir = tempDir("qungui-fault-stuck-");
     const { file, expected } = workloadFile(dir, { eventsPerPartition: 500, usersPerPartition: 100, seed: 31, start: "2018-09-01T09:00:00+08:00" });
-    expect((await cli(["ingest", file, "--nats", ...nats.urls])).code).toBe(0);
+    expect((await cli(["ingest", file, "--nats", ...services.nats.urls])).code).toBe(0);
     const inStream = await stored();
 
     // An owner of partition 0 that asked for a large result and stopped reading it (as a SIGSTOPped worker would).
-    const stuck = new pg.Client({ connectionString: server.url, application_name: "qungui-worker stuck" });
+    const stuck = new pg.Client({ connectionString: services.pg.url, application_name: "qungui-worker stuck" });
     await stuck.connect();
     stuck.on("error", () => undefined);
     expect((await stuck.query("SELECT pg_try_advisory_lock($1, 0) AS ok", [partitionLockKey(schema)])).rows[0].ok).toBe(true);
@@ -311,12 +295,12 @@ describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a
     const stuckState = async () => (await db.query(`SELECT state, wait_event FROM pg_stat_activity WHERE application_name = 'qungui-worker stuck'`)).rows[0] as { state: string; wait_event: string | null } | undefined;
     await until(async () => (await stuckState())?.wait_event === "ClientWrite", 30_000, "PostgreSQL to block writing to the stuck owner");
 
-    const worker = startWorker("sw", nats.urls, `${server.url}&schema=${schema}`, join(dir, "sw.log"), ["--hang-timeout", String(HANG_MS)]);
+    const worker = startWorker("sw", services.nats.urls, `${services.pg.url}&schema=${schema}`, join(dir, "sw.log"), ["--hang-timeout", String(HANG_MS)]);
     try {
       await until(async () => (await partitionOwners(db, schema)).get(0) === "qungui-worker sw", HANG_MS + 30_000, "the worker to end the stuck owner and take partition 0");
       expect(await stuckState()).toBeUndefined();
       expect(readFileSync(join(dir, "sw.log"), "utf8")).toMatch(/partition 0: its owner has not read from PostgreSQL for 2000 ms; its session was ended/);
-      await until(async () => (await consumedTotal(server.url, schema)) >= inStream, 60_000, "every message to be decided");
+      await until(async () => (await consumedTotal(services.pg.url, schema)) >= inStream, 60_000, "every message to be decided");
     } finally {
       worker.child.kill("SIGTERM");
       await worker.exited;
@@ -324,6 +308,6 @@ describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a
       await big;
       await stuck.end().catch(() => undefined);
     }
-    await expectExactlyOnce(server.url, schema, inStream, expected);
+    await expectExactlyOnce(services.pg.url, schema, inStream, expected);
   }, 120_000);
 });

@@ -1,14 +1,73 @@
 /**
- * What the cluster tests share: the built CLI (built when dist/ lacks the cluster commands), worker
- * child processes that can be SIGKILLed, and reads of the decision log from PostgreSQL.
+ * What the cluster tests share: the services a test block runs against (PostgreSQL, a three-node
+ * NATS cluster, the built CLI), worker child processes that can be SIGKILLed, and reads of the
+ * decision log from PostgreSQL.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync } from "node:fs";
+import { createWriteStream, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
+import { postgresUnavailable, startPostgres, type TestServer } from "../service/postgres.js";
+import { natsUnavailable, startNatsCluster, type NatsCluster } from "./nats.js";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const CLI = join(ROOT, "bin", "qungui.js");
+
+/** Why a cluster test block cannot run here (no `nats-server`, no PostgreSQL), or null; says so when it cannot. */
+export async function clusterUnavailable(what: string): Promise<string | null> {
+  const why = natsUnavailable() ?? (await postgresUnavailable());
+  if (why !== null) console.warn(`skipping ${what}: ${why}`);
+  return why;
+}
+
+/** The services of one test block, for its tests and for the hooks it registers after them. */
+export interface ClusterServices {
+  readonly nats: NatsCluster;
+  readonly pg: TestServer;
+  /** A new temporary directory, removed when the block ends. */
+  tempDir(prefix: string): string;
+}
+
+/**
+ * Starts PostgreSQL and a three-node NATS cluster (and builds the CLI if dist/ lacks the cluster
+ * commands) before the tests of the `describe` block it is called in, and stops them, removing the
+ * block's temporary directories, after. Hooks the block registers later run after these start and
+ * before they stop (vitest runs `afterAll` hooks in reverse order).
+ */
+export function clusterServices(): ClusterServices {
+  let nats: NatsCluster | undefined;
+  let server: TestServer | undefined;
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    ensureBuilt();
+    server = startPostgres();
+    nats = await startNatsCluster();
+  }, 300_000);
+  afterAll(() => {
+    nats?.stop();
+    server?.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  const started = <T>(service: T | undefined, name: string): T => {
+    if (service === undefined) throw new Error(`${name} is not running: use the cluster services in tests and hooks only`);
+    return service;
+  };
+  return {
+    get nats() {
+      return started(nats, "the NATS cluster");
+    },
+    get pg() {
+      return started(server, "PostgreSQL");
+    },
+    tempDir(prefix: string): string {
+      const d = mkdtempSync(join(tmpdir(), prefix));
+      dirs.push(d);
+      return d;
+    },
+  };
+}
 
 export function ensureBuilt(): void {
   if (!existsSync(join(ROOT, "dist", "cli", "worker.js"))) {

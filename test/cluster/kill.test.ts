@@ -23,20 +23,17 @@ import { join } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BROADCAST_TYPES, routeLine, STREAM } from "../../src/cluster/contract.js";
 import { compilePolicyText } from "../../src/compile.js";
 import { parseRfc3339, formatInstant } from "../../src/source/time.js";
-import { postgresUnavailable, startPostgres, type TestServer } from "../service/postgres.js";
-import { CLI, cli, consumedTotal, ensureBuilt, readLog, ROOT, sleep, startWorker, until, type WorkerProcess } from "./fixture.js";
+import { CLI, cli, clusterServices, clusterUnavailable, consumedTotal, readLog, ROOT, sleep, startWorker, until, type WorkerProcess } from "./fixture.js";
 import type { Decision } from "../../src/engine/decision.js";
 import { secretsOf } from "../../src/verify/generate.js";
 import { Oracle, type GenEvent } from "../../src/verify/oracle.js";
-import { natsUnavailable, startNatsCluster, type NatsCluster } from "./nats.js";
 import { capScenario, partitionedStream } from "./workload.js";
 
-const why = natsUnavailable() ?? (await postgresUnavailable());
-if (why !== null) console.warn(`skipping the cluster kill test: ${why}`);
+const why = await clusterUnavailable("the cluster kill test");
 
 const PARTITIONS = 8;
 const WORKERS = 3;
@@ -60,17 +57,7 @@ const rng = (seed: number) => () => {
 };
 
 describe.skipIf(why !== null)("cluster under kill -9 of workers, a NATS node and PostgreSQL", () => {
-  let nats: NatsCluster;
-  let server: TestServer;
-  beforeAll(async () => {
-    ensureBuilt();
-    server = startPostgres();
-    nats = await startNatsCluster();
-  }, 300_000);
-  afterAll(() => {
-    nats?.stop();
-    server?.stop();
-  });
+  const services = clusterServices();
 
   it("decides every event exactly once, like one engine, within the shared caps, in order", async () => {
     const dir = mkdtempSync(join(tmpdir(), "qungui-kill-"));
@@ -97,26 +84,26 @@ describe.skipIf(why !== null)("cluster under kill -9 of workers, a NATS node and
     expect(allLines.length).toBeGreaterThanOrEqual(100_000);
 
     mark("generated");
-    const store = `${server.url}&schema=${SCHEMA}`;
-    const init = await cli(["cluster", "init", policy, "--nats", ...nats.urls, "--store", store, "--partitions", String(PARTITIONS)]);
+    const store = `${services.pg.url}&schema=${SCHEMA}`;
+    const init = await cli(["cluster", "init", policy, "--nats", ...services.nats.urls, "--store", store, "--partitions", String(PARTITIONS)]);
     expect(init.code, init.stderr).toBe(0);
 
-    const nc = await connect({ servers: nats.urls, maxReconnectAttempts: -1 });
+    const nc = await connect({ servers: services.nats.urls, maxReconnectAttempts: -1 });
     const jsm = await jetstreamManager(nc);
     const storedMessages = async () => (await jsm.streams.info(STREAM)).state.messages;
-    const consumed = () => consumedTotal(server.url, SCHEMA).catch(() => -1);
+    const consumed = () => consumedTotal(services.pg.url, SCHEMA).catch(() => -1);
 
     const workers: WorkerProcess[] = [];
     let incarnation = 0;
     const spawnWorker = (slot: number) => {
-      workers[slot] = startWorker(`w${slot}-${incarnation++}`, nats.urls, store, join(dir, `worker${slot}.log`), ["--batch", "400"]);
+      workers[slot] = startWorker(`w${slot}-${incarnation++}`, services.nats.urls, store, join(dir, `worker${slot}.log`), ["--batch", "400"]);
     };
     const random = rng(20171008);
     let kills = 0;
     try {
       // Phase 0 is published first: on this 2-core machine, workers deciding while it is published
       // starve the publisher and make batches tiny. The failures all fall while it is decided.
-      const ing = await cli(["ingest", files[0]!, "--nats", ...nats.urls]);
+      const ing = await cli(["ingest", files[0]!, "--nats", ...services.nats.urls]);
       expect(ing.code, ing.stderr).toBe(0);
       mark("main phase published");
       for (let i = 0; i < WORKERS; i++) spawnWorker(i);
@@ -138,17 +125,17 @@ describe.skipIf(why !== null)("cluster under kill -9 of workers, a NATS node and
           spawnWorker(slot);
         }
         if (!natsKilled && done >= expectedMain * 0.3) {
-          nats.kill(1);
+          services.nats.kill(1);
           natsKilled = true;
         }
         if (natsKilled && !natsBack && done >= expectedMain * 0.6) {
-          await nats.restart(1);
+          await services.nats.restart(1);
           natsBack = true;
         }
         if (!pgRestarted && done >= expectedMain * 0.45) {
-          server.halt!("immediate");
+          services.pg.halt!("immediate");
           await sleep(1000);
-          server.resume!();
+          services.pg.resume!();
           pgRestarted = true;
         }
         await sleep(100);
@@ -159,7 +146,7 @@ describe.skipIf(why !== null)("cluster under kill -9 of workers, a NATS node and
 
       // The cap scenario's attempts, each phase once the one before is decided.
       for (const f of files.slice(1)) {
-        const r = await cli(["ingest", f, "--nats", ...nats.urls]);
+        const r = await cli(["ingest", f, "--nats", ...services.nats.urls]);
         expect(r.code, r.stderr).toBe(0);
         const target = await storedMessages();
         await until(async () => (await consumed()) >= target, 120_000, "the cap phase to be decided");
@@ -172,8 +159,8 @@ describe.skipIf(why !== null)("cluster under kill -9 of workers, a NATS node and
 
     mark("cap phases decided");
     // --- What the log says.
-    const messages = await storedMessagesCount(nats.urls);
-    const log = await readLog(server.url, SCHEMA);
+    const messages = await storedMessagesCount(services.nats.urls);
+    const log = await readLog(services.pg.url, SCHEMA);
     const primaries = log.decisions.filter((d) => d.primary);
     const timers = log.decisions.filter((d) => !d.primary);
 
@@ -248,7 +235,7 @@ describe.skipIf(why !== null)("cluster under kill -9 of workers, a NATS node and
 
     mark("timers compared");
     // Shared caps across partitions.
-    const c = new pg.Client({ connectionString: server.url });
+    const c = new pg.Client({ connectionString: services.pg.url });
     await c.connect();
     try {
       const capRow = (await c.query(`SELECT state FROM ${SCHEMA}.cluster_users WHERE id = $1`, [cap.capper])).rows[0];

@@ -6,19 +6,15 @@
  * NATS node it was given dying (it reconnects to another it learnt from the cluster).
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { partitionOwners } from "../../src/cluster/locks.js";
-import { postgresUnavailable, startPostgres, type TestServer } from "../service/postgres.js";
-import { CLI, cli, ensureBuilt, ROOT, startWorker, until } from "./fixture.js";
-import { natsUnavailable, startNatsCluster, type NatsCluster } from "./nats.js";
+import { CLI, cli, clusterServices, clusterUnavailable, ROOT, startWorker, until } from "./fixture.js";
 
-const why = natsUnavailable() ?? (await postgresUnavailable());
-if (why !== null) console.warn(`skipping the serve --cluster production test: ${why}`);
+const why = await clusterUnavailable("the serve --cluster production test");
 
 const TOKEN = "cluster-admin-token-0123456789";
 const SCHEMA = "qs";
@@ -31,24 +27,15 @@ function metric(text: string, name: string, labels = ""): number | undefined {
 }
 
 describe.skipIf(why !== null)("serve --cluster in production: TLS, metrics, policy reload, NATS node loss", () => {
-  let nats: NatsCluster;
-  let server: TestServer;
+  const services = clusterServices();
   let dir: string;
-  beforeAll(async () => {
-    ensureBuilt();
-    server = startPostgres();
-    nats = await startNatsCluster();
-    dir = mkdtempSync(join(tmpdir(), "qungui-serve-cluster-prod-"));
-  }, 300_000);
-  afterAll(() => {
-    nats?.stop();
-    server?.stop();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  beforeAll(() => {
+    dir = services.tempDir("qungui-serve-cluster-prod-");
   });
 
   it("answers over HTTPS, counts what it does, switches the cluster's policy, and rides out the loss of its NATS node", async () => {
-    const store = `${server.url}&schema=${SCHEMA}`;
-    const init = await cli(["cluster", "init", "policies/cac-2017.qg", "--nats", ...nats.urls, "--store", store, "--partitions", "4"]);
+    const store = `${services.pg.url}&schema=${SCHEMA}`;
+    const init = await cli(["cluster", "init", "policies/cac-2017.qg", "--nats", ...services.nats.urls, "--store", store, "--partitions", "4"]);
     expect(init.code, init.stderr).toBe(0);
     const firstPolicy = /policy ([0-9a-f]{64})/.exec(init.stdout + init.stderr)?.[1];
     const key = join(dir, "key.pem");
@@ -59,7 +46,7 @@ describe.skipIf(why !== null)("serve --cluster in production: TLS, metrics, poli
     // Given one NATS node only: it learns the others from the cluster.
     const serve = spawn(
       process.execPath,
-      [CLI, "serve", "--cluster", "--nats", nats.urls[0]!, "--store", store, "--port", "0", "--log-level", "warn", "--decide-timeout", "10s", "--tls-cert", cert, "--tls-key", key],
+      [CLI, "serve", "--cluster", "--nats", services.nats.urls[0]!, "--store", store, "--port", "0", "--log-level", "warn", "--decide-timeout", "10s", "--tls-cert", cert, "--tls-key", key],
       { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, QUNGUI_ADMIN_TOKEN: TOKEN } },
     );
     const exited = new Promise<number | null>((r) => serve.on("exit", (code) => r(code)));
@@ -90,8 +77,8 @@ describe.skipIf(why !== null)("serve --cluster in production: TLS, metrics, poli
     const metrics = async () => (await call("GET", "/metrics")).text;
     const decide = (id: string, user: string, second: number) => call("POST", "/v1/decide", JSON.stringify({ id, type: "user.registered", at: `2019-06-01T10:00:${String(second).padStart(2, "0")}+08:00`, user }));
 
-    const worker = startWorker("wprod", nats.urls, store, join(dir, "w.log"));
-    const db = new pg.Client({ connectionString: server.url });
+    const worker = startWorker("wprod", services.nats.urls, store, join(dir, "w.log"));
+    const db = new pg.Client({ connectionString: services.pg.url });
     await db.connect();
     try {
       await until(async () => [...(await partitionOwners(db, SCHEMA)).values()].filter((o) => o === "qungui-worker wprod").length === 4, 60_000, "the worker to take every partition");
@@ -144,7 +131,7 @@ describe.skipIf(why !== null)("serve --cluster in production: TLS, metrics, poli
       expect(m).toMatch(new RegExp(`qungui_policy_info\\{name="[^"]+",id="${switched.id}"\\} 1`));
 
       // Its one NATS node dies: it reconnects to another, says so in the metrics, and keeps answering.
-      nats.kill(0);
+      services.nats.kill(0);
       await until(
         async () => {
           const t = await metrics();
@@ -156,7 +143,7 @@ describe.skipIf(why !== null)("serve --cluster in production: TLS, metrics, poli
       expect(metric(await metrics(), "qungui_nats_disconnects_total")).toBeGreaterThanOrEqual(1);
       const during = await decide("p-3", "prod-user-3", 3);
       expect(during.status, during.text).toBe(200);
-      await nats.restart(0);
+      await services.nats.restart(0);
 
       // No worker: 504, counted.
       worker.child.kill("SIGTERM");

@@ -7,39 +7,26 @@
  * byte and in order (timer decisions included); an event id the single engine accepted is a
  * duplicate for the worker; and once a worker has decided the partition, `run --store` refuses it.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { splitLines } from "../../src/engine/index.js";
-import { postgresUnavailable, startPostgres, type TestServer } from "../service/postgres.js";
-import { cli, consumedTotal, ensureBuilt, startWorker, until } from "./fixture.js";
-import { natsUnavailable, startNatsCluster, type NatsCluster } from "./nats.js";
+import { cli, clusterServices, clusterUnavailable, consumedTotal, startWorker, until } from "./fixture.js";
 
-const why = natsUnavailable() ?? (await postgresUnavailable());
-if (why !== null) console.warn(`skipping the single-engine take-over test: ${why}`);
+const why = await clusterUnavailable("the single-engine take-over test");
 
 const POLICY = "policies/cac-2017.qg";
 
 describe.skipIf(why !== null)("a run --store database taken over by qungui worker as a one-partition cluster", () => {
-  let nats: NatsCluster;
-  let server: TestServer;
+  const services = clusterServices();
   let dir: string;
-  beforeAll(async () => {
-    server = startPostgres();
-    nats = await startNatsCluster();
-    dir = mkdtempSync(join(tmpdir(), "qungui-takeover-"));
-    ensureBuilt();
-  }, 300_000);
-  afterAll(() => {
-    nats?.stop();
-    server?.stop();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  beforeAll(() => {
+    dir = services.tempDir("qungui-takeover-");
   });
 
   it("decides on from the single engine's rows, as qungui run in memory does on the whole stream", async () => {
-    const store = server.url.replace("?", "?schema=solo&");
+    const store = services.pg.url.replace("?", "?schema=solo&");
     const sample = splitLines(readFileSync("samples/events.jsonl", "utf8")).filter((l) => l.trim() !== "");
     const half = Math.floor(sample.length / 2);
     // The second half starts by re-sending the first half's last three events: the worker must
@@ -63,7 +50,7 @@ describe.skipIf(why !== null)("a run --store database taken over by qungui worke
     expect(singleDecisions).toEqual(expected.slice(0, singleDecisions.length));
 
     // cluster status opens it as it is: one partition, the single engine's policy and decisions.
-    const before = await cli(["cluster", "status", "--nats", ...nats.urls, "--store", store, "--format", "json"]);
+    const before = await cli(["cluster", "status", "--nats", ...services.nats.urls, "--store", store, "--format", "json"]);
     expect(before.code, before.stderr).toBe(0);
     const s0 = JSON.parse(before.stdout);
     expect(s0.partitions).toHaveLength(1);
@@ -71,24 +58,24 @@ describe.skipIf(why !== null)("a run --store database taken over by qungui worke
     expect(s0.decisions).toBe(singleDecisions.length);
 
     // The stream and the consumer; the tables are kept (init is idempotent), so is the policy in force.
-    const init = await cli(["cluster", "init", POLICY, "--partitions", "1", "--nats", ...nats.urls, "--store", store]);
+    const init = await cli(["cluster", "init", POLICY, "--partitions", "1", "--nats", ...services.nats.urls, "--store", store]);
     expect(init.code, init.stderr).toBe(0);
-    const refused = await cli(["cluster", "init", POLICY, "--partitions", "4", "--nats", ...nats.urls, "--store", store]);
+    const refused = await cli(["cluster", "init", POLICY, "--partitions", "4", "--nats", ...services.nats.urls, "--store", store]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/already has 1 partitions/);
 
-    const ingest = await cli(["ingest", files.second, "--nats", ...nats.urls]);
+    const ingest = await cli(["ingest", files.second, "--nats", ...services.nats.urls]);
     expect(ingest.code, ingest.stderr).toBe(0);
     const stored = lines.length - half;
-    const worker = startWorker("solo", nats.urls, store, join(dir, "worker.log"));
+    const worker = startWorker("solo", services.nats.urls, store, join(dir, "worker.log"));
     try {
-      await until(async () => (await consumedTotal(server.url, "solo")) >= stored, 120_000, "the worker to decide the second half");
+      await until(async () => (await consumedTotal(services.pg.url, "solo")) >= stored, 120_000, "the worker to decide the second half");
     } finally {
       worker.child.kill("SIGTERM");
       await worker.exited;
     }
 
-    const c = new pg.Client({ connectionString: server.url });
+    const c = new pg.Client({ connectionString: services.pg.url });
     await c.connect();
     try {
       const log = (await c.query(`SELECT json, entry, stream_seq FROM solo.cluster_decisions ORDER BY log_seq`)).rows;
@@ -105,7 +92,7 @@ describe.skipIf(why !== null)("a run --store database taken over by qungui worke
       await c.end();
     }
 
-    const after = await cli(["cluster", "status", "--nats", ...nats.urls, "--store", store, "--format", "json"]);
+    const after = await cli(["cluster", "status", "--nats", ...services.nats.urls, "--store", store, "--format", "json"]);
     const s1 = JSON.parse(after.stdout);
     expect(s1.decisions).toBe(expected.length);
     expect(s1.partitions[0].position).toBeGreaterThanOrEqual(stored);
