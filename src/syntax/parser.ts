@@ -105,7 +105,27 @@ export class Built<T = unknown> {
   k1: Built<unknown> | undefined = undefined;
   k2: Built<unknown> | undefined = undefined;
   k3: Built<unknown> | undefined = undefined;
-  constructor(readonly rule: string) {}
+  constructor(public rule: string) {}
+
+  /** This Built made new for `rule`: every field as the constructor leaves it (see {@link QgParser.built}). */
+  reuse(rule: string): this {
+    this.rule = rule;
+    this.value = null;
+    this.start = -1;
+    this.end = -1;
+    this.recovered = false;
+    this.failure = undefined;
+    this.up = null;
+    this.acc = null;
+    this.n = 0;
+    this.tokens = null;
+    this.t1 = undefined;
+    this.t2 = undefined;
+    this.k1 = undefined;
+    this.k2 = undefined;
+    this.k3 = undefined;
+    return this;
+  }
 }
 
 /** A QG008 or QG009 found in the block at `[start, end)`; it stands unless a syntax error lies in the block. */
@@ -232,6 +252,16 @@ export class QgParser extends EmbeddedActionsParser {
    */
   private readonly positionAt = new Array<Position | undefined>(POSITION_CACHE);
   private readonly positionTag = new Int32Array(POSITION_CACHE).fill(-1);
+  /**
+   * The Builts of the top-level item being read, reused for the next: a rule's parse makes a dozen
+   * (one per grammar rule it goes through), and once the file rule has taken an item's AST none of
+   * them is referred to any more. Allocated fresh, they were most of what a parse threw away, and
+   * the garbage between the AST's objects kept the collector copying them one by one rather than
+   * promoting whole pages (docs/performance.md, "Garbage").
+   */
+  private readonly arena: Built<unknown>[] = [];
+  /** How many of {@link arena}'s Builts are in use. */
+  private arenaTop = 0;
   /** The running rule (see {@link Built.up}). */
   private top: Built<unknown> | null = null;
   /** The partial result of the rule an exception is leaving, for the rule it reaches next. */
@@ -295,6 +325,7 @@ export class QgParser extends EmbeddedActionsParser {
     this.pending = null;
     this.top = null;
     this.clauseDiagnostics = [];
+    this.arenaTop = 0;
     this.input = tokens;
     const built = this.file();
     return { ast: built?.value ?? null, clauseDiagnostics: this.clauseDiagnostics };
@@ -309,9 +340,23 @@ export class QgParser extends EmbeddedActionsParser {
     this.clauseDiagnostics = [];
     this.lineStarts = [0];
     this.positionAt.fill(undefined);
+    this.arena.length = 0;
+    this.arenaTop = 0;
   }
 
   // ----- ranges, spans and recovery -----------------------------------------------------------
+
+  /** A new Built for `rule`, from {@link arena}: free until the file rule ends the item it is in. */
+  private built<T>(rule: string): Built<T> {
+    const reused = this.arena[this.arenaTop];
+    let b: Built<unknown>;
+    if (reused === undefined) {
+      b = new Built(rule);
+      this.arena.push(b);
+    } else b = reused.reuse(rule);
+    this.arenaTop++;
+    return b as Built<T>;
+  }
 
   /** Counts `t` into `b`'s range (unless recovery inserted it) and returns it. */
   private t(b: Built<unknown>, t: IToken): IToken {
@@ -381,7 +426,7 @@ export class QgParser extends EmbeddedActionsParser {
    * `primary`, …): its partial result is that rule's, or nothing when the choice itself failed.
    */
   private passOn(e: unknown, rule: string): never {
-    const b = new Built(rule);
+    const b = this.built(rule);
     const child = this.fail(e, b);
     return this.done(b, child !== null && has(child) ? child : b) as never;
   }
@@ -521,29 +566,35 @@ export class QgParser extends EmbeddedActionsParser {
   file = this.RULE(
     "file",
     (): Built<A.PolicyFile> => {
+      // The file's own Built is not from the arena: it lives while the arena is reused below it.
       const b = new Built<A.PolicyFile>("file");
-      let header: Built<A.PolicyHeader | null> | undefined;
-      const items: Built<A.TopItem>[] = [];
+      const mark = this.arenaTop;
+      let header: A.PolicyHeader | null = null;
+      let headerRead = false;
+      const items: A.TopItem[] = [];
+      // An item's AST is taken as soon as it is read, and its Builts are free again.
+      const take = (item: Built<unknown>): void => {
+        if (!headerRead) {
+          header = this.val(item as Built<A.PolicyHeader>);
+          headerRead = true;
+        } else if (has(item) && item.value !== null) items.push(item.value as A.TopItem);
+        this.arenaTop = mark;
+      };
       try {
-        header = this.c(b, this.SUBRULE(this.header));
-        this.MANY(() => {
-          items.push(this.c(b, this.SUBRULE(this.item)) as Built<A.TopItem>);
-        });
+        take(this.c(b, this.SUBRULE(this.header)));
+        this.MANY(() => take(this.c(b, this.SUBRULE(this.item))));
         // Consuming EOF explicitly lets the parser recover inside the item loop (skip a stray token
         // and go on with the next item) instead of stopping at the first token it cannot place.
         this.t(b, this.CONSUME(EOF));
       } catch (e) {
         const child = this.fail(e, b);
-        if (child !== null) {
-          if (header === undefined) header = child as Built<A.PolicyHeader>;
-          else items.push(child as Built<A.TopItem>);
-        }
+        if (child !== null) take(child);
       }
       if (!this.RECORDING_PHASE)
         b.value = {
           kind: "PolicyFile",
-          header: this.val(header),
-          items: values(items),
+          header,
+          items: fit(items),
           comments: this.comments,
           span: this.span(0, this.textLength),
         };
@@ -567,7 +618,7 @@ export class QgParser extends EmbeddedActionsParser {
   header = this.RULE(
     "header",
     (): Built<A.PolicyHeader> => {
-      const b = this.open(new Built<A.PolicyHeader>("header"));
+      const b = this.open(this.built<A.PolicyHeader>("header"));
       let policy: IToken | undefined;
       let name: IToken | undefined;
       let versionKw: IToken | undefined;
@@ -627,7 +678,7 @@ export class QgParser extends EmbeddedActionsParser {
   title = this.RULE(
     "title",
     (): Built<A.StringLit> => {
-      const b = new Built<A.StringLit>("title");
+      const b = this.built<A.StringLit>("title");
       let str: IToken | undefined;
       try {
         this.t(b, this.CONSUME(Kw.title));
@@ -649,7 +700,7 @@ export class QgParser extends EmbeddedActionsParser {
   serves = this.RULE(
     "serves",
     (): Built<A.Serves> => {
-      const b = this.open(new Built<A.Serves>("serves"));
+      const b = this.open(this.built<A.Serves>("serves"));
       try {
         this.t(b, this.CONSUME(Kw.serves));
         b.t1 = this.t(b, this.CONSUME(ReqId));
@@ -688,7 +739,7 @@ export class QgParser extends EmbeddedActionsParser {
   amendment = this.RULE(
     "amendment",
     (): Built<A.Amendment> => {
-      const b = this.open(new Built<A.Amendment>("amendment"));
+      const b = this.open(this.built<A.Amendment>("amendment"));
       let keyword: IToken | undefined;
       let version: IToken | undefined;
       const entries: Built<unknown>[] = [];
@@ -748,7 +799,7 @@ export class QgParser extends EmbeddedActionsParser {
   removal = this.RULE(
     "removal",
     (): Built<A.Removal> => {
-      const b = new Built<A.Removal>("removal");
+      const b = this.built<A.Removal>("removal");
       let rule: IToken | undefined;
       let measure: IToken | undefined;
       let name: IToken | undefined;
@@ -802,7 +853,7 @@ export class QgParser extends EmbeddedActionsParser {
     return this.RULE(
       name,
       (): Built<T> => {
-        const b = this.open(new Built<T>(name));
+        const b = this.open(this.built<T>(name));
         const found: Built<unknown>[] = [];
         try {
           this.t(b, this.CONSUME(keyword));
@@ -846,7 +897,7 @@ export class QgParser extends EmbeddedActionsParser {
   currentVersion = this.RULE(
     "currentVersion",
     (): Built<A.StringLit> => {
-      const b = new Built<A.StringLit>("currentVersion");
+      const b = this.built<A.StringLit>("currentVersion");
       let str: IToken | undefined;
       try {
         this.t(b, this.CONSUME(Kw.current));
@@ -866,7 +917,7 @@ export class QgParser extends EmbeddedActionsParser {
   reaccept = this.RULE(
     "reaccept",
     (): Built<true> => {
-      const b = new Built<true>("reaccept");
+      const b = this.built<true>("reaccept");
       try {
         this.t(b, this.CONSUME(Kw.reaccept));
         this.t(b, this.CONSUME(Kw.on));
@@ -929,7 +980,7 @@ export class QgParser extends EmbeddedActionsParser {
    * serious`, `of fraud, rumor`, and the services of `required for` and `restrict`.
    */
   private names(name: string, keywords: readonly TokenType[], separator: TokenType): Built<A.Ident[]> {
-    const b = new Built<A.Ident[]>(name);
+    const b = this.built<A.Ident[]>(name);
     const names: IToken[] = [];
     try {
       for (const k of keywords) this.t(b, this.CONSUME(k));
@@ -948,7 +999,7 @@ export class QgParser extends EmbeddedActionsParser {
   defaultLevel = this.RULE(
     "defaultLevel",
     (): Built<A.Ident> => {
-      const b = new Built<A.Ident>("defaultLevel");
+      const b = this.built<A.Ident>("defaultLevel");
       let level: IToken | undefined;
       try {
         this.t(b, this.CONSUME(Kw.default));
@@ -980,7 +1031,7 @@ export class QgParser extends EmbeddedActionsParser {
   categoryDecl = this.RULE(
     "categoryDecl",
     (): Built<A.CategoryDecl> => {
-      const b = new Built<A.CategoryDecl>("categoryDecl");
+      const b = this.built<A.CategoryDecl>("categoryDecl");
       let name: IToken | undefined;
       let label: IToken | undefined;
       try {
@@ -1023,7 +1074,7 @@ export class QgParser extends EmbeddedActionsParser {
   tierOverride = this.RULE(
     "tierOverride",
     (): Built<A.TierOverride> => {
-      const b = this.open(new Built<A.TierOverride>("tierOverride"));
+      const b = this.open(this.built<A.TierOverride>("tierOverride"));
       const names: IToken[] = [];
       const tiers: Built<A.TierDecl>[] = [];
       try {
@@ -1053,7 +1104,7 @@ export class QgParser extends EmbeddedActionsParser {
   tier = this.RULE(
     "tier",
     (): Built<A.TierDecl> => {
-      const b = this.open(new Built<A.TierDecl>("tier"));
+      const b = this.open(this.built<A.TierDecl>("tier"));
       let keyword: IToken | undefined;
       let name: IToken | undefined;
       const clauses: Built<unknown>[] = [];
@@ -1096,7 +1147,7 @@ export class QgParser extends EmbeddedActionsParser {
   intRange = this.RULE(
     "intRange",
     (): Built<A.IntRange> => {
-      const b = new Built<A.IntRange>("intRange");
+      const b = this.built<A.IntRange>("intRange");
       let from: IToken | undefined;
       let to: IToken | undefined;
       try {
@@ -1119,7 +1170,7 @@ export class QgParser extends EmbeddedActionsParser {
   activityThreshold = this.RULE(
     "activityThreshold",
     (): Built<A.IntLit> => {
-      const b = new Built<A.IntLit>("activityThreshold");
+      const b = this.built<A.IntLit>("activityThreshold");
       let count: IToken | undefined;
       try {
         this.t(b, this.CONSUME(Kw.activity));
@@ -1142,7 +1193,7 @@ export class QgParser extends EmbeddedActionsParser {
   qualification = this.RULE(
     "qualification",
     (): Built<A.Qualification> => {
-      const b = new Built<A.Qualification>("qualification");
+      const b = this.built<A.Qualification>("qualification");
       let verified: IToken | undefined;
       let atLeast: Built<A.Ident> | undefined;
       try {
@@ -1169,7 +1220,7 @@ export class QgParser extends EmbeddedActionsParser {
   creditAtLeast = this.RULE(
     "creditAtLeast",
     (): Built<A.Ident> => {
-      const b = new Built<A.Ident>("creditAtLeast");
+      const b = this.built<A.Ident>("creditAtLeast");
       let level: IToken | undefined;
       try {
         this.t(b, this.CONSUME(Kw.credit));
@@ -1187,7 +1238,7 @@ export class QgParser extends EmbeddedActionsParser {
   joinApproval = this.RULE(
     "joinApproval",
     (): Built<true> => {
-      const b = new Built<true>("joinApproval");
+      const b = this.built<true>("joinApproval");
       try {
         this.t(b, this.CONSUME(Ctx.join));
         this.t(b, this.CONSUME(Kw.requires));
@@ -1226,7 +1277,7 @@ export class QgParser extends EmbeddedActionsParser {
   membersPerGroup = this.RULE(
     "membersPerGroup",
     (): Built<A.IntLit> => {
-      const b = new Built<A.IntLit>("membersPerGroup");
+      const b = this.built<A.IntLit>("membersPerGroup");
       let count: IToken | undefined;
       try {
         this.t(b, this.CONSUME(Kw.members));
@@ -1256,7 +1307,7 @@ export class QgParser extends EmbeddedActionsParser {
 
   /** `groups created per user …` and `groups joined per user …`. */
   private groupsPerUser(name: string, verb: TokenType): Built<A.CreditStepped> {
-    const b = new Built<A.CreditStepped>(name);
+    const b = this.built<A.CreditStepped>(name);
     let stepped: Built<A.CreditStepped> | undefined;
     try {
       this.t(b, this.CONSUME(Ctx.groups));
@@ -1274,7 +1325,7 @@ export class QgParser extends EmbeddedActionsParser {
   stepped = this.RULE(
     "stepped",
     (): Built<A.CreditStepped> => {
-      const b = new Built<A.CreditStepped>("stepped");
+      const b = this.built<A.CreditStepped>("stepped");
       let base: IToken | undefined;
       const steps: Built<A.CreditStep>[] = [];
       try {
@@ -1299,7 +1350,7 @@ export class QgParser extends EmbeddedActionsParser {
   creditStep = this.RULE(
     "creditStep",
     (): Built<A.CreditStep> => {
-      const b = new Built<A.CreditStep>("creditStep");
+      const b = this.built<A.CreditStep>("creditStep");
       let value: IToken | undefined;
       let atLeast: Built<A.Ident> | undefined;
       try {
@@ -1322,7 +1373,7 @@ export class QgParser extends EmbeddedActionsParser {
   infoPage = this.RULE(
     "infoPage",
     (): Built<A.InfoPageLimit> => {
-      const b = new Built<A.InfoPageLimit>("infoPage");
+      const b = this.built<A.InfoPageLimit>("infoPage");
       let from: IToken | undefined;
       let enforced: IToken | undefined;
       try {
@@ -1376,7 +1427,7 @@ export class QgParser extends EmbeddedActionsParser {
   contentCategory = this.RULE(
     "contentCategory",
     (): Built<A.ContentCategoryDecl> => {
-      const b = new Built<A.ContentCategoryDecl>("contentCategory");
+      const b = this.built<A.ContentCategoryDecl>("contentCategory");
       let name: IToken | undefined;
       let severity: IToken | undefined;
       let label: IToken | undefined;
@@ -1435,7 +1486,7 @@ export class QgParser extends EmbeddedActionsParser {
    * its value is the part's, or `missing` when the part is missing.
    */
   private keywordsThen<T>(name: string, keywords: readonly TokenType[], part: ParserMethod<[], Built<T>>, missing: T | null = null): Built<T> {
-    const b = new Built<T>(name);
+    const b = this.built<T>(name);
     let child: Built<T> | undefined;
     try {
       for (const k of keywords) this.t(b, this.CONSUME(k));
@@ -1453,7 +1504,7 @@ export class QgParser extends EmbeddedActionsParser {
    * are none: most lists have one part). The part's rule is in {@link listPart} for the callback.
    */
   private keywordsThenList<T>(name: string, keywords: readonly TokenType[], part: ParserMethod<[], Built<T>>): Built<T[]> {
-    const b = this.open(new Built<T[]>(name));
+    const b = this.open(this.built<T[]>(name));
     const outerPart = this.listPart;
     this.listPart = part;
     try {
@@ -1585,7 +1636,7 @@ export class QgParser extends EmbeddedActionsParser {
   restrict = this.RULE(
     "restrict",
     (): Built<Restrict> => {
-      const b = new Built<Restrict>("restrict");
+      const b = this.built<Restrict>("restrict");
       let users: IToken | undefined;
       let groups: IToken | undefined;
       let services: Built<A.Ident[]> | undefined;
@@ -1614,7 +1665,7 @@ export class QgParser extends EmbeddedActionsParser {
   measure = this.RULE(
     "measure",
     (): Built<A.MeasureDecl> => {
-      const b = this.open(new Built<A.MeasureDecl>("measure"));
+      const b = this.open(this.built<A.MeasureDecl>("measure"));
       let keyword: IToken | undefined;
       let name: IToken | undefined;
       const clauses: Built<unknown>[] = [];
@@ -1663,7 +1714,7 @@ export class QgParser extends EmbeddedActionsParser {
   trigger = this.RULE(
     "trigger",
     (): Built<A.Trigger> => {
-      const b = new Built<A.Trigger>("trigger");
+      const b = this.built<A.Trigger>("trigger");
       let count: IToken | undefined;
       let gtEq: IToken | undefined;
       let severity: IToken | undefined;
@@ -1753,7 +1804,7 @@ export class QgParser extends EmbeddedActionsParser {
 
   /** `record` and `escalate`: an action of one word, built by `action` itself. */
   private wordAction(t: IToken, kind: "RecordAction" | "EscalateAction"): Built<A.Action> {
-    const b = new Built<A.Action>("action");
+    const b = this.built<A.Action>("action");
     this.t(b, t);
     const r = real(t);
     if (!this.RECORDING_PHASE && r !== undefined) b.value = { kind, span: this.tokSpan(r) };
@@ -1763,7 +1814,7 @@ export class QgParser extends EmbeddedActionsParser {
   warn = this.RULE(
     "warn",
     (): Built<A.WarnAction> => {
-      const b = new Built<A.WarnAction>("warn");
+      const b = this.built<A.WarnAction>("warn");
       let target: Built<A.Target> | undefined;
       let rectify: IToken | undefined;
       let duration: Built<A.Duration> | undefined;
@@ -1825,7 +1876,7 @@ export class QgParser extends EmbeddedActionsParser {
     what: TokenType,
     kind: K,
   ): Built<{ kind: K; target: A.Target; duration: A.Duration; span: Span }> {
-    const b = new Built<{ kind: K; target: A.Target; duration: A.Duration; span: Span }>(name);
+    const b = this.built<{ kind: K; target: A.Target; duration: A.Duration; span: Span }>(name);
     let target: Built<A.Target> | undefined;
     let duration: Built<A.Duration> | undefined;
     try {
@@ -1851,7 +1902,7 @@ export class QgParser extends EmbeddedActionsParser {
   close = this.RULE(
     "close",
     (): Built<A.CloseGroupAction> => {
-      const b = new Built<A.CloseGroupAction>("close");
+      const b = this.built<A.CloseGroupAction>("close");
       let target: Built<A.Target> | undefined;
       try {
         this.t(b, this.CONSUME(Kw.close));
@@ -1871,7 +1922,7 @@ export class QgParser extends EmbeddedActionsParser {
   blacklistTarget = this.RULE(
     "blacklistTarget",
     (): Built<A.BlacklistAction> => {
-      const b = new Built<A.BlacklistAction>("blacklistTarget");
+      const b = this.built<A.BlacklistAction>("blacklistTarget");
       let target: Built<A.Target> | undefined;
       let duration: Built<A.Duration> | undefined;
       try {
@@ -1898,7 +1949,7 @@ export class QgParser extends EmbeddedActionsParser {
   lowerCredit = this.RULE(
     "lowerCredit",
     (): Built<A.LowerCreditAction> => {
-      const b = new Built<A.LowerCreditAction>("lowerCredit");
+      const b = this.built<A.LowerCreditAction>("lowerCredit");
       let target: Built<A.Target> | undefined;
       let by: IToken | undefined;
       try {
@@ -1924,7 +1975,7 @@ export class QgParser extends EmbeddedActionsParser {
   cancelCreation = this.RULE(
     "cancelCreation",
     (): Built<A.CancelCreationAction> => {
-      const b = new Built<A.CancelCreationAction>("cancelCreation");
+      const b = this.built<A.CancelCreationAction>("cancelCreation");
       let target: Built<A.Target> | undefined;
       try {
         this.t(b, this.CONSUME(Kw.cancel));
@@ -1946,7 +1997,7 @@ export class QgParser extends EmbeddedActionsParser {
   report = this.RULE(
     "report",
     (): Built<A.ReportAction> => {
-      const b = new Built<A.ReportAction>("report");
+      const b = this.built<A.ReportAction>("report");
       let to: IToken | undefined;
       try {
         this.t(b, this.CONSUME(Kw.report));
@@ -1967,7 +2018,7 @@ export class QgParser extends EmbeddedActionsParser {
   target = this.RULE(
     "target",
     (): Built<A.Target> => {
-      const b = new Built<A.Target>("target");
+      const b = this.built<A.Target>("target");
       let name: IToken | undefined;
       try {
         name = this.t(b, this.CONSUME(Ident));
@@ -1986,7 +2037,7 @@ export class QgParser extends EmbeddedActionsParser {
   rule = this.RULE(
     "rule",
     (): Built<A.RuleDecl> => {
-      const b = this.open(new Built<A.RuleDecl>("rule"));
+      const b = this.open(this.built<A.RuleDecl>("rule"));
       let keyword: IToken | undefined;
       let name: IToken | undefined;
       const clauses: Built<unknown>[] = [];
@@ -2043,7 +2094,7 @@ export class QgParser extends EmbeddedActionsParser {
   eventName = this.RULE(
     "eventName",
     (): Built<A.DottedName> => {
-      const b = new Built<A.DottedName>("eventName");
+      const b = this.built<A.DottedName>("eventName");
       let head: IToken | undefined;
       let rest: IToken | undefined;
       try {
@@ -2066,7 +2117,7 @@ export class QgParser extends EmbeddedActionsParser {
   effect = this.RULE(
     "effect",
     (): Built<Effect> => {
-      const b = this.open(new Built<Effect>("effect"));
+      const b = this.open(this.built<Effect>("effect"));
       try {
         this.OR(this.effectWords);
         this.OPTION(this.effectCondition);
@@ -2095,7 +2146,7 @@ export class QgParser extends EmbeddedActionsParser {
   because = this.RULE(
     "because",
     (): Built<A.StringLit> => {
-      const b = new Built<A.StringLit>("because");
+      const b = this.built<A.StringLit>("because");
       let str: IToken | undefined;
       try {
         this.t(b, this.CONSUME(Kw.because));
@@ -2134,7 +2185,7 @@ export class QgParser extends EmbeddedActionsParser {
     const first = this.lead;
     if (first === null) return this.top as Built<T>;
     this.lead = null;
-    const b = this.open(new Built<T>(rule));
+    const b = this.open(this.built<T>(rule));
     b.k1 = this.c(b, first);
     return b;
   }
@@ -2165,7 +2216,7 @@ export class QgParser extends EmbeddedActionsParser {
   ): never {
     this.lead = null;
     const own = this.top !== outer;
-    const b = own ? (this.top as Built<T>) : new Built<T>(rule);
+    const b = own ? (this.top as Built<T>) : this.built<T>(rule);
     const child = this.fail(e, b);
     if (child !== null) add(b, child);
     if (own) this.leave(b);
@@ -2268,7 +2319,7 @@ export class QgParser extends EmbeddedActionsParser {
   private readonly negationAlternatives = [
     {
       ALT: (): Built<A.Expr> => {
-        const b = this.open(new Built<A.Expr>("negation"));
+        const b = this.open(this.built<A.Expr>("negation"));
         b.t1 = this.t(b, this.CONSUME(Kw.not));
         b.k1 = this.c(b, this.SUBRULE(this.negation));
         this.leave(b);
@@ -2286,7 +2337,7 @@ export class QgParser extends EmbeddedActionsParser {
   comparison = this.RULE(
     "comparison",
     (): Built<A.Expr> => {
-      const b = this.open(new Built<A.Expr>("comparison"));
+      const b = this.open(this.built<A.Expr>("comparison"));
       try {
         b.k1 = this.c(b, this.SUBRULE(this.sum));
         this.OPTION(this.comparisonTail);
@@ -2457,7 +2508,7 @@ export class QgParser extends EmbeddedActionsParser {
 
   /** A primary of one token (a number, string, `true`, `false`), built by `primary` itself. */
   private literal(t: IToken): Built<A.Expr> {
-    const b = new Built<A.Expr>("primary");
+    const b = this.built<A.Expr>("primary");
     this.t(b, t);
     const r = real(t);
     if (this.RECORDING_PHASE || r === undefined) return b;
@@ -2518,7 +2569,7 @@ export class QgParser extends EmbeddedActionsParser {
   path = this.RULE(
     "path",
     (): Built<A.PathExpr> => {
-      const b = this.open(new Built<A.PathExpr>("path"));
+      const b = this.open(this.built<A.PathExpr>("path"));
       try {
         b.t1 = this.t(b, this.CONSUME(Ident));
         this.MANY(this.pathRest);
@@ -2552,7 +2603,7 @@ export class QgParser extends EmbeddedActionsParser {
   list = this.RULE(
     "list",
     (): Built<A.ListExpr> => {
-      const b = new Built<A.ListExpr>("list");
+      const b = this.built<A.ListExpr>("list");
       const items: Built<A.Expr>[] = [];
       try {
         this.t(b, this.CONSUME(LBracket));
@@ -2575,7 +2626,7 @@ export class QgParser extends EmbeddedActionsParser {
   parenthesized = this.RULE(
     "parenthesized",
     (): Built<A.ParenExpr> => {
-      const b = new Built<A.ParenExpr>("parenthesized");
+      const b = this.built<A.ParenExpr>("parenthesized");
       let inner: Built<A.Expr> | undefined;
       try {
         this.t(b, this.CONSUME(LParen));
@@ -2596,7 +2647,7 @@ export class QgParser extends EmbeddedActionsParser {
   conditional = this.RULE(
     "conditional",
     (): Built<A.IfExpr> => {
-      const b = new Built<A.IfExpr>("conditional");
+      const b = this.built<A.IfExpr>("conditional");
       let cond: Built<A.Expr> | undefined;
       let then: Built<A.Expr> | undefined;
       let otherwise: Built<A.Expr> | undefined;
@@ -2631,7 +2682,7 @@ export class QgParser extends EmbeddedActionsParser {
   duration = this.RULE(
     "duration",
     (): Built<A.Duration> => {
-      const b = new Built<A.Duration>("duration");
+      const b = this.built<A.Duration>("duration");
       let amount: IToken | undefined;
       let unit: Built<A.DurationUnit> | undefined;
       try {
@@ -2653,7 +2704,7 @@ export class QgParser extends EmbeddedActionsParser {
   unit = this.RULE(
     "unit",
     (): Built<A.DurationUnit> => {
-      const b = new Built<A.DurationUnit>("unit");
+      const b = this.built<A.DurationUnit>("unit");
       let word: IToken | undefined;
       try {
         word = this.t(b, this.OR(this.unitAlternatives));
@@ -2670,7 +2721,7 @@ export class QgParser extends EmbeddedActionsParser {
   dateTime = this.RULE(
     "dateTime",
     (): Built<A.DateTimeLit> => {
-      const b = new Built<A.DateTimeLit>("dateTime");
+      const b = this.built<A.DateTimeLit>("dateTime");
       let date: IToken | undefined;
       let zone: Built<A.Zone> | undefined;
       try {
@@ -2692,7 +2743,7 @@ export class QgParser extends EmbeddedActionsParser {
   zone = this.RULE(
     "zone",
     (): Built<A.Zone> => {
-      const b = new Built<A.Zone>("zone");
+      const b = this.built<A.Zone>("zone");
       let offset: IToken | undefined;
       let name: Built<string> | undefined;
       try {
@@ -2724,7 +2775,7 @@ export class QgParser extends EmbeddedActionsParser {
   zoneName = this.RULE(
     "zoneName",
     (): Built<string> => {
-      const b = new Built<string>("zoneName");
+      const b = this.built<string>("zoneName");
       let head: IToken | undefined;
       const rest: IToken[] = [];
       try {

@@ -478,3 +478,25 @@ describe("comments", () => {
     expect(r.ast!.comments).toEqual(r.comments);
   });
 });
+
+describe("the shared parser", () => {
+  // The parser reuses the objects its rules return from one top-level item to the next and from
+  // one file to the next (src/syntax/parser.ts, `arena`): an AST it returned must never change
+  // after, nor share a mutable part with one returned later.
+  it("leaves a returned AST as it was while it parses other files, clean or broken", () => {
+    const reference = readFileSync("policies/cac-2017.qg", "utf8");
+    const first = parseText(reference, "first.qg");
+    expect(summary(first)).toEqual([]);
+    const before = JSON.stringify(first.ast);
+    const others = [
+      `${HEADER}rule a { serves A8.member-cap, A8.user-caps on message.post, group.join deny when x.y.z > 1 and not (p or q) because "r" }`,
+      `${HEADER}rule b { on message.post deny when a and because "broken" }\nrule c { serves A8.Member-Cap on , deny }`,
+      reference.slice(0, Math.floor(reference.length / 2)),
+      reference,
+    ];
+    for (const [i, text] of others.entries()) parseText(text, `other-${i}.qg`);
+    expect(JSON.stringify(first.ast)).toBe(before);
+    // And parsing the same text again gives the same tree, not one built from leftovers.
+    expect(JSON.stringify(parseText(reference, "first.qg").ast)).toBe(before);
+  });
+});
