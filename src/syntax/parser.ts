@@ -255,9 +255,8 @@ export class QgParser extends EmbeddedActionsParser {
   /**
    * The Builts of the top-level item being read, reused for the next: a rule's parse makes a dozen
    * (one per grammar rule it goes through), and once the file rule has taken an item's AST none of
-   * them is referred to any more. Allocated fresh, they were most of what a parse threw away, and
-   * the garbage between the AST's objects kept the collector copying them one by one rather than
-   * promoting whole pages (docs/performance.md, "Garbage").
+   * them is referred to any more. Allocated fresh, they were most of what a parse threw away
+   * (docs/performance.md, "Garbage").
    */
   private readonly arena: Built<unknown>[] = [];
   /** How many of {@link arena}'s Builts are in use. */
