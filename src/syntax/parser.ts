@@ -546,8 +546,8 @@ export class QgParser extends EmbeddedActionsParser {
 
   /**
    * {@link one} of the clauses of one kind, found without gathering them: a block has few
-   * clauses and nearly never a repeated one, and the array `kids` would build for each kind asked
-   * was most of what a rule's parse threw away.
+   * clauses and nearly never a repeated one, and gathering made a throw-away array for each kind
+   * asked (four for every `rule`).
    */
   private pick<T>(block: Built<unknown>, where: string, clauses: readonly Built<unknown>[], name: string): Built<T> | undefined {
     let first: Built<unknown> | undefined;
