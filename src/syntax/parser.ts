@@ -83,31 +83,37 @@ import {
  * boxing spreads to the positions built from it, two heap numbers per position of the AST.
  */
 export class Built<T = unknown> {
-  value: T | null = null;
-  start = -1;
-  end = -1;
+  // Declared, not initialised here: `reuse` is the one place that sets every field, for a new
+  // Built (from the constructor) and for one the parser reuses ({@link QgParser.built}).
+  declare rule: string;
+  declare value: T | null;
+  declare start: number;
+  declare end: number;
   /** Abandoned by error recovery. */
-  recovered = false;
+  declare recovered: boolean;
   /** The recognition exception that abandoned it, until it is thrown on. */
-  failure: unknown = undefined;
+  declare failure: unknown;
   /**
    * While the rule runs: the rule that called it, and what it has read so far, for the callbacks
    * it hands chevrotain (`MANY`, `OPTION`, `OR` alternatives). Those are built once and find the
    * running rule in {@link QgParser.top}, instead of closing over its locals: a closure and its
    * context per rule invocation were most of the parser's garbage.
    */
-  up: Built<unknown> | null = null;
-  acc: unknown = null;
-  n = 0;
-  tokens: IToken[] | null = null;
-  t1: IToken | undefined = undefined;
-  t2: IToken | undefined = undefined;
-  k1: Built<unknown> | undefined = undefined;
-  k2: Built<unknown> | undefined = undefined;
-  k3: Built<unknown> | undefined = undefined;
-  constructor(public rule: string) {}
+  declare up: Built<unknown> | null;
+  declare acc: unknown;
+  declare n: number;
+  declare tokens: IToken[] | null;
+  declare t1: IToken | undefined;
+  declare t2: IToken | undefined;
+  declare k1: Built<unknown> | undefined;
+  declare k2: Built<unknown> | undefined;
+  declare k3: Built<unknown> | undefined;
 
-  /** This Built made new for `rule`: every field as the constructor leaves it (see {@link QgParser.built}). */
+  constructor(rule: string) {
+    this.reuse(rule);
+  }
+
+  /** This Built as new, for `rule`. */
   reuse(rule: string): this {
     this.rule = rule;
     this.value = null;
