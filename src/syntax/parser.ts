@@ -1522,7 +1522,7 @@ export class QgParser extends EmbeddedActionsParser {
     }
     this.listPart = outerPart;
     this.leave(b);
-    if (!this.RECORDING_PHASE) b.value = this.listValues(b as Built<unknown>) as T[];
+    if (!this.RECORDING_PHASE) b.value = this.listValues(b) as T[];
     return this.done(b);
   }
 
@@ -1544,7 +1544,10 @@ export class QgParser extends EmbeddedActionsParser {
   private listValues(b: Built<unknown>): unknown[] {
     const first = b.k1;
     const more = b.acc as Built<unknown>[] | null;
-    if (more === null) return first !== undefined && has(first) && first.value !== null ? [first.value] : [];
+    if (more === null) {
+      const value = this.val(first);
+      return value === null ? [] : [value];
+    }
     return values(first === undefined ? more : [first, ...more]);
   }
 
