@@ -21,7 +21,7 @@ function captureIo(): Io & { stdout: () => string; stderr: () => string } {
 
 describe.skipIf(why !== null)("cluster commands", () => {
   const services = clusterServices();
-  const tempDir = (prefix: string) => services.tempDir(prefix);
+  const { tempDir } = services;
   let store: string;
   let stored = 0;
   beforeAll(() => {

@@ -83,7 +83,7 @@ const SESSION_ENDED = /its PostgreSQL session ended \((terminating connection du
 
 describe.skipIf(why !== null)("cluster faults: a NATS node lost during ingest, a hung worker", () => {
   const services = clusterServices();
-  const tempDir = (prefix: string) => services.tempDir(prefix);
+  const { tempDir } = services;
   let nc: NatsConnection;
   let jsm: JetStreamManager;
   let db: pg.Client;
