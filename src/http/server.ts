@@ -22,7 +22,7 @@ import { randomUUID, timingSafeEqual } from "node:crypto";
 import { Server as NetServer } from "node:net";
 import { performance } from "node:perf_hooks";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import sjson from "secure-json-parse";
 import { compilePolicyText } from "../compile.js";
 import { runnableProgram, type Program } from "../engine/index.js";
@@ -267,12 +267,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     forceCloseConnections: false,
     return503OnClosing: true,
     requestIdHeader: false,
-    requestIdLogLabel: "requestId",
+    // Through a log controller: the top-level `requestIdLogLabel` and `disableRequestLogging`
+    // options are deprecated, and each printed a deprecation warning on every start.
+    logController: new LogController({ requestIdLogLabel: "requestId" }),
     genReqId: (req) => {
       const given = req.headers["x-request-id"];
       return typeof given === "string" && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
     },
-    disableRequestLogging: false,
   });
   LIFECYCLES.set(app, life);
 

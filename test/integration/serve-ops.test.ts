@@ -173,6 +173,8 @@ describe("qungui serve, operated", () => {
     for (const l of logs) expect(() => JSON.parse(l), l).not.toThrow();
     expect(logs.some((l) => (JSON.parse(l) as { requestId?: string }).requestId !== undefined)).toBe(true);
     expect(s.stdout() + s.stderr()).not.toContain(SECRET);
+    // What an operator reads on stderr is the server's own lines: no library's deprecation warnings.
+    expect(s.stderr()).not.toMatch(/Deprecation|\[FSTDEP\d+\]/);
     const st = openSqliteStore(store);
     const journal = await st.journal(0);
     const advance = journal.find((e) => e.kind === "advance");
